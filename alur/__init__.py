@@ -1,0 +1,1 @@
+"""Alur: SOP-driven case management for Indonesian civil-registration offices."""

@@ -1,0 +1,96 @@
+"""Writing to the audit trail: every service that changes state calls `record` in its change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from alur.audit.hashing import event_hash, to_json_value
+from alur.audit.models import AuditChain, AuditEvent
+from alur.org.models import Office, User
+
+SYSTEM_LABEL = "Sistem"
+
+
+def _locked_chain(office: Office | None) -> AuditChain:
+    key = office.code if office else AuditChain.GLOBAL_KEY
+    chain = AuditChain.objects.select_for_update().filter(key=key).first()
+    if chain is not None:
+        return chain
+    try:
+        with transaction.atomic():
+            AuditChain.objects.create(key=key, office=office)
+    except IntegrityError:
+        pass  # created by a concurrent transaction; lock theirs
+    return AuditChain.objects.select_for_update().get(key=key)
+
+
+def record(
+    *,
+    actor: User | None,
+    office: Office | None,
+    action: str,
+    obj: Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event to `office`'s chain. Must run inside the transaction of the change."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record must run inside the transaction of the change")
+    chain = _locked_chain(office)
+    seq = chain.last_seq + 1
+    before_json, after_json = to_json_value(before), to_json_value(after)
+    actor_label = actor.get_full_name() if actor else SYSTEM_LABEL
+    object_type = obj._meta.label_lower if obj is not None else ""
+    object_id = str(obj.pk) if obj is not None else ""
+    object_label = str(obj)[:200] if obj is not None else ""
+    created_at = timezone.now()
+    digest = event_hash(
+        chain_key=chain.key,
+        seq=seq,
+        actor_id=actor.pk if actor else None,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+        before=before_json,
+        after=after_json,
+        reason=reason,
+        created_at=created_at,
+        prev_hash=chain.last_hash,
+    )
+    event = AuditEvent.objects.create(
+        chain=chain,
+        office=office,
+        seq=seq,
+        actor=actor,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+        before=before_json,
+        after=after_json,
+        reason=reason,
+        created_at=created_at,
+        prev_hash=chain.last_hash,
+        hash=digest,
+    )
+    chain.last_seq = seq
+    chain.last_hash = digest
+    chain.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of `obj` as a dict for `before`/`after` (foreign keys by id)."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        values[name] = getattr(obj, field.attname)
+    return values

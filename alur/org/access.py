@@ -1,0 +1,153 @@
+"""Who may see and do what, in which office. Every selector and service asks here.
+
+A person's reach is the set of offices where they hold an active appointment (definitive or
+acting) whose position kind grants the capability. Capabilities marked as *aggregate* also reach
+the child offices of a province or national office (reports, dashboards), never the personal data
+of their citizens.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from alur.org.choices import OfficeLevel, PositionKind
+from alur.org.models import Appointment, Office, User
+
+
+class Capability(StrEnum):
+    VIEW_OFFICE = "view_office"  # the office profile, calendar and staff list
+    MANAGE_CALENDAR = "manage_calendar"  # office hours and closures
+    HANDLE_CASES = "handle_cases"  # citizens' applications and their personal data
+    REFER_RESIDENTS = "refer_residents"  # partners: refer vulnerable residents (S3)
+    VIEW_AUDIT = "view_audit"  # the office's audit trail
+    VIEW_REPORTS = "view_reports"  # aggregate figures; reaches child offices
+    SUBMIT_REPORTS = "submit_reports"  # send the office's periodic reports
+    PARAF = "paraf"  # initial letters in an approval chain
+    SIGN = "sign"  # sign letters and documents (TTE)
+
+
+AGGREGATE_CAPABILITIES = frozenset({Capability.VIEW_REPORTS})
+
+_STAFF = {
+    Capability.VIEW_OFFICE,
+    Capability.HANDLE_CASES,
+    Capability.VIEW_REPORTS,
+    Capability.SUBMIT_REPORTS,
+}
+_MANAGERS = _STAFF | {Capability.MANAGE_CALENDAR, Capability.VIEW_AUDIT, Capability.PARAF}
+
+KIND_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    PositionKind.KADIS: frozenset(_MANAGERS | {Capability.SIGN}),
+    PositionKind.SEKRETARIS: frozenset(_MANAGERS),
+    PositionKind.KABID: frozenset(_MANAGERS),
+    PositionKind.KASI: frozenset(_STAFF | {Capability.PARAF}),
+    PositionKind.KASUBAG: frozenset(_STAFF | {Capability.MANAGE_CALENDAR}),
+    PositionKind.OPERATOR: frozenset(_STAFF),
+    PositionKind.PETUGAS: frozenset(_STAFF),
+    PositionKind.PELAKSANA: frozenset(_STAFF),
+    PositionKind.ANALIS: frozenset({Capability.VIEW_OFFICE, Capability.VIEW_REPORTS}),
+    PositionKind.MITRA: frozenset({Capability.REFER_RESIDENTS}),
+    PositionKind.KORWIL: frozenset({Capability.VIEW_OFFICE, Capability.VIEW_REPORTS}),
+    PositionKind.PENGHUBUNG: frozenset({Capability.VIEW_OFFICE}),
+}
+
+DENIED_MESSAGE = "Anda tidak memiliki wewenang untuk tindakan ini di kantor tersebut."
+
+M = TypeVar("M", bound=Model)
+
+
+def _today(office_tz_day: date | None) -> date:
+    return office_tz_day or timezone.localdate()
+
+
+def active_appointments(
+    user: User | AnonymousUser, on: date | None = None
+) -> QuerySet[Appointment]:
+    if not user.is_authenticated or not user.is_active:
+        return Appointment.objects.none()
+    return (
+        Appointment.objects.active_on(_today(on))
+        .filter(user=user, position__is_active=True, position__office__is_active=True)
+        .select_related("position", "position__office", "position__unit")
+    )
+
+
+def _cache(user: User | AnonymousUser) -> dict:
+    cache = getattr(user, "_alur_access_cache", None)
+    if cache is None:
+        cache = {}
+        if user.is_authenticated:
+            user._alur_access_cache = cache  # type: ignore[union-attr]
+    return cache
+
+
+def office_ids_for(user: User | AnonymousUser, capability: Capability) -> frozenset[int]:
+    """Ids of the offices where `user` may exercise `capability` today."""
+    cache = _cache(user)
+    key = ("offices", capability, timezone.localdate())
+    if key in cache:
+        return cache[key]
+    granted: set[int] = set()
+    reaching: set[int] = set()
+    for appointment in active_appointments(user):
+        position = appointment.position
+        if capability not in KIND_CAPABILITIES.get(position.kind, frozenset()):
+            continue
+        granted.add(position.office_id)
+        if capability in AGGREGATE_CAPABILITIES and position.office.level != OfficeLevel.REGENCY:
+            reaching.add(position.office_id)
+    if reaching:
+        granted |= _descendants(reaching)
+    result = frozenset(granted)
+    cache[key] = result
+    return result
+
+
+def _descendants(office_ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    frontier = set(office_ids)
+    while frontier:
+        children = set(
+            Office.objects.filter(parent_id__in=frontier, is_active=True).values_list(
+                "id", flat=True
+            )
+        )
+        frontier = children - found
+        found |= children
+    return found
+
+
+def offices_for(user: User | AnonymousUser, capability: Capability) -> QuerySet[Office]:
+    return Office.objects.filter(id__in=office_ids_for(user, capability))
+
+
+def can(user: User | AnonymousUser, capability: Capability, office: Office | int) -> bool:
+    office_id = office if isinstance(office, int) else office.pk
+    return office_id in office_ids_for(user, capability)
+
+
+def require(user: User | AnonymousUser, capability: Capability, office: Office | int) -> None:
+    """Raise PermissionDenied (with a message in Bahasa Indonesia) unless `can`."""
+    if not can(user, capability, office):
+        raise PermissionDenied(DENIED_MESSAGE)
+
+
+def scope(
+    queryset: QuerySet[M],
+    user: User | AnonymousUser,
+    capability: Capability,
+    office_field: str = "office",
+) -> QuerySet[M]:
+    """Narrow `queryset` to rows whose office the user may reach with `capability`."""
+    return queryset.filter(**{f"{office_field}__in": office_ids_for(user, capability)})
+
+
+def capabilities_in(user: User | AnonymousUser, office: Office) -> frozenset[Capability]:
+    return frozenset(c for c in Capability if can(user, c, office))

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from alur.org.reference import load_regions
+
+
+class Command(BaseCommand):
+    help = "Load the Kemendagri region codes (data/regions/, idn-area-data 4.0.1, ODbL)."
+
+    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+        for level, result in load_regions().items():
+            self.stdout.write(
+                f"{level}: {result.created} new, {result.updated} updated, "
+                f"{result.unchanged} unchanged"
+            )

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from alur.front.urls import auth_urlpatterns
+
+admin.site.site_header = "Alur — administrasi data referensi"
+admin.site.site_title = "Alur"
+
+urlpatterns = [
+    *auth_urlpatterns,
+    path("", include("alur.front.urls")),
+    path("kantor/", include("alur.org.urls")),
+    path("admin/", admin.site.urls),
+]
