@@ -1,10 +1,17 @@
-"""Test-wide setup: fast hashing, background tasks run inline, the demo personas in the database."""
+"""Test-wide setup: fast hashing, background tasks inline, demo personas, a real browser."""
 
 from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from huey.contrib.djhuey import HUEY
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -16,7 +23,74 @@ def _fast_and_inline(django_test_environment: None) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Reference regions and the demo offices and personas, loaded once per test database."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def persona(db: None) -> Callable[[str], Any]:
+    """A demo persona by username, fetched fresh: persona("waykanan.operator")."""
+    from alur.org.models import User
+
+    return lambda username: User.objects.get(username=username)
+
+
+@pytest.fixture
+def office(db: None) -> Callable[[str], Any]:
+    from alur.org.models import Office
+
+    return lambda code: Office.objects.get(code=code)
+
+
+@pytest.fixture
+def demo_transactional(transactional_db: None) -> None:
+    """The demo data for tests that commit (threads, live server): reloaded after each flush."""
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def _chromium() -> str:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"chromium not found at {CHROMIUM}: browser tests cannot be skipped in CI")
+        pytest.skip(f"chromium not found at {CHROMIUM} (install Debian's chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(_chromium: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=_chromium,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any, demo_transactional: None) -> Iterator[Any]:
+    """A page in a phone-size viewport (360×740, touch), with the demo data in the database."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="id-ID"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -10,5 +10,7 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("alur.front.urls")),
     path("kantor/", include("alur.org.urls")),
+    path("kantor/", include("alur.audit.urls")),
+    path("kantor/", include("alur.worktime.urls")),
     path("admin/", admin.site.urls),
 ]

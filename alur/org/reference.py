@@ -56,8 +56,10 @@ def load_regions(data_dir: Path = DATA_DIR) -> dict[str, LoadResult]:
         result.created, result.updated = len(to_create), len(to_update)
     if any(r.created or r.updated for r in results.values()):
         record(
-            actor=None, office=None, action="regions.load",
+            actor=None,
+            office=None,
+            action="regions.load",
             after={level: [r.created, r.updated] for level, r in results.items()},
             reason=f"data/regions ({data_dir.name})",
-        )  # fmt: skip
+        )
     return results

@@ -17,9 +17,22 @@ from alur.org.models import Appointment, Office, Position, Region, Unit, User
 NATIONAL_CODE = "00"
 
 OFFICE_FIELDS = [
-    "code", "name", "short_name", "level", "parent", "timezone", "address", "city",
-    "postal_code", "phone", "email", "website", "kop_government", "kop_agency", "is_active",
-]  # fmt: skip
+    "code",
+    "name",
+    "short_name",
+    "level",
+    "parent",
+    "timezone",
+    "address",
+    "city",
+    "postal_code",
+    "phone",
+    "email",
+    "website",
+    "kop_government",
+    "kop_agency",
+    "is_active",
+]
 
 
 def _region_or_error(code: str) -> Region:
@@ -110,12 +123,21 @@ def office_create(*, code: str, actor: User | None = None, **details: Any) -> Of
     for child in orphans:
         child.parent = office
         child.save(update_fields=["parent"])
-        record(actor=actor, office=child, action="office.update", obj=child,
-               before={"parent": None}, after={"parent": office.pk})  # fmt: skip
+        record(
+            actor=actor,
+            office=child,
+            action="office.update",
+            obj=child,
+            before={"parent": None},
+            after={"parent": office.pk},
+        )
     record(
-        actor=actor, office=office, action="office.create", obj=office,
+        actor=actor,
+        office=office,
+        action="office.create",
+        obj=office,
         after=snapshot(office, OFFICE_FIELDS),
-    )  # fmt: skip
+    )
     return office
 
 
@@ -133,32 +155,51 @@ def office_update(
     office.full_clean()
     office.save(update_fields=list(changes))
     record(
-        actor=actor, office=office, action="office.update", obj=office,
-        before=before, after=snapshot(office, list(changes)), reason=reason,
-    )  # fmt: skip
+        actor=actor,
+        office=office,
+        action="office.update",
+        obj=office,
+        before=before,
+        after=snapshot(office, list(changes)),
+        reason=reason,
+    )
     return office
 
 
 @transaction.atomic
 def unit_create(
-    *, office: Office, name: str, kind: str = UnitKind.SEKSI, parent: Unit | None = None,
+    *,
+    office: Office,
+    name: str,
+    kind: str = UnitKind.SEKSI,
+    parent: Unit | None = None,
     actor: User | None = None,
-) -> Unit:  # fmt: skip
+) -> Unit:
     if parent is not None and parent.office_id != office.pk:
         raise ValidationError("Unit induk harus berada di kantor yang sama.", code="unit_parent")
     unit = Unit(office=office, name=name, kind=kind, parent=parent)
     unit.full_clean()
     unit.save()
-    record(actor=actor, office=office, action="unit.create", obj=unit,
-           after=snapshot(unit, ["name", "kind", "parent"]))  # fmt: skip
+    record(
+        actor=actor,
+        office=office,
+        action="unit.create",
+        obj=unit,
+        after=snapshot(unit, ["name", "kind", "parent"]),
+    )
     return unit
 
 
 @transaction.atomic
 def position_create(
-    *, office: Office, kind: str, title: str, unit: Unit | None = None,
-    superior: Position | None = None, actor: User | None = None,
-) -> Position:  # fmt: skip
+    *,
+    office: Office,
+    kind: str,
+    title: str,
+    unit: Unit | None = None,
+    superior: Position | None = None,
+    actor: User | None = None,
+) -> Position:
     if kind not in PositionKind.values:
         raise ValidationError(f"Jenis jabatan '{kind}' tidak dikenal.", code="position_kind")
     if unit is not None and unit.office_id != office.pk:
@@ -168,8 +209,13 @@ def position_create(
     position = Position(office=office, kind=kind, title=title, unit=unit, superior=superior)
     position.full_clean()
     position.save()
-    record(actor=actor, office=office, action="position.create", obj=position,
-           after=snapshot(position, ["kind", "title", "unit", "superior"]))  # fmt: skip
+    record(
+        actor=actor,
+        office=office,
+        action="position.create",
+        obj=position,
+        after=snapshot(position, ["kind", "title", "unit", "superior"]),
+    )
     return position
 
 
@@ -188,9 +234,15 @@ def _check_period(starts_on: date, ends_on: date | None) -> None:
 
 @transaction.atomic
 def appointment_create(
-    *, user: User, position: Position, starts_on: date, ends_on: date | None = None,
-    kind: str = AppointmentKind.DEFINITIVE, decree: str = "", actor: User | None = None,
-) -> Appointment:  # fmt: skip
+    *,
+    user: User,
+    position: Position,
+    starts_on: date,
+    ends_on: date | None = None,
+    kind: str = AppointmentKind.DEFINITIVE,
+    decree: str = "",
+    actor: User | None = None,
+) -> Appointment:
     """Appoint `user` to `position`: definitive, or acting (Plt./Plh.) for a period."""
     _check_period(starts_on, ends_on)
     if kind == AppointmentKind.DEFINITIVE:
@@ -209,15 +261,22 @@ def appointment_create(
                 code="appointment_overlap",
             )
     appointment = Appointment(
-        user=user, position=position, kind=kind, starts_on=starts_on, ends_on=ends_on,
+        user=user,
+        position=position,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
         decree=decree,
-    )  # fmt: skip
+    )
     appointment.full_clean()
     appointment.save()
     record(
-        actor=actor, office=position.office, action="appointment.create", obj=appointment,
+        actor=actor,
+        office=position.office,
+        action="appointment.create",
+        obj=appointment,
         after=snapshot(appointment, ["user", "position", "kind", "starts_on", "ends_on", "decree"]),
-    )  # fmt: skip
+    )
     return appointment
 
 
@@ -229,17 +288,30 @@ def appointment_end(
     before = snapshot(appointment, ["ends_on"])
     appointment.ends_on = ends_on
     appointment.save(update_fields=["ends_on"])
-    record(actor=actor, office=appointment.position.office, action="appointment.end",
-           obj=appointment, before=before, after=snapshot(appointment, ["ends_on"]),
-           reason=reason)  # fmt: skip
+    record(
+        actor=actor,
+        office=appointment.position.office,
+        action="appointment.end",
+        obj=appointment,
+        before=before,
+        after=snapshot(appointment, ["ends_on"]),
+        reason=reason,
+    )
     return appointment
 
 
 @transaction.atomic
 def user_create(
-    *, username: str, full_name: str, password: str, nip: str = "", phone: str = "",
-    email: str = "", actor: User | None = None, office: Office | None = None,
-) -> User:  # fmt: skip
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    nip: str = "",
+    phone: str = "",
+    email: str = "",
+    actor: User | None = None,
+    office: Office | None = None,
+) -> User:
     """Create a person's account; the password must pass the strong-password rules."""
     if nip and (not nip.isdigit() or len(nip) != 18):
         raise ValidationError({"nip": "NIP terdiri atas 18 angka."}, code="nip")
@@ -248,6 +320,11 @@ def user_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    record(actor=actor, office=office, action="user.create", obj=user,
-           after={"username": username, "full_name": full_name, "nip": nip})  # fmt: skip
+    record(
+        actor=actor,
+        office=office,
+        action="user.create",
+        obj=user,
+        after={"username": username, "full_name": full_name, "nip": nip},
+    )
     return user

@@ -30,7 +30,7 @@ SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS audit_event_append_only;"
 def forward(apps, schema_editor):
     sql = {"postgresql": PG_FORWARD, "sqlite": SQLITE_FORWARD}.get(schema_editor.connection.vendor)
     if sql:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def backward(apps, schema_editor):
@@ -38,7 +38,7 @@ def backward(apps, schema_editor):
         schema_editor.connection.vendor
     )
     if sql:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,10 @@ class Command(BaseCommand):
     help = "Load the Kemendagri region codes (data/regions/, idn-area-data 4.0.1, ODbL)."
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
-        for level, result in load_regions().items():
+        results = load_regions()
+        if options["verbosity"] < 1:
+            return
+        for level, result in results.items():
             self.stdout.write(
                 f"{level}: {result.created} new, {result.updated} updated, "
                 f"{result.unchanged} unchanged"

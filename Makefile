@@ -1,0 +1,65 @@
+# Alur: `make run` sets up and serves the demo; `make test` runs every check CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+
+.PHONY: run test lint bench system-deps browser-deps clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Alur needs Python 3.11 or newer ($(PYTHON) is older)."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+		[ -n "$(ROOT)" ] && apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null \
+		&& $(PYTHON) -m venv $(VENV); } \
+		|| { echo "Cannot create a virtualenv: install python3-venv."; exit 1; }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/dev.txt
+	@touch $@ $(VENV)/.base
+
+# Debian libraries WeasyPrint needs (pango) and poppler-utils (pdfsig, pdftoppm).
+system-deps:
+	@if ! ldconfig -p | grep -q libpango-1.0 || ! command -v pdftoppm >/dev/null; then \
+		if [ -n "$(ROOT)" ]; then \
+			apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+				libharfbuzz-subset0 poppler-utils >/dev/null; \
+		else echo "Install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils."; fi; \
+	fi
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+browser-deps:
+	@if ! command -v chromium >/dev/null; then \
+		if [ -n "$(ROOT)" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium is missing and this user cannot install it: browser tests will be skipped."; fi; \
+	fi
+
+run: $(VENV)/.base system-deps
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py load_demo
+	@echo "Alur berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
+	@trap 'kill 0' INT TERM EXIT; \
+		$(BIN)/python manage.py run_huey --workers 2 --flush-locks & \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.dev system-deps browser-deps lint
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,62 @@
+"""Admin for reference data. Offices, positions and appointments change through services."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from alur.org.models import Appointment, Office, Position, Region, Unit, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Office)
+class OfficeAdmin(ReadOnlyAdmin):
+    list_display = ["code", "short_name", "level", "parent", "timezone", "is_active"]
+    list_filter = ["level", "timezone"]
+    search_fields = ["code", "name", "short_name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "office"]
+    list_filter = ["kind"]
+    search_fields = ["name", "office__code"]
+
+
+@admin.register(Position)
+class PositionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "office", "unit", "superior"]
+    list_filter = ["kind"]
+    search_fields = ["title", "office__code"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnlyAdmin):
+    list_display = ["user", "position", "kind", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "position__title"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "nip", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "nip"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Alur", {"fields": ("full_name", "nip", "phone")}),
+    )

@@ -1,0 +1,16 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from alur.org.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the region codes and the demo offices and personas (idempotent)."
+
+    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+        call_command("load_regions", verbosity=0, stdout=self.stdout)
+        logins = load_demo()
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"Demo siap. Semua akun demo memakai kata sandi: {DEMO_PASSWORD}")
+            for username, name, positions in logins:
+                self.stdout.write(f"  {username:<28} {name} — {positions}")
