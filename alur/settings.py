@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "alur.audit",
     "alur.worktime",
     "alur.sop",
+    "alur.workflow",
     "alur.front",
 ]
 

@@ -9,6 +9,7 @@ admin.site.site_title = "Alur"
 urlpatterns = [
     *auth_urlpatterns,
     path("", include("alur.front.urls")),
+    path("", include("alur.workflow.urls")),
     path("kantor/", include("alur.org.urls")),
     path("kantor/", include("alur.audit.urls")),
     path("kantor/", include("alur.worktime.urls")),

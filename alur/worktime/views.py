@@ -32,8 +32,11 @@ def closure_add(request: HttpRequest, code: str) -> HttpResponse:
     starts_at, ends_at = form.instants(office.timezone)
     try:
         services.closure_create(
-            office=office, starts_at=starts_at, ends_at=ends_at,
-            reason=form.cleaned_data["reason"], actor=request.user,
+            office=office,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
         )
     except (ValidationError, PermissionDenied) as error:
         _report(request, error)
@@ -74,9 +77,14 @@ def hours_set(request: HttpRequest, code: str) -> HttpResponse:
             )
         else:
             services.weekly_hours_set(
-                office=office, weekday=data["weekday"], opens=data["opens"],
-                closes=data["closes"], break_starts=data["break_starts"],
-                break_ends=data["break_ends"], actor=request.user, reason=data["reason"],
+                office=office,
+                weekday=data["weekday"],
+                opens=data["opens"],
+                closes=data["closes"],
+                break_starts=data["break_starts"],
+                break_ends=data["break_ends"],
+                actor=request.user,
+                reason=data["reason"],
             )
     except (ValidationError, PermissionDenied) as error:
         _report(request, error)

@@ -1,0 +1,123 @@
+"""Cases (one run of an SOP) and tasks (one step of a case, for one actor in one office)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
+
+
+class Case(models.Model):
+    sop = models.ForeignKey("sop.SopRevision", on_delete=models.PROTECT, related_name="cases")
+    office = models.ForeignKey("org.Office", on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField("nomor", max_length=40, unique=True)
+    subject = models.CharField("perihal", max_length=300)
+    status = models.CharField(
+        "status", max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    started_at = models.DateTimeField("mulai")
+    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The SOP's overall deadline: the clock starts at the SOP's clock-start step, pauses while
+    # the case waits for the applicant, and stops at its clock-stop step.
+    clock_started_at = models.DateTimeField(null=True, blank=True)
+    clock_stopped_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField("tenggat", null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    remaining_minutes = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "perkara"
+        verbose_name_plural = "perkara"
+        indexes = [models.Index(fields=["office", "status", "-started_at"], name="case_office")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+
+class Task(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    step = models.PositiveSmallIntegerField("langkah")
+    actor = models.CharField("pelaksana (SOP)", max_length=40)
+    position_kind = models.CharField("jenis jabatan", max_length=12, blank=True)
+    office = models.ForeignKey("org.Office", on_delete=models.PROTECT, related_name="tasks")
+    status = models.CharField(
+        "status", max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claimed_tasks",
+    )
+    created_at = models.DateTimeField("dibuat")
+    due_at = models.DateTimeField("tenggat", null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    reason = models.TextField("alasan/catatan", blank=True)
+    return_to = models.CharField("dikembalikan ke", max_length=12, blank=True)
+    resume_step = models.PositiveSmallIntegerField(null=True, blank=True)  # after the applicant
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "created_at"]
+        verbose_name = "tugas"
+        verbose_name_plural = "tugas"
+        indexes = [
+            models.Index(
+                fields=["office", "position_kind", "due_at"],
+                condition=Q(status__in=["open", "claimed"]),
+                name="task_inbox",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["open", "claimed"], overdue_notified_at__isnull=True),
+                name="task_sla_watch",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "step", "office"],
+                condition=Q(status__in=["open", "claimed", "waiting"]),
+                name="task_one_active_per_step",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} langkah {self.step}"
+
+
+class Notification(models.Model):
+    """An in-app notice to a person (overdue task, returned case); WhatsApp reads these later."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    office = models.ForeignKey("org.Office", on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=30)
+    message = models.TextField()
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "task", "kind"], name="notification_once_per_task_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:60]

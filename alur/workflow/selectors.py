@@ -1,0 +1,131 @@
+"""Reads of cases and tasks: the inbox, the case page, the SLA state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from alur.org.access import Capability, active_appointments, can
+from alur.org.models import Office, User
+from alur.workflow.choices import SlaState, TaskStatus
+from alur.workflow.models import Case, Task
+from alur.worktime.calendar import WorkCalendar, working_minutes_between
+from alur.worktime.selectors import calendar_for
+
+AT_RISK_SHARE = 0.2  # under 20% of a step's time left
+
+
+def inbox_for(user: User | AnonymousUser) -> QuerySet[Task]:
+    """Open tasks of the person's posts in their offices, and the tasks they hold; by due time."""
+    posts = {(a.position.office_id, a.position.kind) for a in active_appointments(user)}
+    if not posts:
+        return Task.objects.none()
+    mine = Q()
+    for office_id, kind in posts:
+        mine |= Q(office_id=office_id, position_kind=kind)
+    return (
+        Task.objects.filter(mine)
+        .filter(
+            Q(status=TaskStatus.OPEN) | Q(status=TaskStatus.CLAIMED, assignee_id=user.pk)  # type: ignore[union-attr]
+        )
+        .select_related("case", "case__sop", "office", "assignee")
+        .order_by(F("due_at").asc(nulls_last=True), "created_at")
+    )
+
+
+@dataclass(frozen=True)
+class Sla:
+    state: SlaState
+    minutes_left: int | None  # working minutes; negative when overdue (wall-clock minutes)
+
+    @property
+    def label(self) -> str:
+        return self.state.label
+
+
+class Calendars:
+    """Office calendars for one request, built once each."""
+
+    def __init__(self) -> None:
+        self._by_office: dict[int, WorkCalendar] = {}
+
+    def of(self, office: Office) -> WorkCalendar:
+        if office.pk not in self._by_office:
+            self._by_office[office.pk] = calendar_for(office)
+        return self._by_office[office.pk]
+
+
+def sla_of(
+    task: Task, allowed: int | None, calendars: Calendars, now: datetime | None = None
+) -> Sla:
+    now = now or timezone.now()
+    if task.due_at is None:
+        return Sla(SlaState.NONE, None)
+    end = task.completed_at or now
+    if end > task.due_at:
+        return Sla(SlaState.OVERDUE, -int((end - task.due_at).total_seconds() // 60))
+    left = working_minutes_between(calendars.of(task.office), end, task.due_at)
+    if task.completed_at is None and allowed and left < AT_RISK_SHARE * allowed:
+        return Sla(SlaState.AT_RISK, left)
+    return Sla(SlaState.ON_TIME, left)
+
+
+def case_for(user: User | AnonymousUser, reference: str) -> Case:
+    """A case its office's staff may read, or one where the person has a task; 404 otherwise."""
+    case = (
+        Case.objects.select_related("office", "sop", "started_by")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404("Perkara tidak ditemukan.")
+    if can(user, Capability.HANDLE_CASES, case.office):
+        return case
+    offices = {a.position.office_id for a in active_appointments(user)}
+    if case.tasks.filter(office_id__in=offices).exists():
+        return case
+    raise Http404("Perkara tidak ditemukan.")
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    task: Task
+    activity: str
+    actor_label: str
+    standard: int | None  # mutu baku, minutes
+    actual: int | None  # working minutes from creation to completion
+    sla: Sla
+
+
+def timeline(case: Case) -> list[TimelineRow]:
+    from alur.workflow.services import procedure
+
+    spec = procedure(case)
+    calendars = Calendars()
+    rows = []
+    tasks = case.tasks.select_related("office", "completed_by", "assignee").order_by(
+        "created_at", "id"
+    )
+    for task in tasks:
+        step = spec.step(task.step)
+        actual = None
+        if task.completed_at is not None:
+            actual = working_minutes_between(
+                calendars.of(task.office), task.created_at, task.completed_at
+            )
+        rows.append(
+            TimelineRow(
+                task=task,
+                activity=step.activity,
+                actor_label=spec.actors[step.actor].label,
+                standard=step.minutes,
+                actual=actual,
+                sla=sla_of(task, step.minutes, calendars),
+            )
+        )
+    return rows

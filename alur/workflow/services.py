@@ -1,0 +1,472 @@
+"""Every change to cases and tasks. One transaction each: the rows, the audit event, the notices.
+
+Transitions lock the case row first and then the task row, so that two people acting on one case
+are serialised: the first wins, the second is told who did it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from alur.audit.services import record
+from alur.core.errors import ConflictError, DomainError
+from alur.org.access import Capability, require
+from alur.org.models import Office, User
+from alur.org.services import NATIONAL_CODE
+from alur.sop.models import SopRevision
+from alur.workflow import engine
+from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome, TaskStatus
+from alur.workflow.models import Case, Task
+from alur.workflow.spec import APPLICANT, ActorKind, OfficeRelation, ProcedureSpec, StepSpec
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What a step's action receives when its task is completed."""
+
+    case: Case
+    task: Task
+    step: StepSpec
+    actor: User | None
+    outcome: str
+    data: dict[str, Any]
+
+
+StepAction = Callable[[StepContext], None]
+_ACTIONS: dict[str, StepAction] = {}
+
+
+def register_step_action(key: str, action: StepAction) -> None:
+    """Domain apps attach behaviour to an SOP action key; it runs inside the transition."""
+    _ACTIONS[key] = action
+
+
+def procedure(case_or_revision: Case | SopRevision) -> ProcedureSpec:
+    from alur.sop.specs import spec_for
+
+    revision = (
+        case_or_revision if isinstance(case_or_revision, SopRevision) else (case_or_revision.sop)
+    )
+    return spec_for(revision)
+
+
+# --- opening tasks -------------------------------------------------------------------------
+
+
+def _offices_for(case: Case, relation: OfficeRelation) -> list[Office]:
+    if relation == OfficeRelation.SAME:
+        return [case.office]
+    if relation == OfficeRelation.PARENT:
+        if case.office.parent is None:
+            raise DomainError(f"Kantor {case.office} tidak memiliki kantor induk.")
+        return [case.office.parent]
+    if relation == OfficeRelation.NATIONAL:
+        return [Office.objects.get(code=NATIONAL_CODE)]
+    children = list(Office.objects.filter(parent=case.office, is_active=True).order_by("code"))
+    if not children:
+        raise DomainError(f"Kantor {case.office} tidak memiliki kantor kabupaten/kota.")
+    return children
+
+
+def _start_clock(case: Case, spec: ProcedureSpec, step: int, now: Any) -> None:
+    if spec.clock_start == step and case.clock_started_at is None and spec.deadline_minutes:
+        case.clock_started_at = now
+        case.due_at = engine.due(case.office, now, spec.deadline_minutes)
+
+
+def _open(
+    case: Case,
+    spec: ProcedureSpec,
+    number: int,
+    now: Any,
+    *,
+    resume_step: int | None = None,
+    assignee: User | None = None,
+) -> list[Task]:
+    step = spec.step(number)
+    actor = spec.actors[step.actor]
+    _start_clock(case, spec, number, now)
+    if actor.is_outside:
+        task = Task.objects.create(
+            case=case,
+            step=number,
+            actor=actor.id,
+            office=case.office,
+            created_at=now,
+            status=TaskStatus.WAITING,
+            resume_step=resume_step,
+        )
+        if actor.kind == ActorKind.APPLICANT and case.status != CaseStatus.WAITING:
+            _pause(case, now)
+        return [task]
+    tasks = []
+    for office in _offices_for(case, actor.office):
+        claimed = assignee is not None and engine.holds(assignee, office.pk, actor.position_kind)
+        tasks.append(
+            Task.objects.create(
+                case=case,
+                step=number,
+                actor=actor.id,
+                position_kind=actor.position_kind or "",
+                office=office,
+                created_at=now,
+                due_at=engine.due(office, now, step.minutes),
+                status=TaskStatus.CLAIMED if claimed else TaskStatus.OPEN,
+                assignee=assignee if claimed else None,
+                claimed_at=now if claimed else None,
+            )
+        )
+    return tasks
+
+
+def _pause(case: Case, now: Any) -> None:
+    case.status = CaseStatus.WAITING
+    if case.due_at is not None and case.paused_at is None and case.clock_stopped_at is None:
+        case.paused_at = now
+        case.remaining_minutes = engine.remaining(case.office, now, case.due_at)
+
+
+def _resume(case: Case, now: Any) -> None:
+    case.status = CaseStatus.OPEN
+    if case.paused_at is not None:
+        case.due_at = engine.due(case.office, now, case.remaining_minutes or 0)
+        case.paused_at = None
+        case.remaining_minutes = None
+
+
+# --- starting and ending cases -------------------------------------------------------------
+
+
+def current_revision(code: str) -> SopRevision:
+    revision = SopRevision.objects.filter(code=code).order_by("-revision").first()
+    if revision is None:
+        raise DomainError(f"SOP {code} belum dimuat.")
+    return revision
+
+
+@transaction.atomic
+def case_start(
+    *,
+    code: str,
+    office: Office,
+    subject: str,
+    actor: User | None,
+    submitted: bool = False,
+    reason: str = "",
+) -> Case:
+    """Start a case of the current revision of SOP `code` in `office`.
+
+    `actor` None means a channel acting for a citizen (WhatsApp, the public form). With
+    `submitted`, a first step that belongs to the applicant ("Pemohon mengirim berkas") is recorded
+    as done at once.
+    """
+    if actor is not None:
+        require(actor, Capability.HANDLE_CASES, office)
+    revision = current_revision(code)
+    spec = procedure(revision)
+    now = timezone.now()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    sop=revision,
+                    office=office,
+                    subject=subject,
+                    started_at=now,
+                    started_by=actor,
+                    reference=engine.new_reference(code, office, now),
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise DomainError("Nomor perkara tidak dapat dibuat; coba lagi.")
+    record(
+        actor=actor,
+        office=office,
+        action="case.start",
+        obj=case,
+        reason=reason,
+        after={"sop": f"{revision.code} r{revision.revision}", "subject": subject},
+    )
+    first = spec.first
+    if submitted and spec.actors[spec.step(first).actor].is_outside:
+        _start_clock(case, spec, first, now)
+        task = Task.objects.create(
+            case=case,
+            step=first,
+            actor=spec.step(first).actor,
+            office=office,
+            created_at=now,
+            status=TaskStatus.DONE,
+            completed_at=now,
+            outcome=Outcome.DONE,
+        )
+        _advance(case, spec, task, now, actor)
+    else:
+        _open(case, spec, first, now)
+    case.save()
+    return case
+
+
+def _finish(case: Case, status: str, now: Any) -> None:
+    case.status = status
+    case.finished_at = now
+    if case.clock_started_at and not case.clock_stopped_at:
+        case.clock_stopped_at = now
+    for task in case.tasks.filter(status__in=ACTIVE_TASK):
+        task.status = TaskStatus.CANCELLED
+        task.completed_at = now
+        task.save(update_fields=["status", "completed_at"])
+
+
+def _advance(case: Case, spec: ProcedureSpec, task: Task, now: Any, actor: User | None) -> None:
+    """After a "done": stop the clock where the SOP says, then open the following step."""
+    if case.tasks.filter(step=task.step, status__in=ACTIVE_TASK).exists():
+        return  # other offices of a fan-out step are still working on it
+    if spec.clock_stop == task.step and case.clock_stopped_at is None:
+        case.clock_stopped_at = now
+    following = spec.following(task.step)
+    if following is None:
+        _finish(case, CaseStatus.DONE, now)
+        record(
+            actor=actor,
+            office=case.office,
+            action="case.finish",
+            obj=case,
+            after={"status": CaseStatus.DONE},
+        )
+    else:
+        _open(case, spec, following, now)
+
+
+# --- acting on tasks -----------------------------------------------------------------------
+
+
+def _lock(task: Task) -> tuple[Case, Task]:
+    case = Case.objects.select_for_update().select_related("office", "sop").get(pk=task.case_id)
+    locked = Task.objects.select_for_update().select_related("office").get(pk=task.pk)
+    return case, locked
+
+
+def _handled_message(task: Task) -> str:
+    who = task.completed_by.get_full_name() if task.completed_by else "pemohon/sistem"
+    when = date_format(timezone.localtime(task.completed_at), "j F Y H:i")
+    return f"Tugas ini sudah ditangani oleh {who} pada {when}."
+
+
+def _check_actor(task: Task, actor: User) -> None:
+    if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+        if task.status == TaskStatus.CANCELLED:
+            raise ConflictError("Tugas ini sudah dibatalkan.")
+        raise ConflictError(_handled_message(task))
+    if task.status == TaskStatus.WAITING:
+        raise DomainError("Tugas ini menunggu pihak luar (pemohon), bukan petugas.")
+    if not engine.holds(actor, task.office_id, task.position_kind):
+        raise PermissionDenied("Tugas ini bukan untuk jabatan Anda di kantor tersebut.")
+    if task.status == TaskStatus.CLAIMED and task.assignee_id != actor.pk:
+        raise ConflictError(f"Tugas ini sedang dikerjakan oleh {task.assignee.get_full_name()}.")
+
+
+@transaction.atomic
+def task_claim(*, task: Task, actor: User) -> Task:
+    _case, task = _lock(task)
+    _check_actor(task, actor)
+    if task.status == TaskStatus.CLAIMED:
+        return task  # a double click on "ambil": already ours
+    task.status, task.assignee, task.claimed_at = TaskStatus.CLAIMED, actor, timezone.now()
+    task.save(update_fields=["status", "assignee", "claimed_at"])
+    record(
+        actor=actor, office=task.office, action="task.claim", obj=task, after={"step": task.step}
+    )
+    return task
+
+
+@transaction.atomic
+def task_release(*, task: Task, actor: User, reason: str = "") -> Task:
+    _case, task = _lock(task)
+    _check_actor(task, actor)
+    task.status, task.assignee, task.claimed_at = TaskStatus.OPEN, None, None
+    task.save(update_fields=["status", "assignee", "claimed_at"])
+    record(actor=actor, office=task.office, action="task.release", obj=task, reason=reason)
+    return task
+
+
+@transaction.atomic
+def task_complete(
+    *,
+    task: Task,
+    actor: User,
+    outcome: str,
+    return_to: int | str | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> Task:
+    """Complete a task: `done` goes on, `return` goes back to a step the SOP allows (or to the
+    applicant, stopping the SLA clock), `reject` ends the case. An unclaimed task is claimed by
+    the one who completes it."""
+    case, task = _lock(task)
+    _check_actor(task, actor)
+    spec = procedure(case)
+    step = spec.step(task.step)
+    reason = reason.strip()
+    if outcome not in Outcome.values:
+        raise DomainError(f"Hasil '{outcome}' tidak dikenal.")
+    if outcome != Outcome.DONE and not reason:
+        raise DomainError("Tuliskan alasan pengembalian atau penolakan.")
+    target: int | str | None = None
+    if outcome == Outcome.RETURN:
+        target = _return_target(step, return_to)
+    now = timezone.now()
+    task.status, task.outcome, task.reason = TaskStatus.DONE, outcome, reason
+    task.completed_at, task.completed_by = now, actor
+    task.assignee = task.assignee or actor
+    task.claimed_at = task.claimed_at or now
+    task.return_to = "" if target is None else str(target)
+    task.save()
+    if step.action and step.action in _ACTIONS:
+        _ACTIONS[step.action](StepContext(case, task, step, actor, outcome, data or {}))
+    if outcome == Outcome.DONE:
+        _advance(case, spec, task, now, actor)
+    elif outcome == Outcome.REJECT:
+        _finish(case, CaseStatus.REJECTED, now)
+    elif target == APPLICANT:
+        _open(case, spec, _applicant_step(spec), now, resume_step=task.step)
+    elif isinstance(target, int):
+        previous = (
+            case.tasks.filter(step=target, status=TaskStatus.DONE).order_by("-completed_at").first()
+        )
+        _open(case, spec, target, now, assignee=previous.completed_by if previous else None)
+    case.save()
+    record(
+        actor=actor,
+        office=task.office,
+        action=f"task.{outcome}",
+        obj=task,
+        reason=reason,
+        after={
+            "step": task.step,
+            "outcome": outcome,
+            "return_to": task.return_to,
+            "case_status": case.status,
+        },
+    )
+    return task
+
+
+def _return_target(step: StepSpec, return_to: int | str | None) -> int | str:
+    if not step.returns:
+        raise DomainError(f"Langkah {step.number} tidak dapat dikembalikan menurut SOP.")
+    if return_to is None and len(step.returns) == 1:
+        return step.returns[0]
+    if isinstance(return_to, str) and return_to.isdigit():
+        return_to = int(return_to)
+    if return_to not in step.returns:
+        allowed = ", ".join("pemohon" if r == APPLICANT else f"langkah {r}" for r in step.returns)
+        raise DomainError(
+            f"Langkah {step.number} hanya dapat dikembalikan ke {allowed} menurut SOP."
+        )
+    return return_to
+
+
+def _applicant_step(spec: ProcedureSpec) -> int:
+    for step in spec.steps:
+        if spec.actors[step.actor].kind == ActorKind.APPLICANT:
+            return step.number
+    raise DomainError(f"SOP {spec.code} tidak memiliki langkah pemohon.")
+
+
+@transaction.atomic
+def applicant_resubmit(*, case: Case, actor: User | None = None, note: str = "") -> Case:
+    """The applicant sent what was missing: the returning step opens again and the clock runs."""
+    case = Case.objects.select_for_update().select_related("office", "sop").get(pk=case.pk)
+    if actor is not None:
+        require(actor, Capability.HANDLE_CASES, case.office)
+    waiting = case.tasks.select_for_update().filter(status=TaskStatus.WAITING).first()
+    if case.status != CaseStatus.WAITING or waiting is None:
+        raise ConflictError("Permohonan ini tidak sedang menunggu kelengkapan dari pemohon.")
+    spec = procedure(case)
+    now = timezone.now()
+    waiting.status, waiting.outcome, waiting.completed_at = TaskStatus.DONE, Outcome.DONE, now
+    waiting.completed_by, waiting.reason = actor, note
+    waiting.save()
+    _resume(case, now)
+    if waiting.resume_step is not None:
+        previous = (
+            case.tasks.filter(step=waiting.resume_step, status=TaskStatus.DONE)
+            .order_by("-completed_at")
+            .first()
+        )
+        _open(
+            case,
+            spec,
+            waiting.resume_step,
+            now,
+            assignee=previous.completed_by if previous else None,
+        )
+    else:
+        _advance(case, spec, waiting, now, actor)
+    case.save()
+    record(
+        actor=actor,
+        office=case.office,
+        action="case.resubmit",
+        obj=case,
+        reason=note,
+        after={"resume_step": waiting.resume_step},
+    )
+    return case
+
+
+@transaction.atomic
+def task_reassign(*, task: Task, to_user: User, actor: User, reason: str) -> Task:
+    """A superior (someone who may initial, paraf) hands a task to another holder of the post."""
+    _case, task = _lock(task)
+    require(actor, Capability.PARAF, task.office)
+    if task.status not in (TaskStatus.OPEN, TaskStatus.CLAIMED):
+        raise ConflictError("Tugas ini tidak lagi terbuka.")
+    if not engine.holds(to_user, task.office_id, task.position_kind):
+        raise DomainError(f"{to_user.get_full_name()} tidak memegang jabatan untuk tugas ini.")
+    if not reason.strip():
+        raise DomainError("Tuliskan alasan pengalihan tugas.")
+    before = {"assignee": task.assignee_id}
+    task.status, task.assignee, task.claimed_at = TaskStatus.CLAIMED, to_user, timezone.now()
+    task.save(update_fields=["status", "assignee", "claimed_at"])
+    record(
+        actor=actor,
+        office=task.office,
+        action="task.reassign",
+        obj=task,
+        reason=reason,
+        before=before,
+        after={"assignee": to_user.pk},
+    )
+    return task
+
+
+@transaction.atomic
+def case_cancel(*, case: Case, actor: User, reason: str) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require(actor, Capability.HANDLE_CASES, case.office)
+    if case.status not in (CaseStatus.OPEN, CaseStatus.WAITING):
+        raise ConflictError(f"Perkara ini sudah {case.get_status_display().lower()}.")
+    if not reason.strip():
+        raise DomainError("Tuliskan alasan pembatalan.")
+    _finish(case, CaseStatus.CANCELLED, timezone.now())
+    case.save()
+    record(
+        actor=actor,
+        office=case.office,
+        action="case.cancel",
+        obj=case,
+        reason=reason,
+        after={"status": CaseStatus.CANCELLED},
+    )
+    return case

@@ -1,0 +1,11 @@
+"""Background work of the engine: thin wrappers around services."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from alur.workflow.sla import sla_sweep
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_overdue_tasks() -> int:
+    return sla_sweep()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from alur.workflow import views
+
+app_name = "workflow"
+
+urlpatterns = [
+    path("tugas/", views.inbox, name="inbox"),
+    path("tugas/<int:pk>/ambil/", views.task_claim, name="task_claim"),
+    path("tugas/<int:pk>/selesai/", views.task_complete, name="task_complete"),
+    path("perkara/<str:reference>/", views.case_detail, name="case_detail"),
+]

@@ -1,0 +1,97 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from alur.core.errors import DomainError
+from alur.workflow import selectors, services
+from alur.workflow.choices import Outcome
+from alur.workflow.models import Task
+from alur.workflow.spec import APPLICANT
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    tasks = list(selectors.inbox_for(request.user)[:200])
+    calendars = selectors.Calendars()
+    rows = []
+    for task in tasks:
+        step = services.procedure(task.case).step(task.step)
+        rows.append((task, step, selectors.sla_of(task, step.minutes, calendars)))
+    return render(request, "workflow/inbox.html", {"rows": rows})
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for(request.user, reference)
+    spec = services.procedure(case)
+    rows = selectors.timeline(case)
+    mine = [r for r in rows if r.task.status in ("open", "claimed")]
+    actions = []
+    for row in mine:
+        step = spec.step(row.task.step)
+        returns = [
+            ("pemohon" if r == APPLICANT else f"Langkah {r}: {spec.step(r).activity[:60]}", r)
+            for r in step.returns
+        ]
+        actions.append((row, step, returns))
+    return render(
+        request,
+        "workflow/case_detail.html",
+        {"case": case, "spec": spec, "rows": rows, "actions": actions, "Outcome": Outcome},
+    )
+
+
+def _task_or_404(request: HttpRequest, pk: int) -> Task:
+    task = Task.objects.select_related("case").filter(pk=pk).first()
+    if task is None:
+        raise Http404("Tugas tidak ditemukan.")
+    selectors.case_for(request.user, task.case.reference)  # 404 outside the person's reach
+    return task
+
+
+def _act(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    task = _task_or_404(request, pk)
+    try:
+        action(task)
+    except (DomainError, PermissionDenied) as error:
+        messages.error(request, getattr(error, "message", None) or str(error))
+    else:
+        messages.success(request, success)
+    target = request.POST.get("next") or ""
+    if target == "inbox":
+        return redirect("workflow:inbox")
+    return redirect("workflow:case_detail", reference=task.case.reference)
+
+
+@login_required
+@require_POST
+def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk, lambda t: services.task_claim(task=t, actor=request.user), "Tugas diambil."
+    )
+
+
+@login_required
+@require_POST
+def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = request.POST.get("outcome", Outcome.DONE)
+    labels = {
+        Outcome.DONE: "Langkah selesai; perkara diteruskan.",
+        Outcome.RETURN: "Perkara dikembalikan.",
+        Outcome.REJECT: "Perkara ditolak.",
+    }
+    return _act(
+        request,
+        pk,
+        lambda t: services.task_complete(
+            task=t,
+            actor=request.user,
+            outcome=outcome,
+            return_to=request.POST.get("return_to") or None,
+            reason=request.POST.get("reason", ""),
+        ),
+        labels.get(outcome, "Tersimpan."),
+    )
