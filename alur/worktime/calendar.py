@@ -85,6 +85,8 @@ class DayHours:
                 f"Istirahat {self.break_starts:%H:%M}–{self.break_ends:%H:%M} harus berada "
                 f"di dalam jam kerja {self.opens:%H:%M}–{self.closes:%H:%M}."
             )
+        if self.break_starts == self.opens and self.break_ends == self.closes:
+            raise ValueError("Istirahat tidak boleh meliputi seluruh jam kerja.")
 
     @property
     def intervals(self) -> tuple[tuple[time, time], ...]:
@@ -232,10 +234,6 @@ class WorkCalendar:
         object.__setattr__(self, "closures", closures)
         object.__setattr__(self, "_closure_ends", tuple(end for _, end in closures))
 
-    @property
-    def has_weekly_hours(self) -> bool:
-        return any(day is not None for day in self.weekly_hours)
-
     def _cut_closures(self, start: datetime, end: datetime) -> Iterator[Interval]:
         """[start, end) minus the closures; all in UTC."""
         index = bisect_right(self._closure_ends, start)
@@ -246,7 +244,7 @@ class WorkCalendar:
                 break
             if c_start > start:
                 yield (start, c_start)
-            start = max(start, c_end)
+            start = c_end  # later than `start`: bisect skipped the closures ending by then
             index += 1
         if start < end:
             yield (start, end)

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from alur.core.errors import DomainError
 from alur.org.access import Capability
 from alur.org.selectors import office_for
 from alur.worktime import services
@@ -16,8 +17,11 @@ def _back(code: str) -> HttpResponse:
     return redirect("org:office_detail", code=code)
 
 
-def _report(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+def _report(request: HttpRequest, error: ValidationError | PermissionDenied | DomainError) -> None:
+    if isinstance(error, ValidationError):
+        text = " ".join(error.messages)
+    else:
+        text = getattr(error, "message", None) or str(error)
     messages.error(request, text)
 
 
@@ -38,7 +42,7 @@ def closure_add(request: HttpRequest, code: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             actor=request.user,
         )
-    except (ValidationError, PermissionDenied) as error:
+    except (ValidationError, PermissionDenied, DomainError) as error:
         _report(request, error)
     else:
         messages.success(request, "Penutupan kantor dicatat; tenggat tugas memperhitungkannya.")
@@ -54,7 +58,7 @@ def closure_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         services.closure_delete(
             closure=closure, actor=request.user, reason=request.POST.get("reason", "")
         )
-    except (ValidationError, PermissionDenied) as error:
+    except (ValidationError, PermissionDenied, DomainError) as error:
         _report(request, error)
     else:
         messages.success(request, "Penutupan kantor dihapus.")
@@ -86,7 +90,7 @@ def hours_set(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,
                 reason=data["reason"],
             )
-    except (ValidationError, PermissionDenied) as error:
+    except (ValidationError, PermissionDenied, DomainError) as error:
         _report(request, error)
     else:
         messages.success(request, "Jam kerja diperbarui.")

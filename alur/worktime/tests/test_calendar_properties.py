@@ -41,11 +41,13 @@ def _clock(minute_of_day: int) -> time:
 
 @st.composite
 def day_hours(draw: st.DrawFn) -> DayHours:
-    opens, closes = sorted(draw(st.lists(st.integers(0, 1439), min_size=2, max_size=2, unique=True)))
+    two_minutes = st.lists(st.integers(0, 1439), min_size=2, max_size=2, unique=True)
+    opens, closes = sorted(draw(two_minutes))
     if closes - opens >= 2 and draw(st.booleans()):
         start, end = sorted(
             draw(st.lists(st.integers(opens, closes), min_size=2, max_size=2, unique=True))
         )
+        assume((start, end) != (opens, closes))
         return DayHours(_clock(opens), _clock(closes), _clock(start), _clock(end))
     return DayHours(_clock(opens), _clock(closes))
 
@@ -69,9 +71,7 @@ def closures(draw: st.DrawFn, zone: ZoneInfo) -> tuple[tuple[datetime, datetime]
 @st.composite
 def calendars(draw: st.DrawFn) -> WorkCalendar:
     zone = ZoneInfo(draw(st.sampled_from(INDONESIAN_ZONES)))
-    holiday_days = draw(
-        st.frozensets(st.dates(date(2025, 12, 25), date(2026, 3, 31)), max_size=10)
-    )
+    holiday_days = draw(st.frozensets(st.dates(date(2025, 12, 25), date(2026, 3, 31)), max_size=10))
     return WorkCalendar(
         timezone=zone,
         weekly_hours=tuple(draw(week_hours)),

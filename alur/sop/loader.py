@@ -1,0 +1,589 @@
+"""Loading SOP files into `Sop` objects, with every error located.
+
+Each error reads `file:step:field: message`, where step is "step N" (or "steps[i]" for a step
+without a usable number) and "-" for the SOP's own fields. Errors are collected, not stopped at
+the first: the schema's, then the checks across the file (actors, step numbering, targets,
+registered form and action keys, the deadline's clock). A file with any error yields no `Sop`.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from alur.sop.registry import KeyKind, StepRegistry
+from alur.sop.registry import registry as default_registry
+from alur.sop.schema import (
+    APPLICANT,
+    END,
+    Actor,
+    ActorOffice,
+    Deadline,
+    Sop,
+    Step,
+)
+
+SOP_DIR = Path(__file__).resolve().parents[2] / "sops"
+SUFFIXES = (".yaml", ".yml")
+NATIONAL_OFFICE = "00"
+
+M = TypeVar("M", bound=BaseModel)
+
+# Our own error kinds carry complete messages: the input is not repeated after them.
+_OWN_ERRORS = frozenset(
+    {
+        "actor_office",
+        "actor_position",
+        "branch",
+        "deadline_clock",
+        "deadline_days",
+        "list_item",
+        "sop_date",
+        "step_target",
+        "time",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SopError:
+    """One problem in one SOP file, located by step and field."""
+
+    file: str
+    step: int | str | None  # a step number, "steps[i]" for an unnumbered step, None: the SOP
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.step is None:
+            where = "-"
+        elif isinstance(self.step, int):
+            where = f"step {self.step}"
+        else:
+            where = self.step
+        return f"{self.file}:{where}:{self.field or '-'}: {self.message}"
+
+
+class SopLoadError(Exception):
+    """One or more SOP files did not load; `errors` lists every problem found."""
+
+    def __init__(self, errors: Iterable[SopError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass
+class LoadReport:
+    """What `check_paths` found: the SOPs that loaded, by file, and every error."""
+
+    files: list[Path] = field(default_factory=list)
+    sops: list[tuple[Path, Sop]] = field(default_factory=list)
+    errors: list[SopError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def by_code(self) -> dict[str, Sop]:
+        return {sop.code: sop for _, sop in self.sops}
+
+
+# Public API --------------------------------------------------------------------------------
+
+
+def load_file(path: Path | str, *, registry: StepRegistry | None = None) -> Sop:
+    """Load one SOP file; raise SopLoadError with every problem if it has any."""
+    sop, errors = check_file(path, registry=registry)
+    if errors or sop is None:
+        raise SopLoadError(errors)
+    return sop
+
+
+def load_directory(
+    directory: Path | str = SOP_DIR, *, registry: StepRegistry | None = None
+) -> dict[str, Sop]:
+    """Load every SOP file of a directory, by code; raise SopLoadError if any file has errors."""
+    report = check_paths([directory], registry=registry)
+    if not report.ok:
+        raise SopLoadError(report.errors)
+    return report.by_code()
+
+
+def parse_sop(data: Any, *, file: str = "<data>", registry: StepRegistry | None = None) -> Sop:
+    """Validate already-parsed data (a mapping as in a file); raise SopLoadError on problems."""
+    sop, errors = validate_data(data, file=file, registry=registry)
+    if errors or sop is None:
+        raise SopLoadError(errors)
+    return sop
+
+
+def check_paths(paths: Sequence[Path | str], *, registry: StepRegistry | None = None) -> LoadReport:
+    """Check files and directories of SOP files; never raises for a bad file."""
+    report = LoadReport()
+    for raw_path in paths:
+        path = Path(raw_path)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+            if not found:
+                report.errors.append(
+                    SopError(display_name(path), None, "-", "no SOP files (*.yaml) here")
+                )
+            report.files.extend(found)
+        elif path.is_file():
+            report.files.append(path)
+        else:
+            report.errors.append(
+                SopError(display_name(path), None, "-", "no such file or directory")
+            )
+    seen: dict[str, Path] = {}
+    for path in report.files:
+        sop, errors = check_file(path, registry=registry)
+        report.errors.extend(errors)
+        if sop is None:
+            continue
+        if sop.code in seen:
+            report.errors.append(
+                SopError(
+                    display_name(path),
+                    None,
+                    "code",
+                    f"the code {sop.code} is also used by {display_name(seen[sop.code])}",
+                )
+            )
+            continue
+        seen[sop.code] = path
+        report.sops.append((path, sop))
+    return report
+
+
+def check_file(
+    path: Path | str, *, registry: StepRegistry | None = None
+) -> tuple[Sop | None, list[SopError]]:
+    """Read and validate one file: the SOP, or None and the file's errors."""
+    path = Path(path)
+    name = display_name(path)
+    if path.suffix not in SUFFIXES:
+        return None, [SopError(name, None, "-", "an SOP file is YAML: name it *.yaml")]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [SopError(name, None, "-", f"not UTF-8 text: {exc.reason}")]
+    except OSError as exc:
+        return None, [SopError(name, None, "-", f"cannot read the file: {exc.strerror}")]
+    try:
+        data = yaml.load(text, Loader=SopYamlLoader)  # noqa: S506  (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [SopError(name, None, "-", f"YAML error{where}: {problem}")]
+    except yaml.YAMLError as exc:
+        return None, [SopError(name, None, "-", f"YAML error: {exc}")]
+    sop, errors = validate_data(data, file=name, registry=registry)
+    if sop is not None:
+        errors.extend(_check_file_name(sop.code, path, name))
+    return (None if errors else sop), errors
+
+
+def validate_data(
+    data: Any, *, file: str, registry: StepRegistry | None = None
+) -> tuple[Sop | None, list[SopError]]:
+    """Validate parsed data: the SOP if it has no problem, and every problem found."""
+    registry = registry or default_registry
+    if data is None:
+        return None, [SopError(file, None, "-", "the file is empty")]
+    if not isinstance(data, dict):
+        return None, [SopError(file, None, "-", "an SOP file is a mapping of fields")]
+    sop: Sop | None = None
+    errors: list[SopError] = []
+    try:
+        sop = Sop.model_validate(data)
+    except ValidationError as exc:
+        errors.extend(_from_pydantic(exc, data, file))
+    view = _View.of_sop(sop) if sop is not None else _View.of_data(data)
+    errors.extend(_check_actors(view, file))
+    errors.extend(_check_numbering(view, file))
+    errors.extend(_check_steps(view, file, registry))
+    errors.extend(_check_deadline(view, file))
+    if sop is not None and not errors:
+        errors.extend(_check_reachable(sop, file))
+    return (None if errors else sop), errors
+
+
+def display_name(path: Path) -> str:
+    """A file's name for messages: relative to the working directory when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# YAML --------------------------------------------------------------------------------------
+
+
+class SopYamlLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader, with two fixes for hand-written SOP files.
+
+    Only true/false are booleans (YAML 1.2): "ya", "no", "on" stay text. A key that appears
+    twice in one mapping is an error instead of the last one silently winning.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"the key {key!r} appears twice",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+SopYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+SopYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+# Schema errors -----------------------------------------------------------------------------
+
+
+def _from_pydantic(exc: ValidationError, data: dict[str, Any], file: str) -> list[SopError]:
+    errors = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        step: int | str | None = None
+        rest = loc
+        if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+            step = _step_label(data, loc[1])
+            rest = loc[2:]
+        errors.append(SopError(file, step, _join(rest), _message(error, loc)))
+    return errors
+
+
+def _step_label(data: dict[str, Any], index: int) -> int | str:
+    steps = data.get("steps")
+    if isinstance(steps, list) and index < len(steps) and isinstance(steps[index], dict):
+        number = steps[index].get("number")
+        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+            return number
+    return f"steps[{index}]"
+
+
+def _join(loc: Sequence[int | str]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "-"
+
+
+def _message(error: Any, loc: tuple[int | str, ...]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        allowed = f"; allowed: {', '.join(model.model_fields)}" if model else ""
+        return f"unknown field{allowed}"
+    message = str(error["msg"])
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    if kind not in _OWN_ERRORS and "input" in error:
+        shown = repr(error["input"])
+        message += f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
+    return message
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _model_at(loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """The model class that the location points into, when it can be told."""
+    current: Any = Sop
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            if get_origin(current) is not list:
+                return None
+            current = get_args(current)[0]
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            if info is None:
+                return None
+            current = info.annotation
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+# Checks across the file --------------------------------------------------------------------
+
+
+@dataclass
+class _View:
+    """What the cross-file checks look at: the SOP, or the parts of broken data that validate."""
+
+    office: str | None
+    actors: list[tuple[int, Actor]]
+    actor_ids: list[str]
+    steps: list[Step]
+    numbers: list[int | None]  # every step's number in file order; None where unusable
+    deadline: Deadline | None
+
+    @classmethod
+    def of_sop(cls, sop: Sop) -> _View:
+        return cls(
+            office=sop.office,
+            actors=list(enumerate(sop.actors)),
+            actor_ids=[actor.id for actor in sop.actors],
+            steps=list(sop.steps),
+            numbers=[step.number for step in sop.steps],
+            deadline=sop.deadline,
+        )
+
+    @classmethod
+    def of_data(cls, data: dict[str, Any]) -> _View:
+        raw_actors = data.get("actors") if isinstance(data.get("actors"), list) else []
+        raw_steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+        office = data.get("office")
+        return cls(
+            office=office if isinstance(office, str) else None,
+            actors=[(i, a) for i, raw in enumerate(raw_actors) if (a := _valid(Actor, raw))],
+            actor_ids=[raw["id"] for raw in raw_actors if isinstance(raw, dict) and "id" in raw],
+            steps=[s for raw in raw_steps if (s := _valid(Step, raw))],
+            numbers=[
+                raw.get("number")
+                if isinstance(raw, dict)
+                and isinstance(raw.get("number"), int)
+                and not isinstance(raw.get("number"), bool)
+                and raw["number"] > 0
+                else None
+                for raw in raw_steps
+            ],
+            deadline=_valid(Deadline, data.get("deadline")),
+        )
+
+
+def _valid(model: type[M], raw: Any) -> M | None:
+    try:
+        return model.model_validate(raw)
+    except ValidationError:
+        return None
+
+
+def _check_actors(view: _View, file: str) -> list[SopError]:
+    errors = []
+    seen: set[str] = set()
+    for index, actor_id in enumerate(view.actor_ids):
+        if actor_id in seen:
+            errors.append(
+                SopError(file, None, f"actors[{index}].id", f"duplicate actor id {actor_id!r}")
+            )
+        seen.add(actor_id)
+    office = view.office
+    if office is None:
+        return errors
+    for index, actor in view.actors:
+        problem = None
+        if actor.office == ActorOffice.CHILD and "." in office:
+            problem = f"office {office} is a kab/kota office: it has no child offices"
+        elif office == NATIONAL_OFFICE and actor.office in (
+            ActorOffice.PARENT,
+            ActorOffice.NATIONAL,
+        ):
+            problem = "the SOP belongs to the national office: use 'same'"
+        elif actor.office == ActorOffice.PARENT and "." not in office:
+            problem = f"office {office} is a province office: its parent is 'national'"
+        if problem:
+            errors.append(SopError(file, None, f"actors[{index}].office", problem))
+    return errors
+
+
+def _check_numbering(view: _View, file: str) -> list[SopError]:
+    errors = []
+    first_at: dict[int, int] = {}
+    duplicated = False
+    for index, number in enumerate(view.numbers):
+        if number is None:
+            continue
+        if number in first_at:
+            duplicated = True
+            errors.append(
+                SopError(
+                    file,
+                    number,
+                    "number",
+                    f"step number {number} is used twice (steps[{first_at[number]}] and "
+                    f"steps[{index}])",
+                )
+            )
+        else:
+            first_at[number] = index
+    if duplicated or None in view.numbers:
+        return errors
+    for index, number in enumerate(view.numbers):
+        if number != index + 1:
+            errors.append(
+                SopError(
+                    file,
+                    number,
+                    "number",
+                    f"expected step {index + 1} here: steps are numbered 1, 2, 3, … in order",
+                )
+            )
+            break
+    return errors
+
+
+def _check_steps(view: _View, file: str, registry: StepRegistry) -> list[SopError]:
+    errors: list[SopError] = []
+    numbers = {n for n in view.numbers if n is not None}
+    known_actors = ", ".join(view.actor_ids)
+    outside_party = any(actor.is_outside_party for _, actor in view.actors)
+
+    def target(step: Step, where: str, value: int | str | None, *, back: bool) -> None:
+        if value is None or value in (END, APPLICANT):
+            if value == APPLICANT and not outside_party:
+                errors.append(
+                    SopError(
+                        file,
+                        step.number,
+                        where,
+                        "no actor of kind 'applicant' or 'informant' to return the case to",
+                    )
+                )
+            return
+        number = int(value)
+        if number not in numbers:
+            errors.append(SopError(file, step.number, where, f"there is no step {number}"))
+        elif back and number >= step.number:
+            errors.append(
+                SopError(
+                    file,
+                    step.number,
+                    where,
+                    f"must go back to an earlier step than {step.number}, not to step {number}",
+                )
+            )
+        elif not back and number <= step.number:
+            errors.append(
+                SopError(
+                    file,
+                    step.number,
+                    where,
+                    f"must go forward to a step after {step.number}, not to step {number}; "
+                    "a decision's back_to returns a case",
+                )
+            )
+
+    for step in view.steps:
+        if step.actor not in view.actor_ids:
+            errors.append(
+                SopError(
+                    file,
+                    step.number,
+                    "actor",
+                    f"unknown actor {step.actor!r} (actors: {known_actors or 'none'})",
+                )
+            )
+        target(step, "next", step.next, back=False)
+        if step.decision is not None:
+            for name in ("if_yes", "if_no"):
+                branch = getattr(step.decision, name)
+                target(step, f"decision.{name}.goto", branch.goto, back=False)
+                target(step, f"decision.{name}.back_to", branch.back_to, back=True)
+        for kind, key in ((KeyKind.FORM, step.form), (KeyKind.ACTION, step.action)):
+            if key is not None and not registry.is_registered(kind, key):
+                errors.append(
+                    SopError(file, step.number, str(kind), registry.describe_unknown(kind, key))
+                )
+    return errors
+
+
+def _check_deadline(view: _View, file: str) -> list[SopError]:
+    deadline = view.deadline
+    if deadline is None:
+        return []
+    errors = []
+    numbers = {n for n in view.numbers if n is not None}
+    for name in ("clock_start_step", "clock_stop_step"):
+        number = getattr(deadline, name)
+        if number not in numbers:
+            errors.append(SopError(file, None, f"deadline.{name}", f"there is no step {number}"))
+    if errors:
+        return errors
+    least = sum(
+        bounds[0]
+        for step in view.steps
+        if deadline.clock_start_step <= step.number <= deadline.clock_stop_step
+        and (bounds := step.minutes) is not None
+    )
+    if least > deadline.working_minutes:
+        errors.append(
+            SopError(
+                file,
+                None,
+                "deadline.working_minutes",
+                f"steps {deadline.clock_start_step}–{deadline.clock_stop_step} take at least "
+                f"{least} minutes, more than the deadline's {deadline.working_minutes}",
+            )
+        )
+    return errors
+
+
+def _check_reachable(sop: Sop, file: str) -> list[SopError]:
+    reached = {sop.steps[0].number}
+    pending = [sop.steps[0]]
+    while pending:
+        step = pending.pop()
+        targets: list[int | str] = [sop.next_of(step)]
+        if step.decision is not None:
+            for branch in (step.decision.if_yes, step.decision.if_no):
+                targets.append(branch.goto or branch.back_to or sop.next_of(step))
+        for target in targets:
+            if isinstance(target, int) and target not in reached:
+                reached.add(target)
+                pending.append(sop.step(target))
+    return [
+        SopError(file, step.number, "number", "unreachable: no step leads here")
+        for step in sop.steps
+        if step.number not in reached
+    ]
+
+
+def _check_file_name(code: str, path: Path, name: str) -> list[SopError]:
+    if path.stem == code or path.stem.startswith(f"{code}-"):
+        return []
+    return [
+        SopError(name, None, "code", f"the file name must start with '{code}-' (the SOP's code)")
+    ]
