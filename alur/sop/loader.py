@@ -24,6 +24,7 @@ from alur.sop.schema import (
     APPLICANT,
     END,
     Actor,
+    ActorKind,
     ActorOffice,
     Deadline,
     Sop,
@@ -33,6 +34,7 @@ from alur.sop.schema import (
 SOP_DIR = Path(__file__).resolve().parents[2] / "sops"
 SUFFIXES = (".yaml", ".yml")
 NATIONAL_OFFICE = "00"
+OUTSIDE_KINDS = frozenset({ActorKind.APPLICANT.value, ActorKind.INFORMANT.value})
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -214,7 +216,16 @@ def validate_data(
     errors.extend(_check_deadline(view, file))
     if sop is not None and not errors:
         errors.extend(_check_reachable(sop, file))
-    return (None if errors else sop), errors
+    return (None if errors else sop), sorted(errors, key=_order)
+
+
+def _order(error: SopError) -> int:
+    """SOP-level errors first, then by step; the sort is stable within each."""
+    if error.step is None:
+        return 0
+    if isinstance(error.step, int):
+        return error.step
+    return int(error.step.removeprefix("steps[").removesuffix("]")) + 1
 
 
 def display_name(path: Path) -> str:
@@ -359,6 +370,13 @@ class _View:
     steps: list[Step]
     numbers: list[int | None]  # every step's number in file order; None where unusable
     deadline: Deadline | None
+    has_outside_party: bool  # an actor of kind applicant or informant, even a broken one
+
+    @property
+    def numbering_is_sound(self) -> bool:
+        """Every step has a usable, distinct number: only then does a missing target count."""
+        usable = [n for n in self.numbers if n is not None]
+        return len(usable) == len(self.numbers) == len(set(usable))
 
     @classmethod
     def of_sop(cls, sop: Sop) -> _View:
@@ -369,6 +387,7 @@ class _View:
             steps=list(sop.steps),
             numbers=[step.number for step in sop.steps],
             deadline=sop.deadline,
+            has_outside_party=any(actor.is_outside_party for actor in sop.actors),
         )
 
     @classmethod
@@ -391,6 +410,9 @@ class _View:
                 for raw in raw_steps
             ],
             deadline=_valid(Deadline, data.get("deadline")),
+            has_outside_party=any(
+                isinstance(raw, dict) and raw.get("kind") in OUTSIDE_KINDS for raw in raw_actors
+            ),
         )
 
 
@@ -468,12 +490,14 @@ def _check_numbering(view: _View, file: str) -> list[SopError]:
 def _check_steps(view: _View, file: str, registry: StepRegistry) -> list[SopError]:
     errors: list[SopError] = []
     numbers = {n for n in view.numbers if n is not None}
+    # With a step number unusable or used twice (already reported), a missing target proves
+    # nothing.
+    complete = view.numbering_is_sound
     known_actors = ", ".join(view.actor_ids)
-    outside_party = any(actor.is_outside_party for _, actor in view.actors)
 
     def target(step: Step, where: str, value: int | str | None, *, back: bool) -> None:
         if value is None or value in (END, APPLICANT):
-            if value == APPLICANT and not outside_party:
+            if value == APPLICANT and not view.has_outside_party:
                 errors.append(
                     SopError(
                         file,
@@ -485,7 +509,8 @@ def _check_steps(view: _View, file: str, registry: StepRegistry) -> list[SopErro
             return
         number = int(value)
         if number not in numbers:
-            errors.append(SopError(file, step.number, where, f"there is no step {number}"))
+            if complete:
+                errors.append(SopError(file, step.number, where, f"there is no step {number}"))
         elif back and number >= step.number:
             errors.append(
                 SopError(
@@ -536,6 +561,8 @@ def _check_deadline(view: _View, file: str) -> list[SopError]:
         return []
     errors = []
     numbers = {n for n in view.numbers if n is not None}
+    if not view.numbering_is_sound:
+        return []
     for name in ("clock_start_step", "clock_stop_step"):
         number = getattr(deadline, name)
         if number not in numbers:

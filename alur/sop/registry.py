@@ -136,7 +136,9 @@ class StepRegistry:
                 entry = StepKey(key, kind, description.strip(), handler)
             else:
                 if current.kind != kind:
-                    raise RegistryError(f"{key!r} is registered as a {current.kind}, not a {kind}")
+                    raise RegistryError(
+                        f"{key!r} is registered as {_a(current.kind)}, not {_a(kind)}"
+                    )
                 if handler is None or current.handler is handler:
                     return current
                 if current.handler is not None:
@@ -182,14 +184,18 @@ class StepRegistry:
         kind = KeyKind(kind)
         entry = self._entries.get(key)
         if entry is not None:
-            return f"{key!r} is registered as a {entry.kind}, not a {kind}"
+            return f"{key!r} is registered as {_a(entry.kind)}, not {_a(kind)}"
         near = _near(key, self.keys(kind))
-        hint = f"; did you mean {' or '.join(repr(k) for k in near)}?" if near else ""
+        hint = f"; did you mean {near[0]!r}?" if near else ""
         return f"unknown {kind} key {key!r} (not in alur.sop.registry){hint}"
 
 
 def _near(key: str, candidates: Iterable[str]) -> list[str]:
-    return get_close_matches(key, list(candidates), n=2, cutoff=0.6)
+    return get_close_matches(key, list(candidates), n=1, cutoff=0.8)
+
+
+def _a(kind: KeyKind) -> str:
+    return f"an {kind}" if kind == KeyKind.ACTION else f"a {kind}"
 
 
 def _name(handler: Handler) -> str:

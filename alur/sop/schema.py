@@ -64,8 +64,8 @@ def _step_or(word: str) -> Any:
             return value
         raise PydanticCustomError(
             "step_target",
-            "must be a step number or '{word}', not {value!r}",
-            {"word": word, "value": value},
+            "must be a step number or '{word}', not {value}",
+            {"word": word, "value": repr(value)},
         )
 
     return BeforeValidator(check)
@@ -95,8 +95,8 @@ class ListItem(_Model):
             return value
         raise PydanticCustomError(
             "list_item",
-            "write text, or a mapping with text and items (got {value!r})",
-            {"value": value},
+            "write text, or a mapping with text and items (got {value})",
+            {"value": repr(value)},
         )
 
 
@@ -143,7 +143,11 @@ def parse_sop_date(text: str) -> tuple[date, Literal["day", "month"]] | None:
 
 
 class SopDate(_Model):
-    """A date as printed ("Januari 2022") and read: `value` is the day, or the month's first day."""
+    """A date as printed ("Januari 2022") and read: `value` is the day, or the month's first day.
+
+    A file gives the printed text; the stored form (text, value, precision) validates too, as
+    long as value and precision are what the text says.
+    """
 
     text: Text
     value: date
@@ -154,6 +158,11 @@ class SopDate(_Model):
     def _parse(cls, value: Any) -> Any:
         if isinstance(value, date):
             return {"text": value.isoformat(), "value": value, "precision": "day"}
+        stored: dict[str, Any] = {}
+        if isinstance(value, dict) and isinstance(value.get("text"), str):
+            stored, value = value, value["text"]
+            if set(stored) - {"text", "value", "precision"}:
+                return stored  # the model reports the unknown keys
         if not isinstance(value, str):
             raise PydanticCustomError(
                 "sop_date", "write the date as printed, e.g. '19 Januari 2022' or 'Januari 2022'"
@@ -162,11 +171,20 @@ class SopDate(_Model):
         if parsed is None:
             raise PydanticCustomError(
                 "sop_date",
-                "cannot read the date {text!r}: write '19 Januari 2022', 'Januari 2022' or "
+                "cannot read the date {text}: write '19 Januari 2022', 'Januari 2022' or "
                 "'03-02-2023'",
-                {"text": value},
+                {"text": repr(value)},
             )
-        return {"text": value.strip(), "value": parsed[0], "precision": parsed[1]}
+        day, precision = parsed
+        if ("value" in stored and str(stored["value"]) != day.isoformat()) or (
+            "precision" in stored and stored["precision"] != precision
+        ):
+            raise PydanticCustomError(
+                "sop_date",
+                "the text {text} reads as {day} ({precision}), not as the value given",
+                {"text": repr(value), "day": day.isoformat(), "precision": precision},
+            )
+        return {"text": value.strip(), "value": day, "precision": precision}
 
 
 class Dates(_Model):
@@ -269,8 +287,8 @@ class Actor(_Model):
         if kind not in (None, ActorKind.POSITION) and position is not None:
             raise PydanticCustomError(
                 "actor_position",
-                "only an actor of kind 'position' has a position (this one is {kind!r})",
-                {"kind": str(kind)},
+                "only an actor of kind 'position' has a position (this one is {kind})",
+                {"kind": repr(str(kind))},
             )
         return position
 
@@ -285,8 +303,8 @@ class Actor(_Model):
         if kind is not None and office is not None:
             raise PydanticCustomError(
                 "actor_office",
-                "only an actor of kind 'position' sits in an office (this one is {kind!r})",
-                {"kind": str(kind)},
+                "only an actor of kind 'position' sits in an office (this one is {kind})",
+                {"kind": repr(str(kind))},
             )
         return office
 
@@ -343,15 +361,15 @@ class TimeStandard(_Model):
             if given is not None:
                 raise PydanticCustomError(
                     "time",
-                    "the text {text!r} means no time standard, but minutes are given",
-                    {"text": self.text},
+                    "the text {text} means no time standard, but minutes are given",
+                    {"text": repr(self.text)},
                 )
         elif read is None:
             if given is None:
                 raise PydanticCustomError(
                     "time",
-                    "cannot read {text!r} as minutes: give minutes (or min and max)",
-                    {"text": self.text},
+                    "cannot read {text} as minutes: give minutes (or min and max)",
+                    {"text": repr(self.text)},
                 )
         elif given != read:
             expected = f"{read[0]}" if read[0] == read[1] else f"{read[0]}–{read[1]}"
@@ -362,8 +380,8 @@ class TimeStandard(_Model):
             )
             raise PydanticCustomError(
                 "time",
-                "the text {text!r} reads as {expected} minutes, but {actual} are given",
-                {"text": self.text, "expected": expected, "actual": actual},
+                "the text {text} reads as {expected} minutes, but {actual} are given",
+                {"text": repr(self.text), "expected": expected, "actual": actual},
             )
         return self
 

@@ -64,6 +64,7 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    branch = models.CharField("jalur keputusan", max_length=3, blank=True)  # "yes" / "no"
     reason = models.TextField("alasan/catatan", blank=True)
     return_to = models.CharField("dikembalikan ke", max_length=12, blank=True)
     resume_step = models.PositiveSmallIntegerField(null=True, blank=True)  # after the applicant

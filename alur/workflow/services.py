@@ -6,7 +6,6 @@ are serialised: the first wins, the second is told who did it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +20,7 @@ from alur.org.access import Capability, require
 from alur.org.models import Office, User
 from alur.org.services import NATIONAL_CODE
 from alur.sop.models import SopRevision
+from alur.sop.registry import KeyKind, registry
 from alur.workflow import engine
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import Case, Task
@@ -39,13 +39,12 @@ class StepContext:
     data: dict[str, Any]
 
 
-StepAction = Callable[[StepContext], None]
-_ACTIONS: dict[str, StepAction] = {}
-
-
-def register_step_action(key: str, action: StepAction) -> None:
-    """Domain apps attach behaviour to an SOP action key; it runs inside the transition."""
-    _ACTIONS[key] = action
+def _run_handler(kind: KeyKind, key: str | None, context: StepContext) -> None:
+    """A domain app's handler for a step's form or action key runs inside the transition."""
+    if key and registry.is_registered(kind, key):
+        handler = registry.get(kind, key).handler
+        if handler is not None:
+            handler(context)
 
 
 def procedure(case_or_revision: Case | SopRevision) -> ProcedureSpec:
@@ -94,6 +93,9 @@ def _open(
     actor = spec.actors[step.actor]
     _start_clock(case, spec, number, now)
     if actor.is_outside:
+        # An outside party's step (the applicant signs, an informant reports) is recorded by the
+        # office or a channel: outside_step_complete. Only a return to the applicant stops the
+        # SLA clock.
         task = Task.objects.create(
             case=case,
             step=number,
@@ -103,7 +105,7 @@ def _open(
             status=TaskStatus.WAITING,
             resume_step=resume_step,
         )
-        if actor.kind == ActorKind.APPLICANT and case.status != CaseStatus.WAITING:
+        if resume_step is not None:
             _pause(case, now)
         return [task]
     tasks = []
@@ -167,10 +169,13 @@ def case_start(
     `submitted`, a first step that belongs to the applicant ("Pemohon mengirim berkas") is recorded
     as done at once.
     """
-    if actor is not None:
-        require(actor, Capability.HANDLE_CASES, office)
     revision = current_revision(code)
     spec = procedure(revision)
+    first_actor = spec.actor_of(spec.first)
+    if actor is not None and not (
+        first_actor.position_kind and engine.holds(actor, office.pk, first_actor.position_kind)
+    ):
+        require(actor, Capability.HANDLE_CASES, office)
     now = timezone.now()
     for _attempt in range(5):
         try:
@@ -227,13 +232,15 @@ def _finish(case: Case, status: str, now: Any) -> None:
         task.save(update_fields=["status", "completed_at"])
 
 
-def _advance(case: Case, spec: ProcedureSpec, task: Task, now: Any, actor: User | None) -> None:
+def _advance(
+    case: Case, spec: ProcedureSpec, task: Task, now: Any, actor: User | None, branch: str = "yes"
+) -> None:
     """After a "done": stop the clock where the SOP says, then open the following step."""
     if case.tasks.filter(step=task.step, status__in=ACTIVE_TASK).exists():
         return  # other offices of a fan-out step are still working on it
     if spec.clock_stop == task.step and case.clock_stopped_at is None:
         case.clock_stopped_at = now
-    following = spec.following(task.step)
+    following = spec.following(task.step, branch=branch)
     if following is None:
         _finish(case, CaseStatus.DONE, now)
         record(
@@ -306,12 +313,13 @@ def task_complete(
     actor: User,
     outcome: str,
     return_to: int | str | None = None,
+    branch: str = "yes",
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> Task:
-    """Complete a task: `done` goes on, `return` goes back to a step the SOP allows (or to the
-    applicant, stopping the SLA clock), `reject` ends the case. An unclaimed task is claimed by
-    the one who completes it."""
+    """Complete a task: `done` goes on (on a decision's "no" path with branch="no" where the SOP
+    has one), `return` goes back to a step the SOP allows (or to the applicant, stopping the SLA
+    clock), `reject` ends the case. An unclaimed task is claimed by the one who completes it."""
     case, task = _lock(task)
     _check_actor(task, actor)
     spec = procedure(case)
@@ -324,17 +332,23 @@ def task_complete(
     target: int | str | None = None
     if outcome == Outcome.RETURN:
         target = _return_target(step, return_to)
+    if branch not in ("yes", "no") or (
+        branch == "no" and (outcome != Outcome.DONE or step.no_next is None)
+    ):
+        raise DomainError(f"Langkah {step.number} tidak memiliki jalur '{branch}' menurut SOP.")
     now = timezone.now()
     task.status, task.outcome, task.reason = TaskStatus.DONE, outcome, reason
     task.completed_at, task.completed_by = now, actor
     task.assignee = task.assignee or actor
     task.claimed_at = task.claimed_at or now
     task.return_to = "" if target is None else str(target)
+    task.branch = branch if outcome == Outcome.DONE and step.question else ""
     task.save()
-    if step.action and step.action in _ACTIONS:
-        _ACTIONS[step.action](StepContext(case, task, step, actor, outcome, data or {}))
+    context = StepContext(case, task, step, actor, outcome, data or {})
+    _run_handler(KeyKind.FORM, step.form, context)
     if outcome == Outcome.DONE:
-        _advance(case, spec, task, now, actor)
+        _run_handler(KeyKind.ACTION, step.action, context)
+        _advance(case, spec, task, now, actor, branch)
     elif outcome == Outcome.REJECT:
         _finish(case, CaseStatus.REJECTED, now)
     elif target == APPLICANT:
@@ -384,20 +398,23 @@ def _applicant_step(spec: ProcedureSpec) -> int:
 
 
 @transaction.atomic
-def applicant_resubmit(*, case: Case, actor: User | None = None, note: str = "") -> Case:
-    """The applicant sent what was missing: the returning step opens again and the clock runs."""
+def outside_step_complete(*, case: Case, actor: User | None = None, note: str = "") -> Case:
+    """Record an outside party's step: the applicant resubmitted what was missing (the step that
+    returned the case opens again and the SLA clock runs on), or did their part of the flow
+    (signed the register), or an informant's report arrived. `actor` None: a channel (WhatsApp)."""
     case = Case.objects.select_for_update().select_related("office", "sop").get(pk=case.pk)
     if actor is not None:
         require(actor, Capability.HANDLE_CASES, case.office)
     waiting = case.tasks.select_for_update().filter(status=TaskStatus.WAITING).first()
-    if case.status != CaseStatus.WAITING or waiting is None:
-        raise ConflictError("Permohonan ini tidak sedang menunggu kelengkapan dari pemohon.")
+    if case.status not in (CaseStatus.OPEN, CaseStatus.WAITING) or waiting is None:
+        raise ConflictError("Perkara ini tidak sedang menunggu pemohon atau pihak luar.")
     spec = procedure(case)
     now = timezone.now()
     waiting.status, waiting.outcome, waiting.completed_at = TaskStatus.DONE, Outcome.DONE, now
     waiting.completed_by, waiting.reason = actor, note
     waiting.save()
-    _resume(case, now)
+    if case.status == CaseStatus.WAITING:
+        _resume(case, now)
     if waiting.resume_step is not None:
         previous = (
             case.tasks.filter(step=waiting.resume_step, status=TaskStatus.DONE)
@@ -417,10 +434,10 @@ def applicant_resubmit(*, case: Case, actor: User | None = None, note: str = "")
     record(
         actor=actor,
         office=case.office,
-        action="case.resubmit",
+        action="case.outside_step",
         obj=case,
         reason=note,
-        after={"resume_step": waiting.resume_step},
+        after={"step": waiting.step, "resume_step": waiting.resume_step},
     )
     return case
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 APPLICANT = "applicant"  # a return target: back to the applicant; the SLA clock stops
+END = 0  # a forward target: the procedure is finished
 
 
 class ActorKind(StrEnum):
@@ -45,9 +46,12 @@ class StepSpec:
     actor: str
     minutes: int | None  # the mutu baku time; the upper bound of a range
     output: str = ""
-    next: int | None = None  # None: the following step (or the end after the last)
-    returns: tuple[int | str, ...] = ()  # allowed return targets: earlier steps or APPLICANT
+    next: int | None = None  # the "yes" path: None for the following step; END to finish
+    no_next: int | None = None  # a decision's forward "no" path (a step or END), if it has one
+    returns: tuple[int | str, ...] = ()  # a decision's "no" path back: earlier steps or APPLICANT
     question: str = ""  # the decision asked here, if any
+    yes_label: str = ""
+    no_label: str = ""
     form: str | None = None
     action: str | None = None
 
@@ -73,11 +77,14 @@ class ProcedureSpec:
     def actor_of(self, number: int) -> ActorSpec:
         return self.actors[self.numbers[number].actor]
 
-    def following(self, number: int) -> int | None:
-        """The step after `number` on the "done" path, or None at the end."""
+    def following(self, number: int, *, branch: str = "yes") -> int | None:
+        """The step after `number` on the yes (or forward no) path, or None at the end."""
         step = self.numbers[number]
-        if step.next is not None:
-            return step.next
+        target = step.no_next if branch == "no" else step.next
+        if target == END:
+            return None
+        if target is not None:
+            return target
         later = [s.number for s in self.steps if s.number > number]
         return min(later) if later else None
 

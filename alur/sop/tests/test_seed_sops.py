@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from alur.sop.loader import SOP_DIR, load_directory, load_file
@@ -186,3 +188,10 @@ def test_offices_of_outside_positions(sops: dict[str, Sop]) -> None:
     assert s1.actor("badan_penghubung").position == "penghubung"
     assert sops["S3"].actor("pemohon").position == "mitra"
     assert sops["S2g"].actor("pelapor").kind == ActorKind.INFORMANT
+
+
+def test_stored_form_loads_back_unchanged(sops: dict[str, Sop]) -> None:
+    """What storage keeps (the JSON dump) validates again to the same SOP."""
+    for sop in sops.values():
+        assert Sop.model_validate_json(json.dumps(sop.model_dump(mode="json"))) == sop
+        assert Sop.model_validate(sop.model_dump()) == sop

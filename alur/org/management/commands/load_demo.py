@@ -5,10 +5,11 @@ from alur.org.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the region codes and the demo offices and personas (idempotent)."
+    help = "Load the region codes, the SOP files and the demo offices and personas (idempotent)."
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         call_command("load_regions", verbosity=0, stdout=self.stdout)
+        call_command("load_sops", verbosity=options["verbosity"], stdout=self.stdout)
         logins = load_demo()
         if options["verbosity"] >= 1:
             self.stdout.write(f"Demo siap. Semua akun demo memakai kata sandi: {DEMO_PASSWORD}")

@@ -1,0 +1,95 @@
+"""Driving cases through their SOP as the demo personas would, for the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from alur.org.access import Capability, can
+from alur.org.models import Office, User
+from alur.org.selectors import holders_of
+from alur.sop.loader import load_directory
+from alur.sop.models import SopRevision
+from alur.sop.specs import to_spec
+from alur.workflow import services
+from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
+from alur.workflow.models import Case, Task
+from alur.workflow.spec import APPLICANT, ProcedureSpec
+
+SPECS: dict[str, ProcedureSpec] = {code: to_spec(sop) for code, sop in load_directory().items()}
+
+
+def office_of(code: str) -> Office:
+    return Office.objects.get(code=SopRevision.objects.get(code=code, revision=1).office_code)
+
+
+def holder(task: Task) -> User:
+    people = holders_of(task.office, task.position_kind)
+    assert people, f"no demo persona holds {task.position_kind} in {task.office.code}"
+    return people[0]
+
+
+def staff_of(office: Office) -> User:
+    return next(u for u in holders_of(office, "kasi") if can(u, Capability.HANDLE_CASES, office))
+
+
+def start(code: str) -> Case:
+    spec = SPECS[code]
+    office = office_of(code)
+    first = spec.actor_of(spec.first)
+    if first.is_outside:  # a citizen's application arrives complete over a channel
+        return services.case_start(
+            code=code, office=office, subject=f"Uji {code}", actor=None, submitted=True
+        )
+    starter = holders_of(office, first.position_kind)[0]
+    return services.case_start(code=code, office=office, subject=f"Uji {code}", actor=starter)
+
+
+def active(case: Case) -> list[Task]:
+    return list(case.tasks.filter(status__in=["open", "claimed", "waiting"]).order_by("id"))
+
+
+Decide = Callable[[Task], dict]
+
+
+def step_once(case: Case, decide: Decide | None = None) -> None:
+    """Complete every active task of the case once, as its holder (or for the applicant)."""
+    for task in active(case):
+        if task.status == TaskStatus.WAITING:
+            services.outside_step_complete(
+                case=case, actor=staff_of(case.office), note="berkas diterima"
+            )
+            return
+        choice = decide(task) if decide else {}
+        services.task_complete(
+            task=task, actor=holder(task), **({"outcome": Outcome.DONE} | choice)
+        )
+
+
+def run_to_end(case: Case, decide: Decide | None = None, limit: int = 80) -> Case:
+    for _ in range(limit):
+        case.refresh_from_db()
+        if case.status not in (CaseStatus.OPEN, CaseStatus.WAITING):
+            return case
+        step_once(case, decide)
+    raise AssertionError(f"{case.reference} did not finish in {limit} rounds")
+
+
+def run_until_step(case: Case, number: int, limit: int = 80) -> Task:
+    for _ in range(limit):
+        for task in active(case):
+            if task.step == number and task.status != TaskStatus.WAITING:
+                return task
+        step_once(case)
+    raise AssertionError(f"step {number} never opened")
+
+
+def return_paths() -> list[tuple[str, int, int | str]]:
+    return [
+        (code, step.number, target)
+        for code, spec in SPECS.items()
+        for step in spec.steps
+        for target in step.returns
+    ]
+
+
+__all__ = ["APPLICANT", "SPECS", "return_paths"]
