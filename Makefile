@@ -56,6 +56,7 @@ lint: $(VENV)/.dev
 test: $(VENV)/.dev system-deps browser-deps lint
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py validate_sops
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
