@@ -192,14 +192,6 @@ OFFICES: tuple[DemoOffice, ...] = (
                 "Seksi Pindah Datang Penduduk",
                 KABID_DAFDUK,
             ),
-            Persona(
-                "waykanan.kasi.capil",
-                "Lina Marlina, S.H.",
-                PositionKind.KASI,
-                "Kepala Seksi Kelahiran dan Kematian",
-                "Seksi Kelahiran dan Kematian",
-                KABID_CAPIL,
-            ),
             # The Kabid Pencatatan Sipil post is held by an acting head (Plt.) for the demo.
             Persona(
                 "waykanan.kasi.capil",
@@ -210,6 +202,14 @@ OFFICES: tuple[DemoOffice, ...] = (
                 KADIS_WK,
                 AppointmentKind.PLT,
                 date(2027, 6, 30),
+            ),
+            Persona(
+                "waykanan.kasi.capil",
+                "Lina Marlina, S.H.",
+                PositionKind.KASI,
+                "Kepala Seksi Kelahiran dan Kematian",
+                "Seksi Kelahiran dan Kematian",
+                KABID_CAPIL,
             ),
             Persona(
                 "waykanan.operator",

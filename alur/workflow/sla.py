@@ -16,20 +16,33 @@ BATCH = 200
 
 
 def superiors_of(task: Task) -> list[User]:
-    """Holders of the superior post of whoever should do `task` (its holder's, or the post's)."""
+    """Holders of the superior post of whoever should do `task` (its holder's, or the post's).
+
+    The holder themselves is skipped (an acting head supervising their own seksi): the notice
+    then goes one level further up.
+    """
+    today = timezone.localdate()
     positions = Position.objects.filter(office_id=task.office_id, kind=task.position_kind)
     if task.assignee_id:
-        held = Appointment.objects.active_on(timezone.localdate()).filter(
+        held = Appointment.objects.active_on(today).filter(
             user_id=task.assignee_id, position__in=positions
         )
         positions = Position.objects.filter(pk__in=held.values("position_id"))
-    superior_ids = positions.exclude(superior__isnull=True).values("superior_id")
-    holders = (
-        Appointment.objects.active_on(timezone.localdate())
-        .filter(position_id__in=superior_ids)
-        .select_related("user")
-    )
-    return sorted({a.user for a in holders}, key=lambda u: u.pk)
+    for _level in range(3):
+        superiors = Position.objects.filter(
+            pk__in=positions.exclude(superior__isnull=True).values("superior_id")
+        )
+        holders = {
+            a.user
+            for a in Appointment.objects.active_on(today)
+            .filter(position__in=superiors)
+            .select_related("user")
+            if a.user_id != task.assignee_id
+        }
+        if holders:
+            return sorted(holders, key=lambda u: u.pk)
+        positions = superiors
+    return []
 
 
 def sla_sweep(now: datetime | None = None) -> int:

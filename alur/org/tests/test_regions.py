@@ -90,3 +90,19 @@ def test_an_office_created_before_its_province_is_linked_when_the_province_comes
     regency.refresh_from_db()
     assert regency.parent == province
     assert AuditEvent.objects.filter(office=regency, action="office.update").exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_post_below_the_head_has_a_superior() -> None:
+    from alur.org.choices import PositionKind
+    from alur.org.models import Position
+
+    orphans = Position.objects.filter(superior__isnull=True).exclude(
+        kind__in=[
+            PositionKind.KADIS,
+            PositionKind.KORWIL,
+            PositionKind.MITRA,
+            PositionKind.PENGHUBUNG,
+        ]
+    )
+    assert not orphans.exists(), list(orphans.values_list("office__code", "title"))

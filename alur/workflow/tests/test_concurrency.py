@@ -1,0 +1,56 @@
+"""Two officers act on one task at the same moment: exactly one wins, the other is told who."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from alur.core.errors import ConflictError
+from alur.org.models import User
+from alur.workflow import services
+from alur.workflow.models import Task
+from alur.workflow.tests.drive import run_until_step, start
+
+
+def race(task_pk: int, people: list[User], action: str) -> dict[str, str]:
+    barrier = threading.Barrier(len(people))
+    results: dict[str, str] = {}
+
+    def act(user: User) -> None:
+        try:
+            task = Task.objects.get(pk=task_pk)
+            barrier.wait(timeout=10)
+            if action == "complete":
+                services.task_complete(task=task, actor=user, outcome="done")
+            else:
+                services.task_claim(task=task, actor=user)
+            results[user.username] = "won"
+        except ConflictError as error:
+            results[user.username] = error.message
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=act, args=(user,)) for user in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.parametrize("action", ["complete", "claim"])
+def test_exactly_one_of_two_officers_wins(demo_transactional, action: str) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs PostgreSQL's row locks (SQLite serialises whole writes)")
+    people = [
+        User.objects.get(username=u) for u in ("waykanan.kasi.dafduk", "waykanan.kasi.pindah")
+    ]
+    for _round in range(5):
+        case = start("S2e")
+        task = run_until_step(case, 3)
+        results = race(task.pk, people, action)
+        assert sorted(results.values()).count("won") == 1, results
+        (loser_message,) = [m for m in results.values() if m != "won"]
+        winner = next(u for u in people if results[u.username] == "won")
+        assert winner.get_full_name() in loser_message
+        assert Task.objects.filter(case=case, step=4).count() == (1 if action == "complete" else 0)

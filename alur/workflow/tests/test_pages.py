@@ -1,0 +1,75 @@
+import pytest
+from django.contrib.messages import get_messages
+
+from alur.workflow.choices import TaskStatus
+from alur.workflow.tests.drive import run_until_step, start
+
+
+def texts(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.mark.django_db
+def test_the_inbox_shows_a_post_its_tasks_by_due_time(client, persona) -> None:
+    task = run_until_step(start("S2e"), 3)
+    client.force_login(persona("waykanan.kasi.dafduk"))
+    body = client.get("/tugas/").content.decode()
+    assert task.case.reference in body and "Tepat waktu" in body
+    client.force_login(persona("waykanan.operator"))
+    assert task.case.reference not in client.get("/tugas/").content.decode()
+    client.force_login(persona("metro.kasi"))
+    assert task.case.reference not in client.get("/tugas/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_inbox_query_count_does_not_grow_with_tasks(
+    client, persona, django_assert_num_queries
+) -> None:
+    client.force_login(persona("waykanan.kasi.dafduk"))
+    for _ in range(2):
+        run_until_step(start("S2e"), 3)
+    client.get("/tugas/")  # warm the per-process caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/tugas/")
+    for _ in range(6):
+        run_until_step(start("S2e"), 3)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get("/tugas/")
+    assert response.content.decode().count("Buka perkara") == 8
+
+
+@pytest.mark.django_db
+def test_claim_and_complete_from_the_pages(client, persona) -> None:
+    task = run_until_step(start("S2e"), 3)
+    client.force_login(persona("waykanan.kasi.dafduk"))
+    response = client.post(f"/tugas/{task.pk}/ambil/", {"next": "inbox"})
+    assert response["Location"] == "/tugas/" and texts(response) == ["Tugas diambil."]
+    page = client.get(f"/perkara/{task.case.reference}/").content.decode()
+    assert "Simpan hasil langkah 3" in page and "Mutu baku" in page
+    response = client.post(f"/tugas/{task.pk}/selesai/", {"outcome": "return", "return_to": "2"})
+    assert texts(response)[-1] == "Tuliskan alasan pengembalian atau penolakan."
+    response = client.post(
+        f"/tugas/{task.pk}/selesai/",
+        {"outcome": "return", "return_to": "2", "reason": "Nama ayah tidak sesuai KK"},
+    )
+    assert texts(response)[-1] == "Perkara dikembalikan."
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.return_to == "2"
+    again = client.post(f"/tugas/{task.pk}/selesai/", {"outcome": "done"})
+    assert "sudah ditangani oleh Maya Sari" in texts(again)[-1]
+    page = client.get(f"/perkara/{task.case.reference}/").content.decode()
+    assert "Nama ayah tidak sesuai KK" in page
+
+
+@pytest.mark.django_db
+def test_another_office_cannot_see_or_touch_a_case(client, persona) -> None:
+    task = run_until_step(start("S2e"), 3)
+    client.force_login(persona("metro.kasi"))
+    assert client.get(f"/perkara/{task.case.reference}/").status_code == 404
+    assert client.post(f"/tugas/{task.pk}/selesai/", {"outcome": "done"}).status_code == 404
+    assert client.post(f"/tugas/{task.pk}/ambil/").status_code == 404
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
