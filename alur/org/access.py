@@ -88,6 +88,23 @@ def _cache(user: User | AnonymousUser) -> dict:
     return cache
 
 
+def posts_of(user: User | AnonymousUser) -> frozenset[tuple[int, str]]:
+    """(office id, position kind) of every post the person holds today, acting ones included."""
+    cache = _cache(user)
+    key = ("posts", timezone.localdate())
+    if key not in cache:
+        cache[key] = frozenset(
+            (a.position.office_id, a.position.kind) for a in active_appointments(user)
+        )
+    return cache[key]
+
+
+def forget(user: User | AnonymousUser) -> None:
+    """Drop what was worked out for this user object (after their appointments change)."""
+    if user.is_authenticated:
+        user.__dict__.pop("_alur_access_cache", None)
+
+
 def office_ids_for(user: User | AnonymousUser, capability: Capability) -> frozenset[int]:
     """Ids of the offices where `user` may exercise `capability` today."""
     cache = _cache(user)

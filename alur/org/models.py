@@ -63,6 +63,10 @@ class Office(models.Model):
         help_text="mis. DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
     )
     is_active = models.BooleanField("aktif", default=True)
+    # A fresh random stamp on every change to the office's hours or closures, so that the working
+    # calendars each process caches know when to rebuild. Random rather than counted: a rolled
+    # back change must never leave a number that a later change could take again.
+    calendar_version = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["code"]

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from alur.audit.services import record, snapshot
 from alur.org import regions
+from alur.org.access import forget
 from alur.org.choices import AppointmentKind, OfficeLevel, PositionKind, RegionLevel, UnitKind
 from alur.org.models import Appointment, Office, Position, Region, Unit, User
 
@@ -270,6 +271,7 @@ def appointment_create(
     )
     appointment.full_clean()
     appointment.save()
+    forget(user)
     record(
         actor=actor,
         office=position.office,
@@ -288,6 +290,7 @@ def appointment_end(
     before = snapshot(appointment, ["ends_on"])
     appointment.ends_on = ends_on
     appointment.save(update_fields=["ends_on"])
+    forget(appointment.user)
     record(
         actor=actor,
         office=appointment.position.office,

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from alur.org.access import active_appointments
+from alur.org.access import posts_of
 from alur.org.models import Office, User
 from alur.worktime.calendar import add_working_minutes, working_minutes_between
 from alur.worktime.selectors import calendar_for
@@ -32,10 +32,7 @@ def _tz(office: Office):  # type: ignore[no-untyped-def]
 
 def holds(user: User | AnonymousUser, office_id: int, position_kind: str) -> bool:
     """Does `user` hold (definitively or acting) a position of `position_kind` in the office?"""
-    return any(
-        a.position.office_id == office_id and a.position.kind == position_kind
-        for a in active_appointments(user)
-    )
+    return (office_id, position_kind) in posts_of(user)
 
 
 def due(office: Office, start: datetime, minutes: int | None) -> datetime | None:

@@ -26,6 +26,16 @@ from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import Case, Task
 from alur.workflow.spec import APPLICANT, ActorKind, OfficeRelation, ProcedureSpec, StepSpec
 
+CASE_STATE = [
+    "status",
+    "finished_at",
+    "clock_started_at",
+    "clock_stopped_at",
+    "due_at",
+    "paused_at",
+    "remaining_minutes",
+]
+
 
 @dataclass(frozen=True)
 class StepContext:
@@ -217,7 +227,7 @@ def case_start(
         _advance(case, spec, task, now, actor)
     else:
         _open(case, spec, first, now)
-    case.save()
+    case.save(update_fields=CASE_STATE)
     return case
 
 
@@ -236,7 +246,8 @@ def _advance(
     case: Case, spec: ProcedureSpec, task: Task, now: Any, actor: User | None, branch: str = "yes"
 ) -> None:
     """After a "done": stop the clock where the SOP says, then open the following step."""
-    if case.tasks.filter(step=task.step, status__in=ACTIVE_TASK).exists():
+    fan_out = spec.actor_of(task.step).office == OfficeRelation.CHILDREN
+    if fan_out and case.tasks.filter(step=task.step, status__in=ACTIVE_TASK).exists():
         return  # other offices of a fan-out step are still working on it
     if spec.clock_stop == task.step and case.clock_stopped_at is None:
         case.clock_stopped_at = now
@@ -258,8 +269,12 @@ def _advance(
 
 
 def _lock(task: Task) -> tuple[Case, Task]:
-    case = Case.objects.select_for_update().select_related("office", "sop").get(pk=task.case_id)
-    locked = Task.objects.select_for_update().select_related("office").get(pk=task.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("office", "sop")
+        .get(pk=task.case_id)
+    )
+    locked = Task.objects.select_for_update(of=("self",)).select_related("office").get(pk=task.pk)
     return case, locked
 
 
@@ -358,7 +373,7 @@ def task_complete(
             case.tasks.filter(step=target, status=TaskStatus.DONE).order_by("-completed_at").first()
         )
         _open(case, spec, target, now, assignee=previous.completed_by if previous else None)
-    case.save()
+    case.save(update_fields=CASE_STATE)
     record(
         actor=actor,
         office=task.office,
@@ -402,7 +417,9 @@ def outside_step_complete(*, case: Case, actor: User | None = None, note: str = 
     """Record an outside party's step: the applicant resubmitted what was missing (the step that
     returned the case opens again and the SLA clock runs on), or did their part of the flow
     (signed the register), or an informant's report arrived. `actor` None: a channel (WhatsApp)."""
-    case = Case.objects.select_for_update().select_related("office", "sop").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("office", "sop").get(pk=case.pk)
+    )
     if actor is not None:
         require(actor, Capability.HANDLE_CASES, case.office)
     waiting = case.tasks.select_for_update().filter(status=TaskStatus.WAITING).first()
@@ -430,7 +447,7 @@ def outside_step_complete(*, case: Case, actor: User | None = None, note: str = 
         )
     else:
         _advance(case, spec, waiting, now, actor)
-    case.save()
+    case.save(update_fields=CASE_STATE)
     record(
         actor=actor,
         office=case.office,
@@ -477,7 +494,7 @@ def case_cancel(*, case: Case, actor: User, reason: str) -> Case:
     if not reason.strip():
         raise DomainError("Tuliskan alasan pembatalan.")
     _finish(case, CaseStatus.CANCELLED, timezone.now())
-    case.save()
+    case.save(update_fields=CASE_STATE)
     record(
         actor=actor,
         office=case.office,

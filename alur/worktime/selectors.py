@@ -42,12 +42,27 @@ def week_hours_for(office: Office) -> tuple[WeekHours, bool]:
     return tuple(by_day), False
 
 
+_CALENDARS: dict[int, tuple[int, WorkCalendar]] = {}
+
+
 def calendar_for(office: Office, since: datetime | None = None) -> WorkCalendar:
     """The office's working calendar: its weekly hours (or the default), holidays, closures.
 
     With `since`, closures that ended by then are left out (they cannot affect later times).
-    Two queries: the weekly hours and the closures.
+    Two queries; without `since`, none while the office's `calendar_version` is unchanged
+    (each process keeps the calendars it built).
     """
+    if since is None:
+        cached = _CALENDARS.get(office.pk)
+        if cached is not None and cached[0] == office.calendar_version:
+            return cached[1]
+        calendar = _build(office, None)
+        _CALENDARS[office.pk] = (office.calendar_version, calendar)
+        return calendar
+    return _build(office, since)
+
+
+def _build(office: Office, since: datetime | None) -> WorkCalendar:
     hours, _ = week_hours_for(office)
     closures = Closure.objects.filter(office=office)
     if since is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +25,13 @@ REASON_MAX_LENGTH = Closure._meta.get_field("reason").max_length or 200
 def _lock_office(office: Office | int) -> Office:
     """Lock the office row: changes to one office's calendar happen one at a time."""
     office_id = office if isinstance(office, int) else office.pk
-    return Office.objects.select_for_update().get(pk=office_id)
+    locked = Office.objects.select_for_update().get(pk=office_id)
+    # Every caller changes the calendar (or fails and rolls this back with it).
+    locked.calendar_version = secrets.randbits(62)
+    locked.save(update_fields=["calendar_version"])
+    if isinstance(office, Office):
+        office.calendar_version = locked.calendar_version  # the caller's copy stays current
+    return locked
 
 
 def _local(moment: datetime, office: Office) -> str:

@@ -54,3 +54,33 @@ def test_exactly_one_of_two_officers_wins(demo_transactional, action: str) -> No
         winner = next(u for u in people if results[u.username] == "won")
         assert winner.get_full_name() in loser_message
         assert Task.objects.filter(case=case, step=4).count() == (1 if action == "complete" else 0)
+
+
+def test_two_officers_working_different_cases_of_one_office_never_deadlock(
+    demo_transactional,
+) -> None:
+    """Each transition locks its own case and task rows only (not the joined office row), so
+    parallel work in one office only queues on the office's audit chain."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks")
+    from alur.workflow.tests.drive import run_to_end
+
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def work() -> None:
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(4):
+                assert run_to_end(start("S2e")).status == "done"
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors

@@ -1,0 +1,142 @@
+"""Workflow transitions per second on PostgreSQL, beside `pgbench -N` on the same server.
+
+Both run with the same number of clients (one per core by default) for the same time. A
+"transition" is one engine call that changes a case: start, complete a step, an outside party's
+step. Each S2e case is 11 transitions from the counter's intake to the applicant's notice.
+
+    python bench/workflow.py [--seconds 15] [--clients 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import re
+import subprocess
+import time
+
+from common import PG, emit, fresh_database, machine, setup_django
+
+DB = "alur_bench_workflow"
+
+
+def pgbench_tps(seconds: int, clients: int) -> float:
+    fresh_database("alur_bench_pgbench")
+    base = ["-h", PG["host"], "-p", PG["port"], "-U", PG["user"]]
+    subprocess.run(
+        ["pgbench", *base, "-i", "-s", "10", "-q", "alur_bench_pgbench"],
+        check=True,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [
+            "pgbench",
+            *base,
+            "-N",
+            "-n",
+            "-c",
+            str(clients),
+            "-j",
+            str(clients),
+            "-T",
+            str(seconds),
+            "alur_bench_pgbench",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
+def prepare(url: str) -> None:
+    setup_django(url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+
+def drive(url: str, seconds: float, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    setup_django(url)
+    from django.db import connection
+
+    from alur.org.models import Office
+    from alur.org.selectors import holders_of
+    from alur.workflow import services
+    from alur.workflow.choices import CaseStatus, TaskStatus
+
+    office = Office.objects.get(code="18.08")
+    people: dict[str, object] = {}
+    intake = holders_of(office, "kasi")[0]
+    transitions = cases = 0
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        case = services.case_start(
+            code="S2e", office=office, subject="Bench akta kelahiran", actor=None, submitted=True
+        )
+        transitions += 1
+        while case.status in (CaseStatus.OPEN, CaseStatus.WAITING):
+            task = case.tasks.filter(status__in=["open", "claimed", "waiting"]).first()
+            if task.status == TaskStatus.WAITING:
+                case = services.outside_step_complete(case=case, actor=intake)
+            else:
+                actor = people.get(task.position_kind) or people.setdefault(
+                    task.position_kind, holders_of(office, task.position_kind)[0]
+                )
+                services.task_complete(task=task, actor=actor, outcome="done")
+                case.refresh_from_db()
+            transitions += 1
+        cases += 1
+    connection.close()
+    queue.put((transitions, cases))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--clients", type=int, default=mp.cpu_count() or 2)
+    args = parser.parse_args()
+    url = fresh_database(DB)
+    prepare(url)
+    baseline = pgbench_tps(args.seconds, args.clients)
+    emit(
+        bench="pgbench_N",
+        tps=round(baseline, 1),
+        clients=args.clients,
+        seconds=args.seconds,
+        **machine(),
+    )
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    workers = [
+        ctx.Process(target=drive, args=(url, args.seconds, queue)) for _ in range(args.clients)
+    ]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    results = [queue.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    transitions = sum(r[0] for r in results)
+    cases = sum(r[1] for r in results)
+    per_s = transitions / elapsed
+    emit(
+        bench="workflow_transitions",
+        per_s=round(per_s, 1),
+        ratio_vs_pgbench_N=round(per_s / baseline, 3),
+        target_ratio=0.5,
+        clients=args.clients,
+        transitions=transitions,
+    )
+    emit(
+        bench="s2e_cases",
+        per_s=round(cases / elapsed, 2),
+        cases=cases,
+        transitions_per_case=round(transitions / max(cases, 1), 1),
+    )
+
+
+if __name__ == "__main__":
+    main()
