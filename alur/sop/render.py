@@ -63,10 +63,10 @@ _SAFETY = 1.08
 _BOLD = 1.09
 
 
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
+def text_width(text: str, size: float, *, bold: bool = False, safety: float = _SAFETY) -> float:
     """The width of one line of text in px, at `size` px, rounded up rather than down."""
     units = sum(_WIDTHS.get(char, _OTHER_WIDTH) for char in text)
-    return units / 1000 * size * _SAFETY * (_BOLD if bold else 1.0)
+    return units / 1000 * size * safety * (_BOLD if bold else 1.0)
 
 
 def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
@@ -101,7 +101,9 @@ class Metrics:
 
     font: float = 10  # body text of the flow table
     head_font: float = 9  # column heads (bold)
-    actor_font: float = 8.5  # the actors' column heads (bold)
+    actor_font: float = 8.5  # the actors' column heads (bold); smaller when a word is too long
+    actor_font_small: float = 7.5  # class sop-h-small
+    actor_font_tiny: float = 6.5  # class sop-h-tiny
     actor_pad_x: float = 2
     label_font: float = 7.5  # branch labels inside the chart
     title_font: float = 11  # the heading over the flow table (bold)
@@ -117,7 +119,7 @@ class Metrics:
     time: float = 54
     output: float = 104
     notes: float = 64
-    actor_min: float = 50
+    actor_min: float = 54
     actor_max: float = 112
     page_height: float = 718  # the landscape A4 page's text height: 210 - 2 × 10 mm
     slack: float = 24  # kept free on every page against measuring short
@@ -595,6 +597,7 @@ class FlowLayout:
     rows: list[FlowRow]
     chunks: list[FlowChunk]
     time_head: str
+    actor_head_class: str  # "", sop-h-small or sop-h-tiny: the actors' longest word fits
     total_time: str  # "Jumlah waktu": the sum of the steps' times
     total_note: str  # the same in hours
 
@@ -705,7 +708,12 @@ def flow_layout(sop: Sop, m: Metrics, *, paginate: bool) -> FlowLayout:
         ),
         m,
     )
-    chunks = _paginate(sop, heights, total_height, w, m) if paginate else [list(range(len(nodes)))]
+    head_class, head_font = _actor_head(sop, w, m)
+    chunks = (
+        _paginate(sop, heights, total_height, w, head_font, m)
+        if paginate
+        else [list(range(len(nodes)))]
+    )
     breaks = [nodes[chunk[-1]].bottom for chunk in chunks[:-1]]
     pictures = _draw(nodes, connectors, actors_width, w, m, breaks, sym_w)
     rows = [
@@ -725,17 +733,33 @@ def flow_layout(sop: Sop, m: Metrics, *, paginate: bool) -> FlowLayout:
             for k, chunk in enumerate(chunks)
         ],
         time_head="Waktu (Menit)" if time_is_bare(sop) else "Waktu",
+        actor_head_class=head_class,
         total_time=total_time,
         total_note=total_note,
     )
 
 
+def _actor_head(sop: Sop, w: float, m: Metrics) -> tuple[str, float]:
+    """The largest head size at which every word of every actor's label fits its column."""
+    inner = w - 2 * m.actor_pad_x - m.border
+    words = [word for actor in sop.actors for word in actor.label.split()]
+    for css, size in (
+        ("", m.actor_font),
+        ("sop-h-small", m.actor_font_small),
+        ("sop-h-tiny", m.actor_font_tiny),
+    ):
+        if all(text_width(word, size, bold=True, safety=1.0) <= inner for word in words):
+            return css, size
+    return "sop-h-tiny", m.actor_font_tiny
+
+
 def _paginate(
-    sop: Sop, heights: list[float], total: float, w: float, m: Metrics
+    sop: Sop, heights: list[float], total: float, w: float, head_font: float, m: Metrics
 ) -> list[list[int]]:
     """Rows per landscape page: whole rows, the heads repeated, the total row on the last."""
     label_lines = max(
-        len(wrap(a.label, w - 2 * m.pad_x - m.border, m.head_font, bold=True)) for a in sop.actors
+        len(wrap(a.label, w - 2 * m.actor_pad_x - m.border, head_font, bold=True))
+        for a in sop.actors
     )
     time_lines = len(wrap("Waktu (Menit)", m.time - 2 * m.pad_x - m.border, m.head_font, bold=True))
     head = 2 * (2 * m.pad_y + m.border) + m.head_line * (1 + max(label_lines, time_lines, 1))

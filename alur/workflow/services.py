@@ -138,6 +138,14 @@ def _open(
     return tasks
 
 
+def _reopen(case: Case, spec: ProcedureSpec, number: int, now: Any) -> None:
+    """Open step `number` again, for the person who did it last time when they still can."""
+    previous = (
+        case.tasks.filter(step=number, status=TaskStatus.DONE).order_by("-completed_at").first()
+    )
+    _open(case, spec, number, now, assignee=previous.completed_by if previous else None)
+
+
 def _pause(case: Case, now: Any) -> None:
     case.status = CaseStatus.WAITING
     if case.due_at is not None and case.paused_at is None and case.clock_stopped_at is None:
@@ -369,10 +377,7 @@ def task_complete(
     elif target == APPLICANT:
         _open(case, spec, _applicant_step(spec), now, resume_step=task.step)
     elif isinstance(target, int):
-        previous = (
-            case.tasks.filter(step=target, status=TaskStatus.DONE).order_by("-completed_at").first()
-        )
-        _open(case, spec, target, now, assignee=previous.completed_by if previous else None)
+        _reopen(case, spec, target, now)
     case.save(update_fields=CASE_STATE)
     record(
         actor=actor,
@@ -433,18 +438,7 @@ def outside_step_complete(*, case: Case, actor: User | None = None, note: str = 
     if case.status == CaseStatus.WAITING:
         _resume(case, now)
     if waiting.resume_step is not None:
-        previous = (
-            case.tasks.filter(step=waiting.resume_step, status=TaskStatus.DONE)
-            .order_by("-completed_at")
-            .first()
-        )
-        _open(
-            case,
-            spec,
-            waiting.resume_step,
-            now,
-            assignee=previous.completed_by if previous else None,
-        )
+        _reopen(case, spec, waiting.resume_step, now)
     else:
         _advance(case, spec, waiting, now, actor)
     case.save(update_fields=CASE_STATE)

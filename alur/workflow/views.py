@@ -1,11 +1,11 @@
-from django.contrib import messages
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from alur.core.errors import DomainError
+from alur.core.web import run_service
 from alur.workflow import selectors, services
 from alur.workflow.choices import Outcome
 from alur.workflow.models import Task
@@ -52,14 +52,11 @@ def _task_or_404(request: HttpRequest, pk: int) -> Task:
     return task
 
 
-def _act(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _act(
+    request: HttpRequest, pk: int, action: Callable[[Task], object], success: str
+) -> HttpResponse:
     task = _task_or_404(request, pk)
-    try:
-        action(task)
-    except (DomainError, PermissionDenied) as error:
-        messages.error(request, getattr(error, "message", None) or str(error))
-    else:
-        messages.success(request, success)
+    run_service(request, lambda: action(task), success)
     target = request.POST.get("next") or ""
     if target == "inbox":
         return redirect("workflow:inbox")

@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from alur.core.errors import DomainError
+from alur.core.web import run_service
 from alur.org.access import Capability
 from alur.org.selectors import office_for
 from alur.worktime import services
@@ -17,14 +16,6 @@ def _back(code: str) -> HttpResponse:
     return redirect("org:office_detail", code=code)
 
 
-def _report(request: HttpRequest, error: ValidationError | PermissionDenied | DomainError) -> None:
-    if isinstance(error, ValidationError):
-        text = " ".join(error.messages)
-    else:
-        text = getattr(error, "message", None) or str(error)
-    messages.error(request, text)
-
-
 @login_required
 @require_POST
 def closure_add(request: HttpRequest, code: str) -> HttpResponse:
@@ -34,18 +25,17 @@ def closure_add(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, "Data penutupan belum lengkap: " + form.errors.as_text())
         return _back(code)
     starts_at, ends_at = form.instants(office.timezone)
-    try:
-        services.closure_create(
+    run_service(
+        request,
+        lambda: services.closure_create(
             office=office,
             starts_at=starts_at,
             ends_at=ends_at,
             reason=form.cleaned_data["reason"],
             actor=request.user,
-        )
-    except (ValidationError, PermissionDenied, DomainError) as error:
-        _report(request, error)
-    else:
-        messages.success(request, "Penutupan kantor dicatat; tenggat tugas memperhitungkannya.")
+        ),
+        "Penutupan kantor dicatat; tenggat tugas memperhitungkannya.",
+    )
     return _back(code)
 
 
@@ -54,14 +44,13 @@ def closure_add(request: HttpRequest, code: str) -> HttpResponse:
 def closure_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     office = office_for(request.user, code, Capability.VIEW_OFFICE)
     closure = get_object_or_404(Closure, pk=pk, office=office)
-    try:
-        services.closure_delete(
+    run_service(
+        request,
+        lambda: services.closure_delete(
             closure=closure, actor=request.user, reason=request.POST.get("reason", "")
-        )
-    except (ValidationError, PermissionDenied, DomainError) as error:
-        _report(request, error)
-    else:
-        messages.success(request, "Penutupan kantor dihapus.")
+        ),
+        "Penutupan kantor dihapus.",
+    )
     return _back(code)
 
 
@@ -74,24 +63,22 @@ def hours_set(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, "Jam kerja belum lengkap: " + form.errors.as_text())
         return _back(code)
     data = form.cleaned_data
-    try:
+
+    def change() -> object:
         if data["closed"]:
-            services.weekly_hours_clear_day(
+            return services.weekly_hours_clear_day(
                 office=office, weekday=data["weekday"], actor=request.user, reason=data["reason"]
             )
-        else:
-            services.weekly_hours_set(
-                office=office,
-                weekday=data["weekday"],
-                opens=data["opens"],
-                closes=data["closes"],
-                break_starts=data["break_starts"],
-                break_ends=data["break_ends"],
-                actor=request.user,
-                reason=data["reason"],
-            )
-    except (ValidationError, PermissionDenied, DomainError) as error:
-        _report(request, error)
-    else:
-        messages.success(request, "Jam kerja diperbarui.")
+        return services.weekly_hours_set(
+            office=office,
+            weekday=data["weekday"],
+            opens=data["opens"],
+            closes=data["closes"],
+            break_starts=data["break_starts"],
+            break_ends=data["break_ends"],
+            actor=request.user,
+            reason=data["reason"],
+        )
+
+    run_service(request, change, "Jam kerja diperbarui.")
     return _back(code)
