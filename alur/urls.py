@@ -13,5 +13,6 @@ urlpatterns = [
     path("kantor/", include("alur.org.urls")),
     path("kantor/", include("alur.audit.urls")),
     path("kantor/", include("alur.worktime.urls")),
+    path("sop/", include("alur.sop.urls")),
     path("admin/", admin.site.urls),
 ]
