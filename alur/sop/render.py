@@ -18,6 +18,7 @@ that crosses a page break ends and starts again in a lettered off-page connector
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, fields, replace
 from itertools import pairwise
 from pathlib import Path
@@ -567,6 +568,16 @@ class ActorColumn:
     id: str
     label: str
 
+    @property
+    def parts(self) -> list[str]:
+        """The label cut after each slash, where the head may break: Masyarakat/ Pemohon."""
+        return [part for part in re.split(r"(?<=/)", self.label) if part]
+
+
+def _breakable(label: str) -> str:
+    """A label as the heads break it: after a slash as after a space."""
+    return label.replace("/", "/ ")
+
 
 @dataclass
 class FlowRow:
@@ -742,7 +753,7 @@ def flow_layout(sop: Sop, m: Metrics, *, paginate: bool) -> FlowLayout:
 def _actor_head(sop: Sop, w: float, m: Metrics) -> tuple[str, float]:
     """The largest head size at which every word of every actor's label fits its column."""
     inner = w - 2 * m.actor_pad_x - m.border
-    words = [word for actor in sop.actors for word in actor.label.split()]
+    words = [word for actor in sop.actors for word in _breakable(actor.label).split()]
     for css, size in (
         ("", m.actor_font),
         ("sop-h-small", m.actor_font_small),
@@ -758,7 +769,7 @@ def _paginate(
 ) -> list[list[int]]:
     """Rows per landscape page: whole rows, the heads repeated, the total row on the last."""
     label_lines = max(
-        len(wrap(a.label, w - 2 * m.actor_pad_x - m.border, head_font, bold=True))
+        len(wrap(_breakable(a.label), w - 2 * m.actor_pad_x - m.border, head_font, bold=True))
         for a in sop.actors
     )
     time_lines = len(wrap("Waktu (Menit)", m.time - 2 * m.pad_x - m.border, m.head_font, bold=True))

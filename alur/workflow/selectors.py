@@ -13,7 +13,7 @@ from django.utils import timezone
 from alur.org.access import Capability, active_appointments, can
 from alur.org.models import Office, User
 from alur.workflow.choices import SlaState, TaskStatus
-from alur.workflow.models import Case, Task
+from alur.workflow.models import Case, Notification, Task
 from alur.worktime.calendar import WorkCalendar, working_minutes_between
 from alur.worktime.selectors import calendar_for
 
@@ -129,3 +129,19 @@ def timeline(case: Case) -> list[TimelineRow]:
             )
         )
     return rows
+
+
+def notifications_for(user: User | AnonymousUser, limit: int = 100) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(user_id=user.pk)
+        .select_related("task__case", "office")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def unread_count(user: User | AnonymousUser) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()

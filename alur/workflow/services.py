@@ -23,7 +23,7 @@ from alur.sop.models import SopRevision
 from alur.sop.registry import KeyKind, registry
 from alur.workflow import engine
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome, TaskStatus
-from alur.workflow.models import Case, Task
+from alur.workflow.models import Case, Notification, Task
 from alur.workflow.spec import APPLICANT, ActorKind, OfficeRelation, ProcedureSpec, StepSpec
 
 CASE_STATE = [
@@ -498,3 +498,10 @@ def case_cancel(*, case: Case, actor: User, reason: str) -> Case:
         after={"status": CaseStatus.CANCELLED},
     )
     return case
+
+
+def notifications_mark_read(*, user: User) -> int:
+    """Mark the person's unread notices as read (their own rows; no office state changes)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

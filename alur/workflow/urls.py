@@ -9,4 +9,5 @@ urlpatterns = [
     path("tugas/<int:pk>/ambil/", views.task_claim, name="task_claim"),
     path("tugas/<int:pk>/selesai/", views.task_complete, name="task_complete"),
     path("perkara/<str:reference>/", views.case_detail, name="case_detail"),
+    path("pemberitahuan/", views.notifications, name="notifications"),
 ]

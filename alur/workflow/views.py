@@ -92,3 +92,13 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         labels.get(outcome, "Tersimpan."),
     )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.notifications_for(request.user))
+    unread = {n.pk for n in items if n.read_at is None}
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("workflow:notifications")
+    return render(request, "workflow/notifications.html", {"items": items, "unread": unread})

@@ -81,3 +81,21 @@ def test_tasks_not_yet_due_and_finished_tasks_are_left_alone() -> None:
     done.refresh_from_db()
     assert open_task.due_at > timezone.now() - timedelta(days=1)
     assert sla_sweep(now=timezone.now()) == 0
+
+
+@pytest.mark.django_db
+def test_the_superior_reads_the_notice_in_the_app(client, persona) -> None:
+    case = start("S2e")
+    task = run_until_step(case, 3)
+    task.due_at = timezone.now() - timedelta(minutes=5)
+    task.save(update_fields=["due_at"])
+    sla_sweep()
+    client.force_login(persona("waykanan.kabid.dafduk"))
+    home = client.get("/").content.decode()
+    assert 'class="badge count">1<' in home
+    page = client.get("/pemberitahuan/").content.decode()
+    assert case.reference in page and "melewati tenggat" in page
+    client.post("/pemberitahuan/")
+    assert 'class="badge count"' not in client.get("/").content.decode()
+    client.force_login(persona("waykanan.operator"))
+    assert case.reference not in client.get("/pemberitahuan/").content.decode()
