@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "alur.worktime",
     "alur.sop",
     "alur.workflow",
+    "alur.outbox",
+    "alur.whatsapp",
     "alur.front",
 ]
 
@@ -168,6 +170,14 @@ HUEY = (
         "immediate": False,
     }
 )
+
+# WhatsApp Cloud API (Graph API). Development and tests talk to the local Graph API server
+# (`python -m alur.whatsapp.graph_server`), which speaks the same protocol.
+WHATSAPP_API_BASE = env_str("WHATSAPP_API_BASE", "http://127.0.0.1:8765/v21.0")
+WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "" if PRODUCTION else "dev-token")
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "" if PRODUCTION else "dev-app-secret")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "" if PRODUCTION else "dev-verify-token")
+WHATSAPP_TIMEOUT_SECONDS = env_int("WHATSAPP_TIMEOUT_SECONDS", 10)
 
 LOGGING = {
     "version": 1,
