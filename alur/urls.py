@@ -14,5 +14,6 @@ urlpatterns = [
     path("kantor/", include("alur.audit.urls")),
     path("kantor/", include("alur.worktime.urls")),
     path("sop/", include("alur.sop.urls")),
+    path("whatsapp/", include("alur.whatsapp.urls")),
     path("admin/", admin.site.urls),
 ]

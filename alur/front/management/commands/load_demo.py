@@ -2,15 +2,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from alur.org.demo import DEMO_PASSWORD, load_demo
+from alur.whatsapp.demo import load_numbers
 
 
 class Command(BaseCommand):
-    help = "Load the region codes, the SOP files and the demo offices and personas (idempotent)."
+    help = "Load regions, SOP files, demo offices, personas and WhatsApp numbers (idempotent)."
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         call_command("load_regions", verbosity=0, stdout=self.stdout)
         call_command("load_sops", verbosity=options["verbosity"], stdout=self.stdout)
         logins = load_demo()
+        load_numbers()
         if options["verbosity"] >= 1:
             self.stdout.write(f"Demo siap. Semua akun demo memakai kata sandi: {DEMO_PASSWORD}")
             for username, name, positions in logins:

@@ -1,0 +1,141 @@
+"""The webhook as Meta calls it: verification, signatures, raw storage first, retries."""
+
+import json
+
+import pytest
+from django.conf import settings
+
+from alur.whatsapp.models import InboundMessage, WebhookDelivery
+from alur.whatsapp.signature import sign
+
+URL = "/whatsapp/webhook/"
+AKTA_LAHIR = "108117961700"
+
+
+def notification(*messages: dict, phone_number_id: str = AKTA_LAHIR) -> bytes:
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "628117961700", "phone_number_id": phone_number_id},
+        "contacts": [{"profile": {"name": "Siti"}, "wa_id": "6281234567890"}],
+        "messages": list(messages),
+    }
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA1", "changes": [{"field": "messages", "value": value}]}],
+    }
+    return json.dumps(payload).encode()
+
+
+def text(message_id: str, body: str) -> dict:
+    return {
+        "from": "6281234567890",
+        "id": message_id,
+        "timestamp": "1795400000",
+        "type": "text",
+        "text": {"body": body},
+    }
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """POST a body as Meta would; what the webhook schedules after commit runs, as the worker."""
+
+    def send(body: bytes, signature: str | None = "valid"):
+        headers = {}
+        if signature == "valid":
+            headers["HTTP_X_HUB_SIGNATURE_256"] = sign(body, settings.WHATSAPP_APP_SECRET)
+        elif signature is not None:
+            headers["HTTP_X_HUB_SIGNATURE_256"] = signature
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(URL, body, content_type="application/json", **headers)
+
+    return send
+
+
+def test_verification_echoes_the_challenge_only_for_the_right_token(client) -> None:
+    ok = client.get(
+        URL,
+        {
+            "hub.mode": "subscribe",
+            "hub.verify_token": settings.WHATSAPP_VERIFY_TOKEN,
+            "hub.challenge": "1158201444",
+        },
+    )
+    assert ok.status_code == 200 and ok.content == b"1158201444"
+    wrong = client.get(
+        URL, {"hub.mode": "subscribe", "hub.verify_token": "tebakan", "hub.challenge": "1"}
+    )
+    assert wrong.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_missing_signature_is_401_and_a_wrong_one_403_and_nothing_is_stored(post) -> None:
+    body = notification(text("wamid.A", "halo"))
+    assert post(body, signature=None).status_code == 401
+    assert post(body, signature="sha256=" + "0" * 64).status_code == 403
+    assert post(body + b" ", signature=sign(body, settings.WHATSAPP_APP_SECRET)).status_code == 403
+    assert not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_signed_delivery_is_stored_raw_and_its_message_read(post) -> None:
+    body = notification(text("wamid.B", "Saya mau buat akta kelahiran"))
+    response = post(body)
+    assert response.status_code == 200
+    delivery = WebhookDelivery.objects.get()
+    assert bytes(delivery.body) == body and delivery.state == "processed"
+    message = InboundMessage.objects.get(message_id="wamid.B")
+    assert message.number.display_number == "08117961700"
+    assert message.sender == "6281234567890" and message.text.startswith("Saya mau")
+
+
+@pytest.mark.django_db
+def test_meta_retrying_a_message_does_not_duplicate_it(post) -> None:
+    body = notification(text("wamid.C", "halo"))
+    for _ in range(3):
+        assert post(body).status_code == 200
+    assert WebhookDelivery.objects.count() == 3  # every delivery kept as it came
+    assert InboundMessage.objects.filter(message_id="wamid.C").count() == 1
+    assert "sudah diterima" in WebhookDelivery.objects.order_by("id").last().note
+
+
+@pytest.mark.django_db
+def test_malformed_json_with_a_valid_signature_is_kept_and_flagged(post) -> None:
+    body = b'{"object": "whatsapp_business_account", "entry": [ '
+    assert post(body).status_code == 200
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.state == "rejected" and bytes(delivery.body) == body
+    assert "tidak dapat dibaca" in delivery.note
+
+
+@pytest.mark.django_db
+def test_an_unknown_business_number_is_kept_and_noted(post) -> None:
+    body = notification(text("wamid.D", "halo"), phone_number_id="999000")
+    assert post(body).status_code == 200
+    message = InboundMessage.objects.get(message_id="wamid.D")
+    assert message.number is None
+    assert "999000 tidak dikenal" in WebhookDelivery.objects.get().note
+
+
+@pytest.mark.django_db
+def test_media_messages_keep_their_media_id_and_type(post) -> None:
+    document = {
+        "from": "6281234567890",
+        "id": "wamid.E",
+        "timestamp": "1795400000",
+        "type": "document",
+        "document": {
+            "id": "MEDIA42",
+            "mime_type": "application/pdf",
+            "filename": "surat-lahir.pdf",
+            "caption": "surat keterangan lahir",
+        },
+    }
+    post(notification(document))
+    message = InboundMessage.objects.get(message_id="wamid.E")
+    assert (message.kind, message.media_id, message.filename) == (
+        "document",
+        "MEDIA42",
+        "surat-lahir.pdf",
+    )
+    assert message.media_mime_type == "application/pdf" and message.text == "surat keterangan lahir"
