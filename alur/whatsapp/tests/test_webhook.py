@@ -37,7 +37,7 @@ def text(message_id: str, body: str) -> dict:
 
 
 @pytest.fixture
-def post(django_capture_on_commit_callbacks):
+def post(client, django_capture_on_commit_callbacks):
     """POST a body as Meta would; what the webhook schedules after commit runs, as the worker."""
 
     def send(body: bytes, signature: str | None = "valid"):
