@@ -14,6 +14,7 @@ urlpatterns = [
     path("kantor/", include("alur.audit.urls")),
     path("kantor/", include("alur.worktime.urls")),
     path("sop/", include("alur.sop.urls")),
+    path("kotak-keluar/", include("alur.outbox.urls")),
     path("whatsapp/", include("alur.whatsapp.urls")),
     path("admin/", admin.site.urls),
 ]

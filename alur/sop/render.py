@@ -27,15 +27,12 @@ from typing import Literal
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from alur.org.models import Office
 from alur.sop.schema import APPLICANT, END, ListItem, Sop, Step
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "sop"
 
-Side = Literal["left", "right", "top", "bottom"]
 Shape = Literal["terminator", "process", "decision"]
 
 # Text measurement -------------------------------------------------------------------------
@@ -58,8 +55,7 @@ _WIDTH_VALUES = (
 )
 _WIDTHS = dict(zip(_WIDTH_CHARS, _WIDTH_VALUES, strict=True))
 _OTHER_WIDTH = 600  # letters outside ASCII: –, é, ...
-# Measured text must never be narrower than the browser's or WeasyPrint's: a row taller than its
-# picture would leave a gap in the lines. Fallback fonts (Roboto, DejaVu) run wider than Arial.
+# Measured text must not come out narrower than the browser's or WeasyPrint's; see Metrics.safety.
 _SAFETY = 1.08
 _BOLD = 1.09
 
@@ -70,20 +66,22 @@ def text_width(text: str, size: float, *, bold: bool = False, safety: float = _S
     return units / 1000 * size * safety * (_BOLD if bold else 1.0)
 
 
-def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+def wrap(
+    text: str, width: float, size: float, *, bold: bool = False, safety: float = _SAFETY
+) -> list[str]:
     """Break text into lines no wider than `width`, at spaces; an overlong word anywhere."""
     lines: list[str] = []
     current = ""
     for word in text.split():
         candidate = f"{current} {word}" if current else word
-        if text_width(candidate, size, bold=bold) <= width:
+        if text_width(candidate, size, bold=bold, safety=safety) <= width:
             current = candidate
             continue
         if current:
             lines.append(current)
-        while len(word) > 1 and text_width(word, size, bold=bold) > width:
+        while len(word) > 1 and text_width(word, size, bold=bold, safety=safety) > width:
             cut = len(word) - 1
-            while cut > 1 and text_width(word[:cut], size, bold=bold) > width:
+            while cut > 1 and text_width(word[:cut], size, bold=bold, safety=safety) > width:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
@@ -124,9 +122,13 @@ class Metrics:
     actor_max: float = 112
     page_height: float = 718  # the landscape A4 page's text height: 210 - 2 × 10 mm
     slack: float = 24  # kept free on every page against measuring short
+    # Text is measured this much wider than Arial's widths. Print uses Liberation Sans (Arial's
+    # metrics, so little is needed); a browser may fall back to a wider font, and a row taller
+    # than its picture leaves a gap in the lines.
+    safety: float = 1.02
 
     def scaled(self, factor: float) -> Metrics:
-        keep = {"line_height"}
+        keep = {"line_height", "safety"}
         return replace(
             self,
             **{f.name: getattr(self, f.name) * factor for f in fields(self) if f.name not in keep},
@@ -142,7 +144,7 @@ class Metrics:
 
 
 PRINT = Metrics()
-SCREEN = PRINT.scaled(1.2)  # the staff page: 12 px text
+SCREEN = replace(PRINT.scaled(1.2), safety=1.1)  # the staff page: 12 px text
 
 
 # The drawing ------------------------------------------------------------------------------
@@ -265,10 +267,9 @@ class _Node:
     hh: float  # half height
     top: float  # the row's top and bottom
     bottom: float
-    exits: set[str] = field(default_factory=set)
-    arrivals: set[str] = field(default_factory=set)
+    exits: set[str] = field(default_factory=set)  # the sides lines leave from
 
-    def port(self, side: Side) -> tuple[float, float]:
+    def port(self, side: str) -> tuple[float, float]:
         return {
             "left": (self.cx - self.hw, self.cy),
             "right": (self.cx + self.hw, self.cy),
@@ -366,8 +367,14 @@ def _shape_of(sop: Sop, step: Step) -> Shape:
 
 
 class _Router:
-    def __init__(self, sop: Sop, nodes: list[_Node], col_width: float, gutter: float) -> None:
+    """Routes every connector of the flow, step by step: a decision's other answer first (it
+    needs a side of the diamond), then the way on."""
+
+    def __init__(
+        self, sop: Sop, nodes: list[_Node], col_width: float, gutter: float, label_font: float
+    ) -> None:
         self.sop = sop
+        self.label_font = label_font
         self.nodes = nodes
         self.by_number = {node.step.number: node for node in nodes}
         self.w = col_width
@@ -415,7 +422,7 @@ class _Router:
         """The way on to the next row: straight down, an elbow, or down-across-down."""
         end = nxt.port("top")
         if want != "bottom" and want not in node.exits:
-            start = node.port(want)  # type: ignore[arg-type]
+            start = node.port(want)
             points = [start, (nxt.cx, node.cy), end]
             sign = 1 if want == "right" else -1
             label_at = self._label_along(start[0], nxt.cx, node.cy, label, above=True, sign=sign)
@@ -448,7 +455,7 @@ class _Router:
         for exit_side in ("left", "right"):
             if exit_side in node.exits:
                 continue
-            ex, ey = node.port(exit_side)  # type: ignore[arg-type]
+            ex, ey = node.port(exit_side)
             arrivals = ["top"]
             if back:
                 arrivals = [s for s in ("left", "right") if s not in target.exits] + arrivals
@@ -473,18 +480,17 @@ class _Router:
                         best = (cost, exit_side, arrival, x)
         if best is None:  # every lane is in use: cross another line rather than not draw
             exit_side = "right" if "right" not in node.exits else "left"
-            ex = node.port(exit_side)[0]  # type: ignore[arg-type]
+            ex = node.port(exit_side)[0]
             beyond = [x for x in self.lanes.slots if (x > ex if exit_side == "right" else x < ex)]
             x = beyond[0] if exit_side == "right" and beyond else (beyond[-1] if beyond else ex)
             best = (0.0, exit_side, "top", x)
         _, exit_side, arrival, x = best
-        ex, ey = node.port(exit_side)  # type: ignore[arg-type]
+        ex, ey = node.port(exit_side)
         ax, ay = self._arrival_point(target, arrival)
         points = [(ex, ey), (x, ey), (x, ay), (ax, ay)]
         if arrival == "top":
             points.append(target.port("top"))
         node.exits.add(exit_side)
-        target.arrivals.add(arrival)
         self.lanes.take(x, *sorted((ey, ay)), (target.step.number, arrival))
         sign = 1 if exit_side == "right" else -1
         # A line going back runs up from the diamond: its label sits below the line.
@@ -504,7 +510,7 @@ class _Router:
     def _arrival_point(self, target: _Node, arrival: str) -> tuple[float, float]:
         if arrival == "top":
             return target.cx, target.above_y
-        return target.port(arrival)  # type: ignore[arg-type]
+        return target.port(arrival)
 
     def _to_end(self, node: _Node, label: str, want: str | None) -> None:
         """A branch that ends the procedure: sideways into a small "Selesai" terminator."""
@@ -514,9 +520,9 @@ class _Router:
         sides = [s for s in free if room[s]] or free or ["right"]
         side = sides[0]
         sign = 1 if side == "right" else -1
-        start = node.port(side)  # type: ignore[arg-type]
+        start = node.port(side)
         box_w = min(self.w * 0.8, text_width("Selesai", self.label_font) + 10)
-        box_h = max(node.hh * 1.2, 14)
+        box_h = max(node.hh * 1.2, self.label_font * 1.9)
         box_cx = node.cx + sign * self.w
         end = (box_cx - sign * box_w / 2, node.cy)
         node.exits.add(side)
@@ -533,9 +539,6 @@ class _Router:
                 (box_cx, node.cy, box_w, box_h),
             )
         )
-
-    # Labels are placed in flow coordinates; the font size is set when drawing.
-    label_font = 7.5
 
     def _label_along(
         self, x0: float, x1: float, y: float, label: str, *, above: bool, sign: int
@@ -635,13 +638,13 @@ def _cell_height(lines: int, m: Metrics) -> float:
 
 
 def _lines_in(texts: list[str], width: float, m: Metrics) -> int:
-    return sum(len(wrap(text, width, m.font)) for text in texts)
+    return sum(len(wrap(text, width, m.font, safety=m.safety)) for text in texts)
 
 
 def _input_lines(items: list[ListItem], width: float, m: Metrics) -> int:
     count = 0
     for item in items:
-        count += len(wrap(item.text, width, m.font))
+        count += len(wrap(item.text, width, m.font, safety=m.safety))
         count += _lines_in([f"– {sub}" for sub in item.items], width - m.font, m)
     return count
 
@@ -655,12 +658,12 @@ def time_is_bare(sop: Sop) -> bool:
 def flow_layout(sop: Sop, m: Metrics, *, paginate: bool) -> FlowLayout:
     n = len(sop.actors)
     widths = {
-        "no": m.no,
+        "no": math.floor(m.no),
         "activity": 0.0,
         "inputs": m.inputs,
-        "time": m.time,
+        "time": math.floor(m.time),
         "output": m.output,
-        "notes": m.notes,
+        "notes": math.floor(m.notes),
     }
     others = sum(widths.values())
     # Kegiatan gets its preferred width, the actors share the rest within their bounds; with
@@ -668,8 +671,24 @@ def flow_layout(sop: Sop, m: Metrics, *, paginate: bool) -> FlowLayout:
     w = math.floor(min(max((m.width - others - m.activity_min) / n, m.actor_min), m.actor_max))
     if m.width - others - n * w < m.activity_floor:
         w = max(math.floor((m.width - others - m.activity_floor) / n), 20)
-    widths["activity"] = math.floor(m.width - others - n * w)
     actors_width = n * w
+    # Kegiatan, Kelengkapan and Output share what is left by how much each has to say.
+    text_keys = ("activity", "inputs", "output")
+    least = {"activity": m.activity_floor, "inputs": m.inputs * 0.8, "output": m.output * 0.8}
+    said = {
+        "activity": sum(len(step.activity) for step in sop.steps),
+        "inputs": sum(
+            len(item.text) + sum(len(sub) for sub in item.items)
+            for step in sop.steps
+            for item in step.inputs
+        ),
+        "output": sum(len(step.output or "") for step in sop.steps),
+    }
+    room = m.width - actors_width - sum(v for k, v in widths.items() if k not in text_keys)
+    spare = room - sum(least.values())
+    total = sum(said.values()) or 1
+    for key in text_keys:
+        widths[key] = math.floor(least[key] + spare * said[key] / total)
 
     # Symbols: centred in their column, with a gutter on each side for lanes and labels.
     gutter = max(10 * m.font / 10, w * 0.17)
@@ -684,11 +703,11 @@ def flow_layout(sop: Sop, m: Metrics, *, paginate: bool) -> FlowLayout:
     heights: list[float] = []
     for step in sop.steps:
         lines = max(
-            len(wrap(step.activity, inner("activity"), m.font)),
+            len(wrap(step.activity, inner("activity"), m.font, safety=m.safety)),
             _input_lines(step.inputs, inner("inputs"), m),
-            len(wrap(step.time.text, inner("time"), m.font)),
-            len(wrap(step.output or "", inner("output"), m.font)),
-            len(wrap(step.notes or "", inner("notes"), m.font)),
+            len(wrap(step.time.text, inner("time"), m.font, safety=m.safety)),
+            len(wrap(step.output or "", inner("output"), m.font, safety=m.safety)),
+            len(wrap(step.notes or "", inner("notes"), m.font, safety=m.safety)),
         )
         symbol = dec_h if step.decision is not None else proc_h
         heights.append(math.ceil(max(_cell_height(lines, m), symbol + 2 * label_room)))
@@ -707,15 +726,13 @@ def flow_layout(sop: Sop, m: Metrics, *, paginate: bool) -> FlowLayout:
         )
         y += height
 
-    router = _Router(sop, nodes, w, gutter)
-    router.label_font = m.label_font
-    connectors = router.route()
+    connectors = _Router(sop, nodes, w, gutter, m.label_font).route()
 
     total_time, total_note = minutes_text(*sop.total_minutes), duration_text(*sop.total_minutes)
     total_height = _cell_height(
         max(
-            len(wrap(total_time, inner("time"), m.font)),
-            len(wrap(total_note, inner("output") + widths["notes"], m.font)),
+            len(wrap(total_time, inner("time"), m.font, safety=m.safety)),
+            len(wrap(total_note, inner("output") + widths["notes"], m.font, safety=m.safety)),
         ),
         m,
     )
@@ -726,7 +743,7 @@ def flow_layout(sop: Sop, m: Metrics, *, paginate: bool) -> FlowLayout:
         else [list(range(len(nodes)))]
     )
     breaks = [nodes[chunk[-1]].bottom for chunk in chunks[:-1]]
-    pictures = _draw(nodes, connectors, actors_width, w, m, breaks, sym_w)
+    pictures = _draw(nodes, connectors, n, w, m, breaks)
     rows = [
         FlowRow(node.step, node.shape, node.col, heights[i], pictures[i])
         for i, node in enumerate(nodes)
@@ -769,13 +786,29 @@ def _paginate(
 ) -> list[list[int]]:
     """Rows per landscape page: whole rows, the heads repeated, the total row on the last."""
     label_lines = max(
-        len(wrap(_breakable(a.label), w - 2 * m.actor_pad_x - m.border, head_font, bold=True))
+        len(
+            wrap(
+                _breakable(a.label),
+                w - 2 * m.actor_pad_x - m.border,
+                head_font,
+                bold=True,
+                safety=m.safety,
+            )
+        )
         for a in sop.actors
     )
-    time_lines = len(wrap("Waktu (Menit)", m.time - 2 * m.pad_x - m.border, m.head_font, bold=True))
+    time_lines = len(
+        wrap(
+            "Waktu (Menit)",
+            m.time - 2 * m.pad_x - m.border,
+            m.head_font,
+            bold=True,
+            safety=m.safety,
+        )
+    )
     head = 2 * (2 * m.pad_y + m.border) + m.head_line * (1 + max(label_lines, time_lines, 1))
     title = sop.flow_title or f"SOP {sop.name}"
-    title_lines = len(wrap(title.upper(), m.width, m.title_font, bold=True))
+    title_lines = len(wrap(title.upper(), m.width, m.title_font, bold=True, safety=m.safety))
     title_h = title_lines * m.title_font * m.line_height + 2 * m.font * m.line_height + 12
     pages: list[list[int]] = []
     current: list[int] = []
@@ -804,13 +837,12 @@ def _letter(index: int) -> str:
 def _draw(
     nodes: list[_Node],
     connectors: list[_Connector],
-    width: float,
+    columns: int,
     w: float,
     m: Metrics,
     breaks: list[float],
-    sym_w: float,
 ) -> list[Picture]:
-    """Cut the flow's picture into one SVG per row."""
+    """Cut the flow's picture into one SVG per row; `breaks` are the page breaks' y."""
     scale = m.font / 10
     stroke = 1.1 * scale
     arrow = 5 * scale
@@ -834,13 +866,9 @@ def _draw(
     for node in nodes:
         top, bottom = node.top, node.bottom
         height = bottom - top
-        picture = Picture(
-            width,
-            height,
-            f"Langkah {node.step.number}",
-        )
+        picture = Picture(columns * w, height, f"Langkah {node.step.number}")
         grid = Group("sop-grid")
-        for k in range(1, round(width / w)):
+        for k in range(1, columns):
             grid.elements.append(
                 Element(
                     "line",
@@ -862,6 +890,7 @@ def _draw(
                 "sop-connector",
                 [
                     ("connector", c.kind),
+                    ("row", str(node.step.number)),
                     ("from", str(c.source)),
                     ("to", c.target if c.target_step is None else str(c.target_step)),
                 ]
@@ -1053,7 +1082,9 @@ def document_filename(sop: Sop, source: str | None = None) -> str:
     if stem.startswith(f"{sop.code}-"):
         slug = stem[len(sop.code) + 1 :]
     else:
-        slug = slugify(sop.name)[:60].strip("-")
+        slug = slugify(sop.name)
+        if len(slug) > 60:  # cut at a word
+            slug = slug[:61].rsplit("-", 1)[0]
     return f"{sop.code}-r{sop.revision}-{slug}.pdf"
 
 
@@ -1081,17 +1112,22 @@ def render_html(sop: Sop, office: Office | None, *, for_pdf: bool) -> str:
     return render_to_string("sop/document_pdf.html", context)
 
 
-class LocalOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher for the SOP document: the document is complete in itself, so any
-    URL outside it is refused (data: URLs are inside it)."""
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        raise URLFetchingError(f"the SOP document fetches nothing: {url}")
+def refuse_fetch(url: str) -> None:
+    """The SOP document is complete in itself: any URL outside it is refused."""
+    if not url.startswith("data:"):
+        raise ValueError(f"the SOP document fetches nothing: {url}")
 
 
 def render_pdf(sop: Sop, office: Office | None) -> bytes:
+    # WeasyPrint is imported here: it is slow to import and only the PDF needs it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            refuse_fetch(url)
+            return super().fetch(url, headers)
+
     html = render_html(sop, office, for_pdf=True)
     document = HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=LocalOnlyFetcher())
     pdf = document.write_pdf(presentational_hints=True)

@@ -48,8 +48,10 @@ class Command(BaseCommand):
         except DatabaseError:  # no database yet (not migrated): the files still render
             stored = []
         if stored:
-            chosen = stored[0] if revision is None else next(
-                (r for r in stored if r.revision == revision), None
+            chosen = (
+                stored[0]
+                if revision is None
+                else next((r for r in stored if r.revision == revision), None)
             )
             if chosen is None:
                 known = ", ".join(f"r{r.revision}" for r in stored)
