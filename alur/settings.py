@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "alur.workflow",
     "alur.outbox",
     "alur.whatsapp",
+    "alur.intake",
     "alur.front",
 ]
 
