@@ -180,6 +180,13 @@ WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "" if PRODUCTION else "dev-
 WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "" if PRODUCTION else "dev-verify-token")
 WHATSAPP_TIMEOUT_SECONDS = env_int("WHATSAPP_TIMEOUT_SECONDS", 10)
 
+# E-mail: a hung SMTP server must not outlast the outbox's 5-minute sending lease.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "alur@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

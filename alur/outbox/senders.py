@@ -1,0 +1,150 @@
+"""How each channel sends one message: a registry of callables `sender(message) -> provider id`.
+
+A sender raises `SendError` when the provider refuses or cannot be reached; `retryable` says
+whether trying again later can help. Senders run outside any database transaction.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from collections.abc import Callable, Mapping
+from email.utils import make_msgid
+from smtplib import SMTPException, SMTPRecipientsRefused
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.core.mail.utils import DNS_NAME
+
+from alur.outbox.choices import Channel, Kind
+from alur.outbox.models import OutboundMessage
+from alur.whatsapp import transport
+from alur.whatsapp.transport import WhatsAppError
+
+Sender = Callable[[OutboundMessage], str]
+
+
+class SendError(Exception):
+    """A send that did not go through. `reason` is for staff, in Bahasa Indonesia."""
+
+    def __init__(
+        self,
+        *,
+        retryable: bool,
+        reason: str,
+        code: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.retryable = retryable
+        self.reason = reason
+        self.code = code
+        self.retry_after = retry_after
+
+
+SENDERS: dict[str, Sender] = {}
+
+
+def register(channel: str) -> Callable[[Sender], Sender]:
+    def decorator(sender: Sender) -> Sender:
+        SENDERS[channel] = sender
+        return sender
+
+    return decorator
+
+
+def sender_for(channel: str) -> Sender:
+    sender = SENDERS.get(channel)
+    if sender is None:
+        raise SendError(retryable=False, reason=f"Saluran {channel!r} belum dapat dipakai.")
+    return sender
+
+
+@register(Channel.WHATSAPP)
+def send_whatsapp(message: OutboundMessage) -> str:
+    payload = message.payload
+    try:
+        if message.kind == Kind.TEXT:
+            result = transport.send_text(
+                message.sender,
+                message.recipient,
+                payload["body"],
+                preview_url=bool(payload.get("preview_url", False)),
+            )
+        elif message.kind == Kind.TEMPLATE:
+            result = transport.send_template(
+                message.sender,
+                message.recipient,
+                payload["name"],
+                language=payload.get("language") or "id",
+                components=payload.get("components"),
+            )
+        else:
+            result = transport.send_document(
+                message.sender,
+                message.recipient,
+                link=payload.get("link"),
+                media_id=payload.get("media_id"),
+                filename=payload["filename"],
+                caption=payload.get("caption"),
+            )
+    except WhatsAppError as error:
+        raise SendError(
+            retryable=error.retryable,
+            reason=error.reason,
+            code=error.code,
+            retry_after=error.retry_after,
+        ) from error
+    return result.message_id
+
+
+def receipt_error(error: Mapping[str, Any]) -> SendError:
+    """The Graph API error object of a `failed` status notification, as a SendError.
+
+    Read by the transport's own table (`status_error`), so that a receipt and a refused call with
+    the same code read the same to staff and are retried alike.
+    """
+    failure = transport.status_error(error)
+    return SendError(retryable=failure.retryable, reason=failure.reason, code=failure.code)
+
+
+@register(Channel.EMAIL)
+def send_email(message: OutboundMessage) -> str:
+    payload = message.payload
+    message_id = make_msgid(domain=DNS_NAME)
+    email = EmailMessage(
+        subject=payload["subject"],
+        body=payload["body"],
+        from_email=message.sender or None,
+        to=[message.recipient],
+        headers={"Message-ID": message_id},
+    )
+    if message.kind == Kind.DOCUMENT:
+        path = payload["path"]
+        filename = payload.get("filename") or posixpath.basename(path)
+        try:
+            with default_storage.open(path, "rb") as attachment:
+                content = attachment.read()
+        except FileNotFoundError as error:
+            raise SendError(
+                retryable=False, reason=f"Berkas lampiran {filename} tidak ditemukan."
+            ) from error
+        mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        email.attach(filename, content, mimetype)
+    try:
+        email.send(fail_silently=False)
+    except SMTPRecipientsRefused as error:
+        codes = [code for code, _text in error.recipients.values()]
+        raise SendError(
+            retryable=any(code < 500 for code in codes),
+            reason="Alamat surel penerima ditolak oleh server surel.",
+            code=codes[0] if codes else None,
+        ) from error
+    except (SMTPException, OSError) as error:
+        raise SendError(
+            retryable=True,
+            reason="Server surel tidak dapat dihubungi atau menolak sementara; akan dicoba lagi.",
+            code=getattr(error, "smtp_code", None),
+        ) from error
+    return message_id
