@@ -179,6 +179,9 @@ WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "" if PRODUCTION else "
 WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "" if PRODUCTION else "dev-app-secret")
 WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "" if PRODUCTION else "dev-verify-token")
 WHATSAPP_TIMEOUT_SECONDS = env_int("WHATSAPP_TIMEOUT_SECONDS", 10)
+# A conversation idle this long starts again from the menu (the citizen is told so).
+WHATSAPP_CONVERSATION_IDLE_MINUTES = env_int("WHATSAPP_CONVERSATION_IDLE_MINUTES", 120)
+WHATSAPP_MEDIA_MAX_BYTES = env_int("WHATSAPP_MEDIA_MAX_BYTES", 5 * 1024 * 1024)
 
 # E-mail: a hung SMTP server must not outlast the outbox's 5-minute sending lease.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -81,3 +81,29 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} {self.kind} {self.message_id}"
+
+
+class Conversation(models.Model):
+    """Where one citizen stands with one business number; survives restarts, expires when idle."""
+
+    class State(models.TextChoices):
+        MENU = "menu", "Menu"
+        FIELDS = "fields", "Mengisi data"
+        FILES = "files", "Mengirim berkas"
+        CONFIRM = "confirm", "Konfirmasi"
+
+    number = models.ForeignKey(BusinessNumber, on_delete=models.PROTECT, related_name="+")
+    citizen = models.CharField("nomor warga (wa_id)", max_length=20)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.MENU)
+    service_code = models.CharField(max_length=8, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField()
+    replies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["number", "citizen"], name="conversation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen} @ {self.number.display_number}: {self.state}"

@@ -69,6 +69,10 @@ def _read_change(delivery: WebhookDelivery, value: dict[str, Any]) -> list[str]:
         inbound = _store_message(delivery, number, phone_number_id, message)
         if inbound is None:
             notes.append(f"pesan {message.get('id')} sudah diterima sebelumnya")
+        elif number is not None:
+            from alur.whatsapp.tasks import handle_inbound
+
+            transaction.on_commit(lambda pk=inbound.pk: handle_inbound(pk))
     for status in value.get("statuses", []):
         _apply_status(status)
     return notes

@@ -1,0 +1,6 @@
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    WHATSAPP = "whatsapp", "WhatsApp"
+    COUNTER = "counter", "Loket"

@@ -1,0 +1,145 @@
+"""The citizen's conversation on a service number, in Bahasa Indonesia.
+
+menu → the chosen service's requirement list → its fields, one question at a time (NIK checked
+as it is typed) → its documents, one at a time (media fetched, checked, kept) → a summary →
+"YA" makes the application (a workflow case) and answers with its tracking number. "STATUS" or
+a tracking number answers with the current step; "MENU" or "BATAL" starts again. A conversation
+idle longer than WHATSAPP_CONVERSATION_IDLE_MINUTES starts again, and the citizen is told so.
+
+Media is fetched before the transaction that records it (never a call to WhatsApp inside an open
+transaction); every reply is an outbox row written in the same transaction as the state change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from alur.whatsapp.models import BusinessNumber, Conversation, InboundMessage
+
+REFERENCE = re.compile(r"\bS\d+[A-Z]?-\d{4}-\d{6}-[A-Z2-9]{6}\b")
+MEDIA_KINDS = ("image", "document")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A media message's bytes, fetched before the transaction, or why they could not be."""
+
+    data: bytes | None
+    mime_type: str
+    filename: str
+    problem: str = ""
+
+
+def fetch_media(inbound: InboundMessage) -> Fetched | None:
+    """Download the media of `inbound` (outside any transaction); None for non-media messages."""
+    if inbound.kind not in MEDIA_KINDS or not inbound.media_id:
+        return None
+    from alur.whatsapp import transport
+
+    name = inbound.filename or f"{inbound.kind}-{inbound.message_id[-8:]}"
+    try:
+        info = transport.media_info(inbound.media_id)
+        data = transport.download_media(info, max_bytes=settings.WHATSAPP_MEDIA_MAX_BYTES)
+    except transport.WhatsAppError as error:
+        return Fetched(None, inbound.media_mime_type, name, error.reason)
+    return Fetched(data, info.mime_type or inbound.media_mime_type, name)
+
+
+def handle(inbound_id: int) -> None:
+    """Answer one inbound message; idempotent (a message is handled once)."""
+    inbound = InboundMessage.objects.select_related("number", "number__office").get(pk=inbound_id)
+    if inbound.handled_at is not None or inbound.number is None:
+        return
+    fetched = fetch_media(inbound)
+    with transaction.atomic():
+        locked = InboundMessage.objects.select_for_update().get(pk=inbound_id)
+        if locked.handled_at is not None:
+            return
+        conversation, _ = Conversation.objects.select_for_update().get_or_create(
+            number=inbound.number,
+            citizen=inbound.sender,
+            defaults={"updated_at": timezone.now()},
+        )
+        Dialog(conversation, inbound).respond(fetched)
+        locked.handled_at = timezone.now()
+        locked.save(update_fields=["handled_at"])
+
+
+class Dialog:
+    """One turn of a conversation: read the message, move the state, queue the replies."""
+
+    def __init__(self, conversation: Conversation, inbound: InboundMessage) -> None:
+        self.c = conversation
+        self.inbound = inbound
+        self.number: BusinessNumber = inbound.number  # type: ignore[assignment]
+        self.now = timezone.now()
+
+    # -- replies ---------------------------------------------------------------------------
+
+    def say(self, body: str) -> None:
+        from alur.outbox.services import message_enqueue
+
+        self.c.replies += 1
+        message_enqueue(
+            office=self.number.office,
+            channel="whatsapp",
+            kind="text",
+            sender=self.number.phone_number_id,
+            recipient=self.c.citizen,
+            payload={"body": body},
+            dedupe_key=f"wa-reply:{self.inbound.message_id}:{self.c.replies}",
+            cause=self.inbound,
+        )
+
+    def save(self) -> None:
+        self.c.updated_at = self.now
+        self.c.save()
+
+    def reset(self) -> None:
+        self.c.state, self.c.service_code, self.c.data = Conversation.State.MENU, "", {}
+
+    # -- the turn --------------------------------------------------------------------------
+
+    def respond(self, fetched: Fetched | None) -> None:
+        text = (self.inbound.text or "").strip()
+        idle = timedelta(minutes=settings.WHATSAPP_CONVERSATION_IDLE_MINUTES)
+        if self.c.state != Conversation.State.MENU and self.now - self.c.updated_at > idle:
+            self.reset()
+            self.say(
+                "Sesi permohonan Anda berakhir karena tidak ada balasan selama "
+                f"{settings.WHATSAPP_CONVERSATION_IDLE_MINUTES} menit. Data yang belum dikirim "
+                "tidak disimpan. Silakan mulai lagi."
+            )
+            self.menu()
+        elif self.inbound.kind not in ("text", "interactive", *MEDIA_KINDS):
+            self.say(
+                "Maaf, kami hanya dapat membaca pesan teks, foto, dan dokumen PDF. "
+                "Ketik MENU untuk melihat layanan."
+            )
+        elif text.upper() in ("MENU", "BATAL", "ULANG"):
+            self.reset()
+            self.menu()
+        elif text.upper() == "STATUS" or REFERENCE.search(text.upper()):
+            self.status(text.upper())
+        else:
+            from alur.whatsapp import dialog_steps
+
+            dialog_steps.advance(self, text, fetched)
+        self.save()
+
+    def menu(self) -> None:
+        from alur.whatsapp import dialog_steps
+
+        dialog_steps.menu(self)
+
+    def status(self, text: str) -> None:
+        from alur.whatsapp import dialog_steps
+
+        match = REFERENCE.search(text)
+        dialog_steps.status(self, match.group(0) if match else None)

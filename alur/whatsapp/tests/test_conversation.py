@@ -1,0 +1,163 @@
+"""A citizen applies for an akta kelahiran over WhatsApp, end to end.
+
+The citizen's messages arrive at our webhook as Meta sends them; their documents are uploaded to
+the local Graph API server and fetched from it by media id; our replies go out through the outbox
+to the same server, which records them.
+"""
+
+import hashlib
+from datetime import timedelta
+
+import httpx
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from alur.intake.models import Application
+from alur.intake.tests.samples import pdf
+from alur.whatsapp import payloads, transport
+from alur.whatsapp.graph_server.server import start_server
+from alur.whatsapp.models import Conversation
+from alur.workflow.choices import CaseStatus
+
+CITIZEN = "6281234567890"
+AKTA_LAHIR = ("108117961700", "628117961700")
+NIK = "1808015503950001"  # Way Kanan, born 15-03-1995, female
+
+
+@pytest.fixture
+def graph(settings):
+    running = start_server(port=0, app_secret=settings.WHATSAPP_APP_SECRET)
+    settings.WHATSAPP_API_BASE = running.base_url
+    httpx.post(running.control("inbound"), json={"from": CITIZEN})  # the 24-hour window is open
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def citizen(client, graph, django_capture_on_commit_callbacks):
+    """Send a message as the citizen; returns the texts our side queued in answer."""
+
+    def send(text: str | None = None, *, document: bytes | None = None) -> list[str]:
+        from alur.outbox.models import OutboundMessage
+
+        last = OutboundMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        if document is not None:
+            media_id = transport.upload_media(AKTA_LAHIR[0], document, "application/pdf", "b.pdf")
+            message = payloads.document_message(
+                CITIZEN,
+                media_id=media_id,
+                mime_type="application/pdf",
+                sha256=hashlib.sha256(document).hexdigest(),
+                filename="berkas.pdf",
+            )
+        else:
+            message = payloads.text_message(CITIZEN, text or "")
+        body = payloads.encode(
+            payloads.message_notification(
+                phone_number_id=AKTA_LAHIR[0], display_phone_number=AKTA_LAHIR[1], message=message
+            )
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/whatsapp/webhook/",
+                body,
+                content_type="application/json",
+                **{
+                    "HTTP_X_HUB_SIGNATURE_256": payloads.signature_header(
+                        body, settings.WHATSAPP_APP_SECRET
+                    )["X-Hub-Signature-256"]
+                },
+            )
+        assert response.status_code == 200
+        return _replies(after=last)
+
+    return send
+
+
+def _replies(after: int = 0) -> list[str]:
+    from alur.outbox.models import OutboundMessage
+
+    rows = OutboundMessage.objects.filter(recipient=CITIZEN, id__gt=after).order_by("id")
+    return [row.payload.get("body", "") for row in rows]
+
+
+@pytest.mark.django_db
+def test_a_citizen_applies_for_an_akta_kelahiran_and_asks_its_status(citizen, graph) -> None:
+    opening = citizen("Halo, saya mau urus akta kelahiran anak")
+    assert "Permohonan Akta kelahiran" in opening[0] and "Surat keterangan lahir" in opening[0]
+    assert opening[-1].startswith("Nama pemohon")
+    assert citizen("Siti Aminah")[-1].startswith("NIK pemohon")
+    wrong = citizen("1234")
+    assert "16" in wrong[0] and wrong[-1].startswith("NIK pemohon")  # asked again, nothing lost
+    assert citizen(NIK)[-1].startswith("Nomor HP")
+    assert citizen("SAMA")[-1].startswith("Nama anak")
+    assert citizen("Putri Aminah")[-1].startswith("Tanggal lahir anak")
+    assert (
+        "masa depan" in citizen((timezone.localdate() + timedelta(days=3)).strftime("%d-%m-%Y"))[0]
+    )
+    asked = citizen((timezone.localdate() - timedelta(days=10)).strftime("%d-%m-%Y"))
+    assert asked[-1].startswith("Tempat lahir anak")
+    first_file = citizen("Blambangan Umpu")
+    assert first_file[-1].startswith("Kirim foto atau PDF: Surat keterangan lahir")
+    fake = citizen(document=b"MZ\x90\x00 not a pdf at all")
+    assert "bukan PDF" in fake[0] or "tidak" in fake[0].lower()
+    conversation = Conversation.objects.get(citizen=CITIZEN)
+    for _ in range(6):
+        conversation.refresh_from_db()
+        if conversation.state != "files":
+            break
+        citizen(document=pdf())
+    conversation.refresh_from_db()
+    assert conversation.state == "confirm"
+    done = citizen("YA")
+    application = Application.objects.get(applicant_phone=CITIZEN)
+    case = application.case
+    assert case.reference in done[-1] and case.status == CaseStatus.OPEN
+    assert application.channel == "whatsapp" and application.applicant_nik == NIK
+    assert application.attachments.count() >= 3
+    status = citizen("STATUS")
+    assert case.reference in status[-1] and "Langkah sekarang" in status[-1]
+    # Every reply reached the citizen through the outbox and the Graph API.
+    sent = httpx.get(graph.control("messages"), params={"to": CITIZEN}).json()
+    bodies = {m["message"].get("text", {}).get("body") for m in sent["data"]}
+    assert done[-1] in bodies
+
+
+@pytest.mark.django_db
+def test_an_idle_conversation_starts_again_and_says_so(citizen) -> None:
+    citizen("Halo")
+    citizen("Siti")
+    Conversation.objects.filter(citizen=CITIZEN).update(
+        updated_at=timezone.now()
+        - timedelta(minutes=settings.WHATSAPP_CONVERSATION_IDLE_MINUTES + 1)
+    )
+    replies = citizen("1808015503950001")
+    assert "berakhir" in replies[0]
+    assert Conversation.objects.get(citizen=CITIZEN).data["index"] == 0
+
+
+@pytest.mark.django_db
+def test_a_sticker_is_answered_politely(client, graph, django_capture_on_commit_callbacks) -> None:
+    message = {
+        "from": CITIZEN,
+        "id": "wamid.STICKER",
+        "timestamp": "1795400000",
+        "type": "sticker",
+        "sticker": {"id": "S1", "mime_type": "image/webp"},
+    }
+    body = payloads.encode(
+        payloads.message_notification(
+            phone_number_id=AKTA_LAHIR[0], display_phone_number=AKTA_LAHIR[1], message=message
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/whatsapp/webhook/",
+            body,
+            content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=payloads.signature_header(body, settings.WHATSAPP_APP_SECRET)[
+                "X-Hub-Signature-256"
+            ],
+        )
+    assert any("hanya dapat membaca" in r for r in _replies())
