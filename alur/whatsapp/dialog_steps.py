@@ -84,7 +84,11 @@ def ask_file(d: Dialog, svc: Service) -> None:
 
 def advance(d: Dialog, text: str, fetched: Fetched | None) -> None:
     svc = service(d.c.service_code) if d.c.service_code else None
-    if d.c.state == Conversation.State.MENU or svc is None:
+    if d.c.state == Conversation.State.RESUBMIT:
+        resubmit(d, text, fetched)
+    elif d.c.state == Conversation.State.MENU and text.upper() == "KIRIM":
+        start_resubmit(d)
+    elif d.c.state == Conversation.State.MENU or svc is None:
         choose(d, text)
     elif d.c.state == Conversation.State.FIELDS:
         answer_field(d, svc, text, fetched)
@@ -255,3 +259,87 @@ def status(d: Dialog, reference: str | None) -> None:
     d.say(
         f"Permohonan {case.reference}: {case.get_status_display()}.\nLangkah sekarang: {step[:160]}"
     )
+
+
+def _waiting_application(d: Dialog):  # type: ignore[no-untyped-def]
+    from alur.intake.models import Application
+    from alur.workflow.choices import CaseStatus
+
+    return (
+        Application.objects.filter(
+            applicant_phone=d.c.citizen, office=d.number.office, case__status=CaseStatus.WAITING
+        )
+        .select_related("case")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def start_resubmit(d: Dialog) -> None:
+    application = _waiting_application(d)
+    svc = service(application.service_code) if application else None
+    if application is None or svc is None:
+        d.say("Tidak ada permohonan Anda yang sedang menunggu kelengkapan berkas.")
+        menu(d)
+        return
+    d.c.state, d.c.service_code = Conversation.State.RESUBMIT, svc.code
+    d.c.data = {"application": application.pk, "key": None, "added": 0}
+    lines = "\n".join(f"{i}. {r.label}" for i, r in enumerate(svc.requirements, start=1))
+    d.say(
+        f"Kelengkapan untuk permohonan {application.case.reference}. Balas angka persyaratan "
+        f"yang akan Anda kirim, lalu kirim berkasnya:\n{lines}\n\nKetik SELESAI bila semua "
+        "sudah dikirim."
+    )
+
+
+def resubmit(d: Dialog, text: str, fetched: Fetched | None) -> None:
+    from alur.intake.models import Application
+    from alur.intake.services import attachment_add
+    from alur.workflow.services import outside_step_complete
+
+    application = Application.objects.select_related("case").get(pk=d.c.data["application"])
+    svc = service(application.service_code)
+    if svc is None:  # the catalogue dropped the service since: start again
+        d.reset()
+        menu(d)
+        return
+    if fetched is None and text.upper() == "SELESAI":
+        if not d.c.data["added"]:
+            d.say("Belum ada berkas yang dikirim. Balas angka persyaratan lalu kirim berkasnya.")
+            return
+        outside_step_complete(case=application.case, note="Berkas susulan lewat WhatsApp")
+        d.say(
+            f"Terima kasih. Berkas susulan untuk {application.case.reference} sudah kami "
+            "teruskan kepada petugas."
+        )
+        d.reset()
+        return
+    if fetched is None:
+        if text.isdigit() and 1 <= int(text) <= len(svc.requirements):
+            chosen = svc.requirements[int(text) - 1]
+            d.c.data["key"] = chosen.key
+            d.say(f"Silakan kirim foto atau PDF: {chosen.label}.")
+        else:
+            d.say("Balas angka persyaratan, kirim berkasnya, atau ketik SELESAI.")
+        return
+    if not d.c.data["key"]:
+        d.say("Balas dulu angka persyaratan untuk berkas ini.")
+        return
+    if fetched.data is None:
+        d.say(f"Berkas tidak dapat kami ambil: {fetched.problem}. Mohon kirim ulang.")
+        return
+    try:
+        attachment_add(
+            application=application,
+            requirement_key=d.c.data["key"],
+            data=fetched.data,
+            declared_mime=fetched.mime_type,
+            filename=fetched.filename,
+            source_media_id=d.inbound.media_id,
+        )
+    except ValidationError as error:
+        d.say(f"{error_text(error)} Mohon kirim ulang.")
+        return
+    d.c.data["added"] += 1
+    d.c.data["key"] = None
+    d.say("Berkas diterima. Balas angka persyaratan lain, atau ketik SELESAI.")

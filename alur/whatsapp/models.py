@@ -22,6 +22,12 @@ class BusinessNumber(models.Model):
     service_codes = models.JSONField("kode SOP layanan", default=list, blank=True)
     is_complaints = models.BooleanField("nomor pengaduan", default=False)
     is_active = models.BooleanField("aktif", default=True)
+    # The approved template that carries a notice outside the 24-hour window (one text
+    # parameter: the notice). Its name is the office's, as approved in WhatsApp Manager.
+    status_template = models.CharField(
+        "templat pemberitahuan", max_length=120, default="pembaruan_permohonan"
+    )
+    template_language = models.CharField("bahasa templat", max_length=10, default="id")
 
     class Meta:
         ordering = ["office", "display_number"]
@@ -88,6 +94,7 @@ class Conversation(models.Model):
 
     class State(models.TextChoices):
         MENU = "menu", "Menu"
+        RESUBMIT = "resubmit", "Mengirim kekurangan berkas"
         FIELDS = "fields", "Mengisi data"
         FILES = "files", "Mengirim berkas"
         CONFIRM = "confirm", "Konfirmasi"

@@ -161,3 +161,53 @@ def test_a_sticker_is_answered_politely(client, graph, django_capture_on_commit_
             ],
         )
     assert any("hanya dapat membaca" in r for r in _replies())
+
+
+@pytest.mark.django_db
+def test_returned_for_missing_papers_the_citizen_sends_them_and_hears_when_done(
+    citizen, persona
+) -> None:
+    from alur.intake.services import application_submit
+    from alur.org.models import Office
+    from alur.whatsapp.models import BusinessNumber
+    from alur.workflow import services
+    from alur.workflow.tests.drive import active, run_to_end
+
+    number = BusinessNumber.objects.get(phone_number_id=AKTA_LAHIR[0])
+    application = application_submit(
+        office=Office.objects.get(code="18.08"),
+        service_code="S2e",
+        channel="whatsapp",
+        applicant={"name": "Siti Aminah", "nik": NIK, "phone": CITIZEN},
+        fields={
+            "child_name": "Putri",
+            "child_birth_date": "2026-11-01",
+            "child_birth_place": "Blambangan Umpu",
+        },
+        files=[
+            (key, pdf(), "application/pdf", f"{key}.pdf")
+            for key in ("birth_letter", "marriage", "kk", "f201")
+        ],
+        whatsapp_number=number,
+    )
+    case = application.case
+    (check,) = active(case)
+    services.task_complete(
+        task=check,
+        actor=persona("waykanan.petugas"),
+        outcome="return",
+        return_to="applicant",
+        reason="Surat keterangan lahir tidak terbaca",
+    )
+    notices = _replies()
+    assert any("tidak terbaca" in body and case.reference in body for body in notices)
+    assert "Balas angka persyaratan" in citizen("KIRIM")[-1]
+    assert "Silakan kirim" in citizen("1")[-1]
+    assert "Berkas diterima" in citizen(document=pdf())[-1]
+    assert "sudah kami teruskan" in citizen("SELESAI")[-1]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN and case.paused_at is None
+    assert [t.step for t in active(case)] == [2]
+    assert application.attachments.filter(source_media_id__gt="").count() == 1
+    run_to_end(case)
+    assert any("sudah selesai" in body for body in _replies())

@@ -23,6 +23,8 @@ def office_of(code: str) -> Office:
 
 
 def holder(task: Task) -> User:
+    if task.assignee_id:
+        return task.assignee  # a reopened step goes back to whoever did it
     people = holders_of(task.office, task.position_kind)
     assert people, f"no demo persona holds {task.position_kind} in {task.office.code}"
     return people[0]

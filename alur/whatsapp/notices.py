@@ -1,0 +1,76 @@
+"""What the applicant hears over WhatsApp as their case moves: returned for missing papers,
+and done. Attached to the SOP keys the steps name; runs inside the engine's transition."""
+
+from __future__ import annotations
+
+from alur.outbox.services import message_enqueue
+from alur.sop.registry import register_action, register_form
+from alur.whatsapp.models import BusinessNumber
+from alur.workflow.choices import Outcome
+from alur.workflow.models import Case
+from alur.workflow.services import StepContext
+from alur.workflow.spec import APPLICANT
+
+
+def number_for(case: Case) -> BusinessNumber | None:
+    """The number the application came in on, or the office's number for its service."""
+    application = getattr(case, "application", None)
+    if application is None:
+        return None
+    if application.whatsapp_number_id:
+        return application.whatsapp_number
+    return next(
+        (
+            n
+            for n in BusinessNumber.objects.filter(office=case.office, is_active=True)
+            if application.service_code in n.service_codes
+        ),
+        None,
+    )
+
+
+def notify(case: Case, body: str, key: str) -> None:
+    application = getattr(case, "application", None)
+    number = number_for(case)
+    if application is None or number is None or not application.applicant_phone:
+        return
+    message_enqueue(
+        office=case.office,
+        channel="whatsapp",
+        kind="text",
+        sender=number.phone_number_id,
+        recipient=application.applicant_phone,
+        payload={"body": body},
+        template_fallback={
+            "name": number.status_template,
+            "language": number.template_language,
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": body[:1000]}]}],
+        },
+        dedupe_key=f"case-notice:{case.reference}:{key}",
+        cause=case,
+    )
+
+
+def on_requirements_checked(context: StepContext) -> None:
+    if context.outcome == Outcome.RETURN and context.task.return_to == APPLICANT:
+        notify(
+            context.case,
+            f"Permohonan {context.case.reference} belum dapat diproses: {context.task.reason}\n"
+            "Kirim kekurangannya ke nomor ini (ketik KIRIM), atau bawa ke loket. Waktu layanan "
+            "berhenti sampai berkas lengkap.",
+            f"return:{context.task.pk}",
+        )
+
+
+def on_done(context: StepContext) -> None:
+    notify(
+        context.case,
+        f"Dokumen permohonan {context.case.reference} sudah selesai dan dapat diambil di "
+        f"{context.case.office.short_name}. Terima kasih.",
+        "done",
+    )
+
+
+def register() -> None:
+    register_form("intake.requirements", on_requirements_checked)
+    register_action("notify.applicant", on_done)
