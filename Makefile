@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+GRAPH_PORT ?= 8765
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
 .PHONY: run test lint bench system-deps browser-deps clean
@@ -45,9 +46,14 @@ run: $(VENV)/.base system-deps
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
 	@echo "Alur berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
+	@echo "WhatsApp lokal: $(BIN)/python manage.py whatsapp_simulate --number 08117961700"
 	@trap 'kill 0' INT TERM EXIT; \
-		$(BIN)/python manage.py run_huey --workers 2 --flush-locks & \
-		$(BIN)/python manage.py runserver $(HOST):$(PORT)
+		$(BIN)/python -m alur.whatsapp.graph_server --port $(GRAPH_PORT) --quiet \
+			--webhook-url http://$(HOST):$(PORT)/whatsapp/webhook/ & \
+		WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
+			$(BIN)/python manage.py run_huey --workers 2 --flush-locks & \
+		WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
+			$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,0 +1,85 @@
+"""Play the citizen: type messages as if on WhatsApp; see what the office answers.
+
+The local Graph API server (started by `make run`) signs each message and posts it to our
+webhook, as Meta does; our replies go out through the outbox and the worker to that server, and
+are read back from it here.
+
+    python manage.py whatsapp_simulate --number 08117961700 [--from 6281234567890]
+
+Type text and Enter. `/file PATH` sends a PDF or photo. `/quit` ends.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from alur.whatsapp.models import BusinessNumber
+
+
+class Command(BaseCommand):
+    help = "Play the citizen on a business number through the local Graph API server."
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("--number", default="08117961700", help="the office's WhatsApp number")
+        parser.add_argument("--from", dest="citizen", default="6281234567890")
+        parser.add_argument("--wait", type=float, default=6.0, help="seconds to wait for replies")
+
+    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+        number = BusinessNumber.objects.filter(display_number=options["number"]).first()
+        if number is None:
+            known = ", ".join(BusinessNumber.objects.values_list("display_number", flat=True))
+            raise CommandError(f"nomor {options['number']} tidak dikenal (ada: {known})")
+        root = settings.WHATSAPP_API_BASE.rsplit("/v", 1)[0]
+        client = httpx.Client(base_url=f"{root}/_control", timeout=30)
+        try:
+            client.get("health").raise_for_status()
+        except httpx.HTTPError as error:
+            raise CommandError(
+                f"server Graph API lokal tidak menjawab di {root}: {error}"
+            ) from error
+        citizen = options["citizen"]
+        seen = {m["id"] for m in self._replies(client, citizen)}
+        self.stdout.write(f"Anda {citizen} menulis ke {number}. /file PATH mengirim berkas.")
+        for line in sys.stdin:
+            text = line.strip()
+            if text == "/quit":
+                break
+            body: dict = {"from": citizen, "phone_number_id": number.phone_number_id}
+            if text.startswith("/file "):
+                path = Path(text[6:].strip()).expanduser()
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                kind = "image" if mime.startswith("image/") else "document"
+                body[kind] = {
+                    "data_base64": base64.b64encode(path.read_bytes()).decode(),
+                    "mime_type": mime,
+                    "filename": path.name,
+                }
+            else:
+                body["text"] = text
+            answer = client.post("simulate", json=body)
+            if answer.status_code >= 400:
+                self.stderr.write(f"! {answer.text}")
+                continue
+            deadline = time.monotonic() + options["wait"]
+            while time.monotonic() < deadline:
+                new = [m for m in self._replies(client, citizen) if m["id"] not in seen]
+                for message in new:
+                    seen.add(message["id"])
+                    content = message["message"]
+                    shown = content.get("text", {}).get("body") or f"[{content.get('type')}]"
+                    self.stdout.write(f"< {shown}\n")
+                if new:
+                    deadline = time.monotonic() + 1.0  # a few more may follow
+                time.sleep(0.3)
+
+    @staticmethod
+    def _replies(client: httpx.Client, citizen: str) -> list[dict]:
+        return client.get("messages", params={"to": citizen}).json()["data"]
