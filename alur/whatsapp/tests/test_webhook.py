@@ -139,3 +139,42 @@ def test_media_messages_keep_their_media_id_and_type(post) -> None:
         "surat-lahir.pdf",
     )
     assert message.media_mime_type == "application/pdf" and message.text == "surat keterangan lahir"
+
+
+@pytest.mark.django_db
+def test_delivery_reports_move_our_message_forward_never_back(post, office) -> None:
+    from django.db import transaction
+
+    from alur.outbox.models import OutboundMessage
+    from alur.outbox.services import message_enqueue
+    from alur.whatsapp import payloads
+
+    with transaction.atomic():
+        message = message_enqueue(
+            office=office("18.08"),
+            channel="whatsapp",
+            kind="text",
+            sender=AKTA_LAHIR,
+            recipient="6281234567890",
+            payload={"body": "Permohonan diterima"},
+        )
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sent", provider_message_id="wamid.OUT1"
+    )
+
+    def report(status: str) -> None:
+        body = payloads.encode(
+            payloads.status_notification(
+                phone_number_id=AKTA_LAHIR,
+                display_phone_number="628117961700",
+                message_id="wamid.OUT1",
+                recipient_id="6281234567890",
+                status=status,
+            )
+        )
+        assert post(body).status_code == 200
+
+    report("read")
+    report("delivered")  # arrives late: must not move "read" back
+    message.refresh_from_db()
+    assert message.status == "read" and message.read_at is not None
