@@ -16,5 +16,7 @@ urlpatterns = [
     path("sop/", include("alur.sop.urls")),
     path("kotak-keluar/", include("alur.outbox.urls")),
     path("whatsapp/", include("alur.whatsapp.urls")),
+    path("loket/", include("alur.intake.urls_staff")),
+    path("lacak/", include("alur.intake.urls_public")),
     path("admin/", admin.site.urls),
 ]

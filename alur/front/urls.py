@@ -7,6 +7,7 @@ app_name = "front"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sehat/", views.alive, name="alive"),
 ]
 
 auth_urlpatterns = [

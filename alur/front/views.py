@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from alur.org.selectors import positions_of
 
@@ -8,3 +9,9 @@ from alur.org.selectors import positions_of
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "front/home.html", {"offices": positions_of(request.user)})
+
+
+@require_GET
+def alive(request: HttpRequest) -> HttpResponse:
+    """Liveness for a load balancer: the process answers (no database, no session)."""
+    return HttpResponse("ok", content_type="text/plain")

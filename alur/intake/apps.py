@@ -6,3 +6,9 @@ class IntakeConfig(AppConfig):
     label = "intake"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Permohonan"
+
+    def ready(self) -> None:
+        from alur.front.nav import NavItem, register
+        from alur.org.access import Capability
+
+        register(NavItem("Loket", "intake:counter", Capability.HANDLE_CASES, order=20))

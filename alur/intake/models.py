@@ -46,7 +46,7 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Permohonan {self.service_code} {self.case_id}"
+        return f"Permohonan {self.case.reference}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

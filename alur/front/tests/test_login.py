@@ -68,3 +68,9 @@ def test_the_audit_page_lists_the_office_events(client, persona) -> None:
     client.force_login(persona("waykanan.kadis"))
     body = client.get("/kantor/18.08/audit/").content.decode()
     assert "appointment.create" in body and "office.create" in body
+
+
+def test_the_liveness_endpoint_answers_without_a_session(client) -> None:
+    response = client.get("/sehat/")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert client.post("/sehat/").status_code == 405

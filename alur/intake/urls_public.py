@@ -1,0 +1,9 @@
+from django.urls import path
+
+from alur.intake import views
+
+app_name = "tracking"
+
+urlpatterns = [
+    path("", views.tracking, name="tracking"),
+]

@@ -1,0 +1,172 @@
+"""WhatsApp webhook throughput and latency under gunicorn, beside a minimal endpoint.
+
+gunicorn serves the production settings on loopback (PostgreSQL, background queue on Redis);
+wrk posts signed Cloud API notifications, each acknowledged only after its raw body is stored.
+The same server's liveness endpoint (`/sehat/`, no database) is the baseline, loaded in the
+same run with the same connections.
+
+    python bench/webhook.py [--seconds 15] [--connections 32] [--workers 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from common import ROOT, emit, fresh_database, machine
+
+SECRET = "bench-app-secret"  # noqa: S105  (a throwaway secret of the benchmark server)
+PORT = 8099
+
+
+def notification() -> bytes:
+    sys.path.insert(0, str(ROOT))
+    from alur.whatsapp import payloads
+
+    message = payloads.text_message("6281234567890", "Saya mau buat akta kelahiran")
+    return payloads.encode(
+        payloads.message_notification(
+            phone_number_id="108117961700", display_phone_number="628117961700", message=message
+        )
+    )
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None) -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", str(script)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "per_s": rps,
+        "p99_ms": float(p99.group(1)) * scale,  # type: ignore[union-attr]
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    url = fresh_database("alur_bench_webhook")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "ALUR_ENV": "production",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "WHATSAPP_APP_SECRET": SECRET,
+        "WHATSAPP_VERIFY_TOKEN": "bench",
+        "WHATSAPP_ACCESS_TOKEN": "bench",
+        "LOG_LEVEL": "WARNING",
+    }
+    python = sys.executable
+    for command in (
+        ["migrate", "-v0"],
+        ["load_demo", "-v0"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    subprocess.run(["redis-cli", "-n", "15", "FLUSHDB"], check=True, capture_output=True)
+    server = subprocess.Popen(
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "alur.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(args.workers),
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"http://127.0.0.1:{PORT}/sehat/").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        sys.path.insert(0, str(ROOT))
+        from alur.whatsapp.signature import sign
+
+        body = notification()
+        with tempfile.TemporaryDirectory() as tmp:
+            script = Path(tmp) / "post.lua"
+            script.write_text(
+                'wrk.method = "POST"\n'
+                f"wrk.body = {json.dumps(body.decode())}\n"
+                'wrk.headers["Content-Type"] = "application/json"\n'
+                f'wrk.headers["X-Hub-Signature-256"] = "{sign(body, SECRET)}"\n'
+            )
+            base = f"http://127.0.0.1:{PORT}"
+            wrk(f"{base}/sehat/", 3, args.connections, None)  # warm up the workers
+            baseline = wrk(f"{base}/sehat/", args.seconds, args.connections, None)
+            hooks = wrk(f"{base}/whatsapp/webhook/", args.seconds, args.connections, script)
+        stored = (
+            subprocess.run(
+                [
+                    python,
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    "from alur.whatsapp.models import WebhookDelivery as W; "
+                    "print(W.objects.count())",
+                ],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    emit(
+        bench="minimal_endpoint",
+        **{k: round(v, 1) for k, v in baseline.items()},
+        workers=args.workers,
+        connections=args.connections,
+        **machine(),
+    )
+    emit(
+        bench="webhook_ack",
+        **{k: round(v, 1) for k, v in hooks.items()},
+        ratio_vs_minimal=round(hooks["per_s"] / baseline["per_s"], 3),
+        target_per_s=2000,
+        target_p99_ms=100,
+        stored=int(stored),
+    )
+
+
+if __name__ == "__main__":
+    main()
