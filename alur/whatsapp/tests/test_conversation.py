@@ -38,11 +38,15 @@ def graph(settings):
 def citizen(client, graph, django_capture_on_commit_callbacks):
     """Send a message as the citizen; returns the texts our side queued in answer."""
 
-    def send(text: str | None = None, *, document: bytes | None = None) -> list[str]:
+    def send(
+        text: str | None = None, *, document: bytes | None = None, message: dict | None = None
+    ) -> list[str]:
         from alur.outbox.models import OutboundMessage
 
         last = OutboundMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        if document is not None:
+        if message is not None:
+            pass
+        elif document is not None:
             media_id = transport.upload_media(AKTA_LAHIR[0], document, "application/pdf", "b.pdf")
             message = payloads.document_message(
                 CITIZEN,
@@ -83,7 +87,9 @@ def _replies(after: int = 0) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_a_citizen_applies_for_an_akta_kelahiran_and_asks_its_status(citizen, graph) -> None:
+def test_a_citizen_applies_for_an_akta_kelahiran_and_asks_its_status(
+    citizen, graph, client
+) -> None:
     opening = citizen("Halo, saya mau urus akta kelahiran anak")
     assert "Permohonan Akta kelahiran" in opening[0] and "Surat keterangan lahir" in opening[0]
     assert opening[-1].startswith("Nama pemohon")
@@ -118,6 +124,10 @@ def test_a_citizen_applies_for_an_akta_kelahiran_and_asks_its_status(citizen, gr
     assert application.attachments.count() >= 3
     status = citizen("STATUS")
     assert case.reference in status[-1] and "Langkah sekarang" in status[-1]
+    # ... and on the public status page, with the last four digits of the phone.
+    page = client.post("/lacak/", {"reference": case.reference, "last4": CITIZEN[-4:]})
+    text = page.content.decode()
+    assert page.status_code == 200 and "Akta kelahiran" in text and "Siti" not in text
     # Every reply reached the citizen through the outbox and the Graph API.
     sent = httpx.get(graph.control("messages"), params={"to": CITIZEN}).json()
     bodies = {m["message"].get("text", {}).get("body") for m in sent["data"]}
@@ -211,3 +221,40 @@ def test_returned_for_missing_papers_the_citizen_sends_them_and_hears_when_done(
     assert application.attachments.filter(source_media_id__gt="").count() == 1
     run_to_end(case)
     assert any("sudah selesai" in body for body in _replies())
+
+
+def _to_files_stage(citizen) -> None:
+    for text in (
+        "Halo",
+        "Siti",
+        NIK,
+        "SAMA",
+        "Putri",
+        (timezone.localdate() - timedelta(days=3)).strftime("%d-%m-%Y"),
+        "Way Kanan",
+    ):
+        citizen(text)
+    assert Conversation.objects.get(citizen=CITIZEN).state == "files"
+
+
+@pytest.mark.django_db
+def test_media_the_api_no_longer_serves_is_asked_again(citizen, graph) -> None:
+    _to_files_stage(citizen)
+    media_id = transport.upload_media(AKTA_LAHIR[0], pdf(), "application/pdf", "a.pdf")
+    httpx.delete(f"{graph.base_url}/{media_id}", headers={"Authorization": "Bearer dev-token"})
+    message = payloads.document_message(
+        CITIZEN, media_id=media_id, mime_type="application/pdf", sha256="x", filename="a.pdf"
+    )
+    replies = citizen(message=message)
+    assert "tidak dapat kami ambil" in replies[0]
+    assert Conversation.objects.get(citizen=CITIZEN).data["files"] == {}
+
+
+@pytest.mark.django_db
+def test_oversized_media_is_refused_and_nonsense_gets_the_question_again(citizen, settings) -> None:
+    _to_files_stage(citizen)
+    assert "Kami menunggu foto" in citizen("asdfgh")[0]
+    settings.WHATSAPP_MEDIA_MAX_BYTES = 100
+    replies = citizen(document=pdf() + b"%" * 200)
+    assert "tidak dapat kami ambil" in replies[0] or "besar" in replies[0]
+    assert Conversation.objects.get(citizen=CITIZEN).data["files"] == {}
