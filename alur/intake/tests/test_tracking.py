@@ -123,3 +123,20 @@ def test_rate_limited_per_client_address(client: Client, application: Applicatio
     other = lookup(client, application.case.reference, "0001", REMOTE_ADDR="10.0.0.2")
     assert other.status_code == 200
     assert "Langkah yang sudah selesai" in other.content.decode()
+
+
+def test_the_status_page_query_count_does_not_grow_with_the_steps(
+    client: Client, application: Application, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alur.workflow.tests.drive import run_until_step
+
+    nik4 = application.applicant_nik[-4:]
+    with CaptureQueriesContext(connection) as early:
+        lookup(client, application.case.reference, nik4)
+    run_until_step(application.case, 6)  # five more steps done
+    with django_assert_max_num_queries(len(early.captured_queries)):
+        response = lookup(client, application.case.reference, nik4)
+    assert response.status_code == 200
