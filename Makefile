@@ -51,7 +51,7 @@ run: $(VENV)/.base system-deps
 		$(BIN)/python -m alur.whatsapp.graph_server --port $(GRAPH_PORT) --quiet \
 			--webhook-url http://$(HOST):$(PORT)/whatsapp/webhook/ & \
 		WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
-			$(BIN)/python manage.py run_huey --workers 2 --flush-locks & \
+			$(BIN)/python manage.py run_huey --workers 2 --flush-locks --delay 0.2 --max-delay 1 & \
 		WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
 			$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
