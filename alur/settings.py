@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "alur.outbox",
     "alur.whatsapp",
     "alur.intake",
+    "alur.letters",
     "alur.front",
 ]
 
