@@ -88,15 +88,22 @@ def _cache(user: User | AnonymousUser) -> dict:
     return cache
 
 
-def posts_of(user: User | AnonymousUser) -> frozenset[tuple[int, str]]:
-    """(office id, position kind) of every post the person holds today, acting ones included."""
+def _held(user: User | AnonymousUser) -> frozenset[tuple[int, str, str]]:
+    """(office id, office level, position kind) of every post held today; one query per user
+    object and day."""
     cache = _cache(user)
-    key = ("posts", timezone.localdate())
+    key = ("held", timezone.localdate())
     if key not in cache:
         cache[key] = frozenset(
-            (a.position.office_id, a.position.kind) for a in active_appointments(user)
+            (a.position.office_id, a.position.office.level, a.position.kind)
+            for a in active_appointments(user)
         )
     return cache[key]
+
+
+def posts_of(user: User | AnonymousUser) -> frozenset[tuple[int, str]]:
+    """(office id, position kind) of every post the person holds today, acting ones included."""
+    return frozenset((office_id, kind) for office_id, _level, kind in _held(user))
 
 
 def forget(user: User | AnonymousUser) -> None:
@@ -113,13 +120,12 @@ def office_ids_for(user: User | AnonymousUser, capability: Capability) -> frozen
         return cache[key]
     granted: set[int] = set()
     reaching: set[int] = set()
-    for appointment in active_appointments(user):
-        position = appointment.position
-        if capability not in KIND_CAPABILITIES.get(position.kind, frozenset()):
+    for office_id, level, kind in _held(user):
+        if capability not in KIND_CAPABILITIES.get(kind, frozenset()):
             continue
-        granted.add(position.office_id)
-        if capability in AGGREGATE_CAPABILITIES and position.office.level != OfficeLevel.REGENCY:
-            reaching.add(position.office_id)
+        granted.add(office_id)
+        if capability in AGGREGATE_CAPABILITIES and level != OfficeLevel.REGENCY:
+            reaching.add(office_id)
     if reaching:
         granted |= _descendants(reaching)
     result = frozenset(granted)
