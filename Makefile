@@ -65,7 +65,10 @@ test: $(VENV)/.dev system-deps browser-deps lint
 	$(BIN)/python manage.py validate_sops
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev
+# The benchmarks run against the local PostgreSQL and Redis, and load the server with wrk.
+bench: $(VENV)/.dev system-deps
+	@command -v wrk >/dev/null || { [ -n "$(ROOT)" ] && apt-get update -qq && \
+		apt-get install -y -qq wrk >/dev/null; } || echo "Install wrk for bench/webhook.py."
 	$(BIN)/python bench/run.py
 
 clean:
