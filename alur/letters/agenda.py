@@ -1,0 +1,253 @@
+"""The outgoing-letter book (buku agenda surat keluar) of an office: the numbers issued in a year
+or a month, optionally of one series, as rows, as a spreadsheet and as a printable PDF."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.utils.html import escape
+
+from alur.core.errors import DomainError
+from alur.letters.models_numbering import IssuedNumber, NumberSeries
+from alur.org.access import Capability, require
+from alur.org.models import Office, User
+
+__all__ = [
+    "AgendaRow",
+    "agenda_issued",
+    "agenda_pdf",
+    "agenda_rows",
+    "agenda_xlsx",
+    "period_label",
+]
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+TITLE = "BUKU AGENDA SURAT KELUAR"
+HEADERS = ["No.", "Nomor Surat", "Tanggal", "Perihal", "Tujuan", "Diberikan oleh"]
+COLUMN_WIDTHS = [6, 34, 12, 48, 32, 26]
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    no: int
+    number: str
+    date: date
+    subject: str
+    recipient: str
+    issued_by: str
+
+
+def period_label(year: int, month: int | None = None) -> str:
+    return f"{MONTHS[month - 1]} {year}" if month else f"Tahun {year}"
+
+
+def _validate_period(year: int, month: int | None) -> None:
+    if not 1900 <= year <= 9999:
+        raise DomainError(f"Tahun {year} tidak sah.")
+    if month is not None and not 1 <= month <= 12:
+        raise DomainError(f"Bulan {month} tidak sah: pilih 1 sampai 12.")
+
+
+def agenda_issued(
+    *,
+    office: Office,
+    year: int,
+    month: int | None = None,
+    series_key: str | None = None,
+    viewer: User | AnonymousUser | None = None,
+) -> QuerySet[IssuedNumber]:
+    """The numbers `office` issued in the period (month in the office's time zone), in order.
+
+    With a `viewer`, they must be able to see the office (VIEW_OFFICE)."""
+    if viewer is not None:
+        require(viewer, Capability.VIEW_OFFICE, office)
+    _validate_period(year, month)
+    issued = IssuedNumber.objects.filter(office=office, year=year)
+    if month is not None:
+        zone = ZoneInfo(office.timezone)
+        start = datetime.combine(date(year, month, 1), time.min, tzinfo=zone)
+        end = datetime.combine(
+            (date(year, month, 28) + timedelta(days=4)).replace(day=1), time.min, tzinfo=zone
+        )
+        issued = issued.filter(issued_at__gte=start, issued_at__lt=end)
+    if series_key is not None:
+        issued = issued.filter(series__key=series_key)
+    return issued.select_related("series", "issued_by").order_by(
+        "issued_at", "series__key", "serial"
+    )
+
+
+def agenda_rows(
+    *,
+    office: Office,
+    year: int,
+    month: int | None = None,
+    series_key: str | None = None,
+    viewer: User | AnonymousUser | None = None,
+) -> list[AgendaRow]:
+    """The book's rows; dates are the office's local dates. One query."""
+    zone = ZoneInfo(office.timezone)
+    return [
+        AgendaRow(
+            no=index,
+            number=item.number,
+            date=item.issued_at.astimezone(zone).date(),
+            subject=item.subject,
+            recipient=item.recipient,
+            issued_by=item.issued_by.get_full_name() if item.issued_by else "Sistem",
+        )
+        for index, item in enumerate(
+            agenda_issued(
+                office=office, year=year, month=month, series_key=series_key, viewer=viewer
+            ),
+            start=1,
+        )
+    ]
+
+
+def _series_label(office: Office, series_key: str | None) -> str:
+    if series_key is None:
+        return "Semua seri"
+    series = NumberSeries.objects.filter(office=office, key=series_key).first()
+    if series is None:
+        raise DomainError(f"Seri penomoran {series_key!r} belum diatur untuk {office}.")
+    return series.label
+
+
+def agenda_xlsx(
+    *,
+    office: Office,
+    year: int,
+    month: int | None = None,
+    series_key: str | None = None,
+    viewer: User | AnonymousUser | None = None,
+) -> bytes:
+    """The book as an .xlsx workbook: a header with the office and period, then the table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    rows = agenda_rows(office=office, year=year, month=month, series_key=series_key, viewer=viewer)
+    series_label = _series_label(office, series_key)
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.title = "Agenda"
+    heading = [office.kop_government, office.kop_agency or office.name, TITLE]
+    heading = [line for line in heading if line]
+    heading.append(f"Periode: {period_label(year, month)} — {series_label}")
+    for line in heading:
+        sheet.append([line])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
+    sheet.append([])
+    sheet.append(HEADERS)
+    header_row = sheet.max_row
+    for column in range(1, len(HEADERS) + 1):
+        cell = sheet.cell(row=header_row, column=column)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    for row in rows:
+        sheet.append([row.no, row.number, row.date, row.subject, row.recipient, row.issued_by])
+        sheet.cell(row=sheet.max_row, column=3).number_format = "DD/MM/YYYY"
+        for column in (4, 5):
+            sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True)
+    for column, width in enumerate(COLUMN_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.print_options.gridLines = True
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _refuse_fetch(url: str, timeout: int = 10, ssl_context: object = None) -> dict:
+    raise ValueError(f"agenda PDF fetches nothing: {url!r} refused")
+
+
+_PDF_STYLE = """
+@page { size: A4 landscape; margin: 14mm 12mm; }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; }
+.kop { text-align: center; line-height: 1.3; }
+.kop .gov { font-size: 12pt; font-weight: bold; }
+.kop .agency { font-size: 13pt; font-weight: bold; }
+hr { border: 0; border-top: 2px solid #000; margin: 4pt 0 8pt; }
+h1 { font-size: 11pt; text-align: center; margin: 0 0 2pt; }
+.period { text-align: center; margin: 0 0 8pt; }
+table { width: 100%; border-collapse: collapse; }
+th, td { border: 0.5pt solid #000; padding: 3pt 4pt; vertical-align: top; }
+th { background: #e6e6e6; }
+thead { display: table-header-group; }
+td.no, td.date { text-align: center; white-space: nowrap; }
+td.number { white-space: nowrap; }
+.empty { text-align: center; font-style: italic; }
+"""
+
+
+def agenda_pdf(
+    *,
+    office: Office,
+    year: int,
+    month: int | None = None,
+    series_key: str | None = None,
+    viewer: User | AnonymousUser | None = None,
+) -> bytes:
+    """The book as an A4 landscape PDF under the office's letterhead. Fetches nothing."""
+    from weasyprint import HTML
+
+    rows = agenda_rows(office=office, year=year, month=month, series_key=series_key, viewer=viewer)
+    series_label = _series_label(office, series_key)
+    kop = (
+        "".join(
+            f'<div class="{css}">{escape(text)}</div>'
+            for css, text in (("gov", office.kop_government), ("agency", office.kop_agency))
+            if text
+        )
+        or f'<div class="agency">{escape(office.name)}</div>'
+    )
+    address = f"<div>{escape(office.address)}</div>" if office.address else ""
+    header_cells = "".join(f"<th>{escape(h)}</th>" for h in HEADERS)
+    body = (
+        "".join(
+            "<tr>"
+            f'<td class="no">{row.no}</td>'
+            f'<td class="number">{escape(row.number)}</td>'
+            f'<td class="date">{row.date:%d/%m/%Y}</td>'
+            f"<td>{escape(row.subject)}</td>"
+            f"<td>{escape(row.recipient)}</td>"
+            f"<td>{escape(row.issued_by)}</td>"
+            "</tr>"
+            for row in rows
+        )
+        or f'<tr><td class="empty" colspan="{len(HEADERS)}">Belum ada surat keluar.</td></tr>'
+    )
+    document = (
+        '<!doctype html><html lang="id"><head><meta charset="utf-8">'
+        f"<title>{escape(TITLE)} {escape(period_label(year, month))}</title>"
+        f"<style>{_PDF_STYLE}</style></head><body>"
+        f'<div class="kop">{kop}{address}</div><hr>'
+        f"<h1>{escape(TITLE)}</h1>"
+        f'<p class="period">Periode: {escape(period_label(year, month))} — '
+        f"{escape(series_label)}</p>"
+        f"<table><thead><tr>{header_cells}</tr></thead><tbody>{body}</tbody></table>"
+        "</body></html>"
+    )
+    return HTML(string=document, url_fetcher=_refuse_fetch).write_pdf()

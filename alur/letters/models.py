@@ -1,0 +1,2 @@
+from alur.letters.models_numbering import IssuedNumber, NumberSeries, SeriesCounter  # noqa: F401
+from alur.letters.models_signing import SignerCertificate  # noqa: F401

@@ -1,0 +1,113 @@
+"""Letter numbers (penomoran naskah dinas): series per office, a counter per series and year,
+and every number issued. The database holds the invariants: one counter row per series and year,
+no serial twice in a series and year, no number twice in an office, no document numbered twice
+in one series."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from alur.org.models import Office
+
+DEFAULT_FORMAT = "{classification}/{serial}/{unit}/{year}"
+DEFAULT_UNIT = "Disdukcapil"
+
+
+class NumberSeries(models.Model):
+    """A numbering series of an office: outgoing letters, nota dinas, BAST, SOP."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="number_series")
+    key = models.SlugField("kunci", max_length=40)
+    label = models.CharField("nama seri", max_length=120)
+    fmt = models.CharField(
+        "format nomor",
+        max_length=120,
+        default=DEFAULT_FORMAT,
+        help_text=(
+            "Tempat isian: {classification}, {serial}, {unit}, {year}, {month_roman}. "
+            "Mis. {classification}/{serial}/{unit}/{year}"
+        ),
+    )
+    unit = models.CharField("unit pengolah", max_length=60, default=DEFAULT_UNIT)
+    serial_padding = models.PositiveSmallIntegerField(
+        "lebar nomor urut", default=0, help_text="0 = tanpa nol di depan"
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+
+    class Meta:
+        ordering = ["office", "key"]
+        verbose_name = "seri penomoran"
+        verbose_name_plural = "seri penomoran"
+        constraints = [
+            models.UniqueConstraint(fields=["office", "key"], name="number_series_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.key})"
+
+
+class SeriesCounter(models.Model):
+    """The last serial taken in a series and year; the row that is locked to take the next."""
+
+    series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="counters")
+    year = models.PositiveSmallIntegerField("tahun")
+    last_serial = models.PositiveIntegerField("nomor urut terakhir", default=0)
+
+    class Meta:
+        verbose_name = "penghitung nomor"
+        verbose_name_plural = "penghitung nomor"
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="series_counter_unique_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series.key} {self.year}: {self.last_serial}"
+
+
+class IssuedNumber(models.Model):
+    """One number given to one document; a row of the outgoing-letter book (buku agenda)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="issued_numbers")
+    series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="issued")
+    year = models.PositiveSmallIntegerField("tahun")
+    serial = models.PositiveIntegerField("nomor urut")
+    number = models.CharField("nomor", max_length=160)
+    classification = models.CharField("kode klasifikasi", max_length=24)
+    issued_at = models.DateTimeField("tanggal")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="diberikan oleh",
+    )
+    subject = models.CharField("perihal", max_length=300)
+    recipient = models.CharField("tujuan", max_length=300, blank=True)
+    object_type = models.CharField("jenis dokumen", max_length=100, blank=True)
+    object_id = models.CharField("id dokumen", max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["series", "year", "serial"]
+        verbose_name = "nomor naskah"
+        verbose_name_plural = "nomor naskah"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year", "serial"], name="issued_number_unique_serial"
+            ),
+            models.UniqueConstraint(fields=["office", "number"], name="issued_number_unique_text"),
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "series"],
+                condition=~Q(object_type=""),
+                name="issued_number_one_per_document",
+            ),
+            models.CheckConstraint(
+                condition=Q(serial__gte=1), name="issued_number_serial_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "issued_at"], name="issued_number_office_date")]
+
+    def __str__(self) -> str:
+        return self.number
