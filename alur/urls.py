@@ -18,5 +18,7 @@ urlpatterns = [
     path("whatsapp/", include("alur.whatsapp.urls")),
     path("loket/", include("alur.intake.urls_staff")),
     path("lacak/", include("alur.intake.urls_public")),
+    path("verifikasi/", include("alur.letters.urls_public")),
+    path("arsip/", include("alur.letters.urls_archive")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,87 @@
+"""Issued documents: every signed file an office gives out, kept with its SHA-256 and a random
+code that the QR on the paper points to (`/verifikasi/<code>/`). A document is never deleted; it
+is revoked (dicabut) or replaced (diganti) by a new row."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from alur.org.models import Office
+
+VERIFY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+VERIFY_CODE_LENGTH = 16
+
+
+def archive_path(instance: IssuedDocument, filename: str) -> str:
+    return f"arsip/{instance.office_id}/{instance.issued_at:%Y/%m}/{instance.sha256}.pdf"
+
+
+class DocumentKind(models.TextChoices):
+    SURAT = "surat", "Surat"
+    NOTA_DINAS = "nota_dinas", "Nota dinas"
+    BAST = "bast", "Berita acara serah terima"
+    SURAT_PERNYATAAN = "surat_pernyataan", "Surat pernyataan"
+    LAPORAN = "laporan", "Laporan"
+    KK = "kk", "Kartu Keluarga"
+    AKTA_KELAHIRAN = "akta_kelahiran", "Akta kelahiran"
+    AKTA_KEMATIAN = "akta_kematian", "Akta kematian"
+    SKPWNI = "skpwni", "Surat keterangan pindah (SKPWNI)"
+    OTHER = "other", "Lainnya"
+
+
+class DocumentStatus(models.TextChoices):
+    VALID = "valid", "Sah"
+    REVOKED = "revoked", "Dicabut"
+    REPLACED = "replaced", "Diganti"
+
+
+class IssuedDocument(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="issued_documents")
+    kind = models.CharField("jenis", max_length=20, choices=DocumentKind.choices)
+    title = models.CharField("judul", max_length=300)
+    number = models.CharField("nomor", max_length=160, blank=True)
+    classification = models.CharField("kode klasifikasi", max_length=24, blank=True)
+    issued_at = models.DateTimeField("tanggal terbit")
+    signer_name = models.CharField("nama penanda tangan", max_length=200, blank=True)
+    signer_position = models.CharField("jabatan penanda tangan", max_length=200, blank=True)
+    file = models.FileField("berkas", upload_to=archive_path, max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    size = models.PositiveBigIntegerField("ukuran (bita)")
+    verify_code = models.CharField("kode verifikasi", max_length=32, unique=True)
+    status = models.CharField(
+        "status", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.VALID
+    )
+    revoked_at = models.DateTimeField("dicabut pada", null=True, blank=True)
+    revoke_reason = models.TextField("alasan pencabutan/penggantian", blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+        verbose_name="diganti dengan",
+    )
+    subject_person = models.CharField("nama yang bersangkutan", max_length=200, blank=True)
+    object_type = models.CharField("jenis asal", max_length=100, blank=True)
+    object_id = models.CharField("id asal", max_length=64, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="diterbitkan oleh",
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = "dokumen terbit"
+        verbose_name_plural = "dokumen terbit"
+        indexes = [
+            models.Index(fields=["office", "-issued_at"], name="issued_doc_office_date"),
+            models.Index(fields=["office", "number"], name="issued_doc_office_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.title

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from alur.letters import views_public
+
+app_name = "verification"
+
+urlpatterns = [
+    path("<str:code>/", views_public.document, name="document"),
+]
