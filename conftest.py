@@ -50,13 +50,24 @@ def demo_transactional(transactional_db: None) -> None:
     call_command("load_demo", verbosity=0)
 
 
+def _required(what: str, path: str | None, install: str) -> str:
+    """A tool a test needs: a failure under CI=true (where it must exist), a skip elsewhere."""
+    if path is None or not os.path.exists(path):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{what} is missing ({install}): it cannot be skipped in CI")
+        pytest.skip(f"{what} is missing ({install})")
+    return path
+
+
+@pytest.fixture
+def poppler() -> Callable[[str], str]:
+    """poppler-utils by name (pdftotext, pdfinfo, pdfsig), which `make test` installs."""
+    return lambda name: _required(name, shutil.which(name), "apt-get install poppler-utils")
+
+
 @pytest.fixture(scope="session")
 def _chromium() -> str:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"chromium not found at {CHROMIUM}: browser tests cannot be skipped in CI")
-        pytest.skip(f"chromium not found at {CHROMIUM} (install Debian's chromium)")
-    return CHROMIUM
+    return _required(f"chromium ({CHROMIUM})", CHROMIUM, "apt-get install chromium")
 
 
 @pytest.fixture(scope="session")

@@ -132,6 +132,18 @@ def _series_label(office: Office, series_key: str | None) -> str:
     return series.label
 
 
+def _book(
+    office: Office,
+    year: int,
+    month: int | None,
+    series_key: str | None,
+    viewer: User | AnonymousUser | None,
+) -> tuple[list[AgendaRow], str]:
+    """The rows of a period and the label of its series: what both exports print."""
+    rows = agenda_rows(office=office, year=year, month=month, series_key=series_key, viewer=viewer)
+    return rows, _series_label(office, series_key)
+
+
 def agenda_xlsx(
     *,
     office: Office,
@@ -145,8 +157,7 @@ def agenda_xlsx(
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    rows = agenda_rows(office=office, year=year, month=month, series_key=series_key, viewer=viewer)
-    series_label = _series_label(office, series_key)
+    rows, series_label = _book(office, year, month, series_key, viewer)
     workbook = Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = "Agenda"
@@ -213,8 +224,7 @@ def agenda_pdf(
     """The book as an A4 landscape PDF under the office's letterhead. Fetches nothing."""
     from weasyprint import HTML
 
-    rows = agenda_rows(office=office, year=year, month=month, series_key=series_key, viewer=viewer)
-    series_label = _series_label(office, series_key)
+    rows, series_label = _book(office, year, month, series_key, viewer)
     kop = (
         "".join(
             f'<div class="{css}">{escape(text)}</div>'

@@ -38,8 +38,3 @@ def timezone_for(code: str) -> str:
     if province in WITA_PROVINCES:
         return "Asia/Makassar"
     return "Asia/Jakarta"
-
-
-def is_kota(code: str) -> bool:
-    """Kab/kota numbers 01-69 are kabupaten, 71-99 kota."""
-    return level_of(code) == RegionLevel.REGENCY and int(code[3:5]) >= 71

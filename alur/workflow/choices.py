@@ -30,5 +30,4 @@ class SlaState(models.TextChoices):
     NONE = "none", "Tanpa tenggat"
 
 
-ACTIVE_CASE = (CaseStatus.OPEN, CaseStatus.WAITING)
 ACTIVE_TASK = (TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.WAITING)

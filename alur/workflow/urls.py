@@ -8,6 +8,7 @@ urlpatterns = [
     path("tugas/", views.inbox, name="inbox"),
     path("tugas/<int:pk>/ambil/", views.task_claim, name="task_claim"),
     path("tugas/<int:pk>/selesai/", views.task_complete, name="task_complete"),
+    path("tugas/<int:pk>/lepas/", views.task_release, name="task_release"),
     path("perkara/<str:reference>/", views.case_detail, name="case_detail"),
     path("pemberitahuan/", views.notifications, name="notifications"),
 ]

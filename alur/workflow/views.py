@@ -73,6 +73,17 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def task_release(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda t: services.task_release(task=t, actor=request.user, reason="dilepas dari halaman"),
+        "Tugas dilepas; rekan sejabatan dapat mengambilnya.",
+    )
+
+
+@login_required
+@require_POST
 def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = request.POST.get("outcome", Outcome.DONE)
     labels = {

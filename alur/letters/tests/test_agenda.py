@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -123,12 +122,10 @@ def test_xlsx_has_header_and_rows_with_real_dates(book: Office) -> None:
     assert sheet.column_dimensions["B"].width >= 30
 
 
-def test_pdf_is_a_pdf_with_the_numbers(book: Office) -> None:
+def test_pdf_is_a_pdf_with_the_numbers(book: Office, poppler) -> None:
     content = agenda_pdf(office=book, year=2026)
     assert content.startswith(b"%PDF")
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext not installed")
+    pdftotext = poppler("pdftotext")
     text = subprocess.run(
         [pdftotext, "-layout", "-", "-"], input=content, capture_output=True, check=True
     ).stdout.decode()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -91,13 +89,9 @@ def test_signed_pdf_verifies_intact_valid_and_trusted(
 
 
 def test_poppler_pdfsig_reports_the_signature_valid(
-    kadis_cert: SignerCertificate, letter_pdf: bytes, tmp_path: Path
+    kadis_cert: SignerCertificate, letter_pdf: bytes, tmp_path: Path, poppler
 ) -> None:
-    pdfsig = shutil.which("pdfsig")
-    if pdfsig is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdfsig (poppler-utils) is missing: it cannot be skipped in CI")
-        pytest.skip("pdfsig not installed (apt-get install poppler-utils)")
+    pdfsig = poppler("pdfsig")
     path = tmp_path / "signed.pdf"
     path.write_bytes(_sign(letter_pdf, kadis_cert))
 
@@ -110,11 +104,9 @@ def test_poppler_pdfsig_reports_the_signature_valid(
 
 
 def test_the_stamp_is_visible_on_the_last_page(
-    kadis_cert: SignerCertificate, letter_pdf: bytes, tmp_path: Path
+    kadis_cert: SignerCertificate, letter_pdf: bytes, tmp_path: Path, poppler
 ) -> None:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext not installed (poppler-utils)")
+    pdftotext = poppler("pdftotext")
     path = tmp_path / "signed.pdf"
     path.write_bytes(_sign(letter_pdf, kadis_cert))
     result = subprocess.run(

@@ -18,7 +18,6 @@ def test_region_facts_follow_from_the_code() -> None:
     assert regions.timezone_for("64.72") == "Asia/Makassar"
     assert regions.timezone_for("73.71") == "Asia/Makassar"
     assert regions.timezone_for("94.71") == "Asia/Jayapura"
-    assert regions.is_kota("18.72") and not regions.is_kota("18.08")
     with pytest.raises(ValueError):
         regions.level_of("1808")
 

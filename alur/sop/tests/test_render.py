@@ -30,8 +30,6 @@ from alur.sop.schema import APPLICANT, END, Sop
 
 SOPS: dict[str, Sop] = load_directory()
 CODES = sorted(SOPS)
-PDFTOTEXT = shutil.which("pdftotext")
-PDFINFO = shutil.which("pdfinfo")
 
 _GROUP = re.compile(r'<g class="(sop-[a-z]+)"([^>]*)>(.*?)</g>', re.S)
 _ATTR = re.compile(r'data-([a-z-]+)="([^"]*)"')
@@ -278,7 +276,7 @@ def pdfs() -> dict[str, bytes]:
 def _pdf_text(pdf: bytes, tmp_path: Path, name: str, *pages: int) -> str:
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(pdf)
-    args = [PDFTOTEXT or "pdftotext"]
+    args = [shutil.which("pdftotext") or "pdftotext"]
     if pages:
         args += ["-f", str(pages[0]), "-l", str(pages[-1])]
     return subprocess.run(
@@ -290,7 +288,10 @@ def _page_count(pdf: bytes, tmp_path: Path, name: str) -> int:
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(
-        [PDFINFO or "pdfinfo", str(path)], capture_output=True, text=True, check=True
+        [shutil.which("pdfinfo") or "pdfinfo", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return int(re.search(r"^Pages:\s+(\d+)", out, re.M)[1])  # type: ignore[index]
 
@@ -301,8 +302,10 @@ def test_every_sop_prints_as_a_pdf(pdfs: dict[str, bytes]) -> None:
         assert pdf.rstrip().endswith(b"%%EOF"), code
 
 
-@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
-def test_the_akta_kelahiran_pdf_reads_like_the_seed(pdfs: dict[str, bytes], tmp_path: Path) -> None:
+def test_the_akta_kelahiran_pdf_reads_like_the_seed(
+    pdfs: dict[str, bytes], tmp_path: Path, poppler
+) -> None:
+    poppler("pdftotext")
     text = _pdf_text(pdfs["S2e"], tmp_path, "S2e")
     assert "PELAYANAN ONLINE WHATSAPP AKTA KELAHIRAN" in text
     assert "Jumlah waktu penyelesaian" in text and "80 menit" in text
@@ -310,10 +313,11 @@ def test_the_akta_kelahiran_pdf_reads_like_the_seed(pdfs: dict[str, bytes], tmp_
     assert "Tidak lengkap" in text and "Tidak memenuhi" in text
 
 
-@pytest.mark.skipif(PDFTOTEXT is None or PDFINFO is None, reason="poppler-utils is not installed")
 def test_the_pdf_breaks_the_flow_where_the_layout_does(
-    pdfs: dict[str, bytes], tmp_path: Path
+    pdfs: dict[str, bytes], tmp_path: Path, poppler
 ) -> None:
+    poppler("pdftotext")
+    poppler("pdfinfo")
     """No row spills onto a page of its own: the flow takes exactly the pages it was cut into."""
     for code, pdf in pdfs.items():
         sop = SOPS[code]

@@ -73,3 +73,22 @@ def test_another_office_cannot_see_or_touch_a_case(client, persona) -> None:
     assert client.post(f"/tugas/{task.pk}/ambil/").status_code == 404
     task.refresh_from_db()
     assert task.status == TaskStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_a_claimed_task_can_be_released_for_a_colleague(client, persona) -> None:
+    task = run_until_step(start("S2e"), 3)
+    client.force_login(persona("waykanan.kasi.dafduk"))
+    client.post(f"/tugas/{task.pk}/ambil/")
+    assert "Lepas tugas" in client.get(f"/perkara/{task.case.reference}/").content.decode()
+    response = client.post(f"/tugas/{task.pk}/lepas/")
+    assert texts(response)[-1].startswith("Tugas dilepas")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN and task.assignee is None
+    client.force_login(persona("waykanan.kasi.pindah"))
+    response = client.post(f"/tugas/{task.pk}/ambil/")
+    assert texts(response)[-1] == "Tugas diambil."
+    # The colleague holds it now: the first Kasi cannot release it.
+    client.force_login(persona("waykanan.kasi.dafduk"))
+    response = client.post(f"/tugas/{task.pk}/lepas/")
+    assert "sedang dikerjakan oleh Joko Prasetyo" in texts(response)[-1]
