@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alur.core.web import run_service
-from alur.workflow import selectors, services
+from alur.workflow import panels, selectors, services
 from alur.workflow.choices import Outcome
 from alur.workflow.models import Task
 from alur.workflow.spec import APPLICANT
@@ -36,11 +36,19 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             ("pemohon" if r == APPLICANT else f"Langkah {r}: {spec.step(r).activity[:60]}", r)
             for r in step.returns
         ]
-        actions.append((row, step, returns))
+        fragments, replaces_outcome = panels.step_panels(request, case, row.task, step)
+        actions.append((row, step, returns, fragments, replaces_outcome))
     return render(
         request,
         "workflow/case_detail.html",
-        {"case": case, "spec": spec, "rows": rows, "actions": actions, "Outcome": Outcome},
+        {
+            "case": case,
+            "spec": spec,
+            "rows": rows,
+            "actions": actions,
+            "case_panels": panels.case_panels(request, case),
+            "Outcome": Outcome,
+        },
     )
 
 
