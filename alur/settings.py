@@ -28,6 +28,9 @@ SECRET_KEY = (
     if PRODUCTION
     else (env_str("SECRET_KEY") or local_secret_key(VAR_DIR / "secret_key"))
 )
+# The public address printed in documents' QR codes (https://alur.example.go.id); empty: the
+# address the staff member's request came in on.
+PUBLIC_URL = env_str("PUBLIC_URL", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("lacak/", include("alur.intake.urls_public")),
     path("verifikasi/", include("alur.letters.urls_public")),
     path("arsip/", include("alur.letters.urls_archive")),
+    path("naskah/", include("alur.letters.urls_letters")),
     path("admin/", admin.site.urls),
 ]

@@ -11,4 +11,8 @@ class LettersConfig(AppConfig):
         from alur.front.nav import NavItem, register
         from alur.org.access import Capability
 
+        from alur.letters import steps
+
+        register(NavItem("Naskah dinas", "letters:list", Capability.HANDLE_CASES, order=55))
         register(NavItem("Arsip dokumen", "archive:archive", Capability.VIEW_OFFICE, order=60))
+        steps.register()

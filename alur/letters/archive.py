@@ -94,6 +94,7 @@ def _create(
     cause_key: tuple[str, str],
     actor: User | None,
     issued_at: datetime | None,
+    verify_code: str | None = None,
 ) -> IssuedDocument:
     object_type, object_id = cause_key
     document = IssuedDocument(
@@ -107,7 +108,7 @@ def _create(
         signer_position=signer_position.strip(),
         sha256=digest,
         size=len(pdf),
-        verify_code=new_verify_code(),
+        verify_code=verify_code or new_verify_code(),
         subject_person=subject_person.strip(),
         object_type=object_type,
         object_id=object_id,
@@ -143,9 +144,11 @@ def document_archive(
     cause: Model | None = None,
     actor: User | None = None,
     issued_at: datetime | None = None,
+    verify_code: str | None = None,
 ) -> IssuedDocument:
     """Keep the issued file `pdf` of `office` (audited); the row already kept for the same bytes
-    when there is one. `actor`, when given, must be staff of the office."""
+    when there is one. `actor`, when given, must be staff of the office. `verify_code`: the code
+    the document's QR already carries (default: a new one)."""
     _check_new(office, kind, title, pdf, actor)
     digest = sha256_hex(pdf)
     cause_key = _cause_key(cause)
@@ -168,6 +171,7 @@ def document_archive(
                         cause_key=cause_key,
                         actor=actor,
                         issued_at=issued_at,
+                        verify_code=verify_code,
                     )
             except IntegrityError:
                 existing = IssuedDocument.objects.filter(sha256=digest).first()
@@ -293,9 +297,11 @@ def _refresh(document: IssuedDocument, fresh: IssuedDocument) -> None:
         setattr(document, name, getattr(fresh, name))
 
 
-def verification_url(document: IssuedDocument, base_url: str) -> str:
-    """The public address the document's QR code points to: `https://host/verifikasi/<code>/`."""
-    path = reverse("verification:document", kwargs={"code": document.verify_code})
+def verification_url(document: IssuedDocument | str, base_url: str) -> str:
+    """The public address the document's QR code points to: `https://host/verifikasi/<code>/`.
+    `document` may be the verification code itself, fixed before the document exists."""
+    code = document if isinstance(document, str) else document.verify_code
+    path = reverse("verification:document", kwargs={"code": code})
     return base_url.rstrip("/") + path
 
 

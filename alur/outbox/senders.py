@@ -61,6 +61,41 @@ def sender_for(channel: str) -> Sender:
     return sender
 
 
+def _stored_file(path: str, filename: str) -> bytes:
+    try:
+        with default_storage.open(path, "rb") as attachment:
+            return attachment.read()
+    except FileNotFoundError as error:
+        raise SendError(
+            retryable=False, reason=f"Berkas lampiran {filename} tidak ditemukan."
+        ) from error
+
+
+def _upload_stored(sender: str, path: str, filename: str) -> str:
+    mimetype = mimetypes.guess_type(filename)[0] or "application/pdf"
+    return transport.upload_media(sender, _stored_file(path, filename), mimetype, filename)
+
+
+def _uploaded_components(sender: str, components: Any) -> Any:
+    """A template's components with each stored document header (`{"path": ...}`) uploaded and
+    replaced by its media id: a letter sent outside the 24-hour window goes as an approved
+    template with the PDF as its header."""
+    if not isinstance(components, list):
+        return components
+    result = []
+    for component in components:
+        parameters = []
+        for parameter in component.get("parameters", []) if isinstance(component, dict) else []:
+            document = parameter.get("document") if isinstance(parameter, dict) else None
+            if isinstance(document, dict) and document.get("path"):
+                filename = document.get("filename") or posixpath.basename(document["path"])
+                media_id = _upload_stored(sender, document["path"], filename)
+                parameter = {"type": "document", "document": {"id": media_id, "filename": filename}}
+            parameters.append(parameter)
+        result.append({**component, "parameters": parameters} if parameters else component)
+    return result
+
+
 @register(Channel.WHATSAPP)
 def send_whatsapp(message: OutboundMessage) -> str:
     payload = message.payload
@@ -78,14 +113,19 @@ def send_whatsapp(message: OutboundMessage) -> str:
                 message.recipient,
                 payload["name"],
                 language=payload.get("language") or "id",
-                components=payload.get("components"),
+                components=_uploaded_components(message.sender, payload.get("components")),
             )
         else:
+            media_id = payload.get("media_id")
+            if payload.get("path"):
+                # A file of our own storage: uploaded to WhatsApp at send time, so the document
+                # never needs a public link.
+                media_id = _upload_stored(message.sender, payload["path"], payload["filename"])
             result = transport.send_document(
                 message.sender,
                 message.recipient,
                 link=payload.get("link"),
-                media_id=payload.get("media_id"),
+                media_id=media_id,
                 filename=payload["filename"],
                 caption=payload.get("caption"),
             )
@@ -123,13 +163,7 @@ def send_email(message: OutboundMessage) -> str:
     if message.kind == Kind.DOCUMENT:
         path = payload["path"]
         filename = payload.get("filename") or posixpath.basename(path)
-        try:
-            with default_storage.open(path, "rb") as attachment:
-                content = attachment.read()
-        except FileNotFoundError as error:
-            raise SendError(
-                retryable=False, reason=f"Berkas lampiran {filename} tidak ditemukan."
-            ) from error
+        content = _stored_file(path, filename)
         mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         email.attach(filename, content, mimetype)
     try:

@@ -122,8 +122,8 @@ def _payload_problem(channel: str, kind: str, payload: Mapping[str, Any]) -> str
         return None
     if kind == Kind.TEMPLATE:
         return None if payload.get("name") else "Pesan templat memerlukan nama templat (name)."
-    if bool(payload.get("link")) == bool(payload.get("media_id")):
-        return "Dokumen WhatsApp memerlukan tepat satu dari link atau media_id."
+    if sum(bool(payload.get(k)) for k in ("link", "media_id", "path")) != 1:
+        return "Dokumen WhatsApp memerlukan tepat satu dari link, media_id atau path."
     if not payload.get("filename"):
         return "Dokumen WhatsApp memerlukan nama berkas (filename)."
     return None

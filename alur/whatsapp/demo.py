@@ -1,4 +1,5 @@
-"""Way Kanan's WhatsApp service numbers (seed 002), as demo business numbers.
+"""Way Kanan's WhatsApp service numbers (seed 002), and the Babel province office's number for
+letters and reports, as demo business numbers.
 
 The phone_number_id values are the local Graph API server's; a real deployment takes them from
 Meta's WhatsApp Manager. The complaints number is not printed in the seed: a demo one is used.
@@ -16,6 +17,7 @@ NUMBERS = [
     ("18.08", "108117961700", "08117961700", "Akta kelahiran", ["S2e"], False),
     ("18.08", "108117961800", "08117961800", "Akta kematian", ["S2f"], False),
     ("18.08", "108117961900", "08117961900", "Pengaduan (nomor demo)", ["S2g"], True),
+    ("19", "107174210000", "0717421000", "Naskah dan laporan (nomor demo)", [], False),
 ]
 
 

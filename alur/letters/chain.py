@@ -1,0 +1,201 @@
+"""The approval chain of a letter: submit, paraf, send back for correction, cancel.
+
+A letter of a case moves when the case's steps are completed (the engine orders them; see
+`steps.py`); a letter on its own moves slot by slot in order. Either way a paraf counts only in
+the round it was given: sending a letter back and submitting it again asks every paraf anew.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from alur.audit.services import record
+from alur.core.errors import ConflictError, DomainError
+from alur.letters.drafting import event_add, locked
+from alur.letters.models_letter import (
+    Letter,
+    LetterEvent,
+    LetterEventKind,
+    LetterStatus,
+    ParafSlot,
+)
+from alur.org.access import Capability, require
+from alur.org.models import User
+from alur.workflow.engine import holds
+
+
+@dataclass(frozen=True)
+class ParafGiven:
+    slot: ParafSlot
+    name: str
+    position: str
+    at: datetime
+
+
+def parafs(letter: Letter) -> list[ParafGiven]:
+    """The paraf given in the letter's current round, in chain order."""
+    events = {
+        e.slot_id: e
+        for e in LetterEvent.objects.filter(
+            letter=letter, kind=LetterEventKind.PARAF, round=letter.round
+        ).order_by("at", "pk")
+    }
+    return [
+        ParafGiven(
+            slot, events[slot.pk].actor_name, events[slot.pk].position_title, events[slot.pk].at
+        )
+        for slot in letter.slots.select_related("position").order_by("order")
+        if slot.pk in events
+    ]
+
+
+def next_slot(letter: Letter) -> ParafSlot | None:
+    """The first slot still waiting for its paraf in this round; None when all are given."""
+    given = {p.slot.pk for p in parafs(letter)}
+    for slot in letter.slots.select_related("position").order_by("order"):
+        if slot.pk not in given:
+            return slot
+    return None
+
+
+def ready_to_sign(letter: Letter) -> bool:
+    return letter.status == LetterStatus.REVIEW and next_slot(letter) is None
+
+
+def waiting_for(letter: Letter) -> str:
+    """Whose turn it is, for the letter's page."""
+    if letter.status == LetterStatus.DRAFT:
+        return "penyusun (konsep)"
+    if letter.status != LetterStatus.REVIEW:
+        return ""
+    slot = next_slot(letter)
+    return (
+        f"paraf {slot.position.title}" if slot else f"tanda tangan {letter.signer_position.title}"
+    )
+
+
+def _require_review(letter: Letter) -> None:
+    if letter.status == LetterStatus.SIGNED:
+        raise ConflictError("Naskah sudah ditandatangani.")
+    if letter.status == LetterStatus.CANCELLED:
+        raise DomainError("Naskah sudah dibatalkan.", code="cancelled")
+    if letter.status != LetterStatus.REVIEW:
+        raise DomainError("Naskah masih berupa konsep dan belum diajukan.", code="draft")
+
+
+@transaction.atomic
+def letter_submit(*, letter: Letter, actor: User, restart: bool = False) -> Letter:
+    """The draft goes into the chain (a new round). Submitting twice changes nothing, unless
+    `restart`: the drafting step of a case was done again, so every paraf is asked anew."""
+    letter = locked(letter)
+    require(actor, Capability.HANDLE_CASES, letter.office)
+    if letter.status == LetterStatus.REVIEW and not restart:
+        return letter
+    if letter.status not in (LetterStatus.DRAFT, LetterStatus.REVIEW):
+        _require_review(letter)
+    letter.status = LetterStatus.REVIEW
+    letter.round += 1
+    letter.updated_at = timezone.now()
+    letter.save(update_fields=["status", "round", "updated_at"])
+    event_add(letter, LetterEventKind.SUBMIT, actor)
+    record(
+        actor=actor,
+        office=letter.office,
+        action="letter.submit",
+        obj=letter,
+        after={"version": letter.version, "round": letter.round},
+    )
+    return letter
+
+
+@transaction.atomic
+def letter_paraf(*, letter: Letter, actor: User, step: int | None = None) -> Letter:
+    """Initial the letter: the next slot in order, or for a letter of a case the slot of SOP
+    step `step`. The actor must hold the slot's position (definitive, Plt. or Plh.)."""
+    letter = locked(letter)
+    _require_review(letter)
+    slots = letter.slots.select_related("position")
+    if step is not None:
+        slot = slots.filter(step=step).first()
+        if slot is None:
+            raise DomainError(f"Langkah {step} bukan langkah paraf naskah ini.")
+    else:
+        slot = next_slot(letter)
+        if slot is None:
+            raise ConflictError("Semua paraf sudah lengkap; naskah menunggu tanda tangan.")
+    if any(p.slot.pk == slot.pk for p in parafs(letter)):
+        raise ConflictError(f"Naskah sudah diparaf oleh {slot.position.title} pada putaran ini.")
+    if not holds(actor, letter.office_id, slot.position.kind):
+        raise DomainError(
+            f"Paraf ini menunggu {slot.position.title}; Anda tidak memegang jabatan itu.",
+            code="not_yours",
+        )
+    event_add(letter, LetterEventKind.PARAF, actor, position=slot.position, slot=slot)
+    letter.updated_at = timezone.now()
+    letter.save(update_fields=["updated_at"])
+    record(
+        actor=actor,
+        office=letter.office,
+        action="letter.paraf",
+        obj=letter,
+        after={"slot": slot.order, "position": slot.position.title, "round": letter.round},
+    )
+    return letter
+
+
+def _may_send_back(letter: Letter, actor: User) -> bool:
+    kinds = {s.position.kind for s in letter.slots.select_related("position")}
+    kinds.add(letter.signer_position.kind)
+    return any(holds(actor, letter.office_id, kind) for kind in kinds)
+
+
+@transaction.atomic
+def letter_return(*, letter: Letter, actor: User, note: str, checked: bool = False) -> Letter:
+    """Send the letter back to its drafter for correction ("Perbaikan") with `note`.
+    `checked`: the engine already checked that the actor holds the returning step."""
+    note = note.strip()
+    if not note:
+        raise DomainError("Tuliskan catatan perbaikan untuk penyusun.", code="note")
+    letter = locked(letter)
+    _require_review(letter)
+    if not checked and not _may_send_back(letter, actor):
+        raise DomainError("Hanya pemaraf atau penanda tangan yang dapat mengembalikan naskah.")
+    letter.status = LetterStatus.DRAFT
+    letter.updated_at = timezone.now()
+    letter.save(update_fields=["status", "updated_at"])
+    event_add(letter, LetterEventKind.RETURN, actor, note=note)
+    record(
+        actor=actor,
+        office=letter.office,
+        action="letter.return",
+        obj=letter,
+        reason=note,
+        after={"round": letter.round},
+    )
+    return letter
+
+
+@transaction.atomic
+def letter_cancel(*, letter: Letter, actor: User, reason: str) -> Letter:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Tuliskan alasan pembatalan.", code="reason")
+    letter = locked(letter)
+    require(actor, Capability.HANDLE_CASES, letter.office)
+    if letter.status == LetterStatus.SIGNED:
+        raise DomainError(
+            "Naskah yang sudah ditandatangani tidak dibatalkan; cabut dokumennya di arsip.",
+            code="signed",
+        )
+    if letter.status == LetterStatus.CANCELLED:
+        return letter
+    letter.status = LetterStatus.CANCELLED
+    letter.updated_at = timezone.now()
+    letter.save(update_fields=["status", "updated_at"])
+    event_add(letter, LetterEventKind.CANCEL, actor, note=reason)
+    record(actor=actor, office=letter.office, action="letter.cancel", obj=letter, reason=reason)
+    return letter

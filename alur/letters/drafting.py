@@ -1,0 +1,384 @@
+"""Drafting a letter: its content, its chain (paraf and signer) and its versions.
+
+A letter of a case takes its chain from the case's SOP: every `letters.paraf` step gives a paraf
+slot held by that step's position, and the `letters.sign` step names the signer. A letter drafted
+on its own names its chain: at most three paraf, and none when the drafter is the signer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from alur.audit.services import record
+from alur.core.errors import DomainError
+from alur.letters.models_letter import (
+    LETTER_KINDS,
+    MAX_PARAF,
+    Letter,
+    LetterEvent,
+    LetterEventKind,
+    LetterStatus,
+    LetterVersion,
+    ParafSlot,
+    Recipient,
+)
+from alur.letters.numbering import CLASSIFICATION_PATTERN, series_ensure
+from alur.org.access import KIND_CAPABILITIES, Capability, can, require
+from alur.org.models import Office, Position, User
+from alur.outbox.services import normalize_whatsapp_number
+from alur.workflow.choices import TaskStatus
+from alur.workflow.engine import holds
+from alur.workflow.models import Case, Task
+
+CONTENT_FIELDS = (
+    "kind",
+    "classification",
+    "subject",
+    "recipient",
+    "sender",
+    "carbon_copy",
+    "sifat",
+    "lampiran",
+    "body",
+    "extra",
+)
+
+PARAF_KEY = "letters.paraf"
+SIGN_KEY = "letters.sign"
+DRAFT_KEY = "letters.draft"
+
+
+@dataclass
+class LetterInput:
+    """What the drafter writes. `extra` holds the parties and table rows of a BAST, a surat
+    pernyataan or a laporan."""
+
+    kind: str
+    classification: str
+    subject: str
+    body: str
+    recipient: str = ""
+    sender: str = ""
+    carbon_copy: str = ""
+    sifat: str = "Biasa"
+    lampiran: str = "-"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def clean(self) -> LetterInput:
+        if self.kind not in LETTER_KINDS:
+            raise DomainError(f"Jenis naskah {self.kind!r} tidak dikenal.", code="kind")
+        classification = self.classification.strip()
+        if not CLASSIFICATION_PATTERN.fullmatch(classification):
+            raise DomainError(
+                f"Kode klasifikasi {classification!r} tidak sah: tiga angka, lalu sampai empat "
+                "bagian bertitik (mis. 400.12.2.1).",
+                code="classification",
+            )
+        subject, body = self.subject.strip(), self.body.strip()
+        if not subject:
+            raise DomainError("Perihal naskah wajib diisi.", code="subject")
+        if not body:
+            raise DomainError("Isi naskah wajib diisi.", code="body")
+        if len(subject) > 300:
+            raise DomainError("Perihal paling panjang 300 huruf.", code="subject")
+        return LetterInput(
+            kind=self.kind,
+            classification=classification,
+            subject=subject,
+            body=body,
+            recipient=self.recipient.strip()[:300],
+            sender=self.sender.strip()[:200],
+            carbon_copy=self.carbon_copy.strip(),
+            sifat=(self.sifat.strip() or "Biasa")[:40],
+            lampiran=(self.lampiran.strip() or "-")[:80],
+            extra=dict(self.extra),
+        )
+
+
+def content_of(letter: Letter) -> dict[str, Any]:
+    return {name: getattr(letter, name) for name in CONTENT_FIELDS}
+
+
+def holder_title(position: Position) -> str:
+    return position.title
+
+
+def event_add(
+    letter: Letter,
+    kind: str,
+    actor: User,
+    *,
+    position: Position | None = None,
+    slot: ParafSlot | None = None,
+    note: str = "",
+) -> LetterEvent:
+    return LetterEvent.objects.create(
+        letter=letter,
+        kind=kind,
+        version=letter.version,
+        round=letter.round,
+        slot=slot,
+        actor=actor,
+        actor_name=actor.get_full_name() or actor.username,
+        position_title=position.title if position else "",
+        at=timezone.now(),
+        note=note,
+    )
+
+
+def _position_of_kind(office: Office, kind: str) -> Position:
+    position = (
+        Position.objects.filter(office=office, kind=kind, is_active=True).order_by("pk").first()
+    )
+    if position is None:
+        raise DomainError(f"{office} tidak memiliki jabatan {kind} untuk rantai naskah ini.")
+    return position
+
+
+def chain_of_case(case: Case) -> tuple[list[tuple[Position, int]], Position]:
+    """The paraf slots (position, SOP step) and the signer's position that the case's SOP names."""
+    from alur.workflow.services import procedure
+
+    spec = procedure(case)
+    slots: list[tuple[Position, int]] = []
+    signer: Position | None = None
+    for step in spec.steps:
+        actor = spec.actors[step.actor]
+        if step.form not in (PARAF_KEY, SIGN_KEY) or actor.position_kind is None:
+            continue
+        position = _position_of_kind(case.office, actor.position_kind)
+        if step.form == PARAF_KEY:
+            slots.append((position, step.number))
+        elif signer is None:
+            signer = position
+    if signer is None:
+        raise DomainError(f"SOP {spec.code} tidak memiliki langkah tanda tangan naskah.")
+    if len(slots) > MAX_PARAF:
+        raise DomainError(f"SOP {spec.code} meminta lebih dari {MAX_PARAF} paraf.")
+    return slots, signer
+
+
+def open_task(case: Case, actor: User, key: str) -> Task | None:
+    """The open task of `case` whose step names `key` and that `actor` may act on."""
+    from alur.workflow.services import procedure
+
+    spec = procedure(case)
+    for task in case.tasks.filter(status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED)):
+        step = spec.step(task.step)
+        if (
+            key in (step.form, step.action)
+            and holds(actor, task.office_id, task.position_kind)
+            and (task.assignee_id is None or task.assignee_id == actor.pk)
+        ):
+            return task
+    return None
+
+
+def open_draft_task(case: Case, actor: User) -> bool:
+    """Does `actor` hold the open drafting task of `case`?"""
+    return open_task(case, actor, DRAFT_KEY) is not None
+
+
+def _check_chain(
+    office: Office, actor: User, paraf: list[Position], signer: Position
+) -> list[Position]:
+    if signer.office_id != office.pk:
+        raise DomainError("Penanda tangan harus pejabat kantor ini.", code="signer")
+    if Capability.SIGN not in _capabilities(signer.kind):
+        raise DomainError(f"Jabatan {signer.title} tidak berwenang menandatangani naskah.")
+    if len(paraf) > MAX_PARAF:
+        raise DomainError(f"Paling banyak {MAX_PARAF} paraf.", code="paraf")
+    seen: set[int] = set()
+    for position in paraf:
+        if position.office_id != office.pk:
+            raise DomainError("Pemaraf harus pejabat kantor ini.", code="paraf")
+        if position.pk == signer.pk or position.pk in seen:
+            raise DomainError(f"{position.title} tercantum dua kali dalam rantai paraf.")
+        if Capability.PARAF not in _capabilities(position.kind):
+            raise DomainError(f"Jabatan {position.title} tidak berwenang memaraf.", code="paraf")
+        seen.add(position.pk)
+    if paraf and holds(actor, office.pk, signer.kind):
+        raise DomainError(
+            "Naskah yang disusun sendiri oleh penanda tangan tidak memerlukan paraf.",
+            code="paraf",
+        )
+    return paraf
+
+
+def _capabilities(kind: str) -> frozenset[Capability]:
+    return KIND_CAPABILITIES.get(kind, frozenset())
+
+
+def _recipient_make(
+    letter: Letter, name: str, channel: str, address: str, step: int | None
+) -> Recipient | None:
+    """A recipient of `letter`, validated; None when the address is already on the list."""
+    name, address = name.strip(), address.strip()
+    if not name or not address:
+        raise DomainError(
+            "Setiap penerima perlu nama dan nomor WhatsApp atau alamat surel.", code="recipient"
+        )
+    if channel not in Recipient.Channel.values:
+        raise DomainError(f"Saluran {channel!r} tidak dikenal.", code="recipient")
+    try:
+        if channel == Recipient.Channel.WHATSAPP:
+            address = normalize_whatsapp_number(address)
+        else:
+            validate_email(address)
+    except ValidationError as error:
+        raise DomainError(
+            f"Nomor WhatsApp atau alamat surel {address!r} tidak sah.", code="recipient"
+        ) from error
+    if letter.recipients.filter(channel=channel, address=address).exists():
+        return None
+    return Recipient.objects.create(
+        letter=letter, name=name[:200], channel=channel, address=address, step=step
+    )
+
+
+@transaction.atomic
+def recipient_add(
+    *, letter: Letter, actor: User, name: str, channel: str, address: str, step: int | None = None
+) -> Recipient | None:
+    """Add where the letter goes once signed (before or after signing)."""
+    letter = locked(letter)
+    require(actor, Capability.HANDLE_CASES, letter.office)
+    if letter.status == LetterStatus.CANCELLED:
+        raise DomainError("Naskah sudah dibatalkan.", code="cancelled")
+    recipient = _recipient_make(letter, name, channel, address, step)
+    if recipient is not None:
+        record(
+            actor=actor,
+            office=letter.office,
+            action="letter.recipient_add",
+            obj=letter,
+            after={"name": recipient.name, "channel": channel, "step": step},
+        )
+    return recipient
+
+
+@transaction.atomic
+def letter_create(
+    *,
+    office: Office,
+    actor: User,
+    data: LetterInput,
+    signer: Position | None = None,
+    paraf: list[Position] | None = None,
+    case: Case | None = None,
+    recipients: list[tuple[str, str, str, int | None]] | None = None,
+) -> Letter:
+    """A new draft (version 1). With `case`, the chain comes from the case's SOP and only the
+    holder of the case's drafting task may draft; without, `signer` and `paraf` name it."""
+    require(actor, Capability.HANDLE_CASES, office)
+    clean = data.clean()
+    slots: list[tuple[Position, int | None]]
+    if case is not None:
+        if case.office_id != office.pk:
+            raise DomainError("Perkara ini milik kantor lain.")
+        if not open_draft_task(case, actor):
+            raise DomainError("Konsep naskah perkara ini disusun oleh pemegang tugas penyusunan.")
+        if case.letters.exclude(status=LetterStatus.CANCELLED).exists():
+            raise DomainError("Perkara ini sudah memiliki naskah; ubah naskah yang ada.")
+        case_slots, signer = chain_of_case(case)
+        slots = [(position, step) for position, step in case_slots]
+    else:
+        if signer is None:
+            raise DomainError("Pilih pejabat penanda tangan.", code="signer")
+        slots = [(p, None) for p in _check_chain(office, actor, list(paraf or []), signer)]
+    series_key, series_label = LETTER_KINDS[clean.kind]
+    series_ensure(office=office, key=series_key, label=series_label)
+    now = timezone.now()
+    letter = Letter.objects.create(
+        office=office,
+        case=case,
+        signer_position=signer,
+        drafted_by=actor,
+        created_at=now,
+        updated_at=now,
+        **{name: getattr(clean, name) for name in CONTENT_FIELDS},
+    )
+    for order, (position, step) in enumerate(slots, start=1):
+        ParafSlot.objects.create(letter=letter, order=order, position=position, step=step)
+    for name, channel, address, step in recipients or []:
+        _recipient_make(letter, name, channel, address, step)
+    LetterVersion.objects.create(
+        letter=letter, number=1, content=content_of(letter), author=actor, created_at=now
+    )
+    event_add(letter, LetterEventKind.DRAFT, actor)
+    record(
+        actor=actor,
+        office=office,
+        action="letter.draft",
+        obj=letter,
+        after={
+            **content_of(letter),
+            "case": case.reference if case else "",
+            "signer": signer.title,
+            "paraf": [p.title for p, _ in slots],
+        },
+    )
+    return letter
+
+
+def may_edit(letter: Letter, actor: User) -> bool:
+    if letter.status in (LetterStatus.SIGNED, LetterStatus.CANCELLED):
+        return False
+    if letter.case_id is not None:
+        return open_draft_task(letter.case, actor)
+    return letter.status == LetterStatus.DRAFT and can(
+        actor, Capability.HANDLE_CASES, letter.office
+    )
+
+
+def locked(letter: Letter) -> Letter:
+    return Letter.objects.select_for_update().select_related("office").get(pk=letter.pk)
+
+
+@transaction.atomic
+def letter_update(*, letter: Letter, actor: User, data: LetterInput, note: str = "") -> Letter:
+    """A new version of the text. The letter goes back to draft: paraf given to earlier
+    versions no longer count once it is submitted again."""
+    letter = locked(letter)
+    if not may_edit(letter, actor):
+        if letter.status == LetterStatus.SIGNED:
+            raise DomainError("Naskah sudah ditandatangani dan tidak dapat diubah.", code="signed")
+        raise DomainError("Naskah ini tidak dapat Anda ubah pada tahap ini.", code="locked")
+    clean = data.clean()
+    if clean.kind != letter.kind:
+        raise DomainError("Jenis naskah tidak dapat diubah; buat naskah baru.", code="kind")
+    before = content_of(letter)
+    for name in CONTENT_FIELDS:
+        setattr(letter, name, getattr(clean, name))
+    after = content_of(letter)
+    if after == before:
+        return letter
+    letter.version += 1
+    letter.status = LetterStatus.DRAFT
+    letter.updated_at = timezone.now()
+    letter.save()
+    LetterVersion.objects.create(
+        letter=letter,
+        number=letter.version,
+        content=after,
+        author=actor,
+        created_at=letter.updated_at,
+        note=note.strip()[:300],
+    )
+    event_add(letter, LetterEventKind.EDIT, actor, note=note.strip())
+    record(
+        actor=actor,
+        office=letter.office,
+        action="letter.edit",
+        obj=letter,
+        before=before,
+        after={**after, "version": letter.version},
+        reason=note,
+    )
+    return letter

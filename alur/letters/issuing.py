@@ -1,0 +1,276 @@
+"""Signing a letter: the number, the final PDF with its QR code, the TTE and the archive.
+
+Signing runs in three parts so that no database lock is held while the PDF is rendered and
+signed:
+
+1. In a short transaction the letter takes its number (under the series' row lock; a letter asked
+   again gets the number it already holds) and fixes its verification code.
+2. Outside any transaction the final PDF is rendered with that number and QR code and signed with
+   the signer's certificate, unlocked by the passphrase they typed.
+3. In a second transaction the signed PDF is archived, the letter marked signed, and for a letter
+   of a case the signing task completed.
+
+The passphrase and the certificate are checked before anything is written: a wrong passphrase or
+an expired or foreign certificate changes nothing. If rendering or signing fails after the
+number was taken, the letter keeps its number for the next attempt, so the book has no gap.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from alur.audit.services import record
+from alur.core.errors import ConflictError, DomainError
+from alur.letters import compose
+from alur.letters.archive import document_archive, new_verify_code, verification_url
+from alur.letters.chain import parafs, ready_to_sign
+from alur.letters.drafting import SIGN_KEY, event_add, locked, open_task
+from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus
+from alur.letters.models_signing import WRONG_PASSPHRASE, SignerCertificate, open_p12
+from alur.letters.numbering import number_take
+from alur.letters.signing import SigningError, sign_pdf
+from alur.org.access import Capability, active_appointments, can
+from alur.org.choices import AppointmentKind
+from alur.org.models import Position, User
+from alur.org.selectors import holders_of
+from alur.workflow.engine import holds
+
+ACTING_PREFIX = {AppointmentKind.PLT: "Plt.", AppointmentKind.PLH: "Plh."}
+
+
+def _party(data: Any) -> compose.Party | None:
+    if not isinstance(data, dict) or not str(data.get("name", "")).strip():
+        return None
+    return compose.Party(
+        name=str(data.get("name", "")),
+        nip=str(data.get("nip", "")),
+        position=str(data.get("position", "")),
+        office=str(data.get("office", "")),
+        address=str(data.get("address", "")),
+    )
+
+
+def _items(data: Any) -> tuple[tuple[str, str, str], ...]:
+    rows = []
+    for row in data if isinstance(data, list) else []:
+        cells = [str(c) for c in (row if isinstance(row, list | tuple) else [row])][:3]
+        rows.append(tuple(cells + [""] * (3 - len(cells))))
+    return tuple(rows)  # type: ignore[arg-type]
+
+
+def signature_block(position: Position, signer: User | None) -> compose.SignatureBlock:
+    """The signature block: the signer (or the position's current holder on a draft), with
+    "Plt."/"Plh." when they act in the position."""
+    if signer is None:
+        holders = holders_of(position.office, position.kind)
+        signer = holders[0] if holders else None
+    acting = ""
+    if signer is not None:
+        appointment = (
+            active_appointments(signer)
+            .filter(position__office=position.office, position__kind=position.kind)
+            .order_by("kind")
+            .first()
+        )
+        if appointment is not None:
+            acting = ACTING_PREFIX.get(appointment.kind, "")
+    return compose.SignatureBlock(
+        position_title=position.title,
+        name=(signer.get_full_name() or signer.username) if signer else "",
+        nip=signer.nip if signer else "",
+        acting=acting,
+    )
+
+
+def letter_content(
+    letter: Letter,
+    *,
+    signer: User | None = None,
+    when: datetime | None = None,
+    verify_url: str | None = None,
+) -> compose.LetterContent:
+    """What the template renders. A letter without a number renders as a draft (KONSEP)."""
+    office = letter.office
+    final = letter.number_id is not None and verify_url is not None
+    local_date = timezone.localtime(when, timezone=_zone(office.timezone)).date() if when else None
+    extra = letter.extra or {}
+    return compose.LetterContent(
+        kind=letter.kind,
+        kop=compose.Kop.of(office),
+        subject=letter.subject,
+        body=letter.body,
+        signer=signature_block(letter.signer_position, signer),
+        city=office.city or office.short_name,
+        date=local_date if final else None,
+        number=letter.number.number if final and letter.number else None,
+        recipient=letter.recipient,
+        sender=letter.sender,
+        carbon_copy=tuple(line.strip() for line in letter.carbon_copy.splitlines() if line.strip()),
+        sifat=letter.sifat,
+        lampiran=letter.lampiran,
+        parafs=tuple(
+            compose.ParafMark(position=p.position, name=p.name, at=p.at) for p in parafs(letter)
+        ),
+        first_party=_party(extra.get("first_party")),
+        second_party=_party(extra.get("second_party")),
+        items=_items(extra.get("items")),
+        verify_url=verify_url if final else None,
+        draft=not final,
+        timezone=office.timezone,
+    )
+
+
+def _zone(name: str):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def draft_pdf(letter: Letter) -> bytes:
+    """The letter as it stands, marked KONSEP, for reading before paraf and signature."""
+    return compose.render_pdf(letter_content(letter)).pdf
+
+
+def usable_certificate(user: User) -> SignerCertificate:
+    now = timezone.now()
+    certificates = list(SignerCertificate.objects.filter(user=user).order_by("-not_after"))
+    for certificate in certificates:
+        if certificate.is_usable(now):
+            return certificate
+    if not certificates:
+        raise SigningError(
+            "Anda belum memiliki sertifikat elektronik. Unggah berkas .p12 Anda di halaman "
+            "Sertifikat TTE.",
+            code="no_certificate",
+        )
+    if all(c.revoked_at is not None for c in certificates):
+        raise SigningError("Sertifikat Anda sudah dicabut.", code="revoked")
+    raise SigningError("Sertifikat Anda sudah kedaluwarsa atau belum berlaku.", code="expired")
+
+
+def _check_signable(letter: Letter, actor: User) -> None:
+    if letter.status == LetterStatus.SIGNED:
+        raise ConflictError(f"Naskah sudah ditandatangani oleh {letter.signed_by.get_full_name()}.")
+    if letter.status == LetterStatus.CANCELLED:
+        raise DomainError("Naskah sudah dibatalkan.", code="cancelled")
+    if not ready_to_sign(letter):
+        raise DomainError(
+            "Naskah belum siap ditandatangani: masih konsep atau paraf belum lengkap.",
+            code="not_ready",
+        )
+    if not (
+        holds(actor, letter.office_id, letter.signer_position.kind)
+        and can(actor, Capability.SIGN, letter.office)
+    ):
+        raise DomainError(
+            f"Naskah ini ditandatangani oleh {letter.signer_position.title}.", code="not_signer"
+        )
+    if letter.case_id is not None and open_task(letter.case, actor, SIGN_KEY) is None:
+        raise DomainError("Tugas tanda tangan perkara ini belum sampai kepada Anda.", code="step")
+
+
+def _unlock(certificate: SignerCertificate, passphrase: str) -> None:
+    if not passphrase:
+        raise SigningError("Masukkan passphrase sertifikat Anda.", code="wrong_passphrase")
+    try:
+        open_p12(certificate.p12(), passphrase)
+    except DomainError as error:
+        if error.code != "wrong_passphrase":
+            raise
+        raise SigningError(WRONG_PASSPHRASE, code="wrong_passphrase", retryable=True) from error
+
+
+def _take_number(letter: Letter, actor: User) -> Letter:
+    with transaction.atomic():
+        letter = locked(letter)
+        _check_signable(letter, actor)
+        if letter.number_id is not None:
+            return letter
+        issued = number_take(
+            office=letter.office,
+            series_key=letter.series_key,
+            classification=letter.classification,
+            subject=letter.subject,
+            recipient=letter.recipient,
+            obj=letter,
+            actor=actor,
+        )
+        letter.number = issued
+        letter.verify_code = letter.verify_code or new_verify_code()
+        letter.save(update_fields=["number", "verify_code"])
+        event_add(letter, LetterEventKind.NUMBER, actor, note=issued.number)
+    return Letter.objects.select_related("office", "number", "signer_position", "case").get(
+        pk=letter.pk
+    )
+
+
+def letter_sign(*, letter: Letter, actor: User, passphrase: str, base_url: str) -> Letter:
+    """Sign `letter` as `actor` (see the module's description). `base_url` is the public address
+    the QR code points under."""
+    letter = Letter.objects.select_related("office", "signer_position", "case").get(pk=letter.pk)
+    _check_signable(letter, actor)
+    certificate = usable_certificate(actor)
+    _unlock(certificate, passphrase)
+    letter = _take_number(letter, actor)
+    assert letter.number is not None  # noqa: S101 - set by _take_number
+    now = timezone.now()
+    url = verification_url(letter.verify_code, base_url)
+    rendered = compose.render_pdf(letter_content(letter, signer=actor, when=now, verify_url=url))
+    position_title = letter.signer_position.title
+    signed = sign_pdf(
+        pdf=rendered.pdf,
+        certificate=certificate,
+        passphrase=passphrase,
+        reason=f"{letter.get_kind_display()} nomor {letter.number.number}",
+        location=letter.office.city or letter.office.short_name,
+        page=rendered.signature_page,
+        box=rendered.signature_box,
+        stamp_lines=[actor.get_full_name() or actor.username, position_title],
+    )
+    with transaction.atomic():
+        letter = locked(letter)
+        _check_signable(letter, actor)
+        block = signature_block(letter.signer_position, actor)
+        document = document_archive(
+            office=letter.office,
+            kind=letter.kind,
+            title=letter.subject,
+            pdf=signed,
+            number=letter.number.number,
+            classification=letter.classification,
+            signer_name=block.name,
+            signer_position=f"{block.acting} {position_title}".strip(),
+            cause=letter,
+            actor=actor,
+            issued_at=now,
+            verify_code=letter.verify_code,
+        )
+        letter.status = LetterStatus.SIGNED
+        letter.document = document
+        letter.signed_at, letter.signed_by, letter.updated_at = now, actor, now
+        letter.save(update_fields=["status", "document", "signed_at", "signed_by", "updated_at"])
+        event_add(letter, LetterEventKind.SIGN, actor, position=letter.signer_position)
+        record(
+            actor=actor,
+            office=letter.office,
+            action="letter.sign",
+            obj=letter,
+            after={
+                "number": letter.number.number,
+                "document": document.pk,
+                "sha256": document.sha256,
+                "certificate": certificate.fingerprint_sha256,
+                "version": letter.version,
+            },
+        )
+        if letter.case_id is not None:
+            from alur.workflow.services import task_complete
+
+            task = open_task(letter.case, actor, SIGN_KEY)
+            if task is not None:
+                task_complete(task=task, actor=actor, outcome="done")
+    return letter

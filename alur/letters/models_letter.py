@@ -1,0 +1,220 @@
+"""Letters (naskah dinas) from draft to signature: the letter, its versions, its approval chain,
+what happened to it, and its recipients.
+
+A letter is drafted from a template (surat, nota dinas, BAST, surat pernyataan, laporan), goes
+through at most three paraf and is signed electronically by the signer; the number is taken and
+the verification code fixed when it is signed, and the signed PDF goes to the archive
+(`IssuedDocument`). History rows are only ever added.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from alur.letters.models_archive import DocumentKind, IssuedDocument
+from alur.letters.models_numbering import IssuedNumber
+from alur.org.models import Office, Position
+
+MAX_PARAF = 3
+
+# The kinds a letter can be drafted as, with the numbering series each takes its number from.
+LETTER_KINDS: dict[str, tuple[str, str]] = {
+    DocumentKind.SURAT: ("surat-keluar", "Surat keluar"),
+    DocumentKind.NOTA_DINAS: ("nota-dinas", "Nota dinas"),
+    DocumentKind.BAST: ("bast", "Berita acara serah terima"),
+    DocumentKind.SURAT_PERNYATAAN: ("pernyataan", "Surat pernyataan"),
+    DocumentKind.LAPORAN: ("laporan", "Laporan"),
+}
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", "Konsep"
+    REVIEW = "review", "Dalam paraf"
+    SIGNED = "signed", "Ditandatangani"
+    CANCELLED = "cancelled", "Dibatalkan"
+
+
+class Letter(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="letters")
+    case = models.ForeignKey(
+        "workflow.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letters",
+        verbose_name="perkara",
+    )
+    kind = models.CharField(
+        "jenis naskah",
+        max_length=20,
+        choices=[(k, DocumentKind(k).label) for k in LETTER_KINDS],
+    )
+    classification = models.CharField("kode klasifikasi", max_length=24)
+    subject = models.CharField("perihal", max_length=300)
+    recipient = models.CharField("kepada", max_length=300, blank=True)
+    sender = models.CharField("dari (nota dinas)", max_length=200, blank=True)
+    carbon_copy = models.TextField("tembusan", blank=True, help_text="satu baris satu tembusan")
+    sifat = models.CharField("sifat", max_length=40, default="Biasa")
+    lampiran = models.CharField("lampiran", max_length=80, default="-")
+    body = models.TextField("isi")
+    # Kind-specific data: the parties of a BAST or the declarant of a surat pernyataan, and the
+    # rows of its table (goods handed over, report figures).
+    extra = models.JSONField("data tambahan", default=dict, blank=True)
+    signer_position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="+", verbose_name="penanda tangan"
+    )
+    status = models.CharField(
+        "status", max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT
+    )
+    version = models.PositiveIntegerField("versi", default=1)
+    # Each submission to the chain starts a new round; only paraf of the current round count.
+    round = models.PositiveIntegerField("putaran", default=0)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("dibuat")
+    updated_at = models.DateTimeField("diubah")
+    number = models.OneToOneField(
+        IssuedNumber, null=True, blank=True, on_delete=models.PROTECT, related_name="letter"
+    )
+    verify_code = models.CharField("kode verifikasi", max_length=32, blank=True)
+    document = models.OneToOneField(
+        IssuedDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="letter"
+    )
+    signed_at = models.DateTimeField("ditandatangani", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = "naskah dinas"
+        verbose_name_plural = "naskah dinas"
+        indexes = [models.Index(fields=["office", "status", "-updated_at"], name="letter_office")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="signed")
+                | (Q(document__isnull=False) & Q(number__isnull=False)),
+                name="letter_signed_has_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number.number if self.number_id else f"Konsep: {self.subject}"
+
+    @property
+    def series_key(self) -> str:
+        return LETTER_KINDS[self.kind][0]
+
+
+class LetterVersion(models.Model):
+    """The letter's text as it stood after each edit."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("versi")
+    content = models.JSONField("isi")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dibuat")
+    note = models.CharField("catatan", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["letter", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "number"], name="letter_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} v{self.number}"
+
+
+class ParafSlot(models.Model):
+    """One place in the letter's approval chain, in order; `step` ties it to the SOP step that
+    gives it, for letters of a case."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="slots")
+    order = models.PositiveSmallIntegerField("urutan")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="+")
+    step = models.PositiveIntegerField("langkah SOP", null=True, blank=True)
+
+    class Meta:
+        ordering = ["letter", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "order"], name="paraf_slot_unique_order"),
+            models.CheckConstraint(
+                condition=Q(order__gte=1) & Q(order__lte=MAX_PARAF), name="paraf_slot_order_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.position_id}"
+
+
+class LetterEventKind(models.TextChoices):
+    DRAFT = "draft", "Konsep dibuat"
+    EDIT = "edit", "Konsep diubah"
+    SUBMIT = "submit", "Diajukan untuk paraf"
+    PARAF = "paraf", "Paraf"
+    RETURN = "return", "Dikembalikan untuk perbaikan"
+    NUMBER = "number", "Nomor diambil"
+    SIGN = "sign", "Ditandatangani (TTE)"
+    DELIVER = "deliver", "Dikirim"
+    CANCEL = "cancel", "Dibatalkan"
+
+
+class LetterEvent(models.Model):
+    """What happened to the letter: who, when, in which position, with which note."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("kejadian", max_length=10, choices=LetterEventKind.choices)
+    version = models.PositiveIntegerField("versi")
+    round = models.PositiveIntegerField("putaran")
+    slot = models.ForeignKey(
+        ParafSlot, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField("nama", max_length=200)
+    position_title = models.CharField("jabatan", max_length=200, blank=True)
+    at = models.DateTimeField("waktu")
+    note = models.TextField("catatan", blank=True)
+
+    class Meta:
+        ordering = ["letter", "at", "pk"]
+        indexes = [models.Index(fields=["letter", "kind", "round"], name="letter_event_round")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.actor_name}"
+
+
+class Recipient(models.Model):
+    """Where the signed letter goes: a WhatsApp number or an e-mail address; `step` names the
+    delivery step of the SOP that sends it (blank: the first one, or on demand)."""
+
+    class Channel(models.TextChoices):
+        WHATSAPP = "whatsapp", "WhatsApp"
+        EMAIL = "email", "Surel"
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="recipients")
+    name = models.CharField("nama penerima", max_length=200)
+    channel = models.CharField("saluran", max_length=10, choices=Channel.choices)
+    address = models.CharField("nomor/alamat", max_length=254)
+    step = models.PositiveIntegerField("langkah pengiriman", null=True, blank=True)
+    message = models.ForeignKey(
+        "outbox.OutboundMessage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["letter", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "channel", "address"], name="letter_recipient_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_channel_display()})"

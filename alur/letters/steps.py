@@ -1,0 +1,195 @@
+"""The letters keys SOP steps name, and what the case page shows for them.
+
+- `letters.draft`: the step is done once the case has a draft; finishing it submits the draft
+  to the chain (a new round: every paraf asked again).
+- `letters.paraf`: "Sesuai" is the paraf of that step's position; "Perbaikan" sends the letter
+  back to its drafter with the notes; "Tolak" cancels it with the case.
+- `letters.sign`: done only by signing with the certificate's passphrase (the sign form
+  completes the task); "Perbaikan" sends the letter back.
+- `letters.number` / `letters.issue`: the number and the signed, archived PDF were made when the
+  letter was signed (the TTE covers the number, so it is taken then); these steps check them.
+- `letters.deliver`: queues the signed PDF for the recipients of that step (and those without
+  a step) through the outbox.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from alur.core.errors import DomainError
+from alur.letters.chain import (
+    letter_cancel,
+    letter_paraf,
+    letter_return,
+    letter_submit,
+    parafs,
+    waiting_for,
+)
+from alur.letters.delivery import letter_deliver
+from alur.letters.drafting import open_task
+from alur.letters.models_letter import Letter, LetterStatus
+from alur.sop.registry import register_action, register_form
+from alur.workflow.choices import Outcome
+from alur.workflow.models import Case, Task
+from alur.workflow.panels import register_case_panel, register_step_panel
+from alur.workflow.services import StepContext, procedure
+from alur.workflow.spec import StepSpec
+
+LETTER_KEYS = frozenset(
+    {
+        "letters.draft",
+        "letters.paraf",
+        "letters.sign",
+        "letters.number",
+        "letters.issue",
+        "letters.deliver",
+    }
+)
+
+
+def case_letter(case: Case) -> Letter | None:
+    return (
+        Letter.objects.filter(case=case)
+        .exclude(status=LetterStatus.CANCELLED)
+        .select_related("number", "document", "signer_position", "office")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _required(case: Case) -> Letter:
+    letter = case_letter(case)
+    if letter is None:
+        raise DomainError(
+            "Perkara ini belum memiliki konsep naskah. Susun konsepnya dahulu (tombol Susun "
+            "konsep pada langkah penyusunan).",
+            code="no_letter",
+        )
+    return letter
+
+
+def _signed(case: Case) -> Letter:
+    letter = _required(case)
+    if letter.status != LetterStatus.SIGNED or letter.number_id is None:
+        raise DomainError(
+            "Naskah perkara ini belum ditandatangani, jadi belum bernomor dan belum terbit.",
+            code="unsigned",
+        )
+    return letter
+
+
+def _back_or_cancel(context: StepContext, letter: Letter) -> None:
+    assert context.actor is not None  # noqa: S101 - people complete these steps
+    if context.outcome == Outcome.RETURN:
+        letter_return(letter=letter, actor=context.actor, note=context.task.reason, checked=True)
+    elif context.outcome == Outcome.REJECT and letter.status != LetterStatus.SIGNED:
+        letter_cancel(letter=letter, actor=context.actor, reason=context.task.reason)
+
+
+def on_draft(context: StepContext) -> None:
+    if context.outcome == Outcome.DONE:
+        assert context.actor is not None  # noqa: S101
+        letter_submit(letter=_required(context.case), actor=context.actor, restart=True)
+    elif context.outcome == Outcome.REJECT and (letter := case_letter(context.case)):
+        _back_or_cancel(context, letter)
+
+
+def on_paraf(context: StepContext) -> None:
+    letter = _required(context.case)
+    if context.outcome == Outcome.DONE:
+        assert context.actor is not None  # noqa: S101
+        letter_paraf(letter=letter, actor=context.actor, step=context.step.number)
+    else:
+        _back_or_cancel(context, letter)
+
+
+def on_sign(context: StepContext) -> None:
+    letter = _required(context.case)
+    if context.outcome == Outcome.DONE:
+        if letter.status != LetterStatus.SIGNED:
+            raise DomainError(
+                "Langkah ini selesai dengan menandatangani naskah: masukkan passphrase "
+                "sertifikat Anda pada formulir Tandatangani.",
+                code="unsigned",
+            )
+    else:
+        _back_or_cancel(context, letter)
+
+
+def on_number(context: StepContext) -> None:
+    _signed(context.case)
+
+
+def on_issue(context: StepContext) -> None:
+    if _signed(context.case).document_id is None:
+        raise DomainError("Naskah yang ditandatangani belum tersimpan di arsip.")
+
+
+def on_deliver(context: StepContext) -> None:
+    letter = _signed(context.case)
+    letter_deliver(letter=letter, actor=context.actor, step=context.step.number)
+
+
+# --- the case page -------------------------------------------------------------------------
+
+
+def _uses_letters(case: Case) -> bool:
+    return any(
+        key in LETTER_KEYS for step in procedure(case).steps for key in (step.form, step.action)
+    )
+
+
+def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
+    if not _uses_letters(case):
+        return None
+    letter = case_letter(case)
+    return mark_safe(  # noqa: S308 - a rendered template, escaped by Django
+        render_to_string(
+            "letters/panels/case.html",
+            {
+                "letter": letter,
+                "parafs": parafs(letter) if letter else [],
+                "waiting": waiting_for(letter) if letter else "",
+                "recipients": list(letter.recipients.select_related("message")) if letter else [],
+                "case": case,
+            },
+            request=request,
+        )
+    )
+
+
+def draft_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString:
+    letter = case_letter(case)
+    return mark_safe(  # noqa: S308 - a rendered template, escaped by Django
+        render_to_string(
+            "letters/panels/draft.html",
+            {"letter": letter, "case": case, "task": task},
+            request=request,
+        )
+    )
+
+
+def sign_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
+    letter = case_letter(case)
+    mine = letter is not None and open_task(case, request.user, "letters.sign") is not None
+    return mark_safe(  # noqa: S308 - a rendered template, escaped by Django
+        render_to_string(
+            "letters/panels/sign.html",
+            {"letter": letter, "case": case, "task": task, "step": step, "mine": mine},
+            request=request,
+        )
+    )
+
+
+def register() -> None:
+    register_form("letters.draft", on_draft)
+    register_form("letters.paraf", on_paraf)
+    register_form("letters.sign", on_sign)
+    register_action("letters.number", on_number)
+    register_action("letters.issue", on_issue)
+    register_action("letters.deliver", on_deliver)
+    register_case_panel(case_panel)
+    register_step_panel("letters.draft", draft_panel)
+    register_step_panel("letters.sign", sign_panel, replaces_outcome=True)

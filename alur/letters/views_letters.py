@@ -1,0 +1,401 @@
+"""Letter pages for staff: list, draft, edit, read, the chain's actions, signing, delivery, the
+signer's certificates and the outgoing-letter book. Each action is one service call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alur.core.errors import DomainError
+from alur.core.web import error_text, run_service
+from alur.letters import agenda, chain, delivery, drafting, issuing
+from alur.letters.forms import CertificateForm, ChainForm, LetterForm, RecipientForm, SignForm
+from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models_signing import SignerCertificate, certificate_upload
+from alur.org.access import DENIED_MESSAGE, Capability, can, offices_for, scope
+from alur.org.models import Office
+from alur.workflow.models import Case
+from alur.workflow.selectors import case_for
+
+MAX_P12_BYTES = 64 * 1024
+
+
+def _letters(user: Any) -> Any:
+    return scope(
+        Letter.objects.select_related(
+            "office", "number", "signer_position", "case", "document", "drafted_by"
+        ),
+        user,
+        Capability.HANDLE_CASES,
+    )
+
+
+def _letter_or_404(request: HttpRequest, pk: int) -> Letter:
+    letter = _letters(request.user).filter(pk=pk).first()
+    if letter is None:
+        raise Http404("Naskah tidak ditemukan.")
+    return letter
+
+
+def _mine(user: Any, letter: Letter) -> bool:
+    """Is it the user's turn on this letter (a letter drafted on its own)?"""
+    if letter.case_id is not None:
+        return False
+    if letter.status == LetterStatus.DRAFT:
+        return letter.drafted_by_id == user.pk
+    if letter.status != LetterStatus.REVIEW:
+        return False
+    slot = chain.next_slot(letter)
+    kind = slot.position.kind if slot else letter.signer_position.kind
+    return (letter.office_id, kind) in _posts(user)
+
+
+def _posts(user: Any) -> frozenset[tuple[int, str]]:
+    from alur.org.access import posts_of
+
+    return posts_of(user)
+
+
+@login_required
+def letter_list(request: HttpRequest) -> HttpResponse:
+    if not offices_for(request.user, Capability.HANDLE_CASES).exists():
+        raise PermissionDenied(DENIED_MESSAGE)
+    recent = list(
+        _letters(request.user).exclude(status=LetterStatus.CANCELLED).order_by("-updated_at")[:100]
+    )
+    waiting = [letter for letter in recent if _mine(request.user, letter)]
+    return render(request, "letters/letter_list.html", {"recent": recent, "waiting": waiting})
+
+
+def _office_for_new(request: HttpRequest) -> Office:
+    offices = offices_for(request.user, Capability.HANDLE_CASES).order_by("code")
+    code = request.GET.get("kantor") or request.POST.get("kantor")
+    office = offices.filter(code=code).first() if code else offices.first()
+    if office is None:
+        raise PermissionDenied(DENIED_MESSAGE)
+    return office
+
+
+@login_required
+def letter_new(request: HttpRequest) -> HttpResponse:
+    case: Case | None = None
+    reference = request.GET.get("perkara") or request.POST.get("perkara")
+    if reference:
+        case = case_for(request.user, reference)
+        office = case.office
+    else:
+        office = _office_for_new(request)
+    form = LetterForm(request.POST or None)
+    chain_form = None if case else ChainForm(request.POST or None, office=office)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (chain_form is None or chain_form.is_valid())
+    ):
+        signer, paraf = chain_form.chain() if chain_form else (None, [])
+        try:
+            letter = drafting.letter_create(
+                office=office,
+                actor=request.user,
+                data=form.letter_input(),
+                signer=signer,
+                paraf=paraf,
+                case=case,
+            )
+        except (DomainError, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, "Konsep naskah tersimpan.")
+            if case is not None:
+                return redirect("workflow:case_detail", reference=case.reference)
+            return redirect("letters:detail", pk=letter.pk)
+    return render(
+        request,
+        "letters/letter_form.html",
+        {
+            "form": form,
+            "chain_form": chain_form,
+            "office": office,
+            "offices": offices_for(request.user, Capability.HANDLE_CASES).order_by("code"),
+            "case": case,
+            "letter": None,
+        },
+    )
+
+
+@login_required
+def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter_or_404(request, pk)
+    if not drafting.may_edit(letter, request.user):
+        messages.error(request, "Naskah ini tidak dapat Anda ubah pada tahap ini.")
+        return redirect("letters:detail", pk=letter.pk)
+    form = LetterForm(request.POST or None, initial=LetterForm.initial_of(letter))
+    if request.method == "POST" and form.is_valid():
+        try:
+            drafting.letter_update(
+                letter=letter,
+                actor=request.user,
+                data=form.letter_input(),
+                note=request.POST.get("note", ""),
+            )
+        except (DomainError, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, "Perubahan tersimpan sebagai versi baru.")
+            return redirect("letters:detail", pk=letter.pk)
+    return render(
+        request,
+        "letters/letter_form.html",
+        {
+            "form": form,
+            "chain_form": None,
+            "office": letter.office,
+            "case": letter.case,
+            "letter": letter,
+        },
+    )
+
+
+@login_required
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter_or_404(request, pk)
+    user = request.user
+    standalone = letter.case_id is None
+    slot = chain.next_slot(letter) if letter.status == LetterStatus.REVIEW else None
+    return render(
+        request,
+        "letters/letter_detail.html",
+        {
+            "letter": letter,
+            "parafs": chain.parafs(letter),
+            "slots": list(letter.slots.select_related("position")),
+            "events": list(letter.events.select_related("slot")),
+            "versions": list(letter.versions.select_related("author")),
+            "recipients": list(letter.recipients.select_related("message")),
+            "waiting": chain.waiting_for(letter),
+            "may_edit": drafting.may_edit(letter, user),
+            "may_submit": standalone and letter.status == LetterStatus.DRAFT,
+            "may_paraf": standalone
+            and slot is not None
+            and (letter.office_id, slot.position.kind) in _posts(user),
+            "may_sign": standalone
+            and letter.status == LetterStatus.REVIEW
+            and slot is None
+            and (letter.office_id, letter.signer_position.kind) in _posts(user),
+            "may_return": standalone and letter.status == LetterStatus.REVIEW,
+            "may_deliver": letter.status == LetterStatus.SIGNED,
+            "sign_form": SignForm(),
+            "recipient_form": RecipientForm(),
+            "has_certificate": SignerCertificate.objects.filter(user=user).exists(),
+        },
+    )
+
+
+@login_required
+def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter_or_404(request, pk)
+    if letter.document_id is not None:
+        return redirect("archive:download", pk=letter.document_id)
+    pdf = issuing.draft_pdf(letter)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="konsep-{letter.pk}-v{letter.version}.pdf"'
+    return response
+
+
+def _act(
+    request: HttpRequest, pk: int, call: Callable[[Letter], object], success: str
+) -> HttpResponse:
+    letter = _letter_or_404(request, pk)
+    run_service(request, lambda: call(letter), success)
+    if request.POST.get("next") == "case" and letter.case_id is not None:
+        return redirect("workflow:case_detail", reference=letter.case.reference)
+    return redirect("letters:detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+def letter_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda letter: chain.letter_submit(letter=letter, actor=request.user),
+        "Naskah diajukan untuk paraf.",
+    )
+
+
+@login_required
+@require_POST
+def letter_paraf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda letter: chain.letter_paraf(letter=letter, actor=request.user),
+        "Paraf tercatat.",
+    )
+
+
+@login_required
+@require_POST
+def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda letter: chain.letter_return(
+            letter=letter, actor=request.user, note=request.POST.get("note", "")
+        ),
+        "Naskah dikembalikan ke penyusun untuk perbaikan.",
+    )
+
+
+@login_required
+@require_POST
+def letter_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda letter: chain.letter_cancel(
+            letter=letter, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        "Naskah dibatalkan.",
+    )
+
+
+def public_base(request: HttpRequest) -> str:
+    return settings.PUBLIC_URL or request.build_absolute_uri("/")
+
+
+@login_required
+@require_POST
+def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    form = SignForm(request.POST)
+    passphrase = form.data.get("passphrase", "")
+    return _act(
+        request,
+        pk,
+        lambda letter: issuing.letter_sign(
+            letter=letter, actor=request.user, passphrase=passphrase, base_url=public_base(request)
+        ),
+        "Naskah ditandatangani secara elektronik, diberi nomor dan diarsipkan.",
+    )
+
+
+@login_required
+@require_POST
+def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(letter: Letter) -> int:
+        count = delivery.letter_deliver(letter=letter, actor=request.user)
+        if not count:
+            raise DomainError("Semua penerima sudah dikirimi naskah ini.")
+        return count
+
+    return _act(request, pk, call, "Naskah masuk antrean kirim ke penerima.")
+
+
+@login_required
+@require_POST
+def recipient_add(request: HttpRequest, pk: int) -> HttpResponse:
+    form = RecipientForm(request.POST)
+
+    def call(letter: Letter) -> object:
+        if not form.is_valid():
+            raise ValidationError("Lengkapi nama, saluran dan nomor/alamat penerima.")
+        return drafting.recipient_add(letter=letter, actor=request.user, **form.cleaned_data)
+
+    return _act(request, pk, call, "Penerima ditambahkan.")
+
+
+@login_required
+def certificates(request: HttpRequest) -> HttpResponse:
+    form = CertificateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["p12"]
+        if upload.size > MAX_P12_BYTES:
+            form.add_error("p12", "Berkas sertifikat terlalu besar (paling besar 64 KB).")
+        else:
+            try:
+                certificate_upload(
+                    user=request.user,
+                    p12=upload.read(),
+                    passphrase=form.cleaned_data["passphrase"],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, error_text(error))
+            else:
+                messages.success(request, "Sertifikat tersimpan terenkripsi.")
+                return redirect("letters:certificates")
+    return render(
+        request,
+        "letters/certificates.html",
+        {
+            "form": form,
+            "items": SignerCertificate.objects.filter(user=request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def agenda_book(request: HttpRequest) -> HttpResponse:
+    offices = offices_for(request.user, Capability.VIEW_OFFICE).order_by("code")
+    code = request.GET.get("kantor")
+    office = offices.filter(code=code).first() if code else offices.first()
+    if office is None or not can(request.user, Capability.VIEW_OFFICE, office):
+        raise PermissionDenied(DENIED_MESSAGE)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("tahun") or today.year)
+        month = int(request.GET["bulan"]) if request.GET.get("bulan") else None
+        series = request.GET.get("seri") or None
+        fmt = request.GET.get("format")
+        if fmt == "xlsx":
+            data = agenda.agenda_xlsx(
+                office=office, year=year, month=month, series_key=series, viewer=request.user
+            )
+            response = HttpResponse(
+                data,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="agenda-{office.code}-{year}.xlsx"'
+            )
+            return response
+        if fmt == "pdf":
+            data = agenda.agenda_pdf(
+                office=office, year=year, month=month, series_key=series, viewer=request.user
+            )
+            response = HttpResponse(data, content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="agenda-{office.code}-{year}.pdf"'
+            )
+            return response
+        rows = agenda.agenda_rows(
+            office=office, year=year, month=month, series_key=series, viewer=request.user
+        )
+    except (ValueError, DomainError) as error:
+        messages.error(
+            request, error_text(error) if isinstance(error, DomainError) else "Periode tidak sah."
+        )
+        rows, year, month, series = [], today.year, None, None
+    return render(
+        request,
+        "letters/agenda.html",
+        {
+            "office": office,
+            "offices": offices,
+            "rows": rows,
+            "year": year,
+            "month": month or "",
+            "series": series or "",
+            "series_list": office.number_series.all(),
+        },
+    )
