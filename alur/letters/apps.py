@@ -9,9 +9,8 @@ class LettersConfig(AppConfig):
 
     def ready(self) -> None:
         from alur.front.nav import NavItem, register
-        from alur.org.access import Capability
-
         from alur.letters import steps
+        from alur.org.access import Capability
 
         register(NavItem("Naskah dinas", "letters:list", Capability.HANDLE_CASES, order=55))
         register(NavItem("Arsip dokumen", "archive:archive", Capability.VIEW_OFFICE, order=60))

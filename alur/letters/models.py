@@ -1,6 +1,4 @@
 from alur.letters.models_archive import IssuedDocument  # noqa: F401
-from alur.letters.models_numbering import IssuedNumber, NumberSeries, SeriesCounter  # noqa: F401
-from alur.letters.models_signing import SignerCertificate  # noqa: F401
 from alur.letters.models_letter import (  # noqa: F401
     Letter,
     LetterEvent,
@@ -8,3 +6,5 @@ from alur.letters.models_letter import (  # noqa: F401
     ParafSlot,
     Recipient,
 )
+from alur.letters.models_numbering import IssuedNumber, NumberSeries, SeriesCounter  # noqa: F401
+from alur.letters.models_signing import SignerCertificate  # noqa: F401

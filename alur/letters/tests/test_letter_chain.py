@@ -101,7 +101,7 @@ def test_paraf_in_order_by_the_holder_only(
         letter_paraf(letter=letter, actor=persona("babel.kabid"))
     letter = letter_submit(letter=letter, actor=persona("babel.pelaksana"))
 
-    with pytest.raises(DomainError, match="menunggu Kepala Bidang|tidak memegang"):
+    with pytest.raises(DomainError, match=r"menunggu Kepala Bidang|tidak memegang"):
         letter_paraf(letter=letter, actor=persona("babel.sekretaris"))
     letter = letter_paraf(letter=letter, actor=persona("babel.kabid"))
     assert next_slot(letter).position.kind == "sekretaris"
@@ -184,7 +184,9 @@ def test_recipients_are_checked_and_not_doubled(
     letter = draft()
     pelaksana = persona("babel.pelaksana")
     with pytest.raises(DomainError, match="tidak sah"):
-        recipient_add(letter=letter, actor=pelaksana, name="Kadis", channel="whatsapp", address="12")
+        recipient_add(
+            letter=letter, actor=pelaksana, name="Kadis", channel="whatsapp", address="12"
+        )
     with pytest.raises(DomainError, match="tidak sah"):
         recipient_add(letter=letter, actor=pelaksana, name="Ditjen", channel="email", address="x@")
     first = recipient_add(

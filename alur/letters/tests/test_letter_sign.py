@@ -127,7 +127,7 @@ def test_an_expired_certificate_is_refused(
 def test_without_a_certificate_the_signer_is_told_where_to_upload(
     ready: Letter, persona: Callable[[str], Any]
 ) -> None:
-    with pytest.raises(SigningError, match="Unggah berkas .p12"):
+    with pytest.raises(SigningError, match=r"Unggah berkas \.p12"):
         letter_sign(
             letter=ready, actor=persona("babel.kadis"), passphrase=TTE_PASSPHRASE, base_url=BASE
         )
