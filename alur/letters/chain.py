@@ -147,6 +147,23 @@ def letter_paraf(*, letter: Letter, actor: User, step: int | None = None) -> Let
     return letter
 
 
+@transaction.atomic
+def letter_check(*, letter: Letter, actor: User) -> Letter:
+    """Record that the letter was checked (diperiksa) before its paraf; the engine has already
+    checked that `actor` holds the checking step."""
+    letter = locked(letter)
+    _require_review(letter)
+    event_add(letter, LetterEventKind.CHECK, actor)
+    record(
+        actor=actor,
+        office=letter.office,
+        action="letter.check",
+        obj=letter,
+        after={"version": letter.version, "round": letter.round},
+    )
+    return letter
+
+
 def _may_send_back(letter: Letter, actor: User) -> bool:
     kinds = {s.position.kind for s in letter.slots.select_related("position")}
     kinds.add(letter.signer_position.kind)

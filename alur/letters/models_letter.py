@@ -155,6 +155,7 @@ class LetterEventKind(models.TextChoices):
     DRAFT = "draft", "Konsep dibuat"
     EDIT = "edit", "Konsep diubah"
     SUBMIT = "submit", "Diajukan untuk paraf"
+    CHECK = "check", "Diperiksa"
     PARAF = "paraf", "Paraf"
     RETURN = "return", "Dikembalikan untuk perbaikan"
     NUMBER = "number", "Nomor diambil"

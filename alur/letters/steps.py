@@ -2,6 +2,7 @@
 
 - `letters.draft`: the step is done once the case has a draft; finishing it submits the draft
   to the chain (a new round: every paraf asked again).
+- `letters.check`: "Sesuai" records the check (Eselon IV); "Perbaikan" sends the letter back.
 - `letters.paraf`: "Sesuai" is the paraf of that step's position; "Perbaikan" sends the letter
   back to its drafter with the notes; "Tolak" cancels it with the case.
 - `letters.sign`: done only by signing with the certificate's passphrase (the sign form
@@ -21,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from alur.core.errors import DomainError
 from alur.letters.chain import (
     letter_cancel,
+    letter_check,
     letter_paraf,
     letter_return,
     letter_submit,
@@ -40,6 +42,7 @@ from alur.workflow.spec import StepSpec
 LETTER_KEYS = frozenset(
     {
         "letters.draft",
+        "letters.check",
         "letters.paraf",
         "letters.sign",
         "letters.number",
@@ -93,6 +96,15 @@ def on_draft(context: StepContext) -> None:
         assert context.actor is not None  # noqa: S101
         letter_submit(letter=_required(context.case), actor=context.actor, restart=True)
     elif context.outcome == Outcome.REJECT and (letter := case_letter(context.case)):
+        _back_or_cancel(context, letter)
+
+
+def on_check(context: StepContext) -> None:
+    letter = _required(context.case)
+    if context.outcome == Outcome.DONE:
+        assert context.actor is not None  # noqa: S101
+        letter_check(letter=letter, actor=context.actor)
+    else:
         _back_or_cancel(context, letter)
 
 
@@ -185,6 +197,7 @@ def sign_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> 
 
 def register() -> None:
     register_form("letters.draft", on_draft)
+    register_form("letters.check", on_check)
     register_form("letters.paraf", on_paraf)
     register_form("letters.sign", on_sign)
     register_action("letters.number", on_number)

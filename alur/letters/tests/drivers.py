@@ -1,0 +1,58 @@
+"""How the demo personas do the letters steps of an SOP in the tests that drive whole cases:
+the drafter drafts the letter, the signer signs it with their certificate's passphrase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alur.letters import pki
+from alur.letters.drafting import LetterInput, letter_create
+from alur.letters.issuing import letter_sign
+from alur.letters.models_signing import SignerCertificate, certificate_upload
+from alur.letters.steps import case_letter
+from alur.org.models import User
+from alur.workflow.models import Task
+from alur.workflow.tests.drive import DRIVERS
+
+PASSPHRASE = "Passphrase-Uji-2026"
+
+
+def certificate_for(user: User) -> SignerCertificate:
+    """The demo signer's certificate, issued by the development CA on first use."""
+    existing = SignerCertificate.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    ca = pki.dev_ca()
+    cert, key = pki.issue_signer(ca, name=user.get_full_name(), nip=user.nip, office_name="Uji")
+    p12 = pki.pkcs12_bytes(cert, key, ca[0], PASSPHRASE)
+    return certificate_upload(user=user, p12=p12, passphrase=PASSPHRASE, actor=user)
+
+
+def draft(task: Task, actor: User, choice: dict[str, Any]) -> bool:
+    if case_letter(task.case) is not None:
+        return False  # the draft exists: finishing the step submits it
+    letter_create(
+        office=task.case.office,
+        actor=actor,
+        case=task.case,
+        data=LetterInput(
+            kind="surat",
+            classification="400.12.2.1",
+            subject=f"Naskah perkara {task.case.reference}",
+            body="Dengan hormat,\n\nBersama ini kami sampaikan naskah perkara ini.",
+        ),
+    )
+    return False
+
+
+def sign(task: Task, actor: User, choice: dict[str, Any]) -> bool:
+    letter = case_letter(task.case)
+    if letter is None:
+        return False
+    certificate_for(actor)
+    letter_sign(letter=letter, actor=actor, passphrase=PASSPHRASE, base_url="https://alur.test/")
+    return True
+
+
+DRIVERS["letters.draft"] = draft
+DRIVERS["letters.sign"] = sign
