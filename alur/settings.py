@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "alur.whatsapp",
     "alur.intake",
     "alur.letters",
+    "alur.complaints",
     "alur.front",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("loket/", include("alur.intake.urls_staff")),
     path("lacak/", include("alur.intake.urls_public")),
     path("verifikasi/", include("alur.letters.urls_public")),
+    path("pengaduan/", include("alur.complaints.urls")),
     path("arsip/", include("alur.letters.urls_archive")),
     path("naskah/", include("alur.letters.urls_letters")),
     path("admin/", admin.site.urls),

@@ -59,8 +59,7 @@ BUILTIN_FORMS: dict[str, str] = {
     "documents.handover": "Hand the finished document to the applicant, in person or by PT POS "
     "(tracking number), and archive the files.",
     "letters.draft": "Draft or type an official letter or report (naskah dinas) from its template.",
-    "letters.check": "Check (periksa) a letter before its paraf, or send it back for "
-    "correction.",
+    "letters.check": "Check (periksa) a letter before its paraf, or send it back for correction.",
     "letters.paraf": "Initial (paraf) a letter in its approval chain, or send it back for "
     "correction.",
     "letters.sign": "Sign a letter with the signer's certificate (TTE), or send it back for "

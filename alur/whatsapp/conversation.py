@@ -8,6 +8,8 @@ idle longer than WHATSAPP_CONVERSATION_IDLE_MINUTES starts again, and the citize
 
 Media is fetched before the transaction that records it (never a call to WhatsApp inside an open
 transaction); every reply is an outbox row written in the same transaction as the state change.
+A complaints number (`BusinessNumber.is_complaints`) holds its own conversation:
+`alur.complaints.dialog`.
 """
 
 from __future__ import annotations
@@ -125,6 +127,10 @@ class Dialog:
         elif text.upper() in ("MENU", "BATAL", "ULANG"):
             self.reset()
             self.menu()
+        elif self.number.is_complaints:
+            from alur.complaints import dialog
+
+            dialog.respond(self, text, fetched)
         elif text.upper() == "STATUS" or REFERENCE.search(text.upper()):
             self.status(text.upper())
         else:
@@ -134,6 +140,11 @@ class Dialog:
         self.save()
 
     def menu(self) -> None:
+        if self.number.is_complaints:  # the complaints number has its own conversation
+            from alur.complaints import dialog
+
+            dialog.menu(self)
+            return
         from alur.whatsapp import dialog_steps
 
         dialog_steps.menu(self)

@@ -1,0 +1,65 @@
+"""What the reporter hears back, over the channel the complaint came from.
+
+WhatsApp: a text on the complaints number (the office's approved template carries it when the
+24-hour window has closed). Web form: an e-mail when the reporter gave an address; the answer is
+on the public tracking page either way. Counter: the answer sheet is printed for the reporter.
+Every message is an outbox row written in the transaction of the change that causes it.
+"""
+
+from __future__ import annotations
+
+from alur.complaints.choices import Channel
+from alur.complaints.models import Complaint
+from alur.outbox.services import message_enqueue
+from alur.whatsapp.models import BusinessNumber
+
+
+def complaints_number(complaint: Complaint) -> BusinessNumber | None:
+    """The number the complaint came in on, or the office's active complaints number."""
+    if complaint.whatsapp_number_id:
+        return complaint.whatsapp_number
+    return (
+        BusinessNumber.objects.filter(office=complaint.office, is_complaints=True, is_active=True)
+        .order_by("id")
+        .first()
+    )
+
+
+def tell_reporter(complaint: Complaint, body: str, key: str, subject: str) -> bool:
+    """Queue `body` for the reporter over the complaint's channel; False when none carries it."""
+    dedupe = f"complaint:{complaint.case.reference}:{key}"
+    if complaint.channel == Channel.WHATSAPP:
+        number = complaints_number(complaint)
+        if number is None or not complaint.reporter_phone:
+            return False
+        message_enqueue(
+            office=complaint.office,
+            channel="whatsapp",
+            kind="text",
+            sender=number.phone_number_id,
+            recipient=complaint.reporter_phone,
+            payload={"body": body},
+            template_fallback={
+                "name": number.status_template,
+                "language": number.template_language,
+                "components": [
+                    {"type": "body", "parameters": [{"type": "text", "text": body[:1000]}]}
+                ],
+            },
+            dedupe_key=dedupe,
+            cause=complaint,
+        )
+        return True
+    if complaint.channel == Channel.WEB and complaint.reporter_email:
+        message_enqueue(
+            office=complaint.office,
+            channel="email",
+            kind="text",
+            sender="",
+            recipient=complaint.reporter_email,
+            payload={"subject": subject, "body": body},
+            dedupe_key=dedupe,
+            cause=complaint,
+        )
+        return True
+    return False

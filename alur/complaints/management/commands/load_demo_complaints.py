@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from alur.complaints.demo import load_team
+
+
+class Command(BaseCommand):
+    help = "Appoint the demo answering team (Tim Penjawab Aduan) of Way Kanan (idempotent)."
+
+    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+        added = load_team()
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"Tim penjawab aduan: {added} anggota baru.")

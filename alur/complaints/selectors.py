@@ -1,0 +1,172 @@
+"""Reads of complaints: the register, one complaint, the reporter's tracking page, the recap."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, QuerySet
+from django.http import Http404
+
+from alur.complaints.choices import Category, Channel, Status
+from alur.complaints.models import Complaint
+from alur.org.access import Capability, offices_for, scope
+from alur.org.models import Office, User
+from alur.sop.models import SopRevision
+
+SOP_CODE = "S2g"
+
+
+def complaint_offices() -> QuerySet[Office]:
+    """Offices that run the complaints SOP (take complaints from the public)."""
+    codes = SopRevision.objects.filter(code=SOP_CODE).values_list("office_code", flat=True)
+    return Office.objects.filter(code__in=list(codes), is_active=True).order_by("code")
+
+
+def staff_offices(user: User | AnonymousUser) -> list[Office]:
+    """The person's offices that take complaints."""
+    return list(
+        offices_for(user, Capability.HANDLE_CASES)
+        .filter(pk__in=complaint_offices().values("pk"))
+        .order_by("code")
+    )
+
+
+def office_for(user: User | AnonymousUser, code: str | None) -> Office:
+    offices = staff_offices(user)
+    for office in offices:
+        if code is None or office.code == code:
+            return office
+    raise Http404("Kantor tidak ditemukan.")
+
+
+def complaints_for(user: User | AnonymousUser) -> QuerySet[Complaint]:
+    return scope(Complaint.objects.all(), user, Capability.HANDLE_CASES).select_related(
+        "case", "office", "application__case"
+    )
+
+
+def complaint_for(user: User | AnonymousUser, pk: int) -> Complaint:
+    """A complaint of one of the person's offices; 404 otherwise (existence is not revealed)."""
+    complaint = complaints_for(user).filter(pk=pk).first()
+    if complaint is None:
+        raise Http404("Pengaduan tidak ditemukan.")
+    return complaint
+
+
+def year_range(office: Office, year: int) -> tuple[datetime, datetime]:
+    """The year in the office's time zone, as [start, end)."""
+    tz = ZoneInfo(office.timezone)
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def register_rows(office: Office, year: int) -> QuerySet[Complaint]:
+    """The complaint register (buku register pengaduan) of an office and year, by number.
+
+    Complaints not yet registered (step 2 still open) follow the numbered ones."""
+    start, end = year_range(office, year)
+    return (
+        Complaint.objects.filter(office=office, created_at__gte=start, created_at__lt=end)
+        .select_related("case", "application__case")
+        .order_by(F("register_serial").asc(nulls_last=True), "created_at")
+    )
+
+
+def tracking_lookup(reference: str, last4: str) -> Complaint | None:
+    """The complaint with this tracking number whose reporter's phone ends in `last4`."""
+    reference = (reference or "").strip().upper()
+    if len(last4 or "") != 4 or not last4.isdigit() or not reference:
+        return None
+    complaint = (
+        Complaint.objects.select_related("case", "office").filter(case__reference=reference).first()
+    )
+    if complaint is None or not complaint.reporter_phone:
+        return None
+    return complaint if hmac.compare_digest(complaint.reporter_phone[-4:], last4) else None
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    label: str
+    received: int
+    answered: int
+    median_hours: float | None
+    average_hours: float | None
+
+
+@dataclass(frozen=True)
+class Recap:
+    office: Office
+    year: int
+    rows: list[CategoryRow]
+    total: CategoryRow
+    by_channel: list[tuple[str, int]]
+    by_status: list[tuple[str, int]]
+    on_time: int
+    late: int
+    satisfaction_average: float | None
+    satisfaction_count: int
+
+
+def _hours(complaint: Complaint) -> float | None:
+    if complaint.status != Status.ANSWERED or complaint.closed_at is None:
+        return None
+    return (complaint.closed_at - complaint.created_at).total_seconds() / 3600
+
+
+def _row(label: str, items: list[Complaint]) -> CategoryRow:
+    hours = [h for h in (_hours(c) for c in items) if h is not None]
+    return CategoryRow(
+        label=label,
+        received=len(items),
+        answered=len(hours),
+        median_hours=round(median(hours), 1) if hours else None,
+        average_hours=round(sum(hours) / len(hours), 1) if hours else None,
+    )
+
+
+def recap(office: Office, year: int) -> Recap:
+    """Counts by category and the time to resolve (received → answered) of a year: one query."""
+    start, end = year_range(office, year)
+    items = list(
+        Complaint.objects.filter(office=office, created_at__gte=start, created_at__lt=end)
+        .select_related("case")
+        .only(
+            "category",
+            "channel",
+            "status",
+            "created_at",
+            "closed_at",
+            "satisfaction",
+            "case__due_at",
+            "case__clock_stopped_at",
+        )
+    )
+    rows = [
+        _row(label, [c for c in items if c.category == value]) for value, label in Category.choices
+    ]
+    unregistered = [c for c in items if not c.category]
+    if unregistered:
+        rows.append(_row("Belum dikategorikan", unregistered))
+    scores = [c.satisfaction for c in items if c.satisfaction is not None]
+    finished = [c for c in items if c.case.clock_stopped_at and c.case.due_at]
+    return Recap(
+        office=office,
+        year=year,
+        rows=rows,
+        total=_row("Jumlah", items),
+        by_channel=[
+            (label, sum(1 for c in items if c.channel == value)) for value, label in Channel.choices
+        ],
+        by_status=[
+            (label, sum(1 for c in items if c.status == value)) for value, label in Status.choices
+        ],
+        on_time=sum(1 for c in finished if c.case.clock_stopped_at <= c.case.due_at),
+        late=sum(1 for c in finished if c.case.clock_stopped_at > c.case.due_at),
+        satisfaction_average=round(sum(scores) / len(scores), 2) if scores else None,
+        satisfaction_count=len(scores),
+    )

@@ -1,0 +1,316 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from alur.complaints import selectors, services
+from alur.complaints.choices import Channel, Status
+from alur.complaints.forms import ComplaintForm, RegisterForm, TrackingForm
+from alur.complaints.models import Complaint
+from alur.core.errors import DomainError
+from alur.core.web import error_text, run_service
+
+FORM_LIMIT = 5  # complaints per client address and window
+FORM_WINDOW = 60 * 60  # seconds
+TRACKING_LIMIT = 10
+TRACKING_WINDOW = 10 * 60
+TOO_MANY = "Terlalu banyak percobaan dari perangkat ini. Silakan coba lagi nanti."
+NO_MATCH = "Nomor pengaduan atau 4 angka terakhir nomor HP tidak cocok."
+SESSION_SENT = "complaints:sent"
+
+
+def _over_limit(request: HttpRequest, name: str, limit: int, window: int) -> bool:
+    """Count one request from this address; True once it exceeds the window's allowance."""
+    key = f"complaints:{name}:{request.META.get('REMOTE_ADDR') or 'unknown'}"
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        count = 1
+    return count > limit
+
+
+def _submit(form: ComplaintForm, channel: str, actor: Any) -> Complaint | None:
+    data = form.cleaned_data
+    try:
+        return services.complaint_submit(
+            office=data["office"],
+            channel=channel,
+            reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+            reporter_email=data.get("reporter_email", ""),
+            application_reference=data["application_reference"],
+            text=data["text"],
+            actor=actor,
+            client_token=data["token"] if channel == Channel.WEB else "",
+        )
+    except DomainError as error:
+        form.add_service_error(error.code, error.message)
+    except PermissionDenied as error:
+        form.add_error(None, error_text(error))
+    return None
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+@never_cache
+def public_form(request: HttpRequest) -> HttpResponse:
+    offices = selectors.complaint_offices()
+    if request.method == "POST":
+        form = ComplaintForm(request.POST, offices=offices)
+        if _over_limit(request, "form", FORM_LIMIT, FORM_WINDOW):
+            return render(
+                request,
+                "complaints/public_form.html",
+                {"form": form, "error": TOO_MANY},
+                status=429,
+            )
+        if form.is_valid():
+            complaint = _submit(form, Channel.WEB, None)
+            if complaint is not None:
+                request.session[SESSION_SENT] = complaint.case.reference
+                return redirect("complaints:public_sent")
+    else:
+        form = ComplaintForm(offices=offices)
+    return render(request, "complaints/public_form.html", {"form": form, "error": ""})
+
+
+@never_cache
+def public_sent(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get(SESSION_SENT)
+    if not reference:
+        return redirect("complaints:public_form")
+    return render(request, "complaints/public_sent.html", {"reference": reference})
+
+
+@never_cache
+def tracking(request: HttpRequest) -> HttpResponse:
+    complaint = None
+    error = ""
+    code = 200
+    form = TrackingForm()
+    if request.method == "POST":
+        form = TrackingForm(request.POST)
+        if _over_limit(request, "tracking", TRACKING_LIMIT, TRACKING_WINDOW):
+            error, code = TOO_MANY, 429
+        elif not form.is_valid():
+            error = NO_MATCH if form.has_error("reference") else ""
+        else:
+            complaint = selectors.tracking_lookup(
+                form.cleaned_data["reference"], form.cleaned_data["last4"]
+            )
+            if complaint is None:
+                error = NO_MATCH
+            elif "score" in request.POST:
+                try:
+                    complaint = services.complaint_rate(
+                        complaint=complaint, score=request.POST["score"], channel=Channel.WEB
+                    )
+                    messages.success(request, "Terima kasih atas penilaian Anda.")
+                except DomainError as refused:
+                    error = refused.message
+    return render(
+        request,
+        "complaints/tracking.html",
+        {
+            "form": form,
+            "complaint": complaint,
+            "error": error,
+            "Status": Status,
+            "scores": range(1, 6),
+        },
+        status=code,
+    )
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+@login_required
+def counter(request: HttpRequest) -> HttpResponse:
+    offices = selectors.staff_offices(request.user)
+    if not offices:
+        raise PermissionDenied("Anda tidak menerima pengaduan di kantor mana pun.")
+    queryset = selectors.complaint_offices().filter(pk__in=[o.pk for o in offices])
+    if request.method == "POST":
+        form = ComplaintForm(request.POST, offices=queryset, counter=True)
+        if form.is_valid():
+            complaint = _submit(form, Channel.COUNTER, request.user)
+            if complaint is not None:
+                messages.success(
+                    request,
+                    "Pengaduan diterima. Nomor pengaduan (untuk lacak): "
+                    + complaint.case.reference,
+                )
+                return redirect("workflow:case_detail", reference=complaint.case.reference)
+    else:
+        form = ComplaintForm(offices=queryset, counter=True)
+    return render(request, "complaints/counter.html", {"form": form})
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("tahun", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    office = selectors.office_for(request.user, request.GET.get("kantor"))
+    year = _year(request)
+    return render(
+        request,
+        "complaints/register.html",
+        {
+            "office": office,
+            "offices": selectors.staff_offices(request.user),
+            "year": year,
+            "rows": list(selectors.register_rows(office, year)),
+        },
+    )
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    office = selectors.office_for(request.user, request.GET.get("kantor"))
+    return render(
+        request,
+        "complaints/stats.html",
+        {
+            "recap": selectors.recap(office, _year(request)),
+            "offices": selectors.staff_offices(request.user),
+        },
+    )
+
+
+@login_required
+def answer_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.complaint_for(request.user, pk)
+    return render(request, "complaints/answer_sheet.html", {"complaint": complaint})
+
+
+def _act(
+    request: HttpRequest, pk: int, call: Callable[[Complaint], object], success: str
+) -> HttpResponse:
+    complaint = selectors.complaint_for(request.user, pk)
+    run_service(request, lambda: call(complaint), success)
+    return redirect("workflow:case_detail", reference=complaint.case.reference)
+
+
+@login_required
+@require_POST
+def register_step(request: HttpRequest, pk: int) -> HttpResponse:
+    form = RegisterForm(request.POST)
+    form.is_valid()
+    return _act(
+        request,
+        pk,
+        lambda c: services.complaint_register(
+            complaint=c,
+            actor=request.user,  # type: ignore[arg-type]
+            category=form.cleaned_data.get("category", ""),
+            analysis=form.cleaned_data.get("analysis", ""),
+        ),
+        "Pengaduan dicatat di register.",
+    )
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda c: services.complaint_reject(
+            complaint=c,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=request.POST.get("reason", ""),
+        ),
+        "Pengaduan ditutup tanpa diproses; pelapor diberi tahu alasannya.",
+    )
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda c: services.complaint_answer(
+            complaint=c,
+            actor=request.user,  # type: ignore[arg-type]
+            answer=request.POST.get("answer", ""),
+        ),
+        "Jawaban disampaikan kepada pelapor; pengaduan ditutup.",
+    )
+
+
+@login_required
+@require_POST
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda c: services.complaint_escalate(
+            complaint=c,
+            actor=request.user,  # type: ignore[arg-type]
+            note=request.POST.get("note", ""),
+        ),
+        "Pengaduan diteruskan ke pejabat pengelola pengaduan.",
+    )
+
+
+@login_required
+@require_POST
+def opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda c: services.complaint_opinion_add(
+            complaint=c,
+            actor=request.user,  # type: ignore[arg-type]
+            text=request.POST.get("text", ""),
+        ),
+        "Pendapat Anda tercatat.",
+    )
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda c: services.complaint_resolve(
+            complaint=c,
+            actor=request.user,  # type: ignore[arg-type]
+            solution=request.POST.get("solution", ""),
+        ),
+        "Hasil konsultasi tercatat; diteruskan ke pejabat pengelola pengaduan.",
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda c: services.complaint_decide(
+            complaint=c,
+            actor=request.user,  # type: ignore[arg-type]
+            decision=request.POST.get("decision", ""),
+        ),
+        "Keputusan tercatat dan diserahkan kepada petugas penerima aduan.",
+    )
