@@ -22,6 +22,16 @@ def _fast_and_inline(django_test_environment: None) -> None:
     HUEY.immediate = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_media(settings: Any, tmp_path: Any) -> None:
+    """Each test starts with an empty cache (rate limits of the public pages) and writes its
+    uploaded and issued files to its own folder."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Reference regions and the demo offices and personas, loaded once per test database."""

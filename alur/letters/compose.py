@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 
 from alur.letters.qr import qr_svg
 from alur.letters.words import date_in_words, date_long
+from alur.org.regions import ZONE_LABELS, zone_label
 
 __all__ = [
     "KINDS",
@@ -42,12 +43,6 @@ PX_TO_PT = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
 BLANK = "………"
 NBSP = "\u00a0"
 DEFAULT_UNIT = "Disdukcapil"
-ZONE_NAMES = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
 TEMPLATE_DIR = "letters/naskah"
 
 
@@ -212,7 +207,7 @@ def _body_blocks(body: str) -> list[_Block]:
 
 
 def _zone_label(zone_name: str, moment: datetime) -> str:
-    return ZONE_NAMES.get(zone_name) or moment.strftime("%Z") or zone_name
+    return zone_label(zone_name) if zone_name in ZONE_LABELS else moment.strftime("%Z") or zone_name
 
 
 def _paraf_rows(content: LetterContent) -> list[dict[str, str]]:

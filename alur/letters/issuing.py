@@ -230,6 +230,7 @@ def letter_sign(*, letter: Letter, actor: User, passphrase: str, base_url: str) 
         page=rendered.signature_page,
         box=rendered.signature_box,
         stamp_lines=[actor.get_full_name() or actor.username, position_title],
+        zone=letter.office.timezone,
     )
     with transaction.atomic():
         letter = locked(letter)

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -37,6 +38,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from alur.core.errors import DomainError
 from alur.letters.models_signing import WRONG_PASSPHRASE, SignerCertificate, trusted_roots
+from alur.org.regions import zone_label
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +93,13 @@ def _filled_fields(reader: PdfFileReader) -> set[str]:
     return {name for name, _value, _ref in fields.enumerate_sig_fields(reader, filled_status=True)}
 
 
-def _stamp_text(lines: Sequence[str]) -> str:
+def _stamp_text(lines: Sequence[str], moment: datetime, zone: str) -> str:
+    """The stamp's lines and the signing time in the office's own zone (WIB, WITA or WIT):
+    pyHanko's own `%(ts)s` would print the server's zone."""
     # pyHanko fills `%(ts)s` (and `%(signer)s`) with %-formatting: escape the caller's text.
     body = [line.replace("%", "%%") for line in lines if line]
-    return "\n".join([*body, SIGNED_LINE, "Tanggal: %(ts)s"])
+    local = moment.astimezone(ZoneInfo(zone))
+    return "\n".join([*body, SIGNED_LINE, f"Tanggal: {local:%d-%m-%Y %H:%M} {zone_label(zone)}"])
 
 
 def _default_lines(certificate: SignerCertificate) -> list[str]:
@@ -116,6 +121,7 @@ def sign_pdf(
     stamp_lines: Sequence[str] | None = None,
     page: int = -1,
     box: tuple[float, float, float, float] = DEFAULT_BOX,
+    zone: str = "Asia/Jakarta",
 ) -> bytes:
     """`pdf` with a visible PAdES signature by `certificate`'s holder in field `field_name` on
     `page` (negative counts from the end) inside `box` (x1, y1, x2, y2 in points).
@@ -156,8 +162,7 @@ def sign_pdf(
         meta,
         signer=signer,
         stamp_style=stamp.TextStampStyle(
-            stamp_text=_stamp_text(stamp_lines or _default_lines(certificate)),
-            timestamp_format="%d-%m-%Y %H:%M %Z",
+            stamp_text=_stamp_text(stamp_lines or _default_lines(certificate), now, zone),
         ),
         new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
     )

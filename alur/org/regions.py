@@ -38,3 +38,16 @@ def timezone_for(code: str) -> str:
     if province in WITA_PROVINCES:
         return "Asia/Makassar"
     return "Asia/Jakarta"
+
+
+ZONE_LABELS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zone_label(zone: str) -> str:
+    """The name Indonesians write after a time: WIB, WITA or WIT (the IANA name otherwise)."""
+    return ZONE_LABELS.get(zone, zone)

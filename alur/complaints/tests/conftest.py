@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from alur.complaints.choices import Channel
 from alur.complaints.models import Complaint
@@ -17,11 +16,6 @@ OFFICIAL = "waykanan.sekretaris"  # Pejabat Pengelola Pengaduan
 TEAM_LEAD = "waykanan.kabid.dafduk"  # Tim Penjawab Aduan (Kabid)
 TEAM = ("waykanan.kabid.dafduk", "waykanan.kasi.capil", "waykanan.kasi.dafduk")
 NOT_TEAM = "waykanan.kasi.pindah"
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache() -> None:
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,21 +1,13 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from alur.intake.tests import samples
 
 NIK = "1808011708900001"  # Way Kanan, man born 17-08-1990
 PHONE = "081234567890"
-
-
-@pytest.fixture(autouse=True)
-def _media_and_cache(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
 
 
 @pytest.fixture

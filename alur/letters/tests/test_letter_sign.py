@@ -182,3 +182,12 @@ def test_a_failed_render_keeps_the_number_for_the_next_attempt(
     letter = letter_sign(letter=ready, actor=kadis, passphrase=TTE_PASSPHRASE, base_url=BASE)
     assert letter.number.number == held
     assert IssuedNumber.objects.count() == 1
+
+
+def test_the_stamp_shows_the_signing_time_in_the_office_zone() -> None:
+    from alur.letters.signing import _stamp_text
+
+    moment = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)
+    assert "23-11-2026 09:30 WITA" in _stamp_text(["Kadis"], moment, "Asia/Makassar")
+    assert "23-11-2026 10:30 WIT" in _stamp_text(["Kadis"], moment, "Asia/Jayapura")
+    assert "100%% hadir" in _stamp_text(["100% hadir"], moment, "Asia/Jakarta")

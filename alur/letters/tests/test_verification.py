@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import segno
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from weasyprint import HTML
 
@@ -20,12 +19,6 @@ from alur.org.models import Office
 
 SUBJECT = "Budi Santoso"
 URL = "https://alur.example.go.id/verifikasi/ABCDEFGHJKLMNPQR/"
-
-
-@pytest.fixture(autouse=True)
-def _media_and_limits(settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()
 
 
 def pdf(text: str) -> bytes:
