@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "alur.intake",
     "alur.letters",
     "alur.complaints",
+    "alur.logistics",
     "alur.front",
 ]
 

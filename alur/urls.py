@@ -21,6 +21,7 @@ urlpatterns = [
     path("verifikasi/", include("alur.letters.urls_public")),
     path("pengaduan/", include("alur.complaints.urls")),
     path("arsip/", include("alur.letters.urls_archive")),
+    path("logistik/", include("alur.logistics.urls")),
     path("naskah/", include("alur.letters.urls_letters")),
     path("admin/", admin.site.urls),
 ]

@@ -117,3 +117,4 @@ def return_paths() -> list[tuple[str, int, int | str]]:
 __all__ = ["APPLICANT", "SPECS", "return_paths"]
 
 from alur.letters.tests import drivers as _letters  # noqa: E402, F401  (registers its drivers)
+from alur.logistics.tests import drivers as _logistics  # noqa: E402, F401  (registers its drivers)

@@ -1,0 +1,125 @@
+"""The handlers of the logistics.* step keys (SOP S1). They run inside the engine's transition,
+read the step's data with the app's forms and call the services; a refusal (DomainError) refuses
+the transition as a whole.
+
+Form handlers also run when a step is returned or rejected; they act on "done" only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alur.core.errors import DomainError
+from alur.logistics import services
+from alur.logistics.forms import HandoverForm, ReceiveForm, ScheduleForm, ShipForm, valid
+from alur.logistics.models import Allocation, AllocationLine, Shipment
+from alur.logistics.rules import DEFAULT_COVER_DAYS
+from alur.sop.registry import register_form
+from alur.workflow.choices import Outcome
+
+
+def _done(context: Any) -> bool:
+    return context.outcome == Outcome.DONE
+
+
+def _shipment(context: Any) -> Shipment:
+    shipment = Shipment.objects.filter(case=context.case).first()
+    if shipment is None:
+        raise DomainError("Belum ada pengiriman blanko yang dicatat untuk perkara ini.")
+    return shipment
+
+
+def allocation_of(case: Any) -> Allocation:
+    allocation = Allocation.objects.filter(case=case).select_related("office").first()
+    if allocation is None:
+        raise DomainError("Belum ada usulan pembagian blanko untuk perkara ini.")
+    return allocation
+
+
+def on_ship(context: Any) -> None:
+    if not _done(context):
+        return
+    data = valid(ShipForm(context.data))
+    services.shipment_dispatch(
+        case=context.case,
+        office=context.case.office,
+        item=data["item"],
+        quantity=data["quantity"],
+        carrier=data["carrier"],
+        waybill=data["waybill"],
+        serial_text=data["serials"],
+        dispatched_at=context.task.completed_at,
+        actor=context.actor,
+    )
+
+
+def on_receive(context: Any) -> None:
+    if not _done(context):
+        return
+    data = valid(ReceiveForm(context.data))
+    shipment = services.shipment_receive(
+        shipment=_shipment(context),
+        received=data["received"],
+        damaged=data["damaged"] or 0,
+        serial_text=data["serials"],
+        note=data["note"],
+        actor=context.actor,
+    )
+    services.allocation_propose(
+        office=shipment.office,
+        item=shipment.item,
+        total=shipment.quantity_received or 0,
+        cover_days=data["cover_days"] or DEFAULT_COVER_DAYS,
+        shipment=shipment,
+        case=context.case,
+        actor=context.actor,
+    )
+
+
+def on_allocate(context: Any) -> None:
+    if not _done(context):
+        return
+    services.allocation_publish(allocation=allocation_of(context.case), actor=context.actor)
+
+
+def on_schedule(context: Any) -> None:
+    if not _done(context):
+        return
+    allocation = allocation_of(context.case)
+    form = ScheduleForm(context.data, lines=allocation.lines.select_related("office"))
+    valid(form)
+    services.allocation_schedule(
+        allocation=allocation, schedule=form.schedule(), actor=context.actor
+    )
+
+
+def on_handover(context: Any) -> None:
+    """Step 19 runs once per kab/kota: the share of the task's office changes hands."""
+    if not _done(context):
+        return
+    allocation = allocation_of(context.case)
+    line = (
+        AllocationLine.objects.select_related("allocation", "office")
+        .filter(allocation=allocation, office=context.task.office)
+        .first()
+    )
+    if line is None:
+        raise DomainError(f"{context.task.office} tidak termasuk dalam pembagian ini.")
+    if line.share == 0 and line.handed_over_at is None:
+        return  # nothing was allocated to this office: nothing changes hands
+    data = valid(HandoverForm(context.data, line=line))
+    services.handover_post(line=line, bast=data["bast"], hibah=data["hibah"], actor=context.actor)
+
+
+HANDLERS = {
+    "logistics.ship": on_ship,
+    "logistics.receive": on_receive,
+    "logistics.allocate": on_allocate,
+    "logistics.schedule": on_schedule,
+    "logistics.handover": on_handover,
+}
+
+
+def register_all() -> None:
+    for key, handler in HANDLERS.items():
+        register_form(key, handler)

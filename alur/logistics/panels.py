@@ -1,0 +1,105 @@
+"""What the logistics app shows on the case page of S1: each logistics step's form, and the
+shipment, receipt and allocation of the case (with the Kadis's approval form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from alur.logistics import rules, serials
+from alur.logistics.choices import AllocationStatus
+from alur.logistics.forms import ApproveForm, HandoverForm, ReceiveForm, ScheduleForm, ShipForm
+from alur.logistics.models import Allocation, AllocationLine, Shipment
+from alur.org.access import Capability, can
+from alur.workflow.panels import register_case_panel, register_step_panel
+
+KEYS = ("logistics.ship", "logistics.receive", "logistics.allocate", "logistics.schedule")
+
+
+def _html(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
+    return mark_safe(render_to_string(template, context, request=request))  # noqa: S308
+
+
+def _allocation(case: Any) -> Allocation | None:
+    return Allocation.objects.filter(case=case).select_related("office").first()
+
+
+def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeString | None:
+    key = step.form
+    context: dict[str, Any] = {"task": task, "step": step, "key": key}
+    if key == "logistics.ship":
+        context["form"] = ShipForm()
+    elif key == "logistics.receive":
+        shipment = Shipment.objects.filter(case=case).first()
+        context["shipment"] = shipment
+        context["form"] = ReceiveForm(
+            initial={
+                "received": shipment.quantity_shipped if shipment else None,
+                "damaged": 0,
+                "serials": serials.as_text(shipment.serials_shipped) if shipment else "",
+                "cover_days": rules.DEFAULT_COVER_DAYS,
+            }
+        )
+    elif key == "logistics.allocate":
+        context["allocation"] = _allocation(case)
+    elif key == "logistics.schedule":
+        allocation = _allocation(case)
+        context["allocation"] = allocation
+        if allocation is not None:
+            context["form"] = ScheduleForm(lines=allocation.lines.select_related("office"))
+    elif key == "logistics.handover":
+        line = (
+            AllocationLine.objects.select_related("allocation", "office")
+            .filter(allocation__case=case, office=task.office)
+            .first()
+        )
+        context["line"] = line
+        if line is not None:
+            context["form"] = HandoverForm(line=line)
+    return _html(request, "logistics/step_panel.html", context)
+
+
+def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
+    from alur.workflow.services import procedure
+
+    if not any((s.form or "").startswith("logistics.") for s in procedure(case).steps):
+        return None
+    shipment = Shipment.objects.filter(case=case).select_related("office").first()
+    allocation = _allocation(case)
+    lines = (
+        list(allocation.lines.select_related("office", "bast", "hibah").order_by("office__code"))
+        if allocation
+        else []
+    )
+    approve_form = None
+    if (
+        allocation is not None
+        and allocation.status == AllocationStatus.PROPOSED
+        and can(request.user, Capability.SIGN, allocation.office)
+    ):
+        approve_form = ApproveForm(lines=lines)
+    return _html(
+        request,
+        "logistics/case_panel.html",
+        {
+            "case": case,
+            "shipment": shipment,
+            "shipped_serials": serials.as_text(shipment.serials_shipped) if shipment else "",
+            "received_serials": serials.as_text(shipment.serials_received) if shipment else "",
+            "allocation": allocation,
+            "lines": lines,
+            "total_proposed": sum(line.proposed for line in lines),
+            "total_share": sum(line.share for line in lines),
+            "rule": rules.RULE_TEXT,
+            "approve_form": approve_form,
+        },
+    )
+
+
+def register_all() -> None:
+    for key in (*KEYS, "logistics.handover"):
+        register_step_panel(key, step_panel, replaces_outcome=True)
+    register_case_panel(case_panel)

@@ -1,0 +1,38 @@
+"""Shared pieces of the logistics tests: archived documents (a BAST), the S1 step data. The
+letters steps of S1 are done by the letters app's test drivers (drafted, initialled, signed), the
+logistics steps by `drivers` here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from alur.letters.models_archive import IssuedDocument
+from alur.logistics.tests import drivers
+from alur.logistics.tests.drivers import archived
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def bast() -> Callable[..., IssuedDocument]:
+    return archived
+
+
+def s1_decide(kadis_shares: dict[str, int] | None = None) -> Callable[[Any], dict]:
+    """Each task's choice for `drive.step_once`: the logistics steps' data, the Kadis's approval
+    (with edited shares) while the disposition step 16 is open."""
+
+    def decide(task: Any) -> dict:
+        if task.step == 16:
+            drivers.approve_as_kadis(task.case, kadis_shares)
+            return {}
+        data = drivers.step_data(task)
+        return {} if data is None else {"data": data}
+
+    return decide

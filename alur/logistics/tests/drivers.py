@@ -1,0 +1,111 @@
+"""How the demo personas do the logistics steps of S1 in the tests that drive whole cases: the
+liaison office reports the shipment, the province inspects it, the Kadis approves the proposal,
+the schedule is agreed, and each kab/kota's share changes hands against a signed BAST."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from alur.letters.archive import document_archive
+from alur.letters.models_archive import DocumentKind, IssuedDocument
+from alur.logistics.choices import AllocationStatus
+from alur.logistics.models import Allocation
+from alur.logistics.services import allocation_approve
+from alur.org.access import Capability, can
+from alur.org.models import Office, User
+from alur.org.selectors import holders_of
+from alur.workflow import services
+from alur.workflow.choices import Outcome
+from alur.workflow.models import Task
+from alur.workflow.tests.drive import DRIVERS
+
+SHIPPED = 1000
+RECEIVED, DAMAGED = 990, 10
+SERIALS = "KTP0010001-KTP0011000"
+
+
+def archived(office: Office, kind: str = DocumentKind.BAST, title: str = "") -> IssuedDocument:
+    """A signed document kept in the archive of `office` (the PDF itself does not matter here)."""
+    number = IssuedDocument.objects.count() + 1
+    title = title or f"Berita Acara Serah Terima Blanko KTP-el {number}"
+    return document_archive(
+        office=office,
+        kind=kind,
+        title=title,
+        number=f"027/{number}/BAST/{office.code}/2026",
+        signer_name="Dra. Rina Kartika, M.AP",
+        signer_position="Kepala Dinas P3ACSKB",
+        pdf=f"%PDF-1.4\n% {office.code} {kind} {number} {timezone.now().isoformat()}\n".encode(),
+    )
+
+
+def approve_as_kadis(case: Any, shares: dict[str, int] | None = None) -> None:
+    """The province's Kadis approves the proposal on the case page (edited shares by code)."""
+    allocation = Allocation.objects.filter(case=case).first()
+    if allocation is None or allocation.status != AllocationStatus.PROPOSED:
+        return
+    kadis = next(
+        u for u in holders_of(case.office, "kadis") if can(u, Capability.SIGN, case.office)
+    )
+    by_office: dict[int, int] | None = None
+    if shares:
+        codes = {line.office.code: line.office_id for line in allocation.lines.all()}
+        by_office = {codes[code]: value for code, value in shares.items()}
+    allocation_approve(
+        allocation=allocation,
+        actor=kadis,
+        shares=by_office,
+        reason="Disesuaikan dengan jadwal perekaman" if shares else "",
+    )
+
+
+def step_data(task: Task) -> dict[str, Any] | None:
+    """The data a logistics step of S1 is completed with; None for other steps."""
+    key = services.procedure(task.case).step(task.step).form
+    if key == "logistics.ship":
+        return {
+            "item": "ktp_el",
+            "quantity": SHIPPED,
+            "carrier": "Garuda Indonesia Cargo",
+            "waybill": "126-12345675",
+            "serials": SERIALS,
+        }
+    if key == "logistics.receive":
+        return {"received": RECEIVED, "damaged": DAMAGED, "serials": SERIALS, "cover_days": 30}
+    if key == "logistics.allocate":
+        approve_as_kadis(task.case)
+        return {}
+    if key == "logistics.schedule":
+        allocation = Allocation.objects.get(case=task.case)
+        day = (timezone.localdate() + timedelta(days=3)).isoformat()
+        data = {}
+        for line in allocation.lines.all():
+            data[f"method_{line.office_id}"] = "collect" if line.office_id % 2 else "deliver"
+            data[f"date_{line.office_id}"] = day
+        return data
+    if key == "logistics.handover":
+        return {"bast": archived(task.case.office).pk}
+    return None
+
+
+def drive(task: Task, actor: User, choice: dict[str, Any]) -> bool:
+    if "data" in choice:
+        return False  # the test gives the step's data itself
+    data = step_data(task)
+    if data is None:
+        return False
+    services.task_complete(task=task, actor=actor, outcome=Outcome.DONE, data=data)
+    return True
+
+
+for _key in (
+    "logistics.ship",
+    "logistics.receive",
+    "logistics.allocate",
+    "logistics.schedule",
+    "logistics.handover",
+):
+    DRIVERS[_key] = drive
