@@ -70,6 +70,8 @@ def waiting_for(letter: Letter) -> str:
     """Whose turn it is, for the letter's page."""
     if letter.status == LetterStatus.DRAFT:
         return "penyusun (konsep)"
+    if letter.status == LetterStatus.COSIGN and letter.cosigner_position:
+        return f"tanda tangan pihak kedua {letter.cosigner_position.title}"
     if letter.status != LetterStatus.REVIEW:
         return ""
     slot = next_slot(letter)
@@ -79,7 +81,7 @@ def waiting_for(letter: Letter) -> str:
 
 
 def _require_review(letter: Letter) -> None:
-    if letter.status == LetterStatus.SIGNED:
+    if letter.status in (LetterStatus.SIGNED, LetterStatus.COSIGN):
         raise ConflictError("Naskah sudah ditandatangani.")
     if letter.status == LetterStatus.CANCELLED:
         raise DomainError("Naskah sudah dibatalkan.", code="cancelled")

@@ -37,6 +37,7 @@ KINDS = ("surat", "nota_dinas", "bast", "surat_pernyataan", "laporan")
 PAPER_SIZES = {"A4": "210mm 297mm", "F4": "215mm 330mm"}
 MAX_PARAFS = 3
 TTE_ID = "tte"
+SECOND_TTE_ID = "tte2"  # the second party's space on a BAST signed by both
 TTE_WIDTH_PT = 200
 TTE_HEIGHT_PT = 70
 PX_TO_PT = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
@@ -164,6 +165,8 @@ class Rendered:
     signature_page: int  # 0-based index of the page with the signature block
     # (x1, y1, x2, y2) in PDF points, origin bottom-left: the empty space for the TTE stamp
     signature_box: tuple[float, float, float, float]
+    # The second party's space (page, box) on a BAST, for a second signature; None elsewhere.
+    second_box: tuple[int, tuple[float, float, float, float]] | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,7 @@ def _context(content: LetterContent) -> dict[str, Any]:
         "items": items,
         "qr": SafeString(qr_svg(content.verify_url)) if content.verify_url else "",
         "tte_id": TTE_ID,
+        "second_tte_id": SECOND_TTE_ID,
         "tte_width": TTE_WIDTH_PT,
         "tte_height": TTE_HEIGHT_PT,
     }
@@ -336,12 +340,14 @@ def _refuse_fetch(url: str) -> None:
         raise ValueError(f"a letter fetches nothing: {url!r} refused")
 
 
-def _find_tte(document: Any) -> tuple[int, tuple[float, float, float, float]]:
-    """The page index and PDF box (points, origin bottom-left) of the element `#tte`."""
+def _find_box(
+    document: Any, element_id: str
+) -> tuple[int, tuple[float, float, float, float]] | None:
+    """The page index and PDF box (points, origin bottom-left) of the `div#element_id`."""
     for index, page in enumerate(document.pages):
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)
-            if element is None or element.get("id") != TTE_ID:
+            if element is None or element.get("id") != element_id:
                 continue
             if getattr(box, "element_tag", None) != "div":
                 continue
@@ -353,7 +359,15 @@ def _find_tte(document: Any) -> tuple[int, tuple[float, float, float, float]]:
             y1 = height_pt - (y + box.height) * PX_TO_PT
             y2 = height_pt - y * PX_TO_PT
             return index, (round(x1, 2), round(y1, 2), round(x2, 2), round(y2, 2))
-    raise RuntimeError("the rendered letter has no signature box (#tte)")
+    return None
+
+
+def _find_tte(document: Any) -> tuple[int, tuple[float, float, float, float]]:
+    """The page index and PDF box of the signer's space `#tte`."""
+    found = _find_box(document, TTE_ID)
+    if found is None:
+        raise RuntimeError("the rendered letter has no signature box (#tte)")
+    return found
 
 
 def render_pdf(content: LetterContent) -> Rendered:
@@ -373,4 +387,9 @@ def render_pdf(content: LetterContent) -> Rendered:
     pdf = document.write_pdf()
     if pdf is None:  # only when given a target to write to
         raise RuntimeError("WeasyPrint returned no PDF")
-    return Rendered(pdf=pdf, signature_page=page, signature_box=box)
+    return Rendered(
+        pdf=pdf,
+        signature_page=page,
+        signature_box=box,
+        second_box=_find_box(document, SECOND_TTE_ID),
+    )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import DomainError
+from alur.letters.models_archive import DocumentKind
 from alur.letters.models_letter import (
     LETTER_KINDS,
     MAX_PARAF,
@@ -211,6 +212,26 @@ def _check_chain(
     return paraf
 
 
+def _check_cosigner(
+    office: Office, kind: str, case: Case | None, signer: Position, cosigner: Position
+) -> None:
+    """A BAST may be signed by both parties: the second signer is a signing official of this
+    office, of one of its kab/kota, or of its province."""
+    if kind != DocumentKind.BAST or case is not None:
+        raise DomainError(
+            "Tanda tangan pihak kedua hanya untuk berita acara serah terima.", code="cosigner"
+        )
+    if cosigner.pk == signer.pk:
+        raise DomainError("Pihak kedua harus pejabat lain dari penanda tangan.", code="cosigner")
+    related = {office.pk, office.parent_id} | set(office.children.values_list("pk", flat=True))
+    if cosigner.office_id not in related or Capability.SIGN not in _capabilities(cosigner.kind):
+        raise DomainError(
+            "Pihak kedua harus pejabat penanda tangan kantor ini, kantor induknya, atau kantor "
+            "kabupaten/kotanya.",
+            code="cosigner",
+        )
+
+
 def _capabilities(kind: str) -> frozenset[Capability]:
     return KIND_CAPABILITIES.get(kind, frozenset())
 
@@ -273,6 +294,7 @@ def letter_create(
     paraf: list[Position] | None = None,
     case: Case | None = None,
     recipients: list[tuple[str, str, str, int | None]] | None = None,
+    cosigner: Position | None = None,
 ) -> Letter:
     """A new draft (version 1). With `case`, the chain comes from the case's SOP and only the
     holder of the case's drafting task may draft; without, `signer` and `paraf` name it."""
@@ -292,6 +314,8 @@ def letter_create(
         if signer is None:
             raise DomainError("Pilih pejabat penanda tangan.", code="signer")
         slots = [(p, None) for p in _check_chain(office, actor, list(paraf or []), signer)]
+    if cosigner is not None:
+        _check_cosigner(office, clean.kind, case, signer, cosigner)
     series_key, series_label = LETTER_KINDS[clean.kind]
     series_ensure(office=office, key=series_key, label=series_label)
     now = timezone.now()
@@ -299,6 +323,7 @@ def letter_create(
         office=office,
         case=case,
         signer_position=signer,
+        cosigner_position=cosigner,
         drafted_by=actor,
         created_at=now,
         updated_at=now,
@@ -321,6 +346,7 @@ def letter_create(
             **content_of(letter),
             "case": case.reference if case else "",
             "signer": signer.title,
+            "cosigner": cosigner.title if cosigner else "",
             "paraf": [p.title for p, _ in slots],
         },
     )

@@ -150,6 +150,9 @@ class ChainForm(forms.Form):
     paraf_1 = forms.ChoiceField(label="Paraf 1", required=False)
     paraf_2 = forms.ChoiceField(label="Paraf 2", required=False)
     paraf_3 = forms.ChoiceField(label="Paraf 3", required=False)
+    cosigner = forms.ChoiceField(
+        label="Penanda tangan pihak kedua (BAST yang ditandatangani kedua pihak)", required=False
+    )
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,8 +161,19 @@ class ChainForm(forms.Form):
         paraf = [("", "—"), *_positions(office, Capability.PARAF)]
         for name in ("paraf_1", "paraf_2", "paraf_3"):
             self.fields[name].choices = paraf
+        related = [office, *Office.objects.filter(parent=office).order_by("code")]
+        if office.parent is not None:
+            related.append(office.parent)
+        self.fields["cosigner"].choices = [
+            ("", "—"),
+            *[
+                (value, f"{label} — {o.short_name}")
+                for o in related
+                for value, label in _positions(o, Capability.SIGN)
+            ],
+        ]
 
-    def chain(self) -> tuple[Position, list[Position]]:
+    def chain(self) -> tuple[Position, list[Position], Position | None]:
         ids = [self.cleaned_data.get(f"paraf_{i}") for i in (1, 2, 3)]
         positions = {
             str(p.pk): p
@@ -167,7 +181,9 @@ class ChainForm(forms.Form):
                 office=self.office, pk__in=[self.cleaned_data["signer"], *[i for i in ids if i]]
             )
         }
-        return positions[self.cleaned_data["signer"]], [positions[i] for i in ids if i]
+        cosigner_id = self.cleaned_data.get("cosigner")
+        cosigner = Position.objects.get(pk=cosigner_id) if cosigner_id else None
+        return positions[self.cleaned_data["signer"]], [positions[i] for i in ids if i], cosigner
 
 
 class RecipientForm(forms.Form):

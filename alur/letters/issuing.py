@@ -216,6 +216,8 @@ def letter_sign(*, letter: Letter, actor: User, passphrase: str, base_url: str) 
     certificate = usable_certificate(actor)
     _unlock(certificate, passphrase)
     letter = _take_number(letter, actor)
+    if letter.cosigner_position_id is not None and letter.kind != "bast":
+        raise DomainError("Tanda tangan pihak kedua hanya untuk berita acara serah terima.")
     assert letter.number is not None  # noqa: S101 - set by _take_number
     now = timezone.now()
     url = verification_url(letter.verify_code, base_url)
@@ -232,6 +234,8 @@ def letter_sign(*, letter: Letter, actor: User, passphrase: str, base_url: str) 
         stamp_lines=[actor.get_full_name() or actor.username, position_title],
         zone=letter.office.timezone,
     )
+    if letter.cosigner_position_id is not None:
+        return _await_cosigner(letter, actor, signed, rendered, now, certificate)
     with transaction.atomic():
         letter = locked(letter)
         _check_signable(letter, actor)
@@ -274,4 +278,133 @@ def letter_sign(*, letter: Letter, actor: User, passphrase: str, base_url: str) 
             task = open_task(letter.case, actor, SIGN_KEY)
             if task is not None:
                 task_complete(task=task, actor=actor, outcome="done")
+    return letter
+
+
+def _await_cosigner(
+    letter: Letter,
+    actor: User,
+    signed: bytes,
+    rendered: compose.Rendered,
+    now: datetime,
+    certificate: SignerCertificate,
+) -> Letter:
+    """The first signature of a BAST signed by both parties: kept until the second party signs."""
+    if rendered.second_box is None:
+        raise DomainError("Templat naskah ini tidak memiliki tempat tanda tangan pihak kedua.")
+    with transaction.atomic():
+        letter = locked(letter)
+        _check_signable(letter, actor)
+        letter.status = LetterStatus.COSIGN
+        letter.first_signed_pdf = signed
+        page, box = rendered.second_box
+        letter.second_box = [page, *box]
+        letter.signed_at, letter.signed_by, letter.updated_at = now, actor, now
+        letter.save(
+            update_fields=[
+                "status",
+                "first_signed_pdf",
+                "second_box",
+                "signed_at",
+                "signed_by",
+                "updated_at",
+            ]
+        )
+        event_add(letter, LetterEventKind.SIGN, actor, position=letter.signer_position)
+        record(
+            actor=actor,
+            office=letter.office,
+            action="letter.sign",
+            obj=letter,
+            after={
+                "number": letter.number.number if letter.number else "",
+                "certificate": certificate.fingerprint_sha256,
+                "awaiting": letter.cosigner_position.title if letter.cosigner_position else "",
+            },
+        )
+    return letter
+
+
+def may_cosign(letter: Letter, user: User) -> bool:
+    position = letter.cosigner_position
+    return (
+        letter.status == LetterStatus.COSIGN
+        and position is not None
+        and holds(user, position.office_id, position.kind)
+        and can(user, Capability.SIGN, position.office_id)
+    )
+
+
+def letter_cosign(*, letter: Letter, actor: User, passphrase: str) -> Letter:
+    """The second party signs the BAST the first signer signed; then it is issued and archived."""
+    letter = Letter.objects.select_related(
+        "office", "number", "signer_position", "cosigner_position"
+    ).get(pk=letter.pk)
+    if letter.status == LetterStatus.SIGNED:
+        raise ConflictError("Naskah sudah ditandatangani kedua pihak.")
+    if not may_cosign(letter, actor):
+        raise DomainError("Naskah ini tidak menunggu tanda tangan Anda.", code="not_cosigner")
+    certificate = usable_certificate(actor)
+    _unlock(certificate, passphrase)
+    page, *box = letter.second_box or [0, 0, 0, 0, 0]
+    cosigner = letter.cosigner_position
+    assert cosigner is not None and letter.number is not None  # noqa: S101 - checked above
+    signed = sign_pdf(
+        pdf=bytes(letter.first_signed_pdf or b""),
+        certificate=certificate,
+        passphrase=passphrase,
+        reason=f"{letter.get_kind_display()} nomor {letter.number.number} (pihak kedua)",
+        location=cosigner.office.city or cosigner.office.short_name,
+        field_name="TTE-2",
+        page=int(page),
+        box=(float(box[0]), float(box[1]), float(box[2]), float(box[3])),
+        stamp_lines=[actor.get_full_name() or actor.username, cosigner.title],
+        zone=cosigner.office.timezone,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        letter = locked(letter)
+        if not may_cosign(letter, actor):
+            raise ConflictError("Naskah sudah ditandatangani kedua pihak.")
+        first = signature_block(letter.signer_position, letter.signed_by)
+        document = document_archive(
+            office=letter.office,
+            kind=letter.kind,
+            title=letter.subject,
+            pdf=signed,
+            number=letter.number.number,
+            classification=letter.classification,
+            signer_name=f"{first.name} dan {actor.get_full_name() or actor.username}",
+            signer_position=f"{letter.signer_position.title}; {cosigner.title}",
+            cause=letter,
+            actor=None,
+            issued_at=now,
+            verify_code=letter.verify_code,
+        )
+        letter.status = LetterStatus.SIGNED
+        letter.document = document
+        letter.first_signed_pdf = None
+        letter.cosigned_at, letter.cosigned_by, letter.updated_at = now, actor, now
+        letter.save(
+            update_fields=[
+                "status",
+                "document",
+                "first_signed_pdf",
+                "cosigned_at",
+                "cosigned_by",
+                "updated_at",
+            ]
+        )
+        event_add(letter, LetterEventKind.COSIGN, actor, position=cosigner)
+        record(
+            actor=actor,
+            office=letter.office,
+            action="letter.cosign",
+            obj=letter,
+            after={
+                "document": document.pk,
+                "sha256": document.sha256,
+                "certificate": certificate.fingerprint_sha256,
+            },
+        )
     return letter

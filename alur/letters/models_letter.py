@@ -32,6 +32,7 @@ LETTER_KINDS: dict[str, tuple[str, str]] = {
 class LetterStatus(models.TextChoices):
     DRAFT = "draft", "Konsep"
     REVIEW = "review", "Dalam paraf"
+    COSIGN = "cosign", "Menunggu tanda tangan pihak kedua"
     SIGNED = "signed", "Ditandatangani"
     CANCELLED = "cancelled", "Dibatalkan"
 
@@ -82,6 +83,22 @@ class Letter(models.Model):
     verify_code = models.CharField("kode verifikasi", max_length=32, blank=True)
     document = models.OneToOneField(
         IssuedDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="letter"
+    )
+    # A BAST signed by both parties: the second party's signer (often another office's Kadis),
+    # the PDF with the first signature while it waits for theirs, and where their stamp goes.
+    cosigner_position = models.ForeignKey(
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="penanda tangan pihak kedua",
+    )
+    first_signed_pdf = models.BinaryField("PDF bertanda tangan pertama", null=True, blank=True)
+    second_box = models.JSONField("letak TTE pihak kedua", null=True, blank=True)
+    cosigned_at = models.DateTimeField("ditandatangani pihak kedua", null=True, blank=True)
+    cosigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField("ditandatangani", null=True, blank=True)
     signed_by = models.ForeignKey(
@@ -160,6 +177,7 @@ class LetterEventKind(models.TextChoices):
     RETURN = "return", "Dikembalikan untuk perbaikan"
     NUMBER = "number", "Nomor diambil"
     SIGN = "sign", "Ditandatangani (TTE)"
+    COSIGN = "cosign", "Ditandatangani pihak kedua (TTE)"
     DELIVER = "deliver", "Dikirim"
     CANCEL = "cancel", "Dibatalkan"
 

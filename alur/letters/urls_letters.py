@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/kembalikan/", views.letter_return, name="return"),
     path("<int:pk>/batal/", views.letter_cancel, name="cancel"),
     path("<int:pk>/tandatangani/", views.letter_sign, name="sign"),
+    path("<int:pk>/tandatangani-kedua/", views.letter_cosign, name="cosign"),
     path("<int:pk>/kirim/", views.letter_deliver, name="deliver"),
     path("<int:pk>/penerima/", views.recipient_add, name="recipient_add"),
 ]

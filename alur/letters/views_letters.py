@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from alur.letters import agenda, chain, delivery, drafting, issuing
 from alur.letters.forms import CertificateForm, ChainForm, LetterForm, RecipientForm, SignForm
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.letters.models_signing import SignerCertificate, certificate_upload
-from alur.org.access import DENIED_MESSAGE, Capability, can, offices_for, scope
+from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for, offices_for
 from alur.org.models import Office
 from alur.workflow.models import Case
 from alur.workflow.selectors import case_for
@@ -30,12 +31,16 @@ MAX_P12_BYTES = 64 * 1024
 
 
 def _letters(user: Any) -> Any:
-    return scope(
-        Letter.objects.select_related(
-            "office", "number", "signer_position", "case", "document", "drafted_by"
-        ),
-        user,
-        Capability.HANDLE_CASES,
+    """The letters of the user's offices, and the BASTs waiting for or bearing their office's
+    second signature."""
+    return Letter.objects.select_related(
+        "office", "number", "signer_position", "cosigner_position", "case", "document", "drafted_by"
+    ).filter(
+        Q(office__in=office_ids_for(user, Capability.HANDLE_CASES))
+        | Q(
+            cosigner_position__office__in=office_ids_for(user, Capability.SIGN),
+            status__in=(LetterStatus.COSIGN, LetterStatus.SIGNED),
+        )
     )
 
 
@@ -48,6 +53,8 @@ def _letter_or_404(request: HttpRequest, pk: int) -> Letter:
 
 def _mine(user: Any, letter: Letter) -> bool:
     """Is it the user's turn on this letter (a letter drafted on its own)?"""
+    if letter.status == LetterStatus.COSIGN:
+        return issuing.may_cosign(letter, user)
     if letter.case_id is not None:
         return False
     if letter.status == LetterStatus.DRAFT:
@@ -101,7 +108,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
         and form.is_valid()
         and (chain_form is None or chain_form.is_valid())
     ):
-        signer, paraf = chain_form.chain() if chain_form else (None, [])
+        signer, paraf, cosigner = chain_form.chain() if chain_form else (None, [], None)
         try:
             letter = drafting.letter_create(
                 office=office,
@@ -110,6 +117,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
                 signer=signer,
                 paraf=paraf,
                 case=case,
+                cosigner=cosigner,
             )
         except (DomainError, PermissionDenied) as error:
             form.add_error(None, error_text(error))
@@ -192,6 +200,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and slot is None
             and (letter.office_id, letter.signer_position.kind) in _posts(user),
             "may_return": standalone and letter.status == LetterStatus.REVIEW,
+            "may_cosign": issuing.may_cosign(letter, user),
             "may_deliver": letter.status == LetterStatus.SIGNED,
             "sign_form": SignForm(),
             "recipient_form": RecipientForm(),
@@ -205,7 +214,11 @@ def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter_or_404(request, pk)
     if letter.document_id is not None:
         return redirect("archive:download", pk=letter.document_id)
-    pdf = issuing.draft_pdf(letter)
+    pdf = (
+        bytes(letter.first_signed_pdf)
+        if letter.first_signed_pdf is not None
+        else issuing.draft_pdf(letter)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="konsep-{letter.pk}-v{letter.version}.pdf"'
     return response
@@ -285,6 +298,20 @@ def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
             letter=letter, actor=request.user, passphrase=passphrase, base_url=public_base(request)
         ),
         "Naskah ditandatangani secara elektronik, diberi nomor dan diarsipkan.",
+    )
+
+
+@login_required
+@require_POST
+def letter_cosign(request: HttpRequest, pk: int) -> HttpResponse:
+    passphrase = request.POST.get("passphrase", "")
+    return _act(
+        request,
+        pk,
+        lambda letter: issuing.letter_cosign(
+            letter=letter, actor=request.user, passphrase=passphrase
+        ),
+        "Berita acara ditandatangani pihak kedua dan diarsipkan.",
     )
 
 
