@@ -29,6 +29,7 @@ from alur.letters.models_letter import (
     ParafSlot,
     Recipient,
 )
+from alur.letters.models_numbering import NumberSeries
 from alur.letters.numbering import CLASSIFICATION_PATTERN, series_ensure
 from alur.org.access import KIND_CAPABILITIES, Capability, can, require
 from alur.org.models import Office, Position, User
@@ -316,8 +317,9 @@ def letter_create(
         slots = [(p, None) for p in _check_chain(office, actor, list(paraf or []), signer)]
     if cosigner is not None:
         _check_cosigner(office, clean.kind, case, signer, cosigner)
-    series_key, series_label = LETTER_KINDS[clean.kind]
-    series_ensure(office=office, key=series_key, label=series_label)
+    series_key, series_label, series_format = LETTER_KINDS[clean.kind]
+    if not NumberSeries.objects.filter(office=office, key=series_key).exists():
+        series_ensure(office=office, key=series_key, label=series_label, fmt=series_format)
     now = timezone.now()
     letter = Letter.objects.create(
         office=office,

@@ -19,13 +19,27 @@ from alur.org.models import Office, Position
 
 MAX_PARAF = 3
 
-# The kinds a letter can be drafted as, with the numbering series each takes its number from.
-LETTER_KINDS: dict[str, tuple[str, str]] = {
-    DocumentKind.SURAT: ("surat-keluar", "Surat keluar"),
-    DocumentKind.NOTA_DINAS: ("nota-dinas", "Nota dinas"),
-    DocumentKind.BAST: ("bast", "Berita acara serah terima"),
-    DocumentKind.SURAT_PERNYATAAN: ("pernyataan", "Surat pernyataan"),
-    DocumentKind.LAPORAN: ("laporan", "Laporan"),
+# The kinds a letter can be drafted as: the numbering series each takes its number from, and the
+# format a new series starts with (an office may change it). Each kind's format differs, so two
+# series never print the same number.
+LETTER_KINDS: dict[str, tuple[str, str, str]] = {
+    DocumentKind.SURAT: ("surat-keluar", "Surat keluar", "{classification}/{serial}/{unit}/{year}"),
+    DocumentKind.NOTA_DINAS: (
+        "nota-dinas",
+        "Nota dinas",
+        "{classification}/{serial}/ND/{unit}/{year}",
+    ),
+    DocumentKind.BAST: (
+        "bast",
+        "Berita acara serah terima",
+        "{classification}/{serial}/BAST/{unit}/{year}",
+    ),
+    DocumentKind.SURAT_PERNYATAAN: (
+        "pernyataan",
+        "Surat pernyataan",
+        "{classification}/{serial}/SP/{unit}/{year}",
+    ),
+    DocumentKind.LAPORAN: ("laporan", "Laporan", "{classification}/{serial}/LAP/{unit}/{year}"),
 }
 
 

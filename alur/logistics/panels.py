@@ -62,6 +62,16 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
     return _html(request, "logistics/step_panel.html", context)
 
 
+def basts_by_line(lines: list[AllocationLine]) -> dict[int, Any]:
+    """The BAST letters drafted for these shares (one query), by line."""
+    from alur.letters.models_letter import Letter, LetterStatus
+
+    letters = Letter.objects.filter(
+        kind="bast", extra__allocation_line__in=[line.pk for line in lines]
+    ).exclude(status=LetterStatus.CANCELLED)
+    return {letter.extra["allocation_line"]: letter for letter in letters}
+
+
 def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
     from alur.workflow.services import procedure
 
@@ -74,6 +84,9 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
         if allocation
         else []
     )
+    basts = basts_by_line(lines)
+    for line in lines:
+        line.bast_letter = basts.get(line.pk)  # type: ignore[attr-defined]
     approve_form = None
     if (
         allocation is not None
@@ -95,6 +108,9 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
             "total_share": sum(line.share for line in lines),
             "rule": rules.RULE_TEXT,
             "approve_form": approve_form,
+            "may_draft_bast": allocation is not None
+            and can(request.user, Capability.HANDLE_CASES, allocation.office)
+            and allocation.status == AllocationStatus.PUBLISHED,
         },
     )
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("permohonan/", views.requests, name="requests"),
     path("tugas/<int:pk>/", views.step_submit, name="step_submit"),
     path("pembagian/<int:pk>/setujui/", views.allocation_approve, name="allocation_approve"),
+    path("porsi/<int:pk>/bast/", views.bast_draft, name="bast_draft"),
 ]

@@ -15,7 +15,7 @@ from alur.core.web import error_text, run_service
 from alur.logistics import charts, selectors, services
 from alur.logistics.choices import Item
 from alur.logistics.forms import ApproveForm, CountForm, DamagedForm, RequestForm, valid
-from alur.logistics.models import Allocation
+from alur.logistics.models import Allocation, AllocationLine
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow import services as workflow_services
@@ -234,3 +234,24 @@ def allocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if allocation.case is not None:
         return redirect("workflow:case_detail", reference=allocation.case.reference)
     return redirect("logistics:reconciliation")
+
+
+@login_required
+@require_POST
+def bast_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft the BAST of one share from the letters templates and open it."""
+    from alur.logistics.handover_documents import bast_draft as draft
+
+    line = (
+        AllocationLine.objects.select_related("allocation", "allocation__case")
+        .filter(pk=pk, allocation__office__in=office_ids_for(request.user, Capability.HANDLE_CASES))
+        .first()
+    )
+    if line is None:
+        raise Http404("Porsi tidak ditemukan.")
+    try:
+        letter = draft(line=line, actor=request.user)
+    except (DomainError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("workflow:case_detail", reference=line.allocation.case.reference)
+    return redirect("letters:detail", pk=letter.pk)

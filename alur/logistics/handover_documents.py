@@ -1,0 +1,81 @@
+"""The hand-over's documents from the letters templates: the BAST of one kab/kota's share,
+drafted by the province with both Kadis as its parties; the province's Kadis signs it first and
+the kab/kota's Kadis second (letters' two-party BAST), and only then can the share be posted."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from alur.core.errors import DomainError
+from alur.letters.drafting import LetterInput, letter_create
+from alur.letters.models_letter import Letter, LetterStatus
+from alur.logistics.models import AllocationLine
+from alur.org.models import Office, Position, User
+from alur.org.selectors import holders_of
+
+BAST_CLASSIFICATION = "400.12.2.1"  # Pendaftaran Penduduk, identity documents (blanko KTP-el)
+
+
+def _kadis(office: Office) -> tuple[Position, dict[str, str]]:
+    position = (
+        Position.objects.filter(office=office, kind="kadis", is_active=True).order_by("pk").first()
+    )
+    if position is None:
+        raise DomainError(f"{office} tidak memiliki jabatan Kepala Dinas untuk BAST.")
+    holders = holders_of(office, "kadis")
+    holder = holders[0] if holders else None
+    party = {
+        "name": (holder.get_full_name() if holder else "") or position.title,
+        "nip": holder.nip if holder else "",
+        "position": position.title,
+        "office": office.name,
+        "address": office.address,
+    }
+    return position, party
+
+
+def bast_for(line: AllocationLine) -> Letter | None:
+    """The BAST drafted for `line` and not cancelled, if any."""
+    return (
+        Letter.objects.filter(kind="bast", extra__allocation_line=line.pk)
+        .exclude(status=LetterStatus.CANCELLED)
+        .first()
+    )
+
+
+@transaction.atomic
+def bast_draft(*, line: AllocationLine, actor: User) -> Letter:
+    """Draft (once) the BAST of `line`'s share; the province's staff then submit and sign it."""
+    line = AllocationLine.objects.select_related("allocation", "allocation__office", "office").get(
+        pk=line.pk
+    )
+    existing = bast_for(line)
+    if existing is not None:
+        return existing
+    if line.share <= 0:
+        raise DomainError(f"Porsi {line.office} nol; tidak ada yang diserahterimakan.")
+    province, target = line.allocation.office, line.office
+    signer, first = _kadis(province)
+    cosigner, second = _kadis(target)
+    item = line.allocation.get_item_display()
+    return letter_create(
+        office=province,
+        actor=actor,
+        data=LetterInput(
+            kind="bast",
+            classification=BAST_CLASSIFICATION,
+            subject=f"Serah Terima {item} kepada {target.name}",
+            body=(
+                f"PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA {item} sesuai daftar pembagian "
+                "yang ditetapkan Kepala Dinas, dan PIHAK KEDUA menerimanya dalam keadaan baik."
+            ),
+            extra={
+                "first_party": first,
+                "second_party": second,
+                "items": [[item, f"{line.share:,}".replace(",", ".") + " keping", "baik"]],
+                "allocation_line": line.pk,
+            },
+        ),
+        signer=signer,
+        cosigner=cosigner,
+    )
