@@ -1,6 +1,7 @@
 """The hand-over's documents from the letters templates: the BAST of one kab/kota's share,
-drafted by the province with both Kadis as its parties; the province's Kadis signs it first and
-the kab/kota's Kadis second (letters' two-party BAST), and only then can the share be posted."""
+drafted by the province with both Kadis as its parties (the province's Kadis signs it first and
+the kab/kota's Kadis second; only then can the share be posted), and the kab/kota's "Surat
+Pernyataan Bersedia Menerima Hibah", drafted and signed by its Kadis."""
 
 from __future__ import annotations
 
@@ -34,13 +35,26 @@ def _kadis(office: Office) -> tuple[Position, dict[str, str]]:
     return position, party
 
 
-def bast_for(line: AllocationLine) -> Letter | None:
-    """The BAST drafted for `line` and not cancelled, if any."""
+def _drafted(line: AllocationLine, kind: str) -> Letter | None:
     return (
-        Letter.objects.filter(kind="bast", extra__allocation_line=line.pk)
+        Letter.objects.filter(kind=kind, extra__allocation_line=line.pk)
         .exclude(status=LetterStatus.CANCELLED)
         .first()
     )
+
+
+def bast_for(line: AllocationLine) -> Letter | None:
+    """The BAST drafted for `line` and not cancelled, if any."""
+    return _drafted(line, "bast")
+
+
+def hibah_for(line: AllocationLine) -> Letter | None:
+    """The hibah statement drafted for `line` and not cancelled, if any."""
+    return _drafted(line, "surat_pernyataan")
+
+
+def _quantity(line: AllocationLine) -> str:
+    return f"{line.share:,}".replace(",", ".") + " keping"
 
 
 @transaction.atomic
@@ -72,10 +86,43 @@ def bast_draft(*, line: AllocationLine, actor: User) -> Letter:
             extra={
                 "first_party": first,
                 "second_party": second,
-                "items": [[item, f"{line.share:,}".replace(",", ".") + " keping", "baik"]],
+                "items": [[item, _quantity(line), "baik"]],
                 "allocation_line": line.pk,
             },
         ),
         signer=signer,
         cosigner=cosigner,
+    )
+
+
+@transaction.atomic
+def hibah_draft(*, line: AllocationLine, actor: User) -> Letter:
+    """Draft (once) the kab/kota's statement that it is willing to receive its share as a grant
+    (hibah) of the province's goods; its Kadis signs it (no paraf: the signer drafts it)."""
+    line = AllocationLine.objects.select_related("allocation", "allocation__office", "office").get(
+        pk=line.pk
+    )
+    existing = hibah_for(line)
+    if existing is not None:
+        return existing
+    if line.share <= 0:
+        raise DomainError(f"Porsi {line.office} nol; tidak ada hibah yang diterima.")
+    province, target = line.allocation.office, line.office
+    signer, declarant = _kadis(target)
+    item = line.allocation.get_item_display()
+    return letter_create(
+        office=target,
+        actor=actor,
+        data=LetterInput(
+            kind="surat_pernyataan",
+            classification=BAST_CLASSIFICATION,
+            subject="Surat Pernyataan Bersedia Menerima Hibah",
+            body=(
+                f"Bersedia menerima hibah barang milik daerah dari {province.name} berupa {item} "
+                f"sebanyak {_quantity(line)}, dan bertanggung jawab atas penyimpanan serta "
+                "penggunaannya untuk pencetakan dokumen kependudukan."
+            ),
+            extra={"first_party": declarant, "allocation_line": line.pk},
+        ),
+        signer=signer,
     )

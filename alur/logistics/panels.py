@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from alur.logistics import rules, serials
+from alur.logistics import handover_documents, rules, serials
 from alur.logistics.choices import AllocationStatus
 from alur.logistics.forms import ApproveForm, HandoverForm, ReceiveForm, ScheduleForm, ShipForm
 from alur.logistics.models import Allocation, AllocationLine, Shipment
@@ -58,7 +58,16 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
         )
         context["line"] = line
         if line is not None:
-            context["form"] = HandoverForm(line=line)
+            bast = handover_documents.bast_for(line)
+            hibah = handover_documents.hibah_for(line)
+            context["bast_letter"], context["hibah_letter"] = bast, hibah
+            context["form"] = HandoverForm(
+                line=line,
+                initial={
+                    "bast": bast.document_id if bast else None,
+                    "hibah": hibah.document_id if hibah else None,
+                },
+            )
     return _html(request, "logistics/step_panel.html", context)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.web import error_text, run_service
-from alur.logistics import charts, selectors, services
+from alur.logistics import charts, handover_documents, selectors, services
 from alur.logistics.choices import Item
 from alur.logistics.forms import ApproveForm, CountForm, DamagedForm, RequestForm, valid
 from alur.logistics.models import Allocation, AllocationLine
@@ -236,15 +238,13 @@ def allocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("logistics:reconciliation")
 
 
-@login_required
-@require_POST
-def bast_draft(request: HttpRequest, pk: int) -> HttpResponse:
-    """Draft the BAST of one share from the letters templates and open it."""
-    from alur.logistics.handover_documents import bast_draft as draft
-
+def _draft_for(request: HttpRequest, pk: int, office_field: str, draft: Any) -> HttpResponse:
     line = (
         AllocationLine.objects.select_related("allocation", "allocation__case")
-        .filter(pk=pk, allocation__office__in=office_ids_for(request.user, Capability.HANDLE_CASES))
+        .filter(
+            pk=pk,
+            **{f"{office_field}__in": office_ids_for(request.user, Capability.HANDLE_CASES)},
+        )
         .first()
     )
     if line is None:
@@ -255,3 +255,17 @@ def bast_draft(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error_text(error))
         return redirect("workflow:case_detail", reference=line.allocation.case.reference)
     return redirect("letters:detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+def bast_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The province drafts the BAST of one share from the letters templates and opens it."""
+    return _draft_for(request, pk, "allocation__office", handover_documents.bast_draft)
+
+
+@login_required
+@require_POST
+def hibah_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The kab/kota drafts its hibah statement for its share and opens it."""
+    return _draft_for(request, pk, "office", handover_documents.hibah_draft)

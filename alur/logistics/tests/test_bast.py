@@ -56,3 +56,32 @@ def test_a_share_changes_hands_against_a_bast_both_kadis_signed(persona) -> None
     assert into.document == letter.document
     assert into.quantity == line.share
     assert all(t.step == 19 for t in active(case))  # the other kab/kota still to come
+
+
+def test_the_kab_kota_drafts_and_signs_its_hibah_statement(persona) -> None:
+    case = start("S1")
+    task = drive_to(case, 19)
+    kab_kadis = holder(task)
+    client = Client()
+    client.force_login(kab_kadis)
+    page = client.get(f"/perkara/{case.reference}/").content.decode()
+    assert "Susun surat pernyataan hibah" in page
+    line = AllocationLine.objects.get(allocation__case=case, office=task.office)
+    response = client.post(f"/logistik/porsi/{line.pk}/hibah/")
+    letter = Letter.objects.get(kind="surat_pernyataan")
+    assert response.url == f"/naskah/{letter.pk}/"
+    assert letter.office == task.office and not letter.slots.exists()  # the signer drafted it
+    assert f"{line.share:,}".replace(",", ".") in letter.body
+
+    letter = letter_submit(letter=letter, actor=kab_kadis)
+    certificate_for(kab_kadis)
+    letter = letter_sign(
+        letter=letter, actor=kab_kadis, passphrase=PASSPHRASE, base_url="https://alur.test/"
+    )
+    assert letter.status == LetterStatus.SIGNED and "/SP/" in letter.number.number
+    page = client.get(f"/perkara/{case.reference}/").content.decode()
+    assert "Surat pernyataan hibah: ditandatangani" in page
+
+    stranger = Client()
+    stranger.force_login(persona("waykanan.kadis"))
+    assert stranger.post(f"/logistik/porsi/{line.pk}/hibah/").status_code == 404
