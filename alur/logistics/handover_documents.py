@@ -57,17 +57,23 @@ def _quantity(line: AllocationLine) -> str:
     return f"{line.share:,}".replace(",", ".") + " keping"
 
 
-@transaction.atomic
-def bast_draft(*, line: AllocationLine, actor: User) -> Letter:
-    """Draft (once) the BAST of `line`'s share; the province's staff then submit and sign it."""
+def _share(line: AllocationLine, kind: str) -> tuple[AllocationLine, Letter | None]:
+    """The share, fresh, and its letter of `kind` if one was drafted; refused for a zero share."""
     line = AllocationLine.objects.select_related("allocation", "allocation__office", "office").get(
         pk=line.pk
     )
-    existing = bast_for(line)
+    existing = _drafted(line, kind)
+    if existing is None and line.share <= 0:
+        raise DomainError(f"Porsi {line.office} nol; tidak ada blanko yang diserahterimakan.")
+    return line, existing
+
+
+@transaction.atomic
+def bast_draft(*, line: AllocationLine, actor: User) -> Letter:
+    """Draft (once) the BAST of `line`'s share; the province's staff then submit and sign it."""
+    line, existing = _share(line, "bast")
     if existing is not None:
         return existing
-    if line.share <= 0:
-        raise DomainError(f"Porsi {line.office} nol; tidak ada yang diserahterimakan.")
     province, target = line.allocation.office, line.office
     signer, first = _kadis(province)
     cosigner, second = _kadis(target)
@@ -99,14 +105,9 @@ def bast_draft(*, line: AllocationLine, actor: User) -> Letter:
 def hibah_draft(*, line: AllocationLine, actor: User) -> Letter:
     """Draft (once) the kab/kota's statement that it is willing to receive its share as a grant
     (hibah) of the province's goods; its Kadis signs it (no paraf: the signer drafts it)."""
-    line = AllocationLine.objects.select_related("allocation", "allocation__office", "office").get(
-        pk=line.pk
-    )
-    existing = hibah_for(line)
+    line, existing = _share(line, "surat_pernyataan")
     if existing is not None:
         return existing
-    if line.share <= 0:
-        raise DomainError(f"Porsi {line.office} nol; tidak ada hibah yang diterima.")
     province, target = line.allocation.office, line.office
     signer, declarant = _kadis(target)
     item = line.allocation.get_item_display()
