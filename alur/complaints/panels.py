@@ -76,15 +76,28 @@ def resolve_panel(
     )
 
 
+def decide_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
+    complaint = _complaint(case)
+    if complaint is None:
+        return None
+    return _render(
+        request,
+        "panel_decide.html",
+        {
+            "complaint": complaint,
+            "task": task,
+            "opinions": list(complaint.opinions.select_related("member")),
+            "may_decide": engine.holds(request.user, task.office_id, task.position_kind),
+        },
+    )
+
+
 def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
     complaint = _complaint(case)
     if complaint is None:
         return None
     number = decision_step(complaint)
     deciding = active_task(complaint, [number]) if number is not None else None
-    may_decide = deciding is not None and engine.holds(
-        request.user, deciding.office_id, deciding.position_kind
-    )
     return _render(
         request,
         "panel_case.html",
@@ -92,7 +105,6 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
             "complaint": complaint,
             "opinions": list(complaint.opinions.select_related("member")),
             "deciding": deciding,
-            "may_decide": may_decide,
         },
     )
 
@@ -101,4 +113,5 @@ def register() -> None:
     register_step_panel("complaints.register", register_panel, replaces_outcome=True)
     register_step_panel("complaints.respond", respond_panel, replaces_outcome=True)
     register_step_panel("complaints.resolve", resolve_panel, replaces_outcome=True)
+    register_step_panel("complaints.decide", decide_panel, replaces_outcome=True)
     register_case_panel(case_panel)

@@ -245,10 +245,9 @@ def step_numbers(complaint: Complaint, key: str) -> list[int]:
 
 
 def decision_step(complaint: Complaint) -> int | None:
-    """The official's step: the one after the team's consultation (complaints.resolve)."""
-    spec = procedure(complaint.case)
-    resolve = step_numbers(complaint, "complaints.resolve")
-    return spec.following(resolve[0]) if resolve else None
+    """The official's step (complaints.decide)."""
+    steps = step_numbers(complaint, "complaints.decide")
+    return steps[0] if steps else None
 
 
 def active_task(complaint: Complaint, steps: list[int]) -> Task | None:
@@ -383,20 +382,9 @@ def complaint_decide(*, complaint: Complaint, actor: User, decision: str) -> Com
         raise DomainError(
             "Keputusan belum dapat dicatat: konsultasi Tim Penjawab Aduan belum selesai."
         )
-    text = clean_text(decision, "Tuliskan keputusan (solusi) untuk pelapor.", limit=ANSWER_LIMIT)
-    task_complete(task=task, actor=actor, outcome=Outcome.DONE)
+    task_complete(task=task, actor=actor, outcome=Outcome.DONE, data={"decision": decision})
     _hand_back(complaint, actor)
-    before = {"decision": complaint.decision}
-    complaint.decision, complaint.decided_by, complaint.decided_at = text, actor, timezone.now()
-    complaint.save(update_fields=["decision", "decided_by", "decided_at"])
-    record(
-        actor=actor,
-        office=complaint.office,
-        action="complaints.decide",
-        obj=complaint,
-        before=before,
-        after={"decision": text},
-    )
+    complaint.refresh_from_db()
     return complaint
 
 

@@ -165,7 +165,33 @@ def on_resolve(context: StepContext) -> None:
     )
 
 
+def on_decide(context: StepContext) -> None:
+    complaint = _complaint(context.case)
+    if complaint is None:
+        return
+    if context.outcome == Outcome.REJECT:
+        _reject(complaint, context)
+        return
+    allow(complaint, "decide")
+    text = clean_text(
+        context.data.get("decision"), "Tuliskan keputusan (solusi) untuk pelapor.", ANSWER_LIMIT
+    )
+    before = {"decision": complaint.decision}
+    complaint.decision, complaint.decided_by = text, context.actor
+    complaint.decided_at = timezone.now()
+    complaint.save(update_fields=["decision", "decided_by", "decided_at"])
+    record(
+        actor=context.actor,
+        office=complaint.office,
+        action="complaints.decide",
+        obj=complaint,
+        before=before,
+        after={"decision": text},
+    )
+
+
 def register() -> None:
     register_form("complaints.register", on_register)
+    register_form("complaints.decide", on_decide)
     register_form("complaints.respond", on_respond)
     register_form("complaints.resolve", on_resolve)

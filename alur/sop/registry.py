@@ -76,6 +76,8 @@ BUILTIN_FORMS: dict[str, str] = {
     "moves to the receiving office.",
     "complaints.register": "Record a complaint in the complaint register and analyse it.",
     "complaints.resolve": "Decide the solution of a complaint that needs the answering team.",
+    "complaints.decide": "The complaint-handling official decides the solution after hearing "
+    "the answering team.",
     "complaints.respond": "Explain the answer or solution to the reporter.",
     "outreach.refer": "A partner (kecamatan, kelurahan, social worker, Dinsos) reports a "
     "vulnerable resident without documents.",

@@ -286,3 +286,28 @@ def test_another_offices_staff_cannot_act_on_the_complaint(
         )
     with pytest.raises(PermissionDenied):
         file_complaint(channel="counter", actor=persona("metro.petugas"))
+
+
+def test_the_officials_step_is_done_only_with_a_decision(
+    persona: Persona, file_complaint: Callable[..., Complaint]
+) -> None:
+    complaint = file_complaint()
+    register(complaint, persona)
+    services.complaint_escalate(complaint=complaint, actor=persona(OFFICER), note="Perlu tim.")
+    report_to_the_official(complaint, persona)
+    services.complaint_opinion_add(complaint=complaint, actor=persona(TEAM[0]), text="Cetak.")
+    services.complaint_resolve(complaint=complaint, actor=persona(TEAM_LEAD), solution="Cetak.")
+    task = services.active_task(complaint, [6])
+    assert task is not None
+    with pytest.raises(DomainError, match="Tuliskan keputusan"):
+        task_complete(task=task, actor=persona(OFFICIAL), outcome=Outcome.DONE)
+    task.refresh_from_db()
+    assert task.status != TaskStatus.DONE
+
+    from django.test import Client
+
+    client = Client()
+    client.force_login(persona(OFFICIAL))
+    page = client.get(f"/perkara/{complaint.case.reference}/").content.decode()
+    assert "Putuskan dan serahkan kepada petugas" in page
+    assert "Simpan hasil langkah 6" not in page  # the decision form replaces the generic one
