@@ -388,8 +388,8 @@ def test_the_command_falls_back_to_the_file_when_nothing_is_stored(tmp_path: Pat
     page = tmp_path / "s2g.html"
     call_command("render_sop", "S2g", "--html", str(page), verbosity=0)
     assert "PELAYANAN ONLINE PENGADUAN" in page.read_text()
-    with pytest.raises(CommandError, match="S2g r2 is not stored"):
-        call_command("render_sop", "S2g", "--revision", "2", "--html", str(page), verbosity=0)
+    with pytest.raises(CommandError, match="S2g r3 is not stored"):
+        call_command("render_sop", "S2g", "--revision", "3", "--html", str(page), verbosity=0)
 
 
 @pytest.mark.django_db

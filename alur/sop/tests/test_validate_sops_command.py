@@ -35,7 +35,7 @@ def test_all_sop_files_validate() -> None:
 def test_one_file_by_path() -> None:
     stdout, _ = run(str(SOP_DIR / "S2g-pengaduan.yaml"))
     assert stdout == (
-        "S2g r1  PELAYANAN ONLINE PENGADUAN  steps=7  "
+        "S2g r2  PELAYANAN ONLINE PENGADUAN  steps=7  "
         "actors=pelapor,petugas_penerima,pejabat_pengelola,tim_penjawab\n"
     )
 
