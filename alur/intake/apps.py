@@ -9,6 +9,9 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from alur.front.nav import NavItem, register
+        from alur.intake import checking, panels
         from alur.org.access import Capability
 
         register(NavItem("Loket", "intake:counter", Capability.HANDLE_CASES, order=20))
+        checking.register()
+        panels.register()

@@ -4,17 +4,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
-from alur.core.web import error_text
+from alur.core.web import error_text, run_service
 from alur.intake import selectors
 from alur.intake.catalogue import service
+from alur.intake.checking import requirements_return as requirements_return_service
 from alur.intake.choices import Channel
 from alur.intake.forms import CounterForm, TrackingForm
+from alur.intake.models import Attachment
 from alur.intake.services import application_submit
+from alur.org.access import Capability, office_ids_for
+from alur.workflow.choices import Outcome
+from alur.workflow.models import Task
+from alur.workflow.selectors import case_for
+from alur.workflow.services import task_complete
 
 TRACKING_LIMIT = 10  # lookups per client address
 TRACKING_WINDOW = 10 * 60  # seconds
@@ -110,3 +118,62 @@ def tracking(request: HttpRequest) -> HttpResponse:
         {"form": form, "status": status, "error": error, "waiting_text": selectors.WAITING_TEXT},
         status=code,
     )
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """An application's file, for staff of its office (404 for anyone else)."""
+    found = (
+        Attachment.objects.select_related("application")
+        .filter(
+            pk=pk, application__office__in=office_ids_for(request.user, Capability.HANDLE_CASES)
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404("Berkas tidak ditemukan.")
+    extension = "pdf" if found.mime == "application/pdf" else found.mime.rsplit("/", 1)[-1]
+    response = FileResponse(
+        found.file.open("rb"),
+        content_type=found.mime,
+        filename=f"{found.application.case_id}-{found.requirement}.{extension}",
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _requirements_task(request: HttpRequest, pk: int) -> Task:
+    task = Task.objects.select_related("case").filter(pk=pk).first()
+    if task is None:
+        raise Http404("Tugas tidak ditemukan.")
+    case_for(request.user, task.case.reference)  # 404 outside the person's reach
+    return task
+
+
+@login_required
+@require_POST
+def requirements_pass(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _requirements_task(request, pk)
+    run_service(
+        request,
+        lambda: task_complete(task=task, actor=request.user, outcome=Outcome.DONE),
+        "Persyaratan lengkap; permohonan diteruskan.",
+    )
+    return redirect("workflow:case_detail", reference=task.case.reference)
+
+
+@login_required
+@require_POST
+def requirements_return(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _requirements_task(request, pk)
+    run_service(
+        request,
+        lambda: requirements_return_service(
+            task=task,
+            actor=request.user,
+            missing=request.POST.getlist("missing"),
+            note=request.POST.get("note", ""),
+        ),
+        "Permohonan dikembalikan ke pemohon dengan daftar kekurangannya; waktu layanan berhenti.",
+    )
+    return redirect("workflow:case_detail", reference=task.case.reference)

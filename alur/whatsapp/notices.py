@@ -1,15 +1,13 @@
-"""What the applicant hears over WhatsApp as their case moves: returned for missing papers,
-and done. Attached to the SOP keys the steps name; runs inside the engine's transition."""
+"""What the applicant hears over WhatsApp as their case moves: returned for missing papers (see
+`intake.checking`), and done. Runs inside the engine's transition."""
 
 from __future__ import annotations
 
 from alur.outbox.services import message_enqueue
-from alur.sop.registry import register_action, register_form
+from alur.sop.registry import register_action
 from alur.whatsapp.models import BusinessNumber
-from alur.workflow.choices import Outcome
 from alur.workflow.models import Case
 from alur.workflow.services import StepContext
-from alur.workflow.spec import APPLICANT
 
 
 def number_for(case: Case) -> BusinessNumber | None:
@@ -51,17 +49,6 @@ def notify(case: Case, body: str, key: str) -> None:
     )
 
 
-def on_requirements_checked(context: StepContext) -> None:
-    if context.outcome == Outcome.RETURN and context.task.return_to == APPLICANT:
-        notify(
-            context.case,
-            f"Permohonan {context.case.reference} belum dapat diproses: {context.task.reason}\n"
-            "Kirim kekurangannya ke nomor ini (ketik KIRIM), atau bawa ke loket. Waktu layanan "
-            "berhenti sampai berkas lengkap.",
-            f"return:{context.task.pk}",
-        )
-
-
 def on_done(context: StepContext) -> None:
     notify(
         context.case,
@@ -72,5 +59,4 @@ def on_done(context: StepContext) -> None:
 
 
 def register() -> None:
-    register_form("intake.requirements", on_requirements_checked)
     register_action("notify.applicant", on_done)
