@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "alur.letters",
     "alur.complaints",
     "alur.logistics",
+    "alur.registry",
+    "alur.documents",
+    "alur.outreach",
     "alur.front",
 ]
 

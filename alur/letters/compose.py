@@ -335,9 +335,9 @@ def render_html(content: LetterContent) -> str:
 
 
 def _refuse_fetch(url: str) -> None:
-    """A letter is complete in itself: anything but inline data is refused."""
+    """A document is complete in itself: anything but inline data is refused."""
     if not url.startswith("data:"):
-        raise ValueError(f"a letter fetches nothing: {url!r} refused")
+        raise ValueError(f"a document fetches nothing: {url!r} refused")
 
 
 def _find_box(
@@ -370,8 +370,10 @@ def _find_tte(document: Any) -> tuple[int, tuple[float, float, float, float]]:
     return found
 
 
-def render_pdf(content: LetterContent) -> Rendered:
-    """The letter as a PDF, with the page and box of the space left for the TTE stamp."""
+def html_to_pdf(html: str) -> Rendered:
+    """A standalone HTML document (a letter or a citizen document with a `div#tte`) as a PDF,
+    with the page and box of its TTE space (and of a second party's `div#tte2`, if any). Fetches
+    nothing but inline data."""
     # WeasyPrint is imported here: it is slow to import and only the PDF needs it.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -381,7 +383,6 @@ def render_pdf(content: LetterContent) -> Rendered:
             _refuse_fetch(url)
             return super().fetch(url, headers)
 
-    html = render_html(content)
     document = HTML(string=html, url_fetcher=RefusingFetcher()).render()
     page, box = _find_tte(document)
     pdf = document.write_pdf()
@@ -393,3 +394,8 @@ def render_pdf(content: LetterContent) -> Rendered:
         signature_box=box,
         second_box=_find_box(document, SECOND_TTE_ID),
     )
+
+
+def render_pdf(content: LetterContent) -> Rendered:
+    """The letter as a PDF, with the page and box of the space left for the TTE stamp."""
+    return html_to_pdf(render_html(content))

@@ -173,7 +173,8 @@ def _check_signable(letter: Letter, actor: User) -> None:
         raise DomainError("Tugas tanda tangan perkara ini belum sampai kepada Anda.", code="step")
 
 
-def _unlock(certificate: SignerCertificate, passphrase: str) -> None:
+def unlock_certificate(certificate: SignerCertificate, passphrase: str) -> None:
+    """Check the passphrase opens the certificate's key; SigningError otherwise."""
     if not passphrase:
         raise SigningError("Masukkan passphrase sertifikat Anda.", code="wrong_passphrase")
     try:
@@ -214,7 +215,7 @@ def letter_sign(*, letter: Letter, actor: User, passphrase: str, base_url: str) 
     letter = Letter.objects.select_related("office", "signer_position", "case").get(pk=letter.pk)
     _check_signable(letter, actor)
     certificate = usable_certificate(actor)
-    _unlock(certificate, passphrase)
+    unlock_certificate(certificate, passphrase)
     letter = _take_number(letter, actor)
     if letter.cosigner_position_id is not None and letter.kind != "bast":
         raise DomainError("Tanda tangan pihak kedua hanya untuk berita acara serah terima.")
@@ -345,7 +346,7 @@ def letter_cosign(*, letter: Letter, actor: User, passphrase: str) -> Letter:
     if not may_cosign(letter, actor):
         raise DomainError("Naskah ini tidak menunggu tanda tangan Anda.", code="not_cosigner")
     certificate = usable_certificate(actor)
-    _unlock(certificate, passphrase)
+    unlock_certificate(certificate, passphrase)
     page, *box = letter.second_box or [0, 0, 0, 0, 0]
     cosigner = letter.cosigner_position
     assert cosigner is not None and letter.number is not None  # noqa: S101 - checked above

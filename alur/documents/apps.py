@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "alur.documents"
+    label = "documents"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Dokumen kependudukan"
+
+    def ready(self) -> None:
+        from alur.documents import catalogue, panels, steps
+
+        steps.register()
+        panels.register()
+        catalogue.register()

@@ -1,0 +1,157 @@
+"""Signing citizen documents (TTE by the Kadis), in the three parts letters use
+(`alur.letters.issuing`), so that no lock is held while PDFs are rendered and signed:
+
+1. A short transaction locks the case's documents, gives each unsigned paper document its
+   register number (gapless) and its verification code.
+2. Outside any transaction each PDF is rendered with its number and the QR code of
+   `/verifikasi/<code>/` and signed with the Kadis's certificate, unlocked by the passphrase.
+3. A second transaction archives each signed PDF (`document_archive`, kind KK, akta, SKPWNI),
+   marks the documents signed and completes the case's `documents.sign` task.
+
+A wrong passphrase or an unusable certificate is refused before anything is written. A failure
+after part 1 leaves the numbers taken, for the next attempt: the register has no gap.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from alur.audit.services import record
+from alur.core.errors import DomainError
+from alur.documents.choices import PAPER, OutputKind
+from alur.documents.definitions import require_service
+from alur.documents.models import CitizenDocument
+from alur.documents.numbering import register_number_take
+from alur.documents.render import document_pdf, signer_position
+from alur.documents.services import case_documents
+from alur.letters.archive import document_archive, new_verify_code, verification_url
+from alur.letters.drafting import open_task
+from alur.letters.issuing import signature_block, unlock_certificate, usable_certificate
+from alur.letters.signing import sign_pdf
+from alur.org.access import Capability, can
+from alur.org.models import User
+from alur.workflow.models import Case, Task
+
+SIGN_KEY = "documents.sign"
+
+
+def sign_task(case: Case, actor: User) -> Task | None:
+    """The open `documents.sign` task of `case` that `actor` may complete."""
+    if not can(actor, Capability.SIGN, case.office):
+        return None
+    return open_task(case, actor, SIGN_KEY)
+
+
+def _check(case: Case, actor: User) -> Task:
+    task = sign_task(case, actor)
+    if task is None:
+        raise DomainError(
+            "Tugas tanda tangan dokumen perkara ini belum sampai kepada Anda.", code="step"
+        )
+    return task
+
+
+def _unsigned(case: Case, kinds: list[str]) -> list[CitizenDocument]:
+    documents = {d.kind: d for d in case_documents(case, lock=True)}
+    missing = [kind for kind in kinds if kind not in documents]
+    if missing:
+        labels = ", ".join(OutputKind(kind).label for kind in missing)
+        raise DomainError(
+            f"Konsep {labels} belum ada; isi datanya pada langkah pengisian.", code="no_draft"
+        )
+    return [documents[kind] for kind in kinds if documents[kind].signed_at is None]
+
+
+def _title(document: CitizenDocument) -> str:
+    who = document.family.head.name if document.family_id else ""
+    who = who or (document.resident.name if document.resident_id else document.case.reference)
+    return f"{document.get_kind_display()} {who}"
+
+
+def documents_sign(
+    *, case: Case, actor: User, passphrase: str, base_url: str
+) -> list[CitizenDocument]:
+    """Sign every paper document of `case` as `actor` (see the module's description)."""
+    case = Case.objects.select_related("office", "sop").get(pk=case.pk)
+    _check(case, actor)
+    kinds = [kind for kind in require_service(case).outputs if kind in PAPER]
+    certificate = usable_certificate(actor)
+    unlock_certificate(certificate, passphrase)
+    now = timezone.now()
+    with transaction.atomic():
+        _check(case, actor)
+        pending = _unsigned(case, kinds)
+        for document in pending:
+            register_number_take(document, now)
+            if not document.verify_code:
+                document.verify_code = new_verify_code()
+                document.save(update_fields=["verify_code"])
+    position = signer_position(pending[0]) if pending else None
+    block = signature_block(position, actor) if position is not None else None
+    position_title = f"{block.acting} {block.position_title}".strip() if block else "Kepala Dinas"
+    signed: dict[int, bytes] = {}
+    for document in pending:
+        url = verification_url(document.verify_code, base_url)
+        rendered = document_pdf(document, signer=actor, when=now, verify_url=url)
+        signed[document.pk] = sign_pdf(
+            pdf=rendered.pdf,
+            certificate=certificate,
+            passphrase=passphrase,
+            reason=f"{document.get_kind_display()} {_number(document)}",
+            location=case.office.city or case.office.short_name,
+            page=rendered.signature_page,
+            box=rendered.signature_box,
+            stamp_lines=[actor.get_full_name() or actor.username, position_title],
+            zone=case.office.timezone,
+        )
+    with transaction.atomic():
+        task = _check(case, actor)
+        for document in case_documents(case, lock=True):
+            if document.pk not in signed or document.signed_at is not None:
+                continue
+            issued = document_archive(
+                office=case.office,
+                kind=PAPER[document.kind],
+                title=_title(document),
+                pdf=signed[document.pk],
+                number=_number(document),
+                signer_name=actor.get_full_name() or actor.username,
+                signer_position=position_title,
+                subject_person=_subject(document),
+                cause=document,
+                actor=actor,
+                issued_at=now,
+                verify_code=document.verify_code,
+            )
+            document.issued, document.signed_at, document.signed_by = issued, now, actor
+            document.save(update_fields=["issued", "signed_at", "signed_by"])
+            record(
+                actor=actor,
+                office=case.office,
+                action="documents.sign",
+                obj=document,
+                after={
+                    "number": _number(document),
+                    "register_number": document.register_number,
+                    "document": issued.pk,
+                    "sha256": issued.sha256,
+                    "certificate": certificate.fingerprint_sha256,
+                },
+            )
+        from alur.workflow.services import task_complete
+
+        task_complete(task=task, actor=actor, outcome="done")
+    return case_documents(case)
+
+
+def _number(document: CitizenDocument) -> str:
+    if document.family_id and document.kind == "kk":
+        return document.family.no_kk
+    return document.register_number
+
+
+def _subject(document: CitizenDocument) -> str:
+    if document.family_id and document.kind == "kk":
+        return document.family.head.name
+    return document.resident.name if document.resident_id else ""

@@ -1,0 +1,90 @@
+"""Register numbers of citizen documents: gapless per office, kind and year.
+
+The default formats follow domain.md: akta kelahiran `region-LT-DDMMYYYY-NNNN`, akta kematian
+`region-KM-DDMMYYYY-NNNN`; an office changes them with a `RegisterFormat` row. Placeholders:
+`{region}` (the office's region code without dots), `{date}` (DDMMYYYY of the registration),
+`{year}`, `{serial}` (zero-padded). The serial is taken under a row lock on the counter of the
+office, kind and year, in the transaction that gives the document its number: a rollback gives
+the serial back, so the register has no gap.
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from alur.core.errors import DomainError
+from alur.documents.choices import OutputKind
+from alur.documents.models import CitizenDocument, RegisterCounter, RegisterFormat
+from alur.org.models import Office
+
+DEFAULT_FORMATS: dict[str, str] = {
+    OutputKind.AKTA_KELAHIRAN: "{region}-LT-{date}-{serial}",
+    OutputKind.AKTA_KEMATIAN: "{region}-KM-{date}-{serial}",
+    OutputKind.SKPWNI: "SKPWNI/{region}/{date}/{serial}",
+    OutputKind.KK: "KK/{region}/{year}/{serial}",
+}
+PLACEHOLDERS = frozenset({"region", "date", "year", "serial"})
+
+
+def format_check(fmt: str) -> None:
+    names = [name for _t, name, _s, _c in string.Formatter().parse(fmt) if name is not None]
+    unknown = sorted(set(names) - PLACEHOLDERS)
+    if unknown or "serial" not in names:
+        raise DomainError(
+            "Format nomor register harus memuat {serial} dan hanya {region}, {date}, {year}, "
+            "{serial}.",
+            code="format",
+        )
+
+
+def _format(office: Office, kind: str) -> tuple[str, int]:
+    row = RegisterFormat.objects.filter(office=office, kind=kind).first()
+    if row is not None:
+        return row.fmt, row.padding
+    if kind not in DEFAULT_FORMATS:
+        raise DomainError(f"Dokumen {kind} tidak memakai nomor register.", code="no_register")
+    return DEFAULT_FORMATS[kind], 4
+
+
+def _locked_counter(office: Office, kind: str, year: int) -> RegisterCounter:
+    found = RegisterCounter.objects.select_for_update().filter(office=office, kind=kind, year=year)
+    counter = found.first()
+    if counter is not None:
+        return counter
+    try:
+        with transaction.atomic():
+            RegisterCounter.objects.create(office=office, kind=kind, year=year)
+    except IntegrityError:
+        pass  # created by a concurrent transaction; wait for and lock theirs
+    return RegisterCounter.objects.select_for_update().get(office=office, kind=kind, year=year)
+
+
+def register_number_take(document: CitizenDocument, when: datetime | None = None) -> str:
+    """Give `document` (locked by the caller) its register number, once."""
+    if document.register_serial is not None:
+        return document.register_number
+    if not connection.in_atomic_block:
+        raise RuntimeError("register numbers are taken in the transaction that uses them")
+    office = document.office
+    local = (when or timezone.now()).astimezone(ZoneInfo(office.timezone))
+    fmt, padding = _format(office, document.kind)
+    counter = _locked_counter(office, document.kind, local.year)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    document.register_year = local.year
+    document.register_serial = counter.last_serial
+    document.register_number = fmt.format_map(
+        {
+            "region": office.code.replace(".", ""),
+            "date": f"{local:%d%m%Y}",
+            "year": str(local.year),
+            "serial": str(counter.last_serial).zfill(padding),
+        }
+    )
+    document.save(update_fields=["register_year", "register_serial", "register_number"])
+    return document.register_number

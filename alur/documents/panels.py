@@ -1,0 +1,85 @@
+"""The documents' forms on the case page: data entry, signing, print, hand-over, and the list
+of the case's documents with their drafts, signed files and verification pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from alur.documents.choices import CARDS, OutputKind
+from alur.documents.definitions import service_for
+from alur.documents.forms import HandoverForm
+from alur.documents.issuing import sign_task
+from alur.documents.services import case_documents
+from alur.workflow.models import Case, Task
+from alur.workflow.panels import register_case_panel, register_step_panel
+from alur.workflow.spec import StepSpec
+
+
+def _render(request: HttpRequest, template: str, context: dict) -> SafeString:
+    return SafeString(render_to_string(template, context, request=request))
+
+
+def _base(case: Case, task: Task, step: StepSpec) -> dict:
+    return {"case": case, "task": task, "step": step, "documents": case_documents(case)}
+
+
+def enter_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
+    service = service_for(case.sop.code)
+    if service is None or service.enter_form is None:
+        return None
+    initial = service.enter_initial(case) if service.enter_initial else {}
+    context = _base(case, task, step) | {
+        "form": service.enter_form(initial=initial),
+        "service": service,
+    }
+    return _render(request, service.enter_template, context)
+
+
+def sign_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
+    if service_for(case.sop.code) is None:
+        return None
+    mine = request.user.is_authenticated and sign_task(case, request.user) is not None
+    context = _base(case, task, step) | {"mine": mine}
+    return _render(request, "documents/panels/sign.html", context)
+
+
+def print_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
+    service = service_for(case.sop.code)
+    if service is None or step.form == "documents.enter":
+        return None  # a data-entry step's panel completes its print too
+    documents = case_documents(case)
+    have = {d.kind for d in documents}
+    cards = [(kind, OutputKind(kind).label) for kind in service.outputs if kind in CARDS]
+    context = _base(case, task, step) | {
+        "cards": cards,
+        "needs_nik": any(kind not in have for kind, _label in cards),
+    }
+    return _render(request, "documents/panels/print.html", context)
+
+
+def handover_panel(
+    request: HttpRequest, case: Case, task: Task, step: StepSpec
+) -> SafeString | None:
+    if service_for(case.sop.code) is None:
+        return None
+    context = _base(case, task, step) | {"form": HandoverForm()}
+    return _render(request, "documents/panels/handover.html", context)
+
+
+def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
+    if service_for(case.sop.code) is None:
+        return None
+    documents = case_documents(case)
+    if not documents:
+        return None
+    return _render(request, "documents/panels/case.html", {"case": case, "documents": documents})
+
+
+def register() -> None:
+    register_step_panel("documents.enter", enter_panel, replaces_outcome=True)
+    register_step_panel("documents.sign", sign_panel, replaces_outcome=True)
+    register_step_panel("documents.print", print_panel, replaces_outcome=True)
+    register_step_panel("documents.handover", handover_panel, replaces_outcome=True)
+    register_case_panel(case_panel)

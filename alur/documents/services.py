@@ -1,0 +1,280 @@
+"""Every change to citizen documents: drafts, print, hand-over and archive. Each runs in the
+caller's transaction (the engine's transition, for the `documents.*` handlers) or its own, and
+writes its audit event. Signing is in `issuing.py` (it must not hold a transaction open)."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from alur.audit.services import record
+from alur.core.errors import ConflictError, DomainError
+from alur.documents.choices import CARDS, PAPER, HandoverMethod, OutputKind
+from alur.documents.definitions import require_service
+from alur.documents.models import CitizenDocument
+from alur.documents.numbering import register_number_take
+from alur.intake.files import FileRejected, check_upload
+from alur.org.access import Capability, require
+from alur.org.models import Office, User
+from alur.registry.choices import ResidentStatus
+from alur.registry.models import Family, Resident
+from alur.workflow.models import Case
+
+MSG_SIGNED = "{doc} sudah ditandatangani; isiannya tidak dapat diubah lagi."
+MSG_NO_SERIAL = "Isi nomor seri blanko {kind} yang dipakai untuk mencetak kartu."
+MSG_SERIAL_USED = "Nomor seri blanko {serial} sudah tercatat untuk kartu lain."
+MSG_NO_BIOMETRICS = "Perekaman biometrik KTP-el {name} belum dilakukan; kartu belum dapat dicetak."
+MSG_RECIPIENT = "Isi nama penerima dan identitas yang ditunjukkan (mis. NIK/KTP-el)."
+MSG_TRACKING = "Isi nomor resi PT POS."
+
+
+def _staff(actor: User | None, office: Office | int) -> None:
+    if actor is not None:
+        require(actor, Capability.HANDLE_CASES, office)
+
+
+def case_documents(case: Case, *, lock: bool = False) -> list[CitizenDocument]:
+    rows = CitizenDocument.objects.filter(case=case)
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return list(rows.select_related("office", "resident", "family", "issued").order_by("pk"))
+
+
+def _label(document: CitizenDocument) -> str:
+    return document.get_kind_display()
+
+
+@transaction.atomic
+def draft_ensure(
+    *,
+    case: Case,
+    kind: str,
+    actor: User | None,
+    resident: Resident | None = None,
+    family: Family | None = None,
+    data: dict[str, Any] | None = None,
+) -> CitizenDocument:
+    """Create or update the draft of `kind` for `case` (refused once it is signed or printed)."""
+    if kind not in OutputKind.values:
+        raise DomainError(f"Jenis dokumen {kind!r} tidak dikenal.")
+    _staff(actor, case.office_id)
+    now = timezone.now()
+    document = CitizenDocument.objects.select_for_update().filter(case=case, kind=kind).first()
+    created = document is None
+    if document is None:
+        document = CitizenDocument(
+            case=case, office=case.office, kind=kind, created_at=now, updated_at=now
+        )
+    elif document.signed_at or document.printed_at:
+        raise ConflictError(MSG_SIGNED.format(doc=_label(document)))
+    document.resident = resident or document.resident
+    document.family = family or document.family
+    if data is not None:
+        document.data = data
+    document.entered_by, document.updated_at = actor, now
+    document.save()
+    record(
+        actor=actor,
+        office=case.office,
+        action="documents.draft_create" if created else "documents.draft_update",
+        obj=document,
+        after={
+            "case": case.reference,
+            "kind": kind,
+            "resident": document.resident.nik if document.resident else None,
+            "family": document.family.no_kk if document.family else None,
+        },
+    )
+    return document
+
+
+# --- printing -------------------------------------------------------------------------------
+
+
+def blank_use(office: Office, item: str, *, cause: Model, actor: User | None) -> None:
+    """One blanko of `item` leaves the office's stock for `cause` (the logistics ledger).
+
+    The logistics app keeps the stock; an installation without it prints without a ledger."""
+    try:
+        logistics = importlib.import_module("alur.logistics.services")
+    except ImportError:
+        return
+    logistics.blank_consume(office, item, cause=cause, actor=actor)
+
+
+def _card_resident(case: Case, kind: str, nik: str) -> Resident:
+    resident = Resident.objects.filter(nik=nik.strip(), office=case.office).first() if nik else None
+    if resident is None:
+        raise DomainError(
+            f"Data penduduk untuk {OutputKind(kind).label} belum ada: isi NIK yang terdaftar.",
+            code="no_resident",
+        )
+    return resident
+
+
+def documents_print(
+    *, case: Case, actor: User | None, serials: dict[str, str], nik: str = ""
+) -> list[CitizenDocument]:
+    """Print every output of `case`: cards on a blanko whose serial is recorded (one blanko
+    consumed from stock each), paper documents with their register number. Run inside the
+    step's transition."""
+    service = require_service(case)
+    _staff(actor, case.office_id)
+    now = timezone.now()
+    existing = {d.kind: d for d in case_documents(case, lock=True)}
+    printed = []
+    for kind in service.outputs:
+        document = existing.get(kind)
+        if document is None and kind in CARDS:
+            document = draft_ensure(
+                case=case, kind=kind, actor=actor, resident=_card_resident(case, kind, nik)
+            )
+        if document is None:
+            raise DomainError(
+                f"{OutputKind(kind).label} belum diisi; isi datanya pada langkah pengisian.",
+                code="no_draft",
+            )
+        if document.printed_at:
+            printed.append(document)
+            continue
+        if kind in CARDS:
+            _print_card(document, serials.get(kind, "").strip(), actor)
+        else:
+            register_number_take(document, now)
+        document.printed_at, document.printed_by = now, actor
+        document.save(update_fields=["printed_at", "printed_by", "card_serial"])
+        record(
+            actor=actor,
+            office=case.office,
+            action="documents.print",
+            obj=document,
+            after={
+                "kind": kind,
+                "register_number": document.register_number,
+                "card_serial": document.card_serial,
+            },
+        )
+        printed.append(document)
+    return printed
+
+
+def _print_card(document: CitizenDocument, serial: str, actor: User | None) -> None:
+    resident = document.resident
+    if resident is None:
+        raise DomainError("Kartu ini belum terhubung dengan data penduduk.", code="no_resident")
+    if resident.status != ResidentStatus.ALIVE:
+        raise DomainError(f"{resident.name} tidak lagi tercatat sebagai penduduk aktif.")
+    if document.kind == OutputKind.KTP_EL and resident.biometrics_recorded_at is None:
+        raise DomainError(MSG_NO_BIOMETRICS.format(name=resident.name), code="biometrics")
+    if not serial:
+        raise DomainError(MSG_NO_SERIAL.format(kind=document.get_kind_display()), code="serial")
+    if CitizenDocument.objects.filter(card_serial=serial).exclude(pk=document.pk).exists():
+        raise DomainError(MSG_SERIAL_USED.format(serial=serial), code="serial_used")
+    document.card_serial = serial
+    blank_use(document.office, CARDS[document.kind], cause=document, actor=actor)
+
+
+# --- hand-over and archive ------------------------------------------------------------------
+
+
+def documents_handover(
+    *,
+    case: Case,
+    actor: User | None,
+    method: str,
+    recipient_name: str = "",
+    recipient_id: str = "",
+    pos_tracking: str = "",
+    proof: tuple[bytes, str, str] | None = None,  # (content, declared mime, file name)
+    when: datetime | None = None,
+) -> list[CitizenDocument]:
+    """Hand every output of `case` over: in person (who collected it and the identity they
+    showed, optionally a photo or scan as proof) or by PT POS (its tracking number)."""
+    _staff(actor, case.office_id)
+    if method not in HandoverMethod.values:
+        raise DomainError("Pilih cara penyerahan: langsung atau lewat PT POS.", code="method")
+    recipient_name, recipient_id = recipient_name.strip(), recipient_id.strip()
+    pos_tracking = pos_tracking.strip()
+    if method == HandoverMethod.IN_PERSON and not (recipient_name and recipient_id):
+        raise DomainError(MSG_RECIPIENT, code="recipient")
+    if method == HandoverMethod.POS and not pos_tracking:
+        raise DomainError(MSG_TRACKING, code="tracking")
+    checked = None
+    if proof is not None:
+        try:
+            checked = check_upload(proof[0], declared_mime=proof[1], filename=proof[2])
+        except FileRejected as error:
+            raise DomainError(f"Bukti serah terima: {error.reason}", code="proof") from error
+    documents = case_documents(case, lock=True)
+    if not documents:
+        raise DomainError("Perkara ini belum memiliki dokumen untuk diserahkan.", code="none")
+    now = when or timezone.now()
+    for document in documents:
+        if document.handed_over_at:
+            raise ConflictError(f"{_label(document)} sudah diserahkan.")
+        if document.is_paper and not document.signed_at:
+            raise DomainError(f"{_label(document)} belum ditandatangani.", code="unsigned")
+        if document.is_card and not document.printed_at:
+            raise DomainError(f"{_label(document)} belum dicetak.", code="unprinted")
+        document.handed_over_at, document.handed_over_by = now, actor
+        document.handover_method = method
+        document.recipient_name, document.recipient_id = recipient_name, recipient_id
+        document.pos_tracking = pos_tracking
+        fields = [
+            "handed_over_at",
+            "handed_over_by",
+            "handover_method",
+            "recipient_name",
+            "recipient_id",
+            "pos_tracking",
+        ]
+        if checked is not None and proof is not None:
+            document.handover_proof.save(
+                f"bukti.{checked.extension}", ContentFile(proof[0]), save=False
+            )
+            fields.append("handover_proof")
+        document.save(update_fields=fields)
+        record(
+            actor=actor,
+            office=case.office,
+            action="documents.handover",
+            obj=document,
+            after={
+                "method": method,
+                "recipient_name": recipient_name,
+                "recipient_id": recipient_id,
+                "pos_tracking": pos_tracking,
+                "proof_sha256": checked.sha256 if checked else None,
+            },
+        )
+    return documents
+
+
+def documents_archive(*, case: Case, actor: User | None) -> list[CitizenDocument]:
+    """The application's files and the signed documents are archived (agenda of the case)."""
+    _staff(actor, case.office_id)
+    documents = case_documents(case, lock=True)
+    now = timezone.now()
+    for document in documents:
+        if document.kind in PAPER and document.issued_id is None:
+            raise DomainError(
+                f"{_label(document)} belum ditandatangani, jadi belum dapat diarsipkan.",
+                code="unsigned",
+            )
+        if document.archived_at is None:
+            document.archived_at = now
+            document.save(update_fields=["archived_at"])
+            record(
+                actor=actor,
+                office=case.office,
+                action="documents.archive",
+                obj=document,
+                after={"issued": document.issued_id},
+            )
+    return documents

@@ -1,0 +1,103 @@
+"""The `documents.*` keys SOP steps name. They run inside the engine's transition
+(`task_complete`), so a refused step changes nothing; each dispatches on the case's SOP code
+through `definitions.service_for`.
+
+- `documents.enter`: the service's data entry (registry changes and the drafts); "done" needs it.
+- `documents.sign`: done only by signing (`issuing.documents_sign` completes the task); a bare
+  "done" is refused while a paper document is unsigned.
+- `documents.print`: cards on a blanko (serial recorded, one blanko out of stock), paper
+  documents with their register number.
+- `documents.handover`: in person (name and identity shown) or by PT POS (tracking number).
+- `documents.archive`: the signed documents and the files are archived.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alur.core.errors import DomainError
+from alur.documents.choices import PAPER, OutputKind
+from alur.documents.definitions import EnterRequest, require_service
+from alur.documents.services import (
+    case_documents,
+    documents_archive,
+    documents_handover,
+    documents_print,
+)
+from alur.sop.registry import register_action, register_form
+from alur.workflow.choices import Outcome
+from alur.workflow.services import StepContext
+
+MSG_SIGN_FIRST = (
+    "Langkah ini selesai dengan menandatangani dokumen: masukkan passphrase sertifikat TTE "
+    "Anda pada formulir Tandatangani."
+)
+
+
+def on_enter(context: StepContext) -> None:
+    if context.outcome != Outcome.DONE:
+        return
+    service = require_service(context.case)
+    if service.enter is None:
+        raise DomainError(f"Layanan {service.name} tidak memiliki isian data.", code="no_enter")
+    service.enter(EnterRequest(case=context.case, actor=context.actor, data=context.data))
+    have = {d.kind for d in case_documents(context.case)}
+    missing = [k for k in service.outputs if k in PAPER and k not in have]
+    if missing:
+        labels = ", ".join(OutputKind(k).label for k in missing)
+        raise DomainError(f"Konsep {labels} belum terbentuk dari isian.", code="no_draft")
+
+
+def on_sign(context: StepContext) -> None:
+    if context.outcome != Outcome.DONE:
+        return
+    service = require_service(context.case)
+    signed = {d.kind for d in case_documents(context.case) if d.signed_at is not None}
+    if any(kind in PAPER and kind not in signed for kind in service.outputs):
+        raise DomainError(MSG_SIGN_FIRST, code="unsigned")
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value)
+
+
+def on_print(context: StepContext) -> None:
+    if context.outcome != Outcome.DONE:
+        return
+    serials = context.data.get("serials") or {}
+    documents_print(
+        case=context.case,
+        actor=context.actor,
+        serials={str(k): str(v) for k, v in dict(serials).items()},
+        nik=_text(context.data, "nik"),
+    )
+
+
+def on_handover(context: StepContext) -> None:
+    if context.outcome != Outcome.DONE:
+        return
+    data = context.data
+    proof = data.get("proof")
+    documents_handover(
+        case=context.case,
+        actor=context.actor,
+        method=_text(data, "method"),
+        recipient_name=_text(data, "recipient_name"),
+        recipient_id=_text(data, "recipient_id"),
+        pos_tracking=_text(data, "pos_tracking"),
+        proof=proof if isinstance(proof, tuple) else None,
+    )
+
+
+def on_archive(context: StepContext) -> None:
+    if context.outcome == Outcome.DONE:
+        documents_archive(case=context.case, actor=context.actor)
+
+
+def register() -> None:
+    register_form("documents.enter", on_enter)
+    register_form("documents.sign", on_sign)
+    register_form("documents.handover", on_handover)
+    register_action("documents.print", on_print)
+    register_action("documents.archive", on_archive)

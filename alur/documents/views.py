@@ -1,0 +1,130 @@
+"""The documents' pages: the step forms post here and complete their task with the data;
+drafts and signed files are read here. Other offices' documents answer 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from alur.core.web import run_service
+from alur.documents import selectors
+from alur.documents.definitions import require_service
+from alur.documents.forms import HandoverForm
+from alur.documents.issuing import documents_sign
+from alur.documents.render import document_pdf
+from alur.workflow import selectors as workflow_selectors
+from alur.workflow.models import Task
+from alur.workflow.services import task_complete
+
+
+def _task(request: HttpRequest, pk: int) -> Task:
+    task = Task.objects.select_related("case", "case__sop", "case__office").filter(pk=pk).first()
+    if task is None:
+        raise Http404("Tugas tidak ditemukan.")
+    workflow_selectors.case_for(request.user, task.case.reference)
+    return task
+
+
+def form_errors(form: forms.Form) -> str:
+    """A form's errors in one line: "Label: message; ..."."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return "; ".join(parts)
+
+
+def _complete(request: HttpRequest, task: Task, data: dict[str, Any], success: str) -> HttpResponse:
+    run_service(
+        request,
+        lambda: task_complete(task=task, actor=request.user, outcome="done", data=data),  # type: ignore[arg-type]
+        success,
+    )
+    return redirect("workflow:case_detail", reference=task.case.reference)
+
+
+@login_required
+@require_POST
+def enter(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    service = require_service(task.case)
+    if service.enter_form is None:
+        raise Http404("Layanan ini tidak memiliki isian data.")
+    form = service.enter_form(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Isian belum benar — {form_errors(form)}")
+        return redirect("workflow:case_detail", reference=task.case.reference)
+    return _complete(request, task, form.cleaned_data, "Data tersimpan; konsep dokumen dibuat.")
+
+
+@login_required
+@require_POST
+def print_step(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    serials = {
+        key.removeprefix("serial_"): value
+        for key, value in request.POST.items()
+        if key.startswith("serial_")
+    }
+    data = {"serials": serials, "nik": request.POST.get("nik", "")}
+    return _complete(request, task, data, "Pencetakan tercatat.")
+
+
+@login_required
+@require_POST
+def handover(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    form = HandoverForm(request.POST, request.FILES)
+    form.is_valid()
+    data: dict[str, Any] = {
+        key: form.cleaned_data.get(key, "")
+        for key in ("method", "recipient_name", "recipient_id", "pos_tracking")
+    }
+    upload = request.FILES.get("proof")
+    if upload is not None:
+        data["proof"] = (upload.read(), upload.content_type or "", upload.name or "")
+    return _complete(request, task, data, "Penyerahan dokumen tercatat.")
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, reference: str) -> HttpResponse:
+    case = workflow_selectors.case_for(request.user, reference)
+    run_service(
+        request,
+        lambda: documents_sign(
+            case=case,
+            actor=request.user,  # type: ignore[arg-type]
+            passphrase=request.POST.get("passphrase", ""),
+            base_url=request.build_absolute_uri("/"),
+        ),
+        "Dokumen ditandatangani secara elektronik dan diarsipkan.",
+    )
+    return redirect("workflow:case_detail", reference=reference)
+
+
+@login_required
+def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_for(request.user, pk)
+    pdf = document_pdf(document).pdf
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="konsep-{document.kind}-{pk}.pdf"'
+    return response
+
+
+@login_required
+def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    document = selectors.document_for(request.user, pk)
+    if document.issued is None:
+        raise Http404("Dokumen belum ditandatangani.")
+    return FileResponse(
+        document.issued.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{document.kind}-{document.issued.number or pk}.pdf".replace("/", "-"),
+    )

@@ -1,0 +1,59 @@
+"""Demo referrals of Kota Metro: one a partner sent (its case at the officer's step) and one
+from the public form waiting for a partner. Idempotent: done once per database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from alur.org.models import Office, User
+from alur.outreach import services
+from alur.outreach.models import Referral
+
+OFFICE = "18.72"
+
+
+@transaction.atomic
+def load_demo_referrals() -> int:
+    office = Office.objects.filter(code=OFFICE).first()
+    partner = User.objects.filter(username="metro.mitra.dinsos").first()
+    if office is None or partner is None or Referral.objects.filter(office=office).exists():
+        return 0
+    services.referral_submit(
+        office=office,
+        actor=partner,
+        data=services.ReferralInput(
+            reporter_name=partner.get_full_name(),
+            reporter_org="Dinas Sosial Kota Metro",
+            name="Sukirman",
+            category="odgj",
+            sex="L",
+            birth_place="Metro",
+            birth_date=date(1979, 4, 2),
+            address="Halte Jl. Jend. Sudirman, Ganjar Agung",
+            village="Ganjar Agung",
+            latitude="-5.1206",
+            longitude="105.3009",
+            contact_name="Taufik (pekerja sosial)",
+            contact_phone="081279001122",
+            notes="Sering berada di sekitar halte pada pagi hari.",
+        ),
+    )
+    services.referral_create(
+        office=office,
+        actor=None,
+        channel="web",
+        data=services.ReferralInput(
+            reporter_name="Ketua RT 05 Yosodadi",
+            name="Mbok Sarinah",
+            category="terlantar",
+            sex="P",
+            address="Gubuk di belakang Pasar Kopindo, Yosodadi",
+            village="Yosodadi",
+            latitude="-5.1094",
+            longitude="105.3168",
+            contact_phone="085266004455",
+        ),
+    )
+    return 2

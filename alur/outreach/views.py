@@ -1,0 +1,297 @@
+"""Thin views over `outreach.services`: the public referral form (rate-limited per address),
+the partners' form and list, the staff list and map, and the forms of the case page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from alur.core.errors import DomainError
+from alur.core.web import error_text, run_service
+from alur.org.access import Capability, offices_for
+from alur.org.models import User
+from alur.outreach import selectors, services
+from alur.outreach.forms import LettersForm, ReferralForm, VisitForm, VisitResultForm
+from alur.outreach.models import Visit
+from alur.workflow.models import Task
+
+FORM_LIMIT = 5  # public referrals per client address and window
+FORM_WINDOW = 60 * 60
+TOO_MANY = "Terlalu banyak rujukan dari perangkat ini. Silakan coba lagi nanti."
+SESSION_SENT = "outreach:sent"
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    key = f"outreach:form:{request.META.get('REMOTE_ADDR') or 'unknown'}"
+    cache.add(key, 0, FORM_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, FORM_WINDOW)
+        count = 1
+    return count > FORM_LIMIT
+
+
+def _input(data: dict[str, Any]) -> services.ReferralInput:
+    office = data["office"]
+    return (
+        services.ReferralInput(
+            reporter_name=data.get("reporter_name", ""),
+            reporter_phone=data.get("reporter_phone", ""),
+            reporter_org=data.get("reporter_org", ""),
+            name=data.get("name", ""),
+            category=data.get("category", ""),
+            nik=data.get("nik", ""),
+            sex=data.get("sex", ""),
+            birth_place=data.get("birth_place", ""),
+            birth_date=data.get("birth_date"),
+            address=data.get("address", ""),
+            village=data.get("village", ""),
+            district_code="",
+            latitude=data.get("latitude") or None,
+            longitude=data.get("longitude") or None,
+            contact_name=data.get("contact_name", ""),
+            contact_phone=data.get("contact_phone", ""),
+            notes=data.get("notes", ""),
+        )
+        if office
+        else None
+    )  # type: ignore[return-value]
+
+
+def _refused(form: ReferralForm, error: Exception) -> dict[str, Any]:
+    """What the page shows of a refused referral: the message, and the existing one's link."""
+    form.add_error(None, error_text(error))
+    if isinstance(error, services.DuplicateReferral):
+        return {"duplicate": error.existing}
+    return {}
+
+
+@never_cache
+def public_form(request: HttpRequest) -> HttpResponse:
+    offices = selectors.referral_offices()
+    extra: dict[str, Any] = {}
+    if request.method == "POST":
+        form = ReferralForm(request.POST, offices=offices)
+        if _over_limit(request):
+            return render(
+                request, "outreach/public_form.html", {"form": form, "error": TOO_MANY}, status=429
+            )
+        if form.is_valid():
+            try:
+                referral = services.referral_create(
+                    office=form.cleaned_data["office"],
+                    data=_input(form.cleaned_data),
+                    actor=None,
+                    channel="web",
+                )
+            except DomainError as error:
+                extra = _refused(form, error)
+            else:
+                request.session[SESSION_SENT] = referral.number
+                return redirect("outreach:public_sent")
+    else:
+        form = ReferralForm(offices=offices)
+    return render(request, "outreach/public_form.html", {"form": form, "error": ""} | extra)
+
+
+@never_cache
+def public_sent(request: HttpRequest) -> HttpResponse:
+    number = request.session.get(SESSION_SENT)
+    if not number:
+        return redirect("outreach:public_form")
+    return render(request, "outreach/public_sent.html", {"number": number})
+
+
+# --- partners -------------------------------------------------------------------------------
+
+
+@login_required
+def partner_form(request: HttpRequest) -> HttpResponse:
+    offices = offices_for(request.user, Capability.REFER_RESIDENTS)
+    if not offices.exists():
+        raise PermissionDenied("Anda bukan mitra Dukcapil Siaga.")
+    extra: dict[str, Any] = {}
+    if request.method == "POST":
+        form = ReferralForm(request.POST, offices=offices, partner=True)
+        if form.is_valid():
+            user: User = request.user  # type: ignore[assignment]
+            data = form.cleaned_data | {
+                "reporter_name": user.get_full_name() or user.username,
+                "reporter_phone": "",
+            }
+            try:
+                referral = services.referral_submit(
+                    office=data["office"], data=_input(data), actor=user
+                )
+            except (DomainError, PermissionDenied) as error:
+                extra = _refused(form, error)
+            else:
+                messages.success(request, f"Rujukan {referral.number} terkirim ke Disdukcapil.")
+                return redirect("outreach:detail", pk=referral.pk)
+    else:
+        form = ReferralForm(offices=offices, partner=True)
+    return render(request, "outreach/partner_form.html", {"form": form} | extra)
+
+
+@login_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    referrals = list(selectors.referrals_for(request.user).order_by("-submitted_at")[:200])
+    return render(request, "outreach/partner_list.html", {"referrals": referrals})
+
+
+@login_required
+@require_POST
+def forward(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(request.user, pk)
+    run_service(
+        request,
+        lambda: services.referral_forward(referral=referral, actor=request.user),  # type: ignore[arg-type]
+        "Rujukan diteruskan ke petugas Dukcapil.",
+    )
+    return redirect("outreach:detail", pk=pk)
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    if not offices_for(request.user, Capability.HANDLE_CASES).exists():
+        raise PermissionDenied("Anda tidak menangani perkara di kantor mana pun.")
+    referrals = list(selectors.open_referrals(request.user).order_by("submitted_at")[:500])
+    return render(
+        request,
+        "outreach/list.html",
+        {"referrals": referrals, "points": selectors.scatter(referrals)},
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(request.user, pk)
+    return render(
+        request,
+        "outreach/detail.html",
+        {
+            "referral": referral,
+            "letters": list(referral.letters.all()),
+            "visits": list(referral.visits.select_related("officer")),
+        },
+    )
+
+
+def _back(referral_pk: int, request: HttpRequest) -> HttpResponse:
+    referral = selectors.referral_for(request.user, referral_pk)
+    if request.POST.get("next") == "case" and referral.case:
+        return redirect("workflow:case_detail", reference=referral.case.reference)
+    return redirect("outreach:detail", pk=referral_pk)
+
+
+@login_required
+@require_POST
+def letters(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer's finding of step 2; with `task`, that step is done with it."""
+    referral = selectors.referral_for(request.user, pk)
+    form = LettersForm(request.POST)
+    form.is_valid()
+    kinds = form.cleaned_data.get("kinds", [])
+    task_pk = request.POST.get("task", "")
+    task = (
+        Task.objects.filter(pk=int(task_pk), case=referral.case).first()
+        if task_pk.isdigit() and referral.case
+        else None
+    )
+
+    def call() -> None:
+        from django.db import transaction
+
+        from alur.workflow.services import task_complete
+
+        with transaction.atomic():
+            services.letters_require(referral=referral, kinds=kinds, actor=request.user)  # type: ignore[arg-type]
+            if task is not None:
+                task_complete(task=task, actor=request.user, outcome="done")  # type: ignore[arg-type]
+
+    run_service(request, call, "Kebutuhan surat pendukung tersimpan.")
+    return _back(pk, request)
+
+
+@login_required
+@require_POST
+def letter_receive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    referral = selectors.referral_for(request.user, pk)
+    upload = request.FILES.get("file")
+    content = (upload.read(), upload.content_type or "", upload.name or "") if upload else None
+    run_service(
+        request,
+        lambda: services.letter_receive(
+            referral=referral,
+            kind=kind,
+            actor=request.user,  # type: ignore[arg-type]
+            upload=content,
+            note=request.POST.get("note", ""),
+        ),
+        "Surat pendukung tercatat diterima.",
+    )
+    return _back(pk, request)
+
+
+@login_required
+@require_POST
+def visit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(request.user, pk)
+    form = VisitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Isi jadwal dan petugas perekaman.")
+        return _back(pk, request)
+    officer = User.objects.filter(pk=form.cleaned_data["officer"]).first()
+    when: datetime = form.cleaned_data["scheduled_for"]
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    if officer is None:
+        raise Http404("Petugas tidak ditemukan.")
+    run_service(
+        request,
+        lambda: services.visit_schedule(
+            referral=referral,
+            when=when,
+            officer=officer,
+            actor=request.user,  # type: ignore[arg-type]
+            address=form.cleaned_data.get("address", ""),
+        ),
+        "Jemput bola dijadwalkan dan diserahkan kepada petugas perekaman.",
+    )
+    return _back(pk, request)
+
+
+@login_required
+@require_POST
+def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = Visit.objects.select_related("referral").filter(pk=pk).first()
+    if visit is None:
+        raise Http404("Kunjungan tidak ditemukan.")
+    selectors.referral_for(request.user, visit.referral_id)
+    form = VisitResultForm(request.POST)
+    form.is_valid()
+    run_service(
+        request,
+        lambda: services.visit_record(
+            visit=visit,
+            actor=request.user,  # type: ignore[arg-type]
+            result=form.cleaned_data.get("result", ""),
+            note=form.cleaned_data.get("note", ""),
+        ),
+        "Hasil kunjungan tercatat.",
+    )
+    return _back(visit.referral_id, request)
