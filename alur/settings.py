@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "alur.letters",
     "alur.complaints",
     "alur.logistics",
+    "alur.reports",
     "alur.registry",
     "alur.documents",
     "alur.outreach",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("pengaduan/", include("alur.complaints.urls")),
     path("arsip/", include("alur.letters.urls_archive")),
     path("logistik/", include("alur.logistics.urls")),
+    path("laporan/", include("alur.reports.urls")),
     path("dokumen/", include("alur.documents.urls")),
     path("siaga/", include("alur.outreach.urls")),
     path("naskah/", include("alur.letters.urls_letters")),

@@ -15,6 +15,7 @@ A complaints number (`BusinessNumber.is_complaints`) holds its own conversation:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -53,8 +54,20 @@ def fetch_media(inbound: InboundMessage) -> Fetched | None:
     return Fetched(data, info.mime_type or inbound.media_mime_type, name)
 
 
+# Domain apps that take some inbound messages themselves (a kab/kota's report form sent to the
+# province's number): each is asked first, and returns True when it handled the message.
+INBOUND_HANDLERS: list[Callable[[int], bool]] = []
+
+
+def register_inbound_handler(handler: Callable[[int], bool]) -> None:
+    if handler not in INBOUND_HANDLERS:
+        INBOUND_HANDLERS.append(handler)
+
+
 def handle(inbound_id: int) -> None:
     """Answer one inbound message; idempotent (a message is handled once)."""
+    if any(handler(inbound_id) for handler in INBOUND_HANDLERS):
+        return
     inbound = InboundMessage.objects.select_related("number", "number__office").get(pk=inbound_id)
     if inbound.handled_at is not None or inbound.number is None:
         return

@@ -395,6 +395,45 @@ def task_complete(
     return task
 
 
+@transaction.atomic
+def fan_out_close(*, case: Case, step: int, actor: User | None, reason: str) -> int:
+    """End a fan-out step early (a report period closes at its deadline): the offices that have
+    not acted are cancelled with `reason` and the case goes on as if the step were done. Only when
+    nothing but that step is open; returns how many tasks were cancelled."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Tuliskan alasan penutupan langkah.")
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("office", "sop").get(pk=case.pk)
+    )
+    spec = procedure(case)
+    if spec.actor_of(step).office != OfficeRelation.CHILDREN:
+        raise DomainError(f"Langkah {step} bukan langkah setiap kabupaten/kota.")
+    open_tasks = list(
+        Task.objects.select_for_update(of=("self",))
+        .filter(case=case, status__in=ACTIVE_TASK)
+        .select_related("office")
+    )
+    waiting = [t for t in open_tasks if t.step == step]
+    if not waiting or len(waiting) != len(open_tasks):
+        return 0
+    now = timezone.now()
+    for task in waiting:
+        task.status, task.completed_at, task.reason = TaskStatus.CANCELLED, now, reason
+        task.save(update_fields=["status", "completed_at", "reason"])
+        record(
+            actor=actor,
+            office=task.office,
+            action="task.cancel",
+            obj=task,
+            reason=reason,
+            after={"step": task.step, "why": "langkah ditutup"},
+        )
+    _advance(case, spec, waiting[0], now, actor)
+    case.save(update_fields=CASE_STATE)
+    return len(waiting)
+
+
 def _return_target(step: StepSpec, return_to: int | str | None) -> int | str:
     if not step.returns:
         raise DomainError(f"Langkah {step.number} tidak dapat dikembalikan menurut SOP.")

@@ -135,8 +135,8 @@ def test_s0_report_runs_from_draft_to_delivery(
     messages = {m.channel: m for m in OutboundMessage.objects.filter(object_id=str(letter.pk))}
     assert messages["whatsapp"].status == MessageStatus.SENT
     assert messages["email"].status == MessageStatus.SENT
-    [sent] = control(graph, "messages", method="GET")["data"]
-    assert sent["type"] == "document" and sent["to"] == KADIS_PHONE
+    [sent] = [m for m in control(graph, "messages", method="GET")["data"] if m["to"] == KADIS_PHONE]
+    assert sent["type"] == "document"
     assert mail.outbox[-1].to == [DITJEN_MAIL]
     [(filename, content, _mime)] = mail.outbox[-1].attachments
     assert content == letter.document.file.open("rb").read()

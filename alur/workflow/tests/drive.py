@@ -119,3 +119,4 @@ __all__ = ["APPLICANT", "SPECS", "return_paths"]
 from alur.letters.tests import drivers as _letters  # noqa: E402, F401  (registers its drivers)
 from alur.logistics.tests import drivers as _logistics  # noqa: E402, F401  (registers its drivers)
 from alur.outreach.tests import drivers as _outreach  # noqa: E402, F401  (+ documents.*)
+from alur.reports.tests import drivers as _reports  # noqa: E402, F401  (registers its drivers)

@@ -3,6 +3,7 @@
 import pytest
 
 from alur.audit.models import AuditEvent
+from alur.core.errors import DomainError
 from alur.org.models import Office
 from alur.workflow import services
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
@@ -109,3 +110,20 @@ def test_a_rejection_ends_the_case_and_cancels_what_is_open() -> None:
     case.refresh_from_db()
     assert case.status == CaseStatus.REJECTED and case.finished_at is not None
     assert not active(case)
+
+
+@pytest.mark.django_db
+def test_a_fan_out_step_can_be_closed_early_and_the_case_goes_on() -> None:
+    case = start("S0")
+    run_until_step(case, 3)
+    reporters = [t for t in active(case) if t.step == 3]
+    assert len(reporters) == Office.objects.filter(parent=case.office).count()
+    with pytest.raises(DomainError, match="alasan"):
+        services.fan_out_close(case=case, step=3, actor=None, reason=" ")
+    with pytest.raises(DomainError, match="bukan langkah setiap"):
+        services.fan_out_close(case=case, step=4, actor=None, reason="tutup")
+
+    closed = services.fan_out_close(case=case, step=3, actor=None, reason="Periode ditutup.")
+    assert closed == len(reporters)
+    assert [t.step for t in active(case)] == [4]
+    assert case.tasks.filter(step=3, status=TaskStatus.CANCELLED).count() == closed

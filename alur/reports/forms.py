@@ -1,0 +1,105 @@
+"""Forms of the reports pages. They only parse: the services decide and name what is wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from alur.core.errors import DomainError
+from alur.reports.models import ReportDefinition
+
+WEEKDAY_CHOICES = list(enumerate(["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]))
+
+
+def valid(form: forms.Form) -> dict[str, Any]:
+    if form.is_valid():
+        return form.cleaned_data
+    problems = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        problems.append(f"{label}: {text}" if label else text)
+    raise DomainError(" ".join(problems))
+
+
+class SubmissionForm(forms.Form):
+    """One text box per field (a text so that «dua belas» is reported, not dropped)."""
+
+    reason = forms.CharField(
+        label="Alasan perubahan dari angka sistem (bila diubah)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, definition: ReportDefinition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in definition.fields:
+            self.fields[f"v_{item['key']}"] = forms.CharField(
+                label=item["label"],
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
+        self.order_fields([f"v_{k}" for k in definition.field_keys] + ["reason"])
+
+    def values(self) -> dict[str, str]:
+        return {
+            name[2:]: (self.data.get(name) or "").strip()
+            for name in self.fields
+            if name.startswith("v_")
+        }
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Berkas Excel formulir (.xlsx)")
+    reason = forms.CharField(label="Alasan perubahan dari angka sistem", required=False)
+
+
+class CoverageUploadForm(forms.Form):
+    file = forms.FileField(label="Berkas data cakupan PIAK (.xlsx atau .csv)")
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label="Catatan penutupan", required=False, max_length=300)
+
+
+class DefinitionForm(forms.Form):
+    title = forms.CharField(label="Judul", max_length=200)
+    fields_text = forms.CharField(
+        label="Isian (satu per baris: kode | nama)", widget=forms.Textarea(attrs={"rows": 8})
+    )
+    deadline_weekday = forms.TypedChoiceField(
+        label="Hari tenggat (mingguan)", choices=WEEKDAY_CHOICES, coerce=int
+    )
+    deadline_time = forms.TimeField(
+        label="Jam tenggat (waktu setempat pelapor)", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    deadline_day = forms.IntegerField(label="Tanggal tenggat (bulanan)", min_value=1, max_value=28)
+    remind_hours = forms.IntegerField(
+        label="Pengingat, jam sebelum tenggat", min_value=1, max_value=72
+    )
+    jump_threshold = forms.DecimalField(
+        label="Batas lonjakan cakupan (poin persen)", min_value=0, max_value=100, decimal_places=2
+    )
+    recipients_text = forms.CharField(
+        label="Penerima laporan bertanda tangan (per baris: nama | whatsapp/email | alamat | "
+        "langkah)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(label="Alasan perubahan", required=False)
+
+    def recipients(self) -> list[list[Any]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["recipients_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) < 3 or parts[1] not in ("whatsapp", "email"):
+                raise DomainError(
+                    f"Penerima baris {number}: tulis «nama | whatsapp atau email | alamat | "
+                    "langkah»."
+                )
+            step = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else None
+            rows.append([parts[0], parts[1], parts[2], step])
+        return rows

@@ -1,0 +1,83 @@
+"""The reports.* keys of S0 and S4: what runs inside each step's transition."""
+
+from __future__ import annotations
+
+from alur.core.errors import DomainError
+from alur.reports import services
+from alur.reports.choices import ReportKind, Source, SubmissionStatus
+from alur.reports.models import ReportPeriod, Submission
+from alur.sop.registry import register_action, register_form
+from alur.workflow.choices import Outcome
+from alur.workflow.services import StepContext
+
+
+def _period(context: StepContext) -> ReportPeriod:
+    return services.period_ensure(case=context.case, actor=context.actor)
+
+
+def on_define(context: StepContext) -> None:
+    """Step 1 of S0: the Kasi confirms the format; the case gets its period."""
+    if context.outcome == Outcome.DONE:
+        _period(context)
+
+
+def on_distribute(context: StepContext) -> None:
+    services.period_distribute(period=_period(context), actor=context.actor)
+
+
+def on_submit(context: StepContext) -> None:
+    if context.outcome != Outcome.DONE:
+        return
+    period = _period(context)
+    if period.definition.kind == ReportKind.COVERAGE:
+        services.coverage_ready(period)  # S4 step 4: the data of every kab/kota are in
+        return
+    office = context.task.office
+    values = context.data.get("values")
+    source = context.data.get("source") or Source.WEB
+    reason = context.data.get("reason", "")
+    if values is None:
+        draft = Submission.objects.filter(period=period, office=office).first()
+        if draft is None:
+            raise DomainError(
+                "Isi angka laporan dahulu (formulir, unggah Excel, atau WhatsApp).",
+                code="no_values",
+            )
+        if draft.status == SubmissionStatus.SUBMITTED:
+            return
+        values, source, reason = draft.values, draft.source, draft.edit_reason
+    services.submission_save(
+        period=period,
+        office=office,
+        actor=context.actor,
+        values=values,
+        source=source,
+        reason=reason,
+        send=True,
+    )
+
+
+def on_collect(context: StepContext) -> None:
+    period = _period(context)
+    if period.definition.kind == ReportKind.COVERAGE:
+        services.coverage_ready(period)  # S4 step 3: the PIAK file was received and read
+
+
+def on_aggregate(context: StepContext) -> None:
+    period = _period(context)
+    if period.definition.kind == ReportKind.COVERAGE:
+        services.coverage_ready(period)
+    services.period_aggregate(period=period, actor=context.actor)
+
+
+def on_deliver(context: StepContext) -> None:
+    services.lakip_deliver(period=_period(context), actor=context.actor)
+
+
+def register_all() -> None:
+    register_form("reports.define", on_define)
+    register_form("reports.submit", on_submit)
+    register_action("reports.distribute", on_distribute)
+    register_action("reports.collect", on_collect)
+    register_action("reports.aggregate", on_aggregate)
+    register_action("reports.deliver", on_deliver)

@@ -1,0 +1,98 @@
+"""What the reports app shows on the case page of S0 and S4: each reports step's form, the
+"draft from the recap" button on the drafting step, and the period's status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from alur.org.access import Capability, can
+from alur.reports import selectors, services
+from alur.reports.choices import ReportKind
+from alur.reports.forms import CloseForm, CoverageUploadForm, SubmissionForm
+from alur.reports.models import Submission
+from alur.workflow.panels import register_case_panel, register_step_panel
+
+KEYS = (
+    "reports.define",
+    "reports.distribute",
+    "reports.submit",
+    "reports.collect",
+    "reports.aggregate",
+    "reports.deliver",
+)
+
+
+def _html(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
+    return mark_safe(render_to_string(template, context, request=request))  # noqa: S308
+
+
+def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeString | None:
+    period = services.period_of(case)
+    keys = {step.form, step.action}
+    context: dict[str, Any] = {"case": case, "task": task, "step": step, "period": period}
+    if period is None:
+        context["note"] = "Periode laporan dibuat ketika langkah ini selesai."
+        return _html(request, "reports/panels/step.html", context)
+    coverage = period.definition.kind == ReportKind.COVERAGE
+    context["coverage"] = coverage
+    if "reports.submit" in keys and not coverage:
+        existing = Submission.objects.filter(period=period, office=task.office).first()
+        values = existing.values if existing else services.prefill(period, task.office)
+        context["form"] = SubmissionForm(
+            definition=period.definition, initial={f"v_{k}": v for k, v in values.items()}
+        )
+        context["submission"] = existing
+        context["deadline"] = services.deadline_text(period, task.office)
+        context["office"] = task.office
+    if coverage and keys & {"reports.collect", "reports.submit", "reports.aggregate"}:
+        context["job"] = selectors.latest_import(period)
+        context["checks"] = services.coverage_checks(period)
+        if "reports.collect" in keys:
+            context["upload_form"] = CoverageUploadForm()
+    if "reports.aggregate" in keys and not coverage:
+        context["recap_button"] = True
+    return _html(request, "reports/panels/step.html", context)
+
+
+def draft_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeString | None:
+    """On a report case's drafting step without a letter: make it from the recap."""
+    from alur.letters.steps import case_letter
+
+    period = services.period_of(case)
+    if period is None or not period.recap or case_letter(case) is not None:
+        return None
+    return _html(request, "reports/panels/draft.html", {"case": case, "period": period})
+
+
+def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
+    period = services.period_of(case)
+    if period is None:
+        return None
+    rows = selectors.reporter_rows(request.user, period)
+    collecting = case.tasks.filter(
+        status__in=["open", "claimed"], office__parent=period.definition.office
+    ).exists()
+    return _html(
+        request,
+        "reports/panels/case.html",
+        {
+            "case": case,
+            "period": period,
+            "rows": rows,
+            "rates": selectors.period_rates(rows),
+            "close_form": CloseForm()
+            if collecting and can(request.user, Capability.HANDLE_CASES, period.definition.office)
+            else None,
+        },
+    )
+
+
+def register_all() -> None:
+    for key in KEYS:
+        register_step_panel(key, step_panel)
+    register_step_panel("letters.draft", draft_panel)
+    register_case_panel(case_panel)

@@ -1,0 +1,295 @@
+"""Reads of the reports app, scoped by org.access: periods in reach, a period's status per
+kab/kota, and the SOP dashboards (backlog, throughput, SLA, time per step against mutu baku)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import median
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from alur.org.access import Capability, can, office_ids_for
+from alur.org.choices import OfficeLevel
+from alur.org.models import Office, User
+from alur.org.regions import zone_label
+from alur.reports import services
+from alur.reports.choices import PeriodStatus, SubmissionStatus, Timeliness
+from alur.reports.models import CoverageImport, ReportDefinition, ReportPeriod, Submission
+from alur.reports.timeliness import rates
+from alur.sop.models import SopRevision
+from alur.sop.specs import spec_for
+from alur.workflow.choices import CaseStatus, TaskStatus
+from alur.workflow.models import Case, Task
+from alur.workflow.selectors import Calendars
+from alur.worktime.calendar import working_minutes_between
+
+READ = Capability.VIEW_REPORTS
+TASK_SAMPLE = 5000
+
+
+def periods_for(user: User | AnonymousUser) -> QuerySet[ReportPeriod]:
+    """Periods of definitions whose province, or one of whose reporters, the person reaches."""
+    ids = office_ids_for(user, READ) | office_ids_for(user, Capability.SUBMIT_REPORTS)
+    parents = Office.objects.filter(pk__in=ids).values("parent_id")
+    return (
+        ReportPeriod.objects.filter(
+            Q(definition__office_id__in=ids) | Q(definition__office_id__in=parents)
+        )
+        .select_related("definition", "definition__office", "case")
+        .order_by("-starts_on", "definition__code")
+    )
+
+
+def period_for(user: User | AnonymousUser, pk: int) -> ReportPeriod:
+    period = periods_for(user).filter(pk=pk).first()
+    if period is None:
+        raise Http404("Periode laporan tidak ditemukan.")
+    return period
+
+
+def definitions_for(user: User | AnonymousUser) -> QuerySet[ReportDefinition]:
+    return ReportDefinition.objects.filter(
+        office_id__in=office_ids_for(user, Capability.HANDLE_CASES)
+    ).select_related("office")
+
+
+def may_see_all(user: User | AnonymousUser, period: ReportPeriod) -> bool:
+    return can(user, READ, period.definition.office)
+
+
+@dataclass(frozen=True)
+class ReporterRow:
+    office: Office
+    deadline: str
+    status: str
+    status_label: str
+    submission: Submission | None
+    submitted_local: str
+    mine: bool
+
+
+def reporter_rows(user: User | AnonymousUser, period: ReportPeriod) -> list[ReporterRow]:
+    """One row per expected kab/kota: on time, late, missing (after closing) or not yet in.
+    A kab/kota's staff see their own row only."""
+    offices = services.reporters(period)
+    if not may_see_all(user, period):
+        mine = office_ids_for(user, Capability.SUBMIT_REPORTS)
+        offices = [o for o in offices if o.pk in mine]
+    by_office = {s.office_id: s for s in period.submissions.filter(office__in=offices)}
+    labels = dict(Timeliness.choices)
+    own = office_ids_for(user, Capability.SUBMIT_REPORTS)
+    rows = []
+    for office in offices:
+        submission = by_office.get(office.pk)
+        if submission is not None and submission.status == SubmissionStatus.SUBMITTED:
+            status = submission.timeliness
+            local = timezone.localtime(submission.submitted_at, ZoneInfo(office.timezone))
+            sent = f"{local:%d-%m-%Y %H.%M} {zone_label(office.timezone)}"
+        else:
+            status = (
+                Timeliness.MISSING if period.status == PeriodStatus.CLOSED else Timeliness.PENDING
+            )
+            sent = ""
+        rows.append(
+            ReporterRow(
+                office=office,
+                deadline=services.deadline_text(period, office),
+                status=status,
+                status_label=labels[status],
+                submission=submission,
+                submitted_local=sent,
+                mine=office.pk in own,
+            )
+        )
+    return rows
+
+
+def period_rates(rows: list[ReporterRow]) -> Any:
+    return rates(len(rows), [r.status for r in rows])
+
+
+def latest_import(period: ReportPeriod) -> CoverageImport | None:
+    return period.imports.select_related("created_by").order_by("-created_at").first()
+
+
+# --- dashboards -----------------------------------------------------------------------------
+
+
+def reachable_offices(user: User | AnonymousUser) -> list[Office]:
+    return list(Office.objects.filter(pk__in=office_ids_for(user, READ)).order_by("code"))
+
+
+def default_office(user: User | AnonymousUser) -> Office | None:
+    offices = reachable_offices(user)
+    upper = [o for o in offices if o.level != OfficeLevel.REGENCY]
+    return (upper or offices or [None])[0]
+
+
+def _percentile(values: list[int], share: float) -> float | None:
+    """Nearest-rank percentile."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return float(ordered[max(math.ceil(share * len(ordered)) - 1, 0)])
+
+
+@dataclass
+class StepFigures:
+    sop: str
+    step: int
+    activity: str
+    standard: int | None
+    done: int = 0
+    on_time: int = 0
+    with_due: int = 0
+    open: int = 0
+    minutes: list[int] | None = None
+
+    @property
+    def median(self) -> float | None:
+        return float(median(self.minutes)) if self.minutes else None
+
+    @property
+    def p90(self) -> float | None:
+        return _percentile(self.minutes or [], 0.9)
+
+    @property
+    def sla(self) -> float | None:
+        return round(100 * self.on_time / self.with_due, 1) if self.with_due else None
+
+
+def dashboard(
+    user: User | AnonymousUser, office: Office, *, days: int = 30, now: datetime | None = None
+) -> dict[str, Any]:
+    """Backlog, throughput and SLA compliance per SOP and per step, median and p90 working
+    minutes per step against its mutu baku, for the office (a province: with its kab/kota)."""
+    if not can(user, READ, office):
+        raise Http404("Kantor tidak ditemukan.")
+    now = now or timezone.now()
+    since = now - timedelta(days=days)
+    scope = [office.pk]
+    if office.level != OfficeLevel.REGENCY:
+        scope += [
+            o.pk for o in Office.objects.filter(parent=office, is_active=True) if can(user, READ, o)
+        ]
+    offices = {o.pk: o for o in Office.objects.filter(pk__in=scope)}
+    cases = Case.objects.filter(office_id__in=scope)
+    backlog = dict(
+        cases.filter(status__in=[CaseStatus.OPEN, CaseStatus.WAITING])
+        .values_list("sop__code")
+        .annotate(n=Count("id"))
+    )
+    throughput = dict(
+        cases.filter(status=CaseStatus.DONE, finished_at__gte=since)
+        .values_list("sop__code")
+        .annotate(n=Count("id"))
+    )
+    tasks = list(
+        Task.objects.filter(office_id__in=scope)
+        .filter(Q(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]) | Q(completed_at__gte=since))
+        .exclude(status=TaskStatus.CANCELLED)
+        .exclude(status=TaskStatus.WAITING)
+        .values_list(
+            "case__sop_id", "step", "office_id", "status", "created_at", "completed_at", "due_at"
+        )
+        .order_by("-created_at")[:TASK_SAMPLE]
+    )
+    revisions = {r.pk: r for r in SopRevision.objects.filter(pk__in={t[0] for t in tasks})}
+    calendars = Calendars()
+    steps: dict[tuple[str, int], StepFigures] = {}
+    per_sop: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # on time, with due
+    per_office: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # open, on time, with due
+    for sop_id, number, office_id, status, created, completed, due in tasks:
+        revision = revisions[sop_id]
+        spec = spec_for(revision)
+        if number not in spec.numbers:
+            continue
+        step = spec.step(number)
+        figures = steps.setdefault(
+            (revision.code, number),
+            StepFigures(revision.code, number, step.activity, step.minutes, minutes=[]),
+        )
+        if status in (TaskStatus.OPEN, TaskStatus.CLAIMED):
+            figures.open += 1
+            per_office[office_id][0] += 1
+            continue
+        figures.done += 1
+        assert figures.minutes is not None  # noqa: S101
+        figures.minutes.append(
+            working_minutes_between(calendars.of(offices[office_id]), created, completed)
+        )
+        if due is not None:
+            late = completed > due
+            figures.with_due += 1
+            figures.on_time += 0 if late else 1
+            per_sop[revision.code][1] += 1
+            per_sop[revision.code][0] += 0 if late else 1
+            per_office[office_id][2] += 1
+            per_office[office_id][1] += 0 if late else 1
+    sops = sorted(set(backlog) | set(throughput) | set(per_sop))
+    case_counts = dict(
+        cases.filter(status__in=[CaseStatus.OPEN, CaseStatus.WAITING])
+        .values_list("office_id")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "office": office,
+        "days": days,
+        "sops": [
+            {
+                "code": code,
+                "backlog": backlog.get(code, 0),
+                "throughput": throughput.get(code, 0),
+                "sla": round(100 * per_sop[code][0] / per_sop[code][1], 1)
+                if per_sop[code][1]
+                else None,
+            }
+            for code in sops
+        ],
+        "steps": sorted(steps.values(), key=lambda s: (s.sop, s.step)),
+        "offices": [
+            {
+                "office": offices[pk],
+                "open_cases": case_counts.get(pk, 0),
+                "open_tasks": per_office[pk][0],
+                "sla": round(100 * per_office[pk][1] / per_office[pk][2], 1)
+                if per_office[pk][2]
+                else None,
+            }
+            for pk in sorted(offices, key=lambda k: offices[k].code)
+        ],
+        "reporting": _reporting(user, office),
+    }
+
+
+def _reporting(user: User | AnonymousUser, office: Office) -> list[dict[str, Any]]:
+    """The latest period of each definition the office takes part in: who is late or missing."""
+    province = office if office.level != OfficeLevel.REGENCY else office.parent
+    if province is None:
+        return []
+    found = []
+    for definition in ReportDefinition.objects.filter(office=province, is_active=True):
+        period = definition.periods.order_by("-starts_on").first()
+        if period is None:
+            continue
+        rows = reporter_rows(user, period)
+        if office.level == OfficeLevel.REGENCY:
+            rows = [r for r in rows if r.office.pk == office.pk]
+        found.append(
+            {
+                "period": period,
+                "rows": rows,
+                "rates": period_rates(rows),
+                "late": [r for r in rows if r.status == Timeliness.LATE],
+                "missing": [r for r in rows if r.status == Timeliness.MISSING],
+            }
+        )
+    return found

@@ -1,0 +1,46 @@
+"""A kab/kota Kadis sends the weekly report from a phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from alur.org.demo import DEMO_PASSWORD
+from alur.org.selectors import holders_of
+from alur.reports import services
+from alur.reports.models import Submission
+from alur.reports.tests.conftest import kab_kota
+from alur.reports.tests.drivers import figures
+from alur.workflow.tests.drive import run_until_step, start
+
+
+@pytest.mark.browser
+def test_a_kadis_sends_the_weekly_report_on_a_phone(phone_page: Any, live_server: Any) -> None:
+    case = start("S0")
+    run_until_step(case, 3)
+    period = services.period_of(case)
+    office = kab_kota()[0]
+    kadis = holders_of(office, "kadis")[0]
+    url = f"/laporan/periode/{period.pk}/kantor/{office.code}/"
+
+    page = phone_page
+    page.goto(f"{live_server.url}/masuk/?next={url}")
+    page.get_by_label("Nama pengguna").fill(kadis.username)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{live_server.url}{url}")
+    values = figures(office, period.definition.field_keys)
+    for item in period.definition.fields:
+        page.get_by_label(item["label"], exact=True).fill(str(values[item["key"]]))
+    page.get_by_label("Kartu Keluarga (KK)", exact=True).fill("dua belas")
+    page.get_by_role("button", name="Kirim ke provinsi").click()
+    expect(page.get_by_text("Kartu Keluarga (KK): «dua belas» bukan angka.")).to_be_visible()
+    page.get_by_label("Kartu Keluarga (KK)", exact=True).fill("12")
+    page.get_by_role("button", name="Kirim ke provinsi").click()
+    expect(page.get_by_text("Laporan dikirim ke provinsi.")).to_be_visible()
+    expect(page.locator("#status")).to_contain_text("Terkirim")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    submission = Submission.objects.get(period=period, office=office)
+    assert submission.values["kk"] == 12 and submission.status == "submitted"

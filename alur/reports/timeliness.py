@@ -1,0 +1,103 @@
+"""Periods, deadlines and reporting rates: pure functions of dates, zones and times.
+
+A report is *on time* when it was sent no later than the deadline in the reporter's own time
+zone, to the minute: with a deadline of Friday 14.00, a report sent at 14.00:59 local time is on
+time and one sent at 14.01 is late. DHIS2 counts the same rates by the day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from alur.reports.choices import Frequency, Timeliness
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+def period_for(frequency: str, day: date, *, distribute_weekday: int = 3) -> tuple[date, date]:
+    """The period a case started on `day` reports on: the seven days ending on the latest
+    distribution weekday (S0: Thursday) on or before `day`, or the previous calendar month."""
+    if frequency == Frequency.WEEKLY:
+        ends = day - timedelta(days=(day.weekday() - distribute_weekday) % 7)
+        return ends - timedelta(days=6), ends
+    first = day.replace(day=1)
+    ends = first - timedelta(days=1)
+    return ends.replace(day=1), ends
+
+
+def period_label(frequency: str, starts_on: date, ends_on: date) -> str:
+    if frequency == Frequency.MONTHLY:
+        return f"{MONTHS[starts_on.month - 1]} {starts_on.year}"
+    left = f"{starts_on.day} {MONTHS[starts_on.month - 1]}"
+    if starts_on.year != ends_on.year:
+        left += f" {starts_on.year}"
+    return f"{left} s.d. {ends_on.day} {MONTHS[ends_on.month - 1]} {ends_on.year}"
+
+
+def deadline_day(
+    frequency: str, ends_on: date, *, weekday: int = 4, day_of_month: int = 10
+) -> date:
+    """The date of the deadline: the first `weekday` after the week, or `day_of_month` of the
+    month after the period (the month's last day when shorter)."""
+    if frequency == Frequency.WEEKLY:
+        return ends_on + timedelta(days=(weekday - ends_on.weekday() - 1) % 7 + 1)
+    following = ends_on + timedelta(days=1)
+    for day in range(day_of_month, 0, -1):
+        try:
+            return following.replace(day=day)
+        except ValueError:
+            continue
+    return following  # pragma: no cover - day 1 always exists
+
+
+def local_deadline(day: date, at: time, zone: str) -> datetime:
+    """The deadline as an aware datetime: `day` at `at` on the reporter's wall clock."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone))
+
+
+def timeliness_of(submitted_at: datetime, deadline_at: datetime) -> str:
+    minute = submitted_at.replace(second=0, microsecond=0)
+    return Timeliness.ON_TIME if minute <= deadline_at else Timeliness.LATE
+
+
+@dataclass(frozen=True)
+class Rates:
+    expected: int
+    submitted: int
+    on_time: int
+    late: int
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+    @property
+    def reporting_rate(self) -> float:
+        """Reports received ÷ reports expected, in percent (DHIS2's reporting rate)."""
+        return round(100 * self.submitted / self.expected, 1) if self.expected else 0.0
+
+    @property
+    def on_time_rate(self) -> float:
+        """Reports received on time ÷ reports expected, in percent."""
+        return round(100 * self.on_time / self.expected, 1) if self.expected else 0.0
+
+
+def rates(expected: int, statuses: list[str]) -> Rates:
+    on_time = sum(1 for s in statuses if s == Timeliness.ON_TIME)
+    late = sum(1 for s in statuses if s == Timeliness.LATE)
+    return Rates(expected=expected, submitted=on_time + late, on_time=on_time, late=late)

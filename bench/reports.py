@@ -1,0 +1,266 @@
+"""Reports: the provincial weekly recap over 514 kab/kota × 30 services and its PDF, and the
+coverage computation over a generated residents table in PostgreSQL beside DuckDB on the same
+data, in the same run. JSON lines; see docs/benchmarks.md.
+
+    python bench/reports.py [--residents 10000000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from common import emit, fresh_database, machine, setup_django
+
+SERVICES = 30
+WIB = ZoneInfo("Asia/Jakarta")
+
+# The same residents in both engines: every column is a function of the row number.
+COLUMNS_SQL = """
+  lpad(CAST(i % 514 AS VARCHAR), 3, '0') AS kabkota,
+  CAST((i * 7919) % 90 AS SMALLINT) AS age,
+  (i % 3 = 0 AND (i * 7919) % 90 >= 16) AS married,
+  (i % 97 = 0) AS dead,
+  ((i * 31) % 100 < 92) AS has_akta_lahir,
+  ((i * 17) % 100 < 96) AS ktp_recorded,
+  ((i * 13) % 100 < 45) AS has_kia,
+  (i % 97 = 0) AS death_registered,
+  (i % 97 = 0 AND (i * 11) % 100 < 40) AS has_akta_mati
+"""
+
+
+def timed(call: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Median wall time (ms) of `repeat` calls after one warm-up, and the last result."""
+    result = call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
+
+
+def recap_setup() -> Any:
+    """A province with 514 kab/kota offices, a 30-field weekly definition, two weeks of reports."""
+    from django.utils import timezone
+
+    from alur.org.models import Office, Region
+    from alur.reports.choices import Frequency, ReportKind, SubmissionStatus, Timeliness
+    from alur.reports.models import ReportDefinition, ReportPeriod, Submission
+
+    province = Office.objects.get(code="19")
+    kabkota = Region.objects.filter(level="regency").exclude(office__isnull=False).order_by("code")
+    Office.objects.bulk_create(
+        [
+            Office(
+                code=r.code,
+                region=r,
+                name=f"Disdukcapil {r.name}",
+                short_name=r.name[:80],
+                level="regency",
+                parent=province,
+                timezone="Asia/Jakarta",
+            )
+            for r in kabkota
+        ]
+    )
+    Office.objects.filter(level="regency").exclude(parent=province).update(parent=province)
+    offices = list(Office.objects.filter(parent=province))
+    definition = ReportDefinition.objects.create(
+        office=province,
+        code="bench-mingguan",
+        title="Laporan Mingguan Pelayanan (bench)",
+        kind=ReportKind.SERVICE,
+        frequency=Frequency.WEEKLY,
+        sop_code="BENCH",
+        fields=[{"key": f"layanan_{n:02d}", "label": f"Layanan {n:02d}"} for n in range(SERVICES)],
+        updated_at=timezone.now(),
+    )
+    periods = []
+    for week, starts in enumerate((date(2026, 11, 6), date(2026, 11, 13))):
+        period = ReportPeriod.objects.create(
+            definition=definition, starts_on=starts, ends_on=starts + timedelta(days=6)
+        )
+        deadline = datetime.combine(starts + timedelta(days=7), clock(14), tzinfo=WIB)
+        Submission.objects.bulk_create(
+            [
+                Submission(
+                    period=period,
+                    office=o,
+                    status=SubmissionStatus.SUBMITTED,
+                    values={
+                        f"layanan_{n:02d}": (o.pk * (n + 3) + week * 11) % 500
+                        for n in range(SERVICES)
+                    },
+                    source="web",
+                    saved_at=deadline,
+                    submitted_at=deadline - timedelta(minutes=o.pk % 120 - 30),
+                    deadline_at=deadline,
+                    timeliness=Timeliness.ON_TIME if o.pk % 120 >= 30 else Timeliness.LATE,
+                )
+                for o in offices
+                if o.pk % 37 != 0  # a few missing
+            ]
+        )
+        periods.append(period)
+    ReportPeriod.objects.filter(pk=periods[1].pk).update(status="closed")
+    periods[1].refresh_from_db()
+    return periods[1], len(offices)
+
+
+def bench_recap(repeat: int) -> None:
+    from django.db import connection
+
+    from alur.reports import pdf, services
+
+    period, offices = recap_setup()
+
+    def baseline() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.values, o.code FROM reports_submission s JOIN org_office o "
+                "ON o.id = s.office_id WHERE s.period_id IN (%s, %s)",
+                [period.pk, period.pk - 1],
+            )
+            return len(cursor.fetchall())
+
+    base_ms, _rows = timed(baseline, repeat)
+    recap_ms, recap = timed(lambda: services.recap_compute(period), repeat)
+    emit(
+        bench="reports_recap",
+        offices=offices,
+        services=SERVICES,
+        recap_ms=round(recap_ms, 1),
+        baseline_fetch_ms=round(base_ms, 1),
+        ratio=round(recap_ms / base_ms, 2),
+        target_ms=200,
+        met=recap_ms < 200,
+        **machine(),
+    )
+    office = period.definition.office
+    pdf_ms, data = timed(
+        lambda: pdf.recap_pdf(office=office, title=period.definition.title, recap=recap),
+        max(repeat // 2, 1),
+    )
+    xlsx_ms, _ = timed(lambda: services.recap_xlsx(period), max(repeat // 2, 1))
+    emit(
+        bench="reports_recap_pdf",
+        offices=offices,
+        pdf_ms=round(pdf_ms, 1),
+        pdf_bytes=len(data),
+        xlsx_ms=round(xlsx_ms, 1),
+        target_ms=1000,
+        met=pdf_ms < 1000,
+        ratio_to_recap=round(pdf_ms / recap_ms, 1),
+    )
+
+
+def bench_coverage(residents: int, repeat: int) -> None:
+    import duckdb
+    from django.db import connection
+
+    from alur.reports.coverage import residents_rows, residents_sql
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_residents")
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE bench_residents AS SELECT {COLUMNS_SQL.replace('%', '%%')} "  # noqa: S608
+            "FROM generate_series(0::bigint, %s::bigint) AS g(i)",
+            [residents - 1],
+        )
+        cursor.execute("ANALYZE bench_residents")
+    pg_load = time.perf_counter() - started
+    started = time.perf_counter()
+    duck = duckdb.connect()
+    duck.execute(
+        f"CREATE TABLE bench_residents AS SELECT {COLUMNS_SQL} FROM range(0, {int(residents)}) t(i)"  # noqa: S608
+    )
+    duck_load = time.perf_counter() - started
+    query = residents_sql("bench_residents")
+
+    def postgres() -> list[tuple[str, str, int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            return residents_rows(cursor.fetchall())
+
+    def duckdb_run() -> list[tuple[str, str, int, int]]:
+        return residents_rows(duck.execute(query).fetchall())
+
+    pg_ms, pg_rows = timed(postgres, repeat)
+    duck_ms, duck_rows = timed(duckdb_run, repeat)
+    assert pg_rows == duck_rows, "PostgreSQL and DuckDB disagree"
+
+    # The registry's alternative: counts kept per kab/kota and attribute combination (what a
+    # rollup maintained on each registry change holds), summed on demand.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_rollup")
+        cursor.execute(
+            "CREATE UNLOGGED TABLE bench_rollup AS SELECT kabkota, age <= 18 AS upto18, "
+            "age >= 17 AS adult, age < 17 AS child, married, dead, has_akta_lahir, ktp_recorded, "
+            "has_kia, death_registered, has_akta_mati, COUNT(*) AS n FROM bench_residents "
+            "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11"
+        )
+        cursor.execute("SELECT COUNT(*) FROM bench_rollup")
+        rollup_rows = cursor.fetchone()[0]
+    rollup_query = """
+SELECT kabkota,
+  SUM(CASE WHEN NOT dead AND upto18 AND has_akta_lahir THEN n ELSE 0 END),
+  SUM(CASE WHEN NOT dead AND upto18 THEN n ELSE 0 END),
+  SUM(CASE WHEN NOT dead AND (adult OR married) AND ktp_recorded THEN n ELSE 0 END),
+  SUM(CASE WHEN NOT dead AND (adult OR married) THEN n ELSE 0 END),
+  SUM(CASE WHEN NOT dead AND child AND NOT married AND has_kia THEN n ELSE 0 END),
+  SUM(CASE WHEN NOT dead AND child AND NOT married THEN n ELSE 0 END),
+  SUM(CASE WHEN death_registered AND has_akta_mati THEN n ELSE 0 END),
+  SUM(CASE WHEN death_registered THEN n ELSE 0 END)
+FROM bench_rollup GROUP BY kabkota ORDER BY kabkota"""
+
+    def rollup() -> list[tuple[str, str, int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(rollup_query)
+            return residents_rows(cursor.fetchall())
+
+    rollup_ms, rollup_result = timed(rollup, repeat)
+    assert rollup_result == duck_rows, "the rollup disagrees with the residents table"
+    emit(
+        bench="reports_coverage",
+        residents=residents,
+        kabkota=len({r[0] for r in pg_rows}),
+        postgres_ms=round(pg_ms, 1),
+        duckdb_ms=round(duck_ms, 1),
+        ratio=round(pg_ms / duck_ms, 2),
+        target_ratio=2.0,
+        met=pg_ms <= 2 * duck_ms,
+        rollup_rows=rollup_rows,
+        postgres_rollup_ms=round(rollup_ms, 1),
+        rollup_ratio=round(rollup_ms / duck_ms, 3),
+        load_postgres_s=round(pg_load, 1),
+        load_duckdb_s=round(duck_load, 1),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_residents; DROP TABLE bench_rollup")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--residents", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args, _unknown = parser.parse_known_args()
+    url = fresh_database("alur_bench_reports")
+    setup_django(url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    bench_recap(args.repeat)
+    bench_coverage(args.residents, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
