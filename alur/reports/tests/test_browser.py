@@ -44,3 +44,49 @@ def test_a_kadis_sends_the_weekly_report_on_a_phone(phone_page: Any, live_server
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     submission = Submission.objects.get(period=period, office=office)
     assert submission.values["kk"] == 12 and submission.status == "submitted"
+
+
+@pytest.mark.browser
+def test_the_dashboards_show_their_charts_on_a_phone(phone_page: Any, live_server: Any) -> None:
+    from alur.reports.models import ReportPeriod
+    from alur.workflow.tests.drive import run_to_end
+
+    # One finished case gives the dashboard its times per step. It runs in a thread of its own:
+    # its TTE (pyHanko) runs an event loop, and Playwright's already runs in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def finish() -> None:
+        try:
+            run_to_end(start("S2e"))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(finish).result()
+    page = phone_page
+    page.goto(f"{live_server.url}/masuk/?next=/laporan/dasbor/%3Fkantor%3D18.08")
+    page.get_by_label("Nama pengguna").fill("waykanan.kadis")
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.locator("#sop svg")).to_be_visible()
+    expect(page.locator("#langkah svg")).to_be_visible()
+    expect(page.locator("#sop")).to_contain_text("S2e")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    coverage = (
+        ReportPeriod.objects.filter(definition__office__code="13")
+        .filter(rows__isnull=False)
+        .distinct()
+        .order_by("-starts_on")
+        .first()
+    )
+    assert coverage is not None  # the demo's months of Sumatera Barat data
+    page.context.clear_cookies()  # log out
+    page.goto(f"{live_server.url}/masuk/?next=/laporan/periode/{coverage.pk}/")
+    page.get_by_label("Nama pengguna").fill("sumbar.kabid")
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.locator("svg").first).to_be_visible()
+    assert page.locator("svg").count() >= 2  # the trend and the ranking per indicator
