@@ -48,14 +48,14 @@ def test_a_kadis_sends_the_weekly_report_on_a_phone(phone_page: Any, live_server
 
 @pytest.mark.browser
 def test_the_dashboards_show_their_charts_on_a_phone(phone_page: Any, live_server: Any) -> None:
-    from alur.reports.models import ReportPeriod
-    from alur.workflow.tests.drive import run_to_end
-
     # One finished case gives the dashboard its times per step. It runs in a thread of its own:
     # its TTE (pyHanko) runs an event loop, and Playwright's already runs in this one.
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connection
+
+    from alur.reports.models import ReportPeriod
+    from alur.workflow.tests.drive import run_to_end
 
     def finish() -> None:
         try:
