@@ -1,0 +1,169 @@
+"""A hostile walk over every URL pattern: an anonymous visitor and the head of another office try
+each page and each action with the ids and codes of Way Kanan's records. Neither ever sees a
+Way Kanan record's content, and no action they try changes anything of Way Kanan's."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from alur.audit.models import AuditEvent
+from alur.complaints.services import complaint_submit
+from alur.intake.services import application_submit
+from alur.intake.tests.conftest import birth_request  # noqa: F401  (a fixture)
+from alur.letters.drafting import LetterInput, letter_create
+from alur.letters.tests.conftest import position
+from alur.workflow.tests.drive import run_until_step
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Rahasiawati Sentinel"  # appears in Way Kanan's records only
+
+# Pages meant for everyone (each shows nothing until given what only the owner knows).
+PUBLIC = {
+    "login",
+    "alive",
+    "webhook",
+    "tracking",
+    "document",
+    "public_form",
+    "public_sent",
+}
+PARAMETER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
+
+
+def _routes(patterns: Any = None, prefix: str = "") -> Iterator[tuple[str, str]]:
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.name or ""
+
+
+def _paths(route: str, values: dict[str, list[str]]) -> list[str]:
+    """Every way of filling the route's parameters from `values` (by name, then by kind)."""
+    paths = ["/" + route]
+    for match in PARAMETER.finditer(route):
+        name, kind = match.group("name"), match.group("kind") or "str"
+        options = values.get(name) or values.get(kind) or ["1"]
+        paths = [p.replace(match.group(0), option, 1) for p in paths for option in options]
+    return paths
+
+
+@pytest.fixture
+def way_kanan(
+    office: Callable[[str], Any],
+    persona: Callable[[str], Any],
+    birth_request: dict[str, Any],  # noqa: F811 - the intake tests' fixture, imported above
+) -> dict[str, list[str]]:
+    """Way Kanan's records with the secret in them, and the ids and codes that reach them."""
+    waykanan = office("18.08")
+    birth_request["applicant"]["name"] = SECRET
+    application = application_submit(office=waykanan, channel="counter", **birth_request)
+    task = run_until_step(application.case, 2)
+    complaint = complaint_submit(
+        office=waykanan,
+        channel="web",
+        reporter_name=SECRET,
+        reporter_phone="081234567890",
+        text=f"Keluhan {SECRET}",
+    )
+    kasi = persona("waykanan.kasi.dafduk")
+    letter = letter_create(
+        office=waykanan,
+        actor=kasi,
+        data=LetterInput(
+            kind="surat",
+            classification="400.12.2.1",
+            subject=f"Undangan {SECRET}",
+            body=f"Perihal {SECRET}.",
+        ),
+        signer=position(waykanan, "kadis"),
+    )
+    ids = {
+        application.pk,
+        task.pk,
+        complaint.pk,
+        letter.pk,
+        *application.attachments.values_list("pk", flat=True),
+        *application.case.tasks.values_list("pk", flat=True),
+        *complaint.case.tasks.values_list("pk", flat=True),
+    }
+    return {
+        "int": sorted(str(i) for i in ids),
+        "reference": [application.case.reference, complaint.case.reference],
+        "code": ["18.08", "S2e"],
+        "item": ["ktp_el"],
+        "fmt": ["xlsx", "pdf"],
+        "kind": ["domisili"],
+    }
+
+
+def _shows_secret(response: Any, poppler: Callable[[str], str]) -> bool:
+    if response.status_code != 200:
+        return False
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"%PDF"):
+        text = subprocess.run(
+            [poppler("pdftotext"), "-", "-"], input=body, capture_output=True, check=False
+        ).stdout
+        return SECRET.encode() in text
+    return SECRET.encode() in body
+
+
+def _walk(
+    client: Client,
+    values: dict[str, list[str]],
+    poppler: Any,
+    methods: tuple[str, ...] = ("get", "post"),
+) -> list[str]:
+    leaks = []
+    for route, name in _routes():
+        if route.startswith("admin/") or name == "logout":  # the walker stays logged in
+            continue
+        for path in _paths(route, values):
+            for method in methods:
+                response = getattr(client, method)(
+                    path, {"reason": "x", "note": "x", "text": "x", "passphrase": "x"}
+                )
+                if _shows_secret(response, poppler):
+                    leaks.append(f"{method.upper()} {path} ({name})")
+    return leaks
+
+
+def test_another_offices_head_sees_and_changes_nothing_of_way_kanan(
+    way_kanan: dict[str, list[str]], persona: Callable[[str], Any], poppler: Any
+) -> None:
+    owner = Client()
+    owner.force_login(persona("waykanan.kasi.capil"))
+    seen_by_owner = _walk(owner, way_kanan, poppler, methods=("get",))
+    # The walk reaches the records: their own staff see the secret on these pages.
+    assert {"case_detail", "detail", "preview", "answer_sheet", "office_events"} <= {
+        leak.rsplit("(", 1)[1].rstrip(")") for leak in seen_by_owner
+    }
+
+    before = AuditEvent.objects.filter(office__code="18.08").count()
+    stranger = Client()
+    stranger.force_login(persona("babel.kadis"))
+    assert _walk(stranger, way_kanan, poppler) == []
+    assert AuditEvent.objects.filter(office__code="18.08").count() == before
+
+
+def test_an_anonymous_visitor_sees_only_the_public_pages(
+    way_kanan: dict[str, list[str]], poppler: Any
+) -> None:
+    anonymous = Client()
+    assert _walk(anonymous, way_kanan, poppler) == []
+    for route, name in _routes():
+        if route.startswith("admin/") or name in PUBLIC or "<" in route:
+            continue
+        response = anonymous.get("/" + route)
+        assert response.status_code in (302, 403, 404, 405), f"/{route} ({name})"
+        if response.status_code == 302:
+            assert response.url.startswith("/masuk/"), f"/{route} ({name})"
