@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
 from alur.audit.hashing import event_hash, to_json_value
 from alur.audit.models import AuditChain, AuditEvent
+from alur.core.locking import locked_row
 from alur.org.models import Office, User
 
 SYSTEM_LABEL = "Sistem"
@@ -17,15 +18,7 @@ SYSTEM_LABEL = "Sistem"
 
 def _locked_chain(office: Office | None) -> AuditChain:
     key = office.code if office else AuditChain.GLOBAL_KEY
-    chain = AuditChain.objects.select_for_update().filter(key=key).first()
-    if chain is not None:
-        return chain
-    try:
-        with transaction.atomic():
-            AuditChain.objects.create(key=key, office=office)
-    except IntegrityError:
-        pass  # created by a concurrent transaction; lock theirs
-    return AuditChain.objects.select_for_update().get(key=key)
+    return locked_row(AuditChain, key=key, defaults={"office": office})
 
 
 def record(

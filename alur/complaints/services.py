@@ -20,6 +20,7 @@ from alur.audit.services import record
 from alur.complaints.choices import ACTION_STATUSES, CLOSED, Channel, Status
 from alur.complaints.models import Complaint, Opinion, RegisterCounter, TeamMember
 from alur.core.errors import ConflictError, DomainError
+from alur.core.locking import locked_row
 from alur.org.access import Capability, can, require
 from alur.org.models import Office, User
 from alur.workflow import engine
@@ -208,15 +209,7 @@ def complaint_submit(
 
 
 def _locked_counter(office: Office, year: int) -> RegisterCounter:
-    counter = RegisterCounter.objects.select_for_update().filter(office=office, year=year).first()
-    if counter is not None:
-        return counter
-    try:
-        with transaction.atomic():
-            RegisterCounter.objects.create(office=office, year=year)
-    except IntegrityError:
-        pass  # created by a concurrent transaction; wait for and lock theirs
-    return RegisterCounter.objects.select_for_update().get(office=office, year=year)
+    return locked_row(RegisterCounter, office=office, year=year)
 
 
 def register_number_take(complaint: Complaint, when: datetime) -> str:

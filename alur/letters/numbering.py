@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from alur.audit.services import record, snapshot
 from alur.core.errors import DomainError
+from alur.core.locking import locked_row
 from alur.letters.models_numbering import (
     DEFAULT_FORMAT,
     DEFAULT_UNIT,
@@ -190,15 +191,7 @@ def series_ensure(
 
 
 def _locked_counter(series: NumberSeries, year: int) -> SeriesCounter:
-    counter = SeriesCounter.objects.select_for_update().filter(series=series, year=year).first()
-    if counter is not None:
-        return counter
-    try:
-        with transaction.atomic():
-            SeriesCounter.objects.create(series=series, year=year)
-    except IntegrityError:
-        pass  # created by a concurrent transaction; wait for and lock theirs
-    return SeriesCounter.objects.select_for_update().get(series=series, year=year)
+    return locked_row(SeriesCounter, series=series, year=year)
 
 
 def _object_key(obj: Model | None) -> tuple[str, str]:

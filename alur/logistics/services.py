@@ -12,12 +12,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Model, Sum
 from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
+from alur.core.locking import locked_row
 from alur.letters.models_archive import DocumentKind, DocumentStatus, IssuedDocument
 from alur.logistics import rules, serials
 from alur.logistics.choices import (
@@ -96,15 +97,7 @@ def _cause_key(cause: Model | str | None) -> tuple[str, str]:
 
 def _locked_stock(office: Office, item: str) -> Stock:
     item_label(item)
-    stock = Stock.objects.select_for_update().filter(office=office, item=item).first()
-    if stock is not None:
-        return stock
-    try:
-        with transaction.atomic():
-            Stock.objects.create(office=office, item=item)
-    except IntegrityError:
-        pass  # created by a concurrent transaction; lock theirs
-    return Stock.objects.select_for_update().get(office=office, item=item)
+    return locked_row(Stock, office=office, item=item)
 
 
 def _out_of_stock(stock: Stock, wanted: int) -> OutOfStock:
