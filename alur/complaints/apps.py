@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -14,5 +16,13 @@ class ComplaintsConfig(AppConfig):
 
         steps.register()
         panels.register()
-        register(NavItem("Register pengaduan", "complaints:register", Capability.HANDLE_CASES, 30))
-        register(NavItem("Rekap pengaduan", "complaints:stats", Capability.HANDLE_CASES, 31))
+        from alur.complaints.selectors import staff_offices
+
+        def takes_complaints(user: Any) -> bool:
+            return bool(staff_offices(user))
+
+        for label, url_name, order in (
+            ("Register pengaduan", "complaints:register", 30),
+            ("Rekap pengaduan", "complaints:stats", 31),
+        ):
+            register(NavItem(label, url_name, Capability.HANDLE_CASES, order, takes_complaints))

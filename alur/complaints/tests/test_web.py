@@ -290,3 +290,13 @@ def test_the_decision_step_hands_the_answer_back_to_the_receiving_officer(
     services.complaint_decide(complaint=complaint, actor=persona(OFFICIAL), decision="Cetak ulang")
     step7 = complaint.case.tasks.get(step=7)
     assert step7.assignee == persona(OFFICER)
+
+
+def test_the_menu_offers_the_register_only_where_complaints_are_taken(persona: Any) -> None:
+    from alur.front.nav import items_for
+
+    labels = [label for label, _url in items_for(persona("waykanan.kasi.dafduk"))]
+    assert "Register pengaduan" in labels and "Rekap pengaduan" in labels
+    labels = [label for label, _url in items_for(persona("babel.kabid"))]
+    assert "Register pengaduan" not in labels and "Rekap pengaduan" not in labels
+    assert "Stok blanko" in labels  # the province's other entries are still there
