@@ -8,8 +8,10 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Dokumen kependudukan"
 
     def ready(self) -> None:
-        from alur.documents import catalogue, panels, steps
+        from alur.documents import catalogue, panels, registers, steps
+        from alur.reports.counts import register_count_provider
 
         steps.register()
         panels.register()
         catalogue.register()
+        register_count_provider(registers.report_counts)

@@ -7,17 +7,41 @@ output. S3 (Dukcapil Siaga) registers its own service from `alur.outreach`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
-from alur.core.errors import ConflictError, DomainError
+from django.utils import timezone
+
+from alur.core.errors import DomainError
 from alur.documents.choices import OutputKind
 from alur.documents.definitions import EnterRequest, register_document_service
-from alur.documents.forms import BirthForm, DeathForm, FamilyForm, MoveOutForm
-from alur.documents.services import case_documents, draft_ensure
+from alur.documents.forms import (
+    REPLACEMENT_REASONS,
+    BirthForm,
+    DeathForm,
+    FamilyForm,
+    MoveOutForm,
+    ReplacementForm,
+)
+from alur.documents.models import CitizenDocument
+from alur.documents.services import case_documents, draft_drop, draft_ensure
+from alur.intake.models import Application
+from alur.intake.nik import check_nik
+from alur.org.models import Region
 from alur.registry import services as registry
-from alur.registry.models import Family, Resident
-from alur.registry.services import AddressInput, ResidentInput
+from alur.registry.choices import Relation, ResidentStatus
+from alur.registry.models import Family, FamilyMember, Resident
+from alur.registry.services import MSG_BIRTH_AFTER_APPLICATION, AddressInput, ResidentInput
+from alur.workflow.models import Case
+
+MSG_TWICE = "NIK {nik} tercantum dua kali dalam daftar {what}."
+MSG_RELATION = "Baris anggota {line!r}: tulis NIK lalu hubungan dalam keluarga ({choices})."
+MSG_PHOTO = (
+    "{name} berusia {age} tahun: pas foto berwarna anak wajib dilampirkan pada permohonan KIA "
+    "(untuk anak usia 5 tahun ke atas)."
+)
+MSG_KIA_AGE = "{name} sudah berusia {age} tahun; KIA hanya untuk anak di bawah 17 tahun."
+MSG_REASON = "Pilih alasan penggantian KTP-el: hilang, rusak atau perubahan data."
 
 
 def text(data: dict[str, Any], key: str) -> str:
@@ -66,57 +90,189 @@ def person_of(data: dict[str, Any], home: AddressInput) -> ResidentInput:
 def resident_by_nik(request: EnterRequest, nik: str) -> Resident:
     resident = Resident.objects.filter(nik=nik.strip(), office=request.case.office).first()
     if resident is None:
-        raise DomainError(f"NIK {nik} tidak terdaftar di {request.case.office}.", code="nik")
+        raise DomainError(
+            f"NIK {nik or '(kosong)'} tidak terdaftar di {request.case.office}.", code="nik"
+        )
     return resident
 
 
-def _once(request: EnterRequest, kind: str) -> None:
-    for document in case_documents(request.case):
-        if document.kind == kind and (document.family_id or document.resident_id):
-            raise ConflictError(
-                f"Data {document.get_kind_display()} perkara ini sudah dicatat di registrasi "
-                "penduduk; perbaikan dilakukan dengan layanan perubahan data."
-            )
+def plain(data: dict[str, Any]) -> dict[str, Any]:
+    """The entry as JSON values (kept on the draft, the correction form's initial values)."""
+    kept: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, date | datetime | time):
+            kept[key] = value.isoformat()
+        elif value is None or isinstance(value, str | int | float | bool):
+            kept[key] = value
+    return kept
 
 
-# --- S2a KK baru ----------------------------------------------------------------------------
+def _draft(request: EnterRequest, kind: str) -> CitizenDocument | None:
+    return next((d for d in case_documents(request.case) if d.kind == kind), None)
+
+
+def _correction(request: EnterRequest) -> str:
+    return f"Koreksi isian perkara {request.case.reference}"
+
+
+def _keep(
+    request: EnterRequest,
+    kind: str,
+    values: dict[str, Any],
+    *,
+    resident: Resident | None = None,
+    family: Family | None = None,
+) -> CitizenDocument:
+    """The draft of `kind` with the entry as entered; each correction is a new version."""
+    previous = _draft(request, kind)
+    version = int(previous.data.get("version", 0)) + 1 if previous else 1
+    return draft_ensure(
+        case=request.case,
+        kind=kind,
+        actor=request.actor,
+        resident=resident,
+        family=family,
+        data=values | {"entry": plain(request.data), "version": version},
+    )
+
+
+def _person(resident: Resident) -> dict[str, Any]:
+    return {
+        "nik": resident.nik,
+        "name": resident.name,
+        "sex": resident.get_sex_display(),
+        "birth_place": resident.birth_place,
+        "birth_date": resident.birth_date.isoformat(),
+        "occupation": resident.occupation,
+        "address": f"{resident.address} RT/RW {resident.rt_rw}, {resident.village}",
+    }
+
+
+def _relation(word: str) -> str | None:
+    wanted = word.strip().lower().replace(" ", "_")
+    for value, label in Relation.choices:
+        if wanted in (value, label.lower().replace(" ", "_")) and value != Relation.HEAD:
+            return value
+    return None
+
+
+def members_of(request: EnterRequest, lines: str, head: Resident) -> list[tuple[Resident, str]]:
+    """The KK's members below the head, one line each: NIK then relation; nobody twice."""
+    members: list[tuple[Resident, str]] = []
+    seen = {head.nik}
+    choices = ", ".join(v for v in Relation.values if v != Relation.HEAD)
+    for line in lines.splitlines():
+        parts = line.split(maxsplit=1)
+        if not parts:
+            continue
+        relation = _relation(parts[1]) if len(parts) == 2 else None
+        if relation is None:
+            raise DomainError(MSG_RELATION.format(line=line, choices=choices), code="members")
+        if parts[0] in seen:
+            raise DomainError(MSG_TWICE.format(nik=parts[0], what="anggota KK"), code="twice")
+        seen.add(parts[0])
+        members.append((resident_by_nik(request, parts[0]), relation))
+    return members
+
+
+def family_of(resident: Resident) -> Family | None:
+    member = (
+        FamilyMember.objects.filter(resident=resident, until__isnull=True)
+        .select_related("family", "family__head")
+        .first()
+    )
+    return member.family if member else None
+
+
+def application_of(case: Case) -> Application | None:
+    return Application.objects.filter(case=case).first()
+
+
+# --- S2a KK baru (or a KK changed) ----------------------------------------------------------
 
 
 def enter_family(request: EnterRequest) -> None:
-    _once(request, OutputKind.KK)
     data = request.data
     head = resident_by_nik(request, text(data, "head_nik"))
-    members: list[tuple[Resident, str]] = []
-    for line in text(data, "members").splitlines():
-        parts = line.split()
-        if not parts:
-            continue
-        if len(parts) != 2:
-            raise DomainError(f"Baris anggota {line!r}: tulis NIK lalu hubungan.", code="members")
-        members.append((resident_by_nik(request, parts[0]), parts[1].lower()))
-    family = registry.family_create(
-        office=request.case.office,
-        head=head,
-        home=address_of(data),
-        members=members,
-        actor=request.actor,
-    )
-    draft_ensure(
-        case=request.case, kind=OutputKind.KK, actor=request.actor, family=family, resident=head
-    )
+    members = members_of(request, text(data, "members"), head)
+    previous = _draft(request, OutputKind.KK)
+    no_kk = text(data, "no_kk")
+    reason = text(data, "change_reason")
+    if previous is not None and previous.family is not None:
+        family = previous.family
+        if no_kk and no_kk != family.no_kk:
+            raise DomainError(
+                f"Perkara ini sudah mencatat KK {family.no_kk}; koreksi hanya untuk KK itu.",
+                code="no_kk",
+            )
+        family = registry.family_revise(
+            family=family,
+            head=head,
+            home=address_of(data),
+            members=members,
+            actor=request.actor,
+            reason=_correction(request),
+        )
+    elif no_kk:
+        family = Family.objects.filter(no_kk=no_kk, office=request.case.office).first()
+        if family is None:
+            raise DomainError(f"No. KK {no_kk} tidak terdaftar.", code="no_kk")
+        if not reason:
+            raise DomainError("Tuliskan alasan perubahan KK.", code="change_reason")
+        family = registry.family_revise(
+            family=family,
+            head=head,
+            home=address_of(data),
+            members=members,
+            actor=request.actor,
+            reason=reason,
+        )
+    else:
+        family = registry.family_create(
+            office=request.case.office,
+            head=head,
+            home=address_of(data),
+            members=members,
+            actor=request.actor,
+        )
+    _keep(request, OutputKind.KK, {"change_reason": reason}, family=family, resident=family.head)
 
 
 # --- S2b SKPWNI -----------------------------------------------------------------------------
 
 
+def _regions_of(code: str) -> dict[str, str]:
+    region = Region.objects.filter(code=code.strip()).select_related("parent").first()
+    names: dict[str, str] = {"code": code.strip()}
+    while region is not None:
+        names[region.level] = region.name
+        region = region.parent
+    return names
+
+
 def enter_move(request: EnterRequest) -> None:
-    _once(request, OutputKind.SKPWNI)
     data = request.data
-    movers = [resident_by_nik(request, nik) for nik in text(data, "niks").split()]
+    niks = text(data, "niks").split()
+    for index, nik in enumerate(niks):
+        if nik in niks[:index]:
+            raise DomainError(MSG_TWICE.format(nik=nik, what="yang pindah"), code="twice")
+    previous = _draft(request, OutputKind.SKPWNI)
+    for nik in previous.data.get("movers_nik", []) if previous else []:
+        earlier = Resident.objects.filter(nik=nik, status=ResidentStatus.MOVED_OUT).first()
+        if earlier is not None:
+            registry.life_event_revert(
+                resident=earlier, actor=request.actor, reason=_correction(request)
+            )
+    movers = [resident_by_nik(request, nik) for nik in niks]
     moved_on = day(data, "moved_on", "Tanggal pindah")
     reason = text(data, "reason")
     if not reason:
         raise DomainError("Alasan pindah wajib diisi.", code="reason")
+    origin = family_of(movers[0]) if movers else None
+    relations = {
+        m.resident_id: m.get_relation_display()
+        for m in FamilyMember.objects.filter(resident__in=movers, until__isnull=True)
+    }
     moved = registry.move_out(
         residents=movers,
         destination_code=text(data, "destination_code"),
@@ -125,29 +281,51 @@ def enter_move(request: EnterRequest) -> None:
         actor=request.actor,
     )
     first = moved[0]
-    rows = [
-        ["NIK pemohon", first.nik],
-        ["Nama lengkap", first.name],
-        ["Alamat asal", f"{first.address} RT/RW {first.rt_rw}, {first.village}"],
-        ["Alamat tujuan", first.moved_to],
-        ["Alasan pindah", reason],
-        ["Tanggal pindah", f"{moved_on:%d-%m-%Y}"],
-        ["Yang pindah", "; ".join(f"{r.nik} {r.name}" for r in moved)],
-    ]
-    draft_ensure(
-        case=request.case,
-        kind=OutputKind.SKPWNI,
-        actor=request.actor,
-        resident=first,
-        data={"rows": rows, "movers": [r.nik for r in moved]},
-    )
+    destination = _regions_of(text(data, "destination_code"))
+    same_province = destination["code"][:2] == first.district_id[:2]
+    values = {
+        "origin": {
+            "no_kk": origin.no_kk if origin else "-",
+            "head": origin.head.name if origin else first.name,
+            "address": f"{first.address} RT/RW {first.rt_rw}",
+            "village": first.village,
+            "district": first.district.name,
+            "regency": first.district.parent.name if first.district.parent else "",
+            "province": (
+                first.district.parent.parent.name
+                if first.district.parent and first.district.parent.parent
+                else ""
+            ),
+        },
+        "destination": destination | {"address": text(data, "destination_address")},
+        "classification": (
+            "Antar kabupaten/kota dalam satu provinsi" if same_province else "Antar provinsi"
+        ),
+        "reason": reason,
+        "moved_on": moved_on.isoformat(),
+        "movers": [_person(r) | {"relation": relations.get(r.pk, "-")} for r in moved],
+        "movers_nik": [r.nik for r in moved],
+    }
+    _keep(request, OutputKind.SKPWNI, values, resident=first)
 
 
 # --- S2e akta kelahiran ---------------------------------------------------------------------
 
 
+def _parent(request: EnterRequest, family: Family, key: str, label: str) -> Resident | None:
+    nik = text(request.data, key)
+    if not nik:
+        return None
+    parent = resident_by_nik(request, nik)
+    if family_of(parent) != family:
+        raise DomainError(
+            f"{label} ({parent.name}, {parent.nik}) tidak tercatat dalam KK {family.no_kk}.",
+            code=key,
+        )
+    return parent
+
+
 def enter_birth(request: EnterRequest) -> None:
-    _once(request, OutputKind.AKTA_KELAHIRAN)
     data = request.data
     family = Family.objects.filter(no_kk=text(data, "no_kk"), office=request.case.office).first()
     if family is None:
@@ -160,66 +338,163 @@ def enter_birth(request: EnterRequest) -> None:
         village=family.village,
         postal_code=family.postal_code,
     )
+    father = _parent(request, family, "father_nik", "Ayah")
+    mother = _parent(request, family, "mother_nik", "Ibu")
     child = person_of(data, home)
     child.nik = ""
+    child.father_name = father.name if father else child.father_name
+    child.mother_name = mother.name if mother else child.mother_name
+    if not child.mother_name.strip():
+        raise DomainError("Nama ibu wajib diisi (atau NIK ibu).", code="mother_name")
     for key in ("witness_1", "witness_2"):
         if not text(data, key):
             raise DomainError("Nama dua orang saksi wajib diisi.", code=key)
-    resident = registry.birth_register(
-        office=request.case.office,
-        family=family,
-        child=child,
-        applied_on=day(data, "applied_on", "Tanggal permohonan"),
-        actor=request.actor,
-    )
-    rows = [
-        ["Nama", resident.name],
-        ["NIK", resident.nik],
-        ["Tempat dan tanggal lahir", f"{resident.birth_place}, {resident.birth_date:%d-%m-%Y}"],
-        ["Jenis kelamin", resident.get_sex_display()],
-        ["Nama ayah", resident.father_name or "-"],
-        ["Nama ibu", resident.mother_name or "-"],
-        ["No. KK", family.no_kk],
-        ["Saksi", f"{text(data, 'witness_1')}; {text(data, 'witness_2')}"],
-    ]
-    draft_ensure(
-        case=request.case,
-        kind=OutputKind.AKTA_KELAHIRAN,
-        actor=request.actor,
-        resident=resident,
-        family=family,
-        data={"rows": rows},
-    )
+    applied_on = day(data, "applied_on", "Tanggal permohonan")
+    previous = _draft(request, OutputKind.AKTA_KELAHIRAN)
+    if previous is not None and previous.resident is not None:
+        if previous.family_id != family.pk:
+            raise DomainError(
+                "No. KK anak tidak dapat dikoreksi di sini; ajukan perubahan KK.", code="no_kk"
+            )
+        if child.birth_date > applied_on:
+            raise DomainError(
+                MSG_BIRTH_AFTER_APPLICATION.format(birth=child.birth_date, applied=applied_on),
+                code="birth_date",
+            )
+        resident = registry.resident_update(
+            resident=previous.resident,
+            data=child,
+            actor=request.actor,
+            reason=_correction(request),
+        )
+    else:
+        resident = registry.birth_register(
+            office=request.case.office,
+            family=family,
+            child=child,
+            applied_on=applied_on,
+            actor=request.actor,
+        )
+    values = {
+        "child": _person(resident),
+        "birth_order": int(data.get("birth_order") or 1),
+        "birth_time": text(data, "birth_time"),
+        "father": _person(father) if father else {"name": resident.father_name or "-"},
+        "mother": _person(mother) if mother else {"name": resident.mother_name},
+        "witnesses": [text(data, "witness_1"), text(data, "witness_2")],
+        "no_kk": family.no_kk,
+    }
+    _keep(request, OutputKind.AKTA_KELAHIRAN, values, resident=resident, family=family)
 
 
-# --- S2f akta kematian ----------------------------------------------------------------------
+# --- S2f akta kematian, with the updated KK ("3 in 1") --------------------------------------
 
 
 def enter_death(request: EnterRequest) -> None:
-    _once(request, OutputKind.AKTA_KEMATIAN)
     data = request.data
+    previous = _draft(request, OutputKind.AKTA_KEMATIAN)
+    earlier = previous.resident if previous is not None else None
+    if earlier is not None and earlier.status == ResidentStatus.DEAD:
+        registry.life_event_revert(
+            resident=earlier, actor=request.actor, reason=_correction(request)
+        )
     resident = resident_by_nik(request, text(data, "nik"))
     for key in ("reporter_name", "witness_1", "witness_2", "death_place"):
         if not text(data, key):
             raise DomainError("Tempat meninggal, pelapor dan dua saksi wajib diisi.", code=key)
+    reporter_nik = text(data, "reporter_nik")
+    if reporter_nik:
+        checked = check_nik(reporter_nik)
+        if checked.errors:
+            raise DomainError(f"NIK pelapor: {' '.join(checked.errors)}", code="reporter_nik")
     died_on = day(data, "died_on", "Tanggal meninggal")
+    family = family_of(resident)
     resident = registry.death_record(resident=resident, died_on=died_on, actor=request.actor)
-    rows = [
-        ["Nama", resident.name],
-        ["NIK", resident.nik],
-        ["Tempat dan tanggal lahir", f"{resident.birth_place}, {resident.birth_date:%d-%m-%Y}"],
-        ["Meninggal pada", f"{died_on:%d-%m-%Y} di {text(data, 'death_place')}"],
-        ["Sebab", text(data, "cause") or "-"],
-        ["Pelapor", text(data, "reporter_name")],
-        ["Saksi", f"{text(data, 'witness_1')}; {text(data, 'witness_2')}"],
-    ]
-    draft_ensure(
-        case=request.case,
-        kind=OutputKind.AKTA_KEMATIAN,
-        actor=request.actor,
-        resident=resident,
-        data={"rows": rows},
+    values = {
+        "deceased": _person(resident),
+        "died_on": died_on.isoformat(),
+        "death_place": text(data, "death_place"),
+        "cause": text(data, "cause"),
+        "reporter": {
+            "name": text(data, "reporter_name"),
+            "nik": reporter_nik,
+            "relation": text(data, "reporter_relation"),
+        },
+        "witnesses": [text(data, "witness_1"), text(data, "witness_2")],
+        "no_kk": family.no_kk if family else "",
+    }
+    _keep(request, OutputKind.AKTA_KEMATIAN, values, resident=resident, family=family)
+    if family is None:
+        draft_drop(case=request.case, kind=OutputKind.KK, actor=request.actor)
+    else:
+        change = f"Perubahan karena kematian {resident.name}"
+        _keep(
+            request, OutputKind.KK, {"change_reason": change}, family=family, resident=family.head
+        )
+
+
+# --- S2c KTP-el replacement and S2d KIA: the checks before the card is printed --------------
+
+
+def check_replacement(case: Case, resident: Resident, data: dict[str, Any]) -> dict[str, Any]:
+    reason = text(data, "reason")
+    if reason not in REPLACEMENT_REASONS:
+        raise DomainError(MSG_REASON, code="reason")
+    return {"reason": reason, "reason_label": REPLACEMENT_REASONS[reason]}
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def check_kia(case: Case, resident: Resident, data: dict[str, Any]) -> dict[str, Any]:
+    age = age_on(resident.birth_date, timezone.localdate())
+    if age >= 17:
+        raise DomainError(MSG_KIA_AGE.format(name=resident.name, age=age), code="age")
+    application = application_of(case)
+    has_photo = (
+        application is not None and application.attachments.filter(requirement="photo").exists()
     )
+    if age >= 5 and not has_photo:
+        raise DomainError(MSG_PHOTO.format(name=resident.name, age=age), code="photo")
+    return {"age": age, "photo": has_photo}
+
+
+# --- the forms' initial values from the application (or the entry being corrected) ----------
+
+INITIAL_FROM_APPLICATION: dict[str, dict[str, str]] = {
+    "S2b": {"reason": "reason", "destination_address": "destination"},
+    "S2c": {"reason": "reason"},
+    "S2d": {"nik": "child_nik"},
+    "S2e": {
+        "name": "child_name",
+        "birth_date": "child_birth_date",
+        "birth_place": "child_birth_place",
+    },
+    "S2f": {"nik": "deceased_nik", "died_on": "death_date", "death_place": "death_place"},
+}
+
+
+def initial_of(case: Case) -> dict[str, Any]:
+    for document in case_documents(case):
+        if document.data.get("entry"):
+            return dict(document.data["entry"])
+    application = application_of(case)
+    if application is None:
+        return {}
+    fields = application.fields or {}
+    initial = {
+        key: fields[source]
+        for key, source in INITIAL_FROM_APPLICATION.get(case.sop.code, {}).items()
+        if fields.get(source)
+    }
+    if case.sop.code == "S2c":
+        initial["nik"] = application.applicant_nik
+        reason = str(initial.get("reason", "")).lower().replace(" ", "_")
+        initial["reason"] = reason if reason in REPLACEMENT_REASONS else ""
+    if case.sop.code == "S2e":
+        initial["applied_on"] = timezone.localdate(application.created_at).isoformat()
+    return initial
 
 
 def register() -> None:
@@ -229,6 +504,7 @@ def register() -> None:
         outputs=(OutputKind.KK,),
         enter=enter_family,
         enter_form=FamilyForm,
+        enter_initial=initial_of,
     )
     register_document_service(
         "S2b",
@@ -236,20 +512,37 @@ def register() -> None:
         outputs=(OutputKind.SKPWNI,),
         enter=enter_move,
         enter_form=MoveOutForm,
+        enter_initial=initial_of,
     )
-    register_document_service("S2c", name="Penggantian KTP-el", outputs=(OutputKind.KTP_EL,))
-    register_document_service("S2d", name="Kartu Identitas Anak", outputs=(OutputKind.KIA,))
+    register_document_service(
+        "S2c",
+        name="Penggantian KTP-el",
+        outputs=(OutputKind.KTP_EL,),
+        enter_initial=initial_of,
+        print_form=ReplacementForm,
+        card_check=check_replacement,
+    )
+    register_document_service(
+        "S2d",
+        name="Kartu Identitas Anak",
+        outputs=(OutputKind.KIA,),
+        enter_initial=initial_of,
+        card_check=check_kia,
+    )
     register_document_service(
         "S2e",
         name="Akta kelahiran",
         outputs=(OutputKind.AKTA_KELAHIRAN,),
         enter=enter_birth,
         enter_form=BirthForm,
+        enter_initial=initial_of,
     )
     register_document_service(
         "S2f",
         name="Akta kematian",
-        outputs=(OutputKind.AKTA_KEMATIAN,),
+        outputs=(OutputKind.AKTA_KEMATIAN, OutputKind.KK),
+        optional=(OutputKind.KK,),
         enter=enter_death,
         enter_form=DeathForm,
+        enter_initial=initial_of,
     )

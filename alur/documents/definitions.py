@@ -11,6 +11,12 @@ A document service is registered once per SOP code, from the registering app's `
         enter_template="outreach/panels/enter.html",
     )
 
+`enter_initial` gives the initial values of the service's forms (entry and print) from the
+case's application. `optional` outputs are made only when the entry calls for them (S2f's
+updated KK when the deceased was in one). `print_form` adds fields to the print step and
+`card_check` checks a card against them before its blanko is used (S2c's reason, S2d's age and
+photo).
+
 The `documents.*` handlers dispatch on the case's SOP code: `documents.enter` calls `enter`,
 which registers or changes residents and families through `alur.registry.services` and keeps
 each output's draft with `drafts.draft_ensure`; `documents.sign` signs every paper output,
@@ -33,6 +39,7 @@ from alur.documents.choices import OutputKind
 if TYPE_CHECKING:
     from alur.documents.models import CitizenDocument
     from alur.org.models import User
+    from alur.registry.models import Resident
     from alur.workflow.models import Case
 
 
@@ -44,6 +51,9 @@ class EnterRequest:
 
 
 Enter = Callable[[EnterRequest], None]
+# A card's own checks before it is printed: (case, its resident, the print form's data) -> the
+# values kept on the card document (e.g. the reason of a KTP-el replacement).
+CardCheck = Callable[["Case", "Resident", dict[str, Any]], dict[str, Any]]
 Renderer = Callable[["CitizenDocument"], dict[str, Any]]  # the template context of the PDF
 
 
@@ -57,6 +67,13 @@ class DocumentService:
     enter_template: str = "documents/panels/enter.html"
     enter_initial: Callable[[Case], dict[str, Any]] | None = None
     renderers: dict[str, Renderer] = field(default_factory=dict)
+    optional: tuple[str, ...] = ()  # outputs made only when the entry calls for them
+    print_form: type[forms.Form] | None = None
+    card_check: CardCheck | None = None
+
+    @property
+    def required_outputs(self) -> tuple[str, ...]:
+        return tuple(kind for kind in self.outputs if kind not in self.optional)
 
 
 _SERVICES: dict[str, DocumentService] = {}
@@ -72,6 +89,9 @@ def register_document_service(
     enter_template: str | None = None,
     enter_initial: Callable[[Case], dict[str, Any]] | None = None,
     renderers: dict[str, Renderer] | None = None,
+    optional: tuple[str, ...] = (),
+    print_form: type[forms.Form] | None = None,
+    card_check: CardCheck | None = None,
 ) -> DocumentService:
     """Register (or replace, idempotently) the document service of SOP `sop_code`."""
     unknown = [kind for kind in outputs if kind not in OutputKind.values]
@@ -86,6 +106,9 @@ def register_document_service(
         enter_template=enter_template or "documents/panels/enter.html",
         enter_initial=enter_initial,
         renderers=dict(renderers or {}),
+        optional=tuple(optional),
+        print_form=print_form,
+        card_check=card_check,
     )
     _SERVICES[sop_code] = service
     return service

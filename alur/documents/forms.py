@@ -10,6 +10,11 @@ from alur.documents.choices import HandoverMethod
 from alur.registry.choices import Education, MaritalStatus, Relation, Religion, Sex
 
 DATE = forms.DateInput(attrs={"type": "date"})
+REPLACEMENT_REASONS = {
+    "hilang": "Hilang",
+    "rusak": "Rusak",
+    "perubahan_data": "Perubahan data",
+}
 
 
 class AddressFields(forms.Form):
@@ -39,13 +44,23 @@ class PersonFields(forms.Form):
 
 
 class FamilyForm(AddressFields):
+    no_kk = forms.CharField(
+        label="No. KK yang diubah",
+        max_length=16,
+        required=False,
+        help_text="Kosongkan untuk KK baru; isi untuk menambah/mengurangi anggota KK yang ada.",
+    )
     head_nik = forms.CharField(label="NIK kepala keluarga", max_length=16)
     members = forms.CharField(
         label="Anggota keluarga",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text="Satu baris per anggota: NIK lalu hubungan, mis. 1872014506900001 istri. "
-        f"Hubungan: {', '.join(v for v in Relation.values if v != Relation.HEAD)}.",
+        f"Hubungan: {', '.join(v for v in Relation.values if v != Relation.HEAD)}. Anggota yang "
+        "tidak dituliskan lagi keluar dari KK.",
+    )
+    change_reason = forms.CharField(
+        label="Alasan perubahan", max_length=200, required=False, help_text="bila KK diubah"
     )
 
 
@@ -65,6 +80,12 @@ class MoveOutForm(forms.Form):
 
 class BirthForm(PersonFields):
     no_kk = forms.CharField(label="No. KK orang tua", max_length=16)
+    birth_order = forms.IntegerField(label="Anak ke-", min_value=1, max_value=30, initial=1)
+    birth_time = forms.TimeField(
+        label="Pukul lahir", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    father_nik = forms.CharField(label="NIK ayah", max_length=16, required=False)
+    mother_nik = forms.CharField(label="NIK ibu", max_length=16, required=False)
     applied_on = forms.DateField(
         label="Tanggal permohonan", widget=DATE, initial=timezone.localdate
     )
@@ -78,8 +99,18 @@ class DeathForm(forms.Form):
     death_place = forms.CharField(label="Tempat meninggal", max_length=150)
     cause = forms.CharField(label="Sebab meninggal", max_length=150, required=False)
     reporter_name = forms.CharField(label="Nama pelapor", max_length=150)
+    reporter_nik = forms.CharField(label="NIK pelapor", max_length=16, required=False)
+    reporter_relation = forms.CharField(
+        label="Hubungan pelapor dengan yang meninggal", max_length=60, required=False
+    )
     witness_1 = forms.CharField(label="Saksi 1", max_length=150)
     witness_2 = forms.CharField(label="Saksi 2", max_length=150)
+
+
+class ReplacementForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Alasan penggantian KTP-el", choices=[("", "—"), *REPLACEMENT_REASONS.items()]
+    )
 
 
 class HandoverForm(forms.Form):

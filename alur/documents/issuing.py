@@ -54,6 +54,8 @@ def _check(case: Case, actor: User) -> Task:
 
 def _unsigned(case: Case, kinds: list[str]) -> list[CitizenDocument]:
     documents = {d.kind: d for d in case_documents(case, lock=True)}
+    optional = require_service(case).optional
+    kinds = [kind for kind in kinds if kind in documents or kind not in optional]
     missing = [kind for kind in kinds if kind not in documents]
     if missing:
         labels = ", ".join(OutputKind(kind).label for kind in missing)

@@ -11,7 +11,8 @@ from alur.documents.choices import CARDS, OutputKind
 from alur.documents.definitions import service_for
 from alur.documents.forms import HandoverForm
 from alur.documents.issuing import sign_task
-from alur.documents.services import case_documents
+from alur.documents.services import case_documents, fixed
+from alur.org.access import Capability, can
 from alur.workflow.models import Case, Task
 from alur.workflow.panels import register_case_panel, register_step_panel
 from alur.workflow.spec import StepSpec
@@ -52,9 +53,12 @@ def print_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) ->
     documents = case_documents(case)
     have = {d.kind for d in documents}
     cards = [(kind, OutputKind(kind).label) for kind in service.outputs if kind in CARDS]
+    initial = service.enter_initial(case) if service.enter_initial else {}
     context = _base(case, task, step) | {
         "cards": cards,
         "needs_nik": any(kind not in have for kind, _label in cards),
+        "nik": initial.get("nik", ""),
+        "form": service.print_form(initial=initial) if service.print_form else None,
     }
     return _render(request, "documents/panels/print.html", context)
 
@@ -74,7 +78,20 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
     documents = case_documents(case)
     if not documents:
         return None
-    return _render(request, "documents/panels/case.html", {"case": case, "documents": documents})
+    service = service_for(case.sop.code)
+    correctable = (
+        service is not None
+        and service.enter_form is not None
+        and case.finished_at is None
+        and not any(fixed(d) for d in documents)
+        and can(request.user, Capability.HANDLE_CASES, case.office)
+    )
+    form = None
+    if correctable and service is not None and service.enter_form is not None:
+        initial = service.enter_initial(case) if service.enter_initial else {}
+        form = service.enter_form(initial=initial, prefix="koreksi")
+    context = {"case": case, "documents": documents, "correction": form}
+    return _render(request, "documents/panels/case.html", context)
 
 
 def register() -> None:

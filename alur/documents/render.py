@@ -1,5 +1,7 @@
 """Citizen documents as PDF: the KK in the layout of Permendagri 109/2019 (as far as public
-specimens show it) and a certificate layout for SKPWNI and the kutipan akta. Signed documents
+specimens show it), the SKPWNI (origin, move data, the movers' table), and the kutipan akta
+kelahiran and kematian in the specimen's statement form ("bahwa di ... telah lahir ..."); a
+service's own renderer may use the generic certificate layout (`data["rows"]`). Signed documents
 carry the QR code of their verification page; a draft is marked KONSEP and has no QR.
 
 `document_pdf` returns the PDF and where the empty space for the TTE stamp landed, for
@@ -22,7 +24,7 @@ from alur.documents.models import CitizenDocument
 from alur.letters.compose import TTE_ID, Kop, Rendered, SignatureBlock, html_to_pdf
 from alur.letters.issuing import signature_block
 from alur.letters.qr import qr_svg
-from alur.letters.words import date_long
+from alur.letters.words import date_in_words, date_long, number_in_words
 from alur.org.choices import PositionKind
 from alur.org.models import Position, User
 from alur.registry.models import Family, FamilyMember
@@ -88,34 +90,78 @@ def kk_context(document: CitizenDocument) -> dict[str, Any]:
     }
 
 
-def certificate_context(document: CitizenDocument) -> dict[str, Any]:
-    """SKPWNI and kutipan akta: the rows the service's data entry prepared (`data["rows"]`)."""
-    titles = {
-        OutputKind.SKPWNI: "SURAT KETERANGAN PINDAH WARGA NEGARA INDONESIA",
-        OutputKind.AKTA_KELAHIRAN: "KUTIPAN AKTA KELAHIRAN",
-        OutputKind.AKTA_KEMATIAN: "KUTIPAN AKTA KEMATIAN",
-    }
-    rows = [
-        (str(row[0]), str(row[1]))
-        for row in document.data.get("rows", [])
-        if isinstance(row, list | tuple) and len(row) == 2
-    ]
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _words(value: str | None) -> str:
+    day = _date(value)
+    return f"{date_in_words(day)} ({_day(day)})" if day else "-"
+
+
+def birth_context(document: CitizenDocument) -> dict[str, Any]:
+    """Kutipan akta kelahiran: the statement "bahwa di ... telah lahir ..." of the specimen."""
+    data = document.data
+    child = data.get("child", {})
+    order = int(data.get("birth_order") or 1)
     return {
-        "title": titles.get(document.kind, document.get_kind_display().upper()),
-        "number_label": "Nomor" if document.kind == OutputKind.SKPWNI else "No. Akta",
+        "title": "KUTIPAN AKTA KELAHIRAN",
         "number": document.register_number,
-        "rows": rows,
-        "statement": document.data.get("statement", ""),
+        "nik": child.get("nik", ""),
+        "child": child,
+        "born_words": _words(child.get("birth_date")),
+        "order_words": f"{number_in_words(order)}".upper(),
+        "sex_word": "LAKI-LAKI" if child.get("sex", "").startswith("Laki") else "PEREMPUAN",
+        "father": data.get("father", {}).get("name") or "-",
+        "mother": data.get("mother", {}).get("name") or "-",
+        "regions": _regions(document.resident) if document.resident else {},
+    }
+
+
+def death_context(document: CitizenDocument) -> dict[str, Any]:
+    """Kutipan akta kematian: "bahwa di ... pada tanggal ... telah meninggal dunia ..."."""
+    data = document.data
+    deceased = data.get("deceased", {})
+    return {
+        "title": "KUTIPAN AKTA KEMATIAN",
+        "number": document.register_number,
+        "nik": deceased.get("nik", ""),
+        "deceased": deceased,
+        "place": data.get("death_place", "-"),
+        "died_words": _words(data.get("died_on")),
+        "born_words": _words(deceased.get("birth_date")),
+        "regions": _regions(document.resident) if document.resident else {},
+    }
+
+
+def move_context(document: CitizenDocument) -> dict[str, Any]:
+    """SKPWNI (F-1.03 outcome): origin, move data and the movers' table."""
+    data = document.data
+    movers = [m | {"birth_date": _day(_date(m.get("birth_date")))} for m in data.get("movers", [])]
+    return {
+        "title": "SURAT KETERANGAN PINDAH WARGA NEGARA INDONESIA",
+        "number": document.register_number,
+        "origin": data.get("origin", {}),
+        "destination": data.get("destination", {}),
+        "classification": data.get("classification", "-"),
+        "reason": data.get("reason", "-"),
+        "moved_on": _day(_date(data.get("moved_on"))),
+        "movers": movers,
     }
 
 
 RENDERERS = {
     OutputKind.KK: kk_context,
-    OutputKind.SKPWNI: certificate_context,
-    OutputKind.AKTA_KELAHIRAN: certificate_context,
-    OutputKind.AKTA_KEMATIAN: certificate_context,
+    OutputKind.SKPWNI: move_context,
+    OutputKind.AKTA_KELAHIRAN: birth_context,
+    OutputKind.AKTA_KEMATIAN: death_context,
 }
-TEMPLATES = {OutputKind.KK: "documents/pdf/kk.html"}
+TEMPLATES = {
+    OutputKind.KK: "documents/pdf/kk.html",
+    OutputKind.SKPWNI: "documents/pdf/skpwni.html",
+    OutputKind.AKTA_KELAHIRAN: "documents/pdf/akta_kelahiran.html",
+    OutputKind.AKTA_KEMATIAN: "documents/pdf/akta_kematian.html",
+}
 DEFAULT_TEMPLATE = "documents/pdf/certificate.html"
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
 from alur.documents.choices import CARDS, PAPER, HandoverMethod, OutputKind
-from alur.documents.definitions import require_service
+from alur.documents.definitions import EnterRequest, require_service
 from alur.documents.models import CitizenDocument
 from alur.documents.numbering import register_number_take
 from alur.intake.files import FileRejected, check_upload
@@ -46,6 +46,12 @@ def case_documents(case: Case, *, lock: bool = False) -> list[CitizenDocument]:
     return list(rows.select_related("office", "resident", "family", "issued").order_by("pk"))
 
 
+def fixed(document: CitizenDocument) -> bool:
+    """Signed, or a card printed on its blanko: the entry can no longer change. A paper document
+    printed for the register before the Kadis signs may still be corrected (and reprinted)."""
+    return bool(document.signed_at or (document.is_card and document.printed_at))
+
+
 def _label(document: CitizenDocument) -> str:
     return document.get_kind_display()
 
@@ -60,7 +66,7 @@ def draft_ensure(
     family: Family | None = None,
     data: dict[str, Any] | None = None,
 ) -> CitizenDocument:
-    """Create or update the draft of `kind` for `case` (refused once it is signed or printed)."""
+    """Create or update the draft of `kind` for `case` (refused once it is `fixed`)."""
     if kind not in OutputKind.values:
         raise DomainError(f"Jenis dokumen {kind!r} tidak dikenal.")
     _staff(actor, case.office_id)
@@ -71,7 +77,7 @@ def draft_ensure(
         document = CitizenDocument(
             case=case, office=case.office, kind=kind, created_at=now, updated_at=now
         )
-    elif document.signed_at or document.printed_at:
+    elif fixed(document):
         raise ConflictError(MSG_SIGNED.format(doc=_label(document)))
     document.resident = resident or document.resident
     document.family = family or document.family
@@ -92,6 +98,29 @@ def draft_ensure(
         },
     )
     return document
+
+
+@transaction.atomic
+def draft_drop(*, case: Case, kind: str, actor: User | None) -> None:
+    """Remove the draft of `kind` a corrected entry no longer calls for; refused once it holds
+    a register number (printed), which the register keeps without a gap."""
+    _staff(actor, case.office_id)
+    document = CitizenDocument.objects.select_for_update().filter(case=case, kind=kind).first()
+    if document is None:
+        return
+    if document.printed_at:
+        raise ConflictError(
+            f"{_label(document)} sudah dicetak dengan nomor register {document.register_number}; "
+            "koreksi ini tidak dapat menghapusnya."
+        )
+    record(
+        actor=actor,
+        office=case.office,
+        action="documents.draft_drop",
+        obj=document,
+        before={"kind": kind, "family": document.family.no_kk if document.family else None},
+    )
+    document.delete()
 
 
 # --- printing -------------------------------------------------------------------------------
@@ -119,11 +148,16 @@ def _card_resident(case: Case, kind: str, nik: str) -> Resident:
 
 
 def documents_print(
-    *, case: Case, actor: User | None, serials: dict[str, str], nik: str = ""
+    *,
+    case: Case,
+    actor: User | None,
+    serials: dict[str, str],
+    nik: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> list[CitizenDocument]:
     """Print every output of `case`: cards on a blanko whose serial is recorded (one blanko
-    consumed from stock each), paper documents with their register number. Run inside the
-    step's transition."""
+    consumed from stock each, after the service's `card_check` of `extra`, the print form's
+    data), paper documents with their register number. Run inside the step's transition."""
     service = require_service(case)
     _staff(actor, case.office_id)
     now = timezone.now()
@@ -131,9 +165,15 @@ def documents_print(
     printed = []
     for kind in service.outputs:
         document = existing.get(kind)
-        if document is None and kind in CARDS:
+        if document is None and kind in service.optional:
+            continue
+        if kind in CARDS and (document is None or not document.printed_at):
+            resident = document.resident if document and document.resident else None
+            resident = resident or _card_resident(case, kind, nik)
+            checked = service.card_check(case, resident, extra or {}) if service.card_check else {}
+            base = document.data if document is not None else {}
             document = draft_ensure(
-                case=case, kind=kind, actor=actor, resident=_card_resident(case, kind, nik)
+                case=case, kind=kind, actor=actor, resident=resident, data=base | checked
             )
         if document is None:
             raise DomainError(
@@ -278,3 +318,35 @@ def documents_archive(*, case: Case, actor: User | None) -> list[CitizenDocument
                 after={"issued": document.issued_id},
             )
     return documents
+
+
+# --- correcting the data entry --------------------------------------------------------------
+
+
+@transaction.atomic
+def entry_correct(*, case: Case, actor: User, data: dict[str, Any]) -> list[CitizenDocument]:
+    """The operator corrects the case's data entry (after the Kasi's or Kabid's correction, or
+    a return) while none of its documents is `fixed`: the service's entry runs again, redoing
+    its registry changes, and each draft gets a new version."""
+    require(actor, Capability.HANDLE_CASES, case.office)
+    service = require_service(case)
+    documents = case_documents(case, lock=True)
+    if service.enter is None or not documents:
+        raise DomainError(
+            "Belum ada isian untuk dikoreksi; isi data pada langkah pengisian.", code="no_entry"
+        )
+    for document in documents:
+        if fixed(document):
+            raise ConflictError(MSG_SIGNED.format(doc=_label(document)))
+    if case.finished_at is not None:
+        raise ConflictError("Perkara ini sudah selesai; isiannya tidak dapat diubah lagi.")
+    service.enter(EnterRequest(case=case, actor=actor, data=data))
+    corrected = case_documents(case)
+    record(
+        actor=actor,
+        office=case.office,
+        action="documents.entry_correct",
+        obj=case,
+        after={d.kind: d.data.get("version") for d in corrected},
+    )
+    return corrected

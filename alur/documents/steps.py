@@ -42,7 +42,7 @@ def on_enter(context: StepContext) -> None:
         raise DomainError(f"Layanan {service.name} tidak memiliki isian data.", code="no_enter")
     service.enter(EnterRequest(case=context.case, actor=context.actor, data=context.data))
     have = {d.kind for d in case_documents(context.case)}
-    missing = [k for k in service.outputs if k in PAPER and k not in have]
+    missing = [k for k in service.required_outputs if k in PAPER and k not in have]
     if missing:
         labels = ", ".join(OutputKind(k).label for k in missing)
         raise DomainError(f"Konsep {labels} belum terbentuk dari isian.", code="no_draft")
@@ -52,8 +52,11 @@ def on_sign(context: StepContext) -> None:
     if context.outcome != Outcome.DONE:
         return
     service = require_service(context.case)
-    signed = {d.kind for d in case_documents(context.case) if d.signed_at is not None}
-    if any(kind in PAPER and kind not in signed for kind in service.outputs):
+    documents = case_documents(context.case)
+    signed = {d.kind for d in documents if d.signed_at is not None}
+    made = {d.kind for d in documents}
+    needed = [k for k in service.outputs if k in PAPER and (k in made or k not in service.optional)]
+    if any(kind not in signed for kind in needed):
         raise DomainError(MSG_SIGN_FIRST, code="unsigned")
 
 
@@ -71,6 +74,7 @@ def on_print(context: StepContext) -> None:
         actor=context.actor,
         serials={str(k): str(v) for k, v in dict(serials).items()},
         nik=_text(context.data, "nik"),
+        extra={k: v for k, v in context.data.items() if k not in ("serials", "nik")},
     )
 
 

@@ -9,15 +9,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from alur.core.web import run_service
-from alur.documents import selectors
+from alur.core.errors import DomainError
+from alur.core.web import error_text, run_service
+from alur.documents import registers, selectors
+from alur.documents.choices import OutputKind
 from alur.documents.definitions import require_service
 from alur.documents.forms import HandoverForm
 from alur.documents.issuing import documents_sign
 from alur.documents.render import document_pdf
+from alur.documents.services import entry_correct
+from alur.org.access import Capability, offices_for
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow.models import Task
 from alur.workflow.services import task_complete
@@ -65,6 +70,25 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def correct(request: HttpRequest, reference: str) -> HttpResponse:
+    case = workflow_selectors.case_for(request.user, reference)
+    service = require_service(case)
+    if service.enter_form is None:
+        raise Http404("Layanan ini tidak memiliki isian data.")
+    form = service.enter_form(request.POST, prefix="koreksi")
+    if not form.is_valid():
+        messages.error(request, f"Isian belum benar — {form_errors(form)}")
+    else:
+        run_service(
+            request,
+            lambda: entry_correct(case=case, actor=request.user, data=form.cleaned_data),  # type: ignore[arg-type]
+            "Koreksi tersimpan; konsep dokumen diperbarui (versi baru).",
+        )
+    return redirect("workflow:case_detail", reference=reference)
+
+
+@login_required
+@require_POST
 def print_step(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     serials = {
@@ -72,7 +96,12 @@ def print_step(request: HttpRequest, pk: int) -> HttpResponse:
         for key, value in request.POST.items()
         if key.startswith("serial_")
     }
-    data = {"serials": serials, "nik": request.POST.get("nik", "")}
+    data: dict[str, Any] = {"serials": serials, "nik": request.POST.get("nik", "")}
+    service = require_service(task.case)
+    if service.print_form is not None:
+        form = service.print_form(request.POST)
+        form.is_valid()
+        data |= {key: form.cleaned_data.get(key, "") for key in form.fields}
     return _complete(request, task, data, "Pencetakan tercatat.")
 
 
@@ -127,4 +156,64 @@ def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
         document.issued.file.open("rb"),
         content_type="application/pdf",
         filename=f"{document.kind}-{document.issued.number or pk}.pdf".replace("/", "-"),
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def register_book(request: HttpRequest) -> HttpResponse:
+    """The register book of an office, kind and period (page, Excel, PDF) and its counts."""
+    offices = offices_for(request.user, Capability.HANDLE_CASES).order_by("code")
+    code = request.GET.get("kantor")
+    office = offices.filter(code=code).first() if code else offices.first()
+    if office is None:
+        raise Http404("Tidak ada kantor yang Anda layani.")
+    today = timezone.localdate()
+    kind = request.GET.get("jenis") or OutputKind.AKTA_KELAHIRAN
+    period = request.GET.get("per") or "day"
+    rows: list[registers.RegisterRow] = []
+    counts: dict[Any, dict[str, int]] = {}
+    try:
+        year = int(request.GET.get("tahun") or today.year)
+        month = int(request.GET["bulan"]) if request.GET.get("bulan") else today.month
+        month_or_year = None if request.GET.get("setahun") else month
+        args = {"office": office, "kind": kind, "year": year, "month": month_or_year}
+        name = f"register-{kind}-{office.code}-{year}"
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(registers.register_xlsx(**args), content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+            return response
+        if request.GET.get("format") == "pdf":
+            response = HttpResponse(registers.register_pdf(**args), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+            return response
+        rows = registers.register_rows(viewer=request.user, **args)
+        first, last = registers.period_bounds(year, month_or_year)
+        counts = registers.issuance_counts(office, first, last, period)
+    except (ValueError, DomainError) as error:
+        messages.error(
+            request, error_text(error) if isinstance(error, DomainError) else "Periode tidak sah."
+        )
+        year, month = today.year, today.month
+    codes = sorted({code for values in counts.values() for code in values})
+    return render(
+        request,
+        "documents/register.html",
+        {
+            "office": office,
+            "offices": offices,
+            "kinds": OutputKind.choices,
+            "kind": kind,
+            "year": year,
+            "month": month,
+            "whole_year": bool(request.GET.get("setahun")),
+            "rows": rows,
+            "period": period,
+            "codes": codes,
+            "counts": [
+                (start, [values.get(c, 0) for c in codes]) for start, values in counts.items()
+            ],
+        },
     )

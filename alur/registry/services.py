@@ -633,3 +633,120 @@ def resident_input_dict(data: ResidentInput) -> dict:
     values = asdict(data)
     values["birth_date"] = data.birth_date.isoformat()
     return values
+
+
+# --- corrections ----------------------------------------------------------------------------
+
+EVENT_REASONS = {
+    ResidentStatus.DEAD: "Meninggal dunia",
+    ResidentStatus.MOVED_OUT: "Pindah keluar (SKPWNI)",
+}
+
+
+@transaction.atomic
+def life_event_revert(*, resident: Resident, actor: User | None, reason: str) -> Resident:
+    """Undo a death or a move-out entered in error (the operator corrects the entry before the
+    document is signed): the resident is alive again and the KK membership that the event ended
+    is open again (the family's version goes up)."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    _staff(actor, resident.office_id)
+    if resident.status not in EVENT_REASONS:
+        raise DomainError(f"{resident.name} tidak tercatat meninggal atau pindah.", code="alive")
+    if not reason.strip():
+        raise DomainError("Tuliskan alasan koreksi.", code="reason")
+    before = snapshot(resident, RESIDENT_FIELDS)
+    ended_on = resident.died_on or resident.moved_out_on
+    member = (
+        FamilyMember.objects.select_for_update()
+        .filter(resident=resident, until__gte=ended_on, end_reason=EVENT_REASONS[resident.status])
+        .order_by("-until", "-pk")
+        .first()
+    )
+    resident.status, resident.died_on = ResidentStatus.ALIVE, None
+    resident.moved_out_on, resident.moved_to = None, ""
+    resident.updated_at = timezone.now()
+    resident.save(update_fields=["status", "died_on", "moved_out_on", "moved_to", "updated_at"])
+    family = None
+    if member is not None and _current_family(resident) is None:
+        member.until, member.end_reason = None, ""
+        member.save(update_fields=["until", "end_reason"])
+        family = Family.objects.select_for_update().get(pk=member.family_id)
+        _bump(family, timezone.localdate())
+    record(
+        actor=actor,
+        office=resident.office,
+        action="registry.life_event_revert",
+        obj=resident,
+        before=before,
+        after=snapshot(resident, RESIDENT_FIELDS) | {"family": family.no_kk if family else None},
+        reason=reason.strip(),
+    )
+    return resident
+
+
+@transaction.atomic
+def family_revise(
+    *,
+    family: Family,
+    head: Resident,
+    home: AddressInput,
+    members: list[tuple[Resident, str]],
+    actor: User | None,
+    reason: str,
+    on: date | None = None,
+) -> Family:
+    """Change a KK to the given composition in one new version: members not listed leave (with
+    `reason`), new ones join, relations and the address are updated. The head stays: a new head
+    means a new KK."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _staff(actor, family.office_id)
+    on = on or timezone.localdate()
+    if head.pk != family.head_id:
+        raise DomainError(
+            f"Kepala keluarga KK {family.no_kk} tidak dapat diganti dengan perubahan; buat KK "
+            "baru dengan kepala keluarga pengganti.",
+            code="head",
+        )
+    if not home.address.strip():
+        raise DomainError("Alamat KK wajib diisi.", code="address")
+    wanted: dict[int, str] = {}
+    for resident, relation in members:
+        if resident.pk in wanted or resident.pk == head.pk:
+            raise DomainError(
+                f"{resident.name} ({resident.nik}) tercantum dua kali dalam daftar anggota KK.",
+                code="member_twice",
+            )
+        if relation not in Relation.values or relation == Relation.HEAD:
+            raise DomainError(f"Hubungan keluarga {resident.name} tidak sah.", code="relation")
+        wanted[resident.pk] = relation
+    before = snapshot(family, FAMILY_FIELDS) | {
+        "members": [[m.resident.nik, m.relation] for m in current_members(family)]
+    }
+    current = {m.resident_id: m for m in current_members(family) if m.relation != Relation.HEAD}
+    for pk, member in current.items():
+        if pk not in wanted:
+            member.until, member.end_reason = max(on, member.since), reason.strip()
+            member.save(update_fields=["until", "end_reason"])
+        elif member.relation != wanted[pk]:
+            member.relation = wanted[pk]
+            member.save(update_fields=["relation"])
+    joining = [pk for pk in wanted if pk not in current]
+    for resident in Resident.objects.select_for_update().filter(pk__in=joining).order_by("pk"):
+        _check_joinable(resident, None)
+        FamilyMember.objects.create(
+            family=family, resident=resident, relation=wanted[resident.pk], since=on
+        )
+    _apply_address(family, home)
+    family.save()
+    _bump(family, on)
+    record(
+        actor=actor,
+        office=family.office,
+        action="registry.family_revise",
+        obj=family,
+        before=before,
+        after=snapshot(family, FAMILY_FIELDS)
+        | {"members": [[m.resident.nik, m.relation] for m in current_members(family)]},
+        reason=reason.strip(),
+    )
+    return family

@@ -16,7 +16,7 @@ from alur.documents.choices import CARDS
 from alur.documents.definitions import service_for
 from alur.documents.issuing import documents_sign
 from alur.documents.services import case_documents
-from alur.documents.tests.entry import BIRTH, ENTER, person
+from alur.documents.tests.entry import BIRTH, ENTER, PRINT, person
 from alur.letters.tests.drivers import PASSPHRASE, certificate_for
 from alur.org.models import Office, User
 from alur.workflow import services
@@ -42,7 +42,7 @@ def print_data(case: Case, actor: User) -> dict[str, Any]:
     service = service_for(case.sop.code)
     assert service is not None
     have = {d.kind for d in case_documents(case)}
-    data: dict[str, Any] = {"serials": {}}
+    data: dict[str, Any] = {"serials": {}} | PRINT.get(case.sop.code, {})
     for kind in service.outputs:
         if kind not in CARDS:
             continue

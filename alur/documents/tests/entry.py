@@ -114,3 +114,6 @@ ENTER: dict[str, Callable[[Case, User], dict[str, Any]]] = {
     "S2e": _birth,
     "S2f": _death,
 }
+
+# What the print step's form adds, per SOP (S2c: the reason of the replacement).
+PRINT: dict[str, dict[str, Any]] = {"S2c": {"reason": "hilang"}}
