@@ -14,10 +14,11 @@ import string
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from alur.core.errors import DomainError
+from alur.core.locking import locked_row
 from alur.documents.choices import OutputKind
 from alur.documents.models import CitizenDocument, RegisterCounter, RegisterFormat
 from alur.org.models import Office
@@ -52,16 +53,7 @@ def _format(office: Office, kind: str) -> tuple[str, int]:
 
 
 def _locked_counter(office: Office, kind: str, year: int) -> RegisterCounter:
-    found = RegisterCounter.objects.select_for_update().filter(office=office, kind=kind, year=year)
-    counter = found.first()
-    if counter is not None:
-        return counter
-    try:
-        with transaction.atomic():
-            RegisterCounter.objects.create(office=office, kind=kind, year=year)
-    except IntegrityError:
-        pass  # created by a concurrent transaction; wait for and lock theirs
-    return RegisterCounter.objects.select_for_update().get(office=office, kind=kind, year=year)
+    return locked_row(RegisterCounter, office=office, kind=kind, year=year)
 
 
 def register_number_take(document: CitizenDocument, when: datetime | None = None) -> str:

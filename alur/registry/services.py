@@ -18,12 +18,13 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from alur.audit.services import record, snapshot
 from alur.core.errors import DomainError
+from alur.core.locking import locked_row
 from alur.intake.nik import FEMALE_DAY_OFFSET, check_nik
 from alur.org.access import Capability, require
 from alur.org.choices import RegionLevel
@@ -140,15 +141,7 @@ def regency_of(code: str) -> str:
 
 
 def _locked_counter(kind: str, prefix: str) -> NumberCounter:
-    counter = NumberCounter.objects.select_for_update().filter(kind=kind, prefix=prefix).first()
-    if counter is not None:
-        return counter
-    try:
-        with transaction.atomic():
-            NumberCounter.objects.create(kind=kind, prefix=prefix)
-    except IntegrityError:
-        pass  # created by a concurrent transaction; wait for and lock theirs
-    return NumberCounter.objects.select_for_update().get(kind=kind, prefix=prefix)
+    return locked_row(NumberCounter, kind=kind, prefix=prefix)
 
 
 def _next_free(kind: str, prefix: str, taken: Iterable[str], what: str) -> str:
