@@ -28,3 +28,16 @@ def run_service(request: HttpRequest, call: Callable[[], Any], success: str) -> 
         return False
     messages.success(request, success)
     return True
+
+
+def form_data(form: Any) -> dict[str, Any]:
+    """A bound form's cleaned data, or a DomainError naming each field's problem (in the form's
+    own words, Bahasa Indonesia) for a service that takes the form's values."""
+    if form.is_valid():
+        return form.cleaned_data
+    problems = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        problems.append(f"{label}: {text}" if label else text)
+    raise DomainError(" ".join(problems))

@@ -14,6 +14,7 @@ from django.utils.html import escape
 
 from alur.core.errors import DomainError
 from alur.letters.models_numbering import IssuedNumber, NumberSeries
+from alur.letters.words import month_name
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
 
@@ -26,20 +27,6 @@ __all__ = [
     "period_label",
 ]
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 TITLE = "BUKU AGENDA SURAT KELUAR"
 HEADERS = ["No.", "Nomor Surat", "Tanggal", "Perihal", "Tujuan", "Diberikan oleh"]
 COLUMN_WIDTHS = [6, 34, 12, 48, 32, 26]
@@ -56,7 +43,7 @@ class AgendaRow:
 
 
 def period_label(year: int, month: int | None = None) -> str:
-    return f"{MONTHS[month - 1]} {year}" if month else f"Tahun {year}"
+    return f"{month_name(month)} {year}" if month else f"Tahun {year}"
 
 
 def _validate_period(year: int, month: int | None) -> None:

@@ -8,25 +8,12 @@ from typing import Any
 
 from django import forms
 
-from alur.core.errors import DomainError
 from alur.letters.models_archive import IssuedDocument
 from alur.logistics.choices import DeliveryMethod, Item
 from alur.logistics.models import AllocationLine
 from alur.logistics.rules import DEFAULT_COVER_DAYS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def valid(form: forms.Form) -> dict[str, Any]:
-    """The cleaned data, or a DomainError naming each field's problem in Bahasa Indonesia."""
-    if form.is_valid():
-        return form.cleaned_data
-    problems = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = " ".join(str(e) for e in errors)
-        problems.append(f"{label}: {text}" if label else text)
-    raise DomainError(" ".join(problems))
 
 
 class ShipForm(forms.Form):

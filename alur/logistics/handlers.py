@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from alur.core.errors import DomainError
+from alur.core.web import form_data
 from alur.logistics import services
-from alur.logistics.forms import HandoverForm, ReceiveForm, ScheduleForm, ShipForm, valid
+from alur.logistics.forms import HandoverForm, ReceiveForm, ScheduleForm, ShipForm
 from alur.logistics.models import Allocation, AllocationLine, Shipment
 from alur.logistics.rules import DEFAULT_COVER_DAYS
 from alur.sop.registry import register_form
@@ -39,7 +40,7 @@ def allocation_of(case: Any) -> Allocation:
 def on_ship(context: Any) -> None:
     if not _done(context):
         return
-    data = valid(ShipForm(context.data))
+    data = form_data(ShipForm(context.data))
     services.shipment_dispatch(
         case=context.case,
         office=context.case.office,
@@ -56,7 +57,7 @@ def on_ship(context: Any) -> None:
 def on_receive(context: Any) -> None:
     if not _done(context):
         return
-    data = valid(ReceiveForm(context.data))
+    data = form_data(ReceiveForm(context.data))
     shipment = services.shipment_receive(
         shipment=_shipment(context),
         received=data["received"],
@@ -87,7 +88,7 @@ def on_schedule(context: Any) -> None:
         return
     allocation = allocation_of(context.case)
     form = ScheduleForm(context.data, lines=allocation.lines.select_related("office"))
-    valid(form)
+    form_data(form)
     services.allocation_schedule(
         allocation=allocation, schedule=form.schedule(), actor=context.actor
     )
@@ -107,7 +108,7 @@ def on_handover(context: Any) -> None:
         raise DomainError(f"{context.task.office} tidak termasuk dalam pembagian ini.")
     if line.share == 0 and line.handed_over_at is None:
         return  # nothing was allocated to this office: nothing changes hands
-    data = valid(HandoverForm(context.data, line=line))
+    data = form_data(HandoverForm(context.data, line=line))
     services.handover_post(line=line, bast=data["bast"], hibah=data["hibah"], actor=context.actor)
 
 

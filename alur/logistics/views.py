@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
-from alur.core.web import error_text, run_service
+from alur.core.web import error_text, form_data, run_service
 from alur.logistics import charts, handover_documents, selectors, services
 from alur.logistics.choices import Item
-from alur.logistics.forms import ApproveForm, CountForm, DamagedForm, RequestForm, valid
+from alur.logistics.forms import ApproveForm, CountForm, DamagedForm, RequestForm
 from alur.logistics.models import Allocation, AllocationLine
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.workflow import selectors as workflow_selectors
@@ -99,7 +99,7 @@ def stock_count(request: HttpRequest, code: str, item: str) -> HttpResponse:
     item = _item(request, item)
 
     def call() -> None:
-        data = valid(CountForm(request.POST))
+        data = form_data(CountForm(request.POST))
         services.stock_count_record(
             office=office,
             item=item,
@@ -120,7 +120,7 @@ def damaged(request: HttpRequest, code: str, item: str) -> HttpResponse:
     item = _item(request, item)
 
     def call() -> None:
-        data = valid(DamagedForm(request.POST))
+        data = form_data(DamagedForm(request.POST))
         services.damaged_record(
             office=office,
             item=item,
@@ -164,7 +164,7 @@ def requests(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied(DENIED_MESSAGE)
 
         def call() -> None:
-            data = valid(form)
+            data = form_data(form)
             services.blank_request_submit(
                 office=office,
                 item=data["item"],
@@ -222,7 +222,7 @@ def allocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Pembagian tidak ditemukan.")
     form = ApproveForm(request.POST, lines=allocation.lines.select_related("office"))
     try:
-        valid(form)
+        form_data(form)
         services.allocation_approve(
             allocation=allocation,
             shares=form.shares(),

@@ -12,17 +12,6 @@ from alur.reports.models import ReportDefinition
 WEEKDAY_CHOICES = list(enumerate(["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]))
 
 
-def valid(form: forms.Form) -> dict[str, Any]:
-    if form.is_valid():
-        return form.cleaned_data
-    problems = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = " ".join(str(e) for e in errors)
-        problems.append(f"{label}: {text}" if label else text)
-    raise DomainError(" ".join(problems))
-
-
 class SubmissionForm(forms.Form):
     """One text box per field (a text so that «dua belas» is reported, not dropped)."""
 

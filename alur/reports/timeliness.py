@@ -11,22 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from alur.letters.words import month_name
 from alur.reports.choices import Frequency, Timeliness
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+MONTHS = [month_name(m) for m in range(1, 13)]
 
 
 def period_for(frequency: str, day: date, *, distribute_weekday: int = 3) -> tuple[date, date]:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
-from alur.core.web import error_text, run_service
+from alur.core.web import error_text, form_data, run_service
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.org.models import Office
 from alur.reports import charts, pdf, selectors, services
@@ -22,7 +22,6 @@ from alur.reports.forms import (
     DefinitionForm,
     SubmissionForm,
     UploadForm,
-    valid,
 )
 from alur.reports.models import CoverageImport, Submission
 from alur.workflow import selectors as workflow_selectors
@@ -157,7 +156,7 @@ def submission_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     send = "kirim" in request.POST
 
     def call() -> None:
-        data = valid(form)
+        data = form_data(form)
         upload = data["file"]
         services.upload_form(
             period=period,
@@ -242,7 +241,7 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
     run_service(
         request,
         lambda: services.period_close(
-            period=period, actor=request.user, reason=valid(form)["reason"]
+            period=period, actor=request.user, reason=form_data(form)["reason"]
         ),
         "Periode ditutup; kab/kota yang belum mengirim tercatat tidak melapor.",
     )
@@ -257,7 +256,7 @@ def coverage_upload(request: HttpRequest, pk: int) -> HttpResponse:
     job: list[CoverageImport] = []
 
     def call() -> None:
-        upload = valid(form)["file"]
+        upload = form_data(form)["file"]
         job.append(
             services.coverage_import_create(
                 period=period, actor=request.user, data=upload.read(), filename=upload.name
@@ -345,7 +344,7 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DefinitionForm(request.POST or None, initial=initial)
     if request.method == "POST":
         try:
-            data = valid(form)
+            data = form_data(form)
             services.definition_update(
                 definition=definition,
                 actor=request.user,
