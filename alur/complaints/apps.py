@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -10,17 +8,17 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Pengaduan"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from alur.complaints import panels, steps
+        from alur.complaints.selectors import forget_complaint_offices, takes_complaints
         from alur.front.nav import NavItem, register
         from alur.org.access import Capability
+        from alur.sop.models import SopRevision
 
         steps.register()
         panels.register()
-        from alur.complaints.selectors import staff_offices
-
-        def takes_complaints(user: Any) -> bool:
-            return bool(staff_offices(user))
-
+        post_save.connect(forget_complaint_offices, sender=SopRevision, weak=False)
         for label, url_name, order in (
             ("Register pengaduan", "complaints:register", 30),
             ("Rekap pengaduan", "complaints:stats", 31),

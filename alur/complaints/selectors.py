@@ -14,7 +14,7 @@ from django.http import Http404
 
 from alur.complaints.choices import Category, Channel, Status
 from alur.complaints.models import Complaint
-from alur.org.access import Capability, offices_for, scope
+from alur.org.access import Capability, office_ids_for, offices_for, scope
 from alur.org.models import Office, User
 from alur.sop.models import SopRevision
 
@@ -25,6 +25,28 @@ def complaint_offices() -> QuerySet[Office]:
     """Offices that run the complaints SOP (take complaints from the public)."""
     codes = SopRevision.objects.filter(code=SOP_CODE).values_list("office_code", flat=True)
     return Office.objects.filter(code__in=list(codes), is_active=True).order_by("code")
+
+
+_complaint_office_ids: frozenset[int] | None = None
+
+
+def complaint_office_ids() -> frozenset[int]:
+    """The ids of `complaint_offices()`, kept per process: the navigation asks on every page.
+    Loading an SOP revision forgets them (`forget_complaint_offices`, on SopRevision's save)."""
+    global _complaint_office_ids
+    if _complaint_office_ids is None:
+        _complaint_office_ids = frozenset(complaint_offices().values_list("pk", flat=True))
+    return _complaint_office_ids
+
+
+def forget_complaint_offices(**_kwargs: object) -> None:
+    global _complaint_office_ids
+    _complaint_office_ids = None
+
+
+def takes_complaints(user: User | AnonymousUser) -> bool:
+    """Does one of the person's offices take complaints? (No query once the process knows.)"""
+    return bool(office_ids_for(user, Capability.HANDLE_CASES) & complaint_office_ids())
 
 
 def staff_offices(user: User | AnonymousUser) -> list[Office]:
