@@ -34,6 +34,8 @@ def inbox_for(user: User | AnonymousUser) -> QuerySet[Task]:
             Q(status=TaskStatus.OPEN) | Q(status=TaskStatus.CLAIMED, assignee_id=user.pk)  # type: ignore[union-attr]
         )
         .select_related("case", "case__sop", "office", "assignee")
+        # The SOP's definition is large and only read once per revision and process (spec_for).
+        .defer("case__sop__definition")
         .order_by(F("due_at").asc(nulls_last=True), "created_at")
     )
 

@@ -11,16 +11,20 @@ from alur.workflow.choices import Outcome
 from alur.workflow.models import Task
 from alur.workflow.spec import APPLICANT
 
+INBOX_PAGE = 50  # the tasks due first; the rest follow as these are done
+
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    tasks = list(selectors.inbox_for(request.user)[:200])
+    waiting = selectors.inbox_for(request.user)
+    tasks = list(waiting[:INBOX_PAGE])
+    total = len(tasks) if len(tasks) < INBOX_PAGE else waiting.count()
     calendars = selectors.Calendars()
     rows = []
     for task in tasks:
         step = services.procedure(task.case).step(task.step)
         rows.append((task, step, selectors.sla_of(task, step.minutes, calendars)))
-    return render(request, "workflow/inbox.html", {"rows": rows})
+    return render(request, "workflow/inbox.html", {"rows": rows, "total": total})
 
 
 @login_required

@@ -92,3 +92,18 @@ def test_a_claimed_task_can_be_released_for_a_colleague(client, persona) -> None
     client.force_login(persona("waykanan.kasi.dafduk"))
     response = client.post(f"/tugas/{task.pk}/lepas/")
     assert "sedang dikerjakan oleh Joko Prasetyo" in texts(response)[-1]
+
+
+@pytest.mark.django_db
+def test_a_long_inbox_shows_the_tasks_due_first_and_says_how_many_wait(
+    client, persona, monkeypatch
+) -> None:
+    from alur.workflow import views
+
+    monkeypatch.setattr(views, "INBOX_PAGE", 3)  # a page of three instead of fifty
+    tasks = [run_until_step(start("S2e"), 3) for _ in range(4)]
+    client.force_login(persona("waykanan.kasi.dafduk"))
+    body = client.get("/tugas/").content.decode()
+    assert body.count("Buka perkara") == 3
+    assert "Menampilkan 3 dari 4 tugas" in body
+    assert tasks[-1].case.reference not in body  # the latest is due last
