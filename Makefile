@@ -7,7 +7,7 @@ PORT ?= 8000
 GRAPH_PORT ?= 8765
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: run test lint bench system-deps browser-deps clean
+.PHONY: run test lint bench system-deps browser-deps clean backup-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -71,6 +71,9 @@ bench: $(VENV)/.dev system-deps
 	@command -v wrk >/dev/null || { [ -n "$(ROOT)" ] && apt-get update -qq && \
 		apt-get install -y -qq wrk >/dev/null; } || echo "Install wrk for bench/webhook.py."
 	$(BIN)/python bench/run.py
+
+backup-check: $(VENV)/.dev
+	$(BIN)/python ops/backup_check.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
