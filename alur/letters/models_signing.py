@@ -42,6 +42,7 @@ __all__ = [
 
 WRONG_PASSPHRASE = "Kata sandi sertifikat salah"  # noqa: S105  (a message, not a secret)
 UNTRUSTED_ISSUER = "Sertifikat tidak diterbitkan oleh otoritas yang dipercaya"
+NOT_PKCS12 = "Berkas ini bukan sertifikat elektronik PKCS#12 (.p12 atau .pfx)."
 _HKDF_INFO = b"alur.letters.signer-certificate.p12"
 
 
@@ -68,6 +69,8 @@ def unseal_p12(sealed: bytes) -> bytes:
 
 def open_p12(p12: bytes, passphrase: str) -> pkcs12.PKCS12KeyAndCertificates:
     """The key and certificates of a .p12; DomainError(WRONG_PASSPHRASE) if it does not open."""
+    if not p12.startswith(b"\x30"):  # a PKCS#12 file is one DER SEQUENCE
+        raise DomainError(NOT_PKCS12, code="not_pkcs12")
     try:
         bundle = pkcs12.load_pkcs12(p12, passphrase.encode())
     except ValueError as exc:

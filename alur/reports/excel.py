@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,11 @@ BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="E6E6E6")
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 ZIP_MAGIC = b"PK\x03\x04"
+# A workbook of this project's size opens to a few MB; a zip bomb opens to gigabytes. The sizes
+# are read from the zip directory, and Python's zipfile never inflates a member past its size.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 200
+ZIP_BOMB = "Berkas Excel tidak wajar: isinya terlalu besar bila dibuka. Kirim formulir aslinya."
 
 
 class ImportRejected(Exception):
@@ -45,9 +51,24 @@ def _save(workbook: Workbook) -> bytes:
     return out.getvalue()
 
 
+def check_zip(data: bytes) -> None:
+    """ImportRejected when the workbook would unpack to more than it reasonably can."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportRejected(["Berkas Excel tidak dapat dibaca (BadZipFile)."]) from error
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED_BYTES or any(
+        m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1)
+        for m in members
+    ):
+        raise ImportRejected([ZIP_BOMB])
+
+
 def _open(data: bytes) -> Workbook:
     if not data.startswith(ZIP_MAGIC):
         raise ImportRejected(["Berkas bukan buku kerja Excel (.xlsx)."])
+    check_zip(data)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -302,7 +323,11 @@ def coverage_read(
     """Every row of the PIAK file, checked cell by cell; `progress(done, total)` is told as the
     rows are read. Office codes are checked by the caller (they need the database)."""
     result = CoverageFile()
-    table = list(_table(data, filename))[: MAX_ROWS + 1]
+    try:
+        table = list(_table(data, filename))[: MAX_ROWS + 1]
+    except ImportRejected as error:  # not a workbook, damaged, or a zip bomb: said, not raised
+        result.problems.extend(error.problems)
+        return result
     if not table:
         result.problems.append("Berkas kosong.")
         return result

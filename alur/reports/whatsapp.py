@@ -39,6 +39,12 @@ def _marker(data: bytes) -> list[str]:
 
     from openpyxl import load_workbook
 
+    from alur.reports.excel import ImportRejected, check_zip
+
+    try:
+        check_zip(data)
+    except ImportRejected:
+        return []
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True)["Laporan"]
         return str(sheet[MARKER_CELL].value or "").split(":")

@@ -124,3 +124,14 @@ def test_agenda_book_page_and_exports(babel: Any, persona: Callable[[str], Any])
     assert pdf.content.startswith(b"%PDF")
     bad = client.get("/naskah/agenda/", {"kantor": babel.code, "tahun": 2026, "bulan": 13})
     assert "tidak sah" in bad.content.decode()
+
+
+def test_a_file_that_is_not_a_certificate_is_named_as_such(persona: Callable[[str], Any]) -> None:
+    client = _client(persona("babel.kadis"))
+    for name, content in (("surat.p12", b"%PDF-1.7 bukan sertifikat"), ("a.p12", b"MZ\x90\x00")):
+        answer = client.post(
+            "/naskah/sertifikat/",
+            {"p12": SimpleUploadedFile(name, content), "passphrase": TTE_PASSPHRASE},
+        )
+        assert "bukan sertifikat elektronik PKCS#12" in answer.content.decode()
+    assert not SignerCertificate.objects.exists()
