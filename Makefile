@@ -7,7 +7,7 @@ PORT ?= 8000
 GRAPH_PORT ?= 8765
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: run test lint bench system-deps browser-deps clean backup-check
+.PHONY: run test lint bench faults system-deps browser-deps clean backup-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -74,6 +74,10 @@ bench: $(VENV)/.dev system-deps
 
 backup-check: $(VENV)/.dev
 	$(BIN)/python ops/backup_check.py
+
+# The fault scripts: outage, killed worker, PostgreSQL restart (restarts the local cluster!), replays.
+faults: $(VENV)/.dev system-deps
+	$(BIN)/python faults/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
