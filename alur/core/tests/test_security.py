@@ -147,3 +147,19 @@ def test_every_kind_of_page_carries_the_security_headers(
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_a_lost_database_connection_answers_503_to_retry() -> None:
+    from django.db import InterfaceError, OperationalError
+    from django.test import RequestFactory
+
+    from alur.core.middleware import DATABASE_UNAVAILABLE, DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    request = RequestFactory().post("/whatsapp/webhook/")
+    for error in (OperationalError("server closed the connection"), InterfaceError("closed")):
+        response = middleware.process_exception(request, error)
+        assert response is not None and response.status_code == 503
+        assert response["Retry-After"] == "5"
+        assert response.content.decode() == DATABASE_UNAVAILABLE
+    assert middleware.process_exception(request, ValueError("a bug")) is None  # stays a 500
