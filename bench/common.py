@@ -17,31 +17,26 @@ PG = {
 }
 
 
-def psql(sql: str, database: str = "postgres") -> None:
-    subprocess.run(
-        [
-            "psql",
-            "-q",
-            "-h",
-            PG["host"],
-            "-p",
-            PG["port"],
-            "-U",
-            PG["user"],
-            "-d",
-            database,
-            "-c",
-            sql,
-        ],
+def psql(sql: str, database: str = "postgres") -> str:
+    """Run `sql` with psql; its output, unaligned and without headers (e.g. one value)."""
+    connect = ["-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", database]
+    result = subprocess.run(
+        ["psql", "-tAq", *connect, "-c", sql],
         check=True,
         capture_output=True,
+        text=True,
     )
+    return result.stdout.strip()
+
+
+def database_url(name: str) -> str:
+    return f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
 
 
 def fresh_database(name: str) -> str:
     psql(f'DROP DATABASE IF EXISTS "{name}"')
     psql(f'CREATE DATABASE "{name}"')
-    return f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
+    return database_url(name)
 
 
 def setup_django(database_url: str) -> None:

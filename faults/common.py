@@ -22,7 +22,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import PG, emit, machine, psql  # noqa: E402
+from bench.common import PG, database_url, emit, machine, psql  # noqa: E402
+
+psql_value = psql  # one value out of psql
 
 __all__ = [
     "PG",
@@ -49,33 +51,6 @@ APP_SECRET = "faults-app-secret"  # noqa: S105  (a throwaway secret of the fault
 ACCESS_TOKEN = "faults-token"  # noqa: S105
 # Redis databases of the fault scripts (the benchmarks use 15); FAULTS_REDIS_DB moves them.
 REDIS_DB_BASE = int(os.environ.get("FAULTS_REDIS_DB", "10"))
-
-
-def psql_value(sql: str, database: str = "postgres") -> str:
-    result = subprocess.run(
-        [
-            "psql",
-            "-tAq",
-            "-h",
-            PG["host"],
-            "-p",
-            PG["port"],
-            "-U",
-            PG["user"],
-            "-d",
-            database,
-            "-c",
-            sql,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip()
-
-
-def database_url(name: str) -> str:
-    return f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
 
 
 def _schema_fingerprint() -> str:
