@@ -16,15 +16,17 @@ INBOX_PAGE = 50  # the tasks due first; the rest follow as these are done
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    waiting = selectors.inbox_for(request.user)
-    tasks = list(waiting[:INBOX_PAGE])
-    total = len(tasks) if len(tasks) < INBOX_PAGE else waiting.count()
+    tasks, total = selectors.inbox_page(request.user, INBOX_PAGE)
     calendars = selectors.Calendars()
     rows = []
     for task in tasks:
         step = services.procedure(task.case).step(task.step)
         rows.append((task, step, selectors.sla_of(task, step.minutes, calendars)))
-    return render(request, "workflow/inbox.html", {"rows": rows, "total": total})
+    return render(
+        request,
+        "workflow/inbox.html",
+        {"rows": rows, "total": total, "more": total >= selectors.INBOX_COUNT_CAP},
+    )
 
 
 @login_required
