@@ -57,6 +57,22 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None) -> dict[s
     }
 
 
+def worker_memory(master: int) -> list[int]:
+    """Resident memory (KiB) of each gunicorn worker (the master's children), after the load."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]))
+    return sizes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
@@ -148,6 +164,7 @@ def main() -> None:
             .stdout.strip()
             .splitlines()[-1]
         )
+        workers_rss = worker_memory(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
@@ -165,6 +182,12 @@ def main() -> None:
         target_per_s=2000,
         target_p99_ms=100,
         stored=int(stored),
+    )
+    emit(
+        bench="web_worker_memory",
+        workers=len(workers_rss),
+        rss_mib_each=[round(kib / 1024, 1) for kib in workers_rss],
+        rss_mib_max=round(max(workers_rss) / 1024, 1) if workers_rss else None,
     )
 
 
