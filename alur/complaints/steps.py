@@ -57,14 +57,23 @@ def _reject(complaint: Complaint, context: StepContext) -> None:
     )
 
 
-def on_register(context: StepContext) -> None:
+def _proceeding(context: StepContext, action: str) -> Complaint | None:
+    """The case's complaint when the step goes on with `action`; None when there is no complaint
+    or the step rejected it (then it is closed with the reason, the reporter told)."""
     complaint = _complaint(context.case)
     if complaint is None:
-        return
+        return None
     if context.outcome == Outcome.REJECT:
         _reject(complaint, context)
+        return None
+    allow(complaint, action)
+    return complaint
+
+
+def on_register(context: StepContext) -> None:
+    complaint = _proceeding(context, "register")
+    if complaint is None:
         return
-    allow(complaint, "register")
     category = str(context.data.get("category") or "")
     if category not in Category.values:
         raise DomainError("Pilih kategori pengaduan.")
@@ -140,13 +149,9 @@ def on_respond(context: StepContext) -> None:
 
 
 def on_resolve(context: StepContext) -> None:
-    complaint = _complaint(context.case)
+    complaint = _proceeding(context, "resolve")
     if complaint is None:
         return
-    if context.outcome == Outcome.REJECT:
-        _reject(complaint, context)
-        return
-    allow(complaint, "resolve")
     if not complaint.opinions.exists():
         raise DomainError(
             "Belum ada pendapat dari Tim Penjawab Aduan; catat pendapat anggota tim dahulu."
@@ -166,13 +171,9 @@ def on_resolve(context: StepContext) -> None:
 
 
 def on_decide(context: StepContext) -> None:
-    complaint = _complaint(context.case)
+    complaint = _proceeding(context, "decide")
     if complaint is None:
         return
-    if context.outcome == Outcome.REJECT:
-        _reject(complaint, context)
-        return
-    allow(complaint, "decide")
     text = clean_text(
         context.data.get("decision"), "Tuliskan keputusan (solusi) untuk pelapor.", ANSWER_LIMIT
     )

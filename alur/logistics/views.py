@@ -92,46 +92,44 @@ def history(request: HttpRequest, code: str, item: str) -> HttpResponse:
     )
 
 
+def _ledger_post(
+    request: HttpRequest, code: str, item: str, form: Any, service: Any, success: str
+) -> HttpResponse:
+    """A ledger line entered on an office's history page (stock count, damaged blanks)."""
+    office = selectors.office_for(request.user, code)
+    item = _item(request, item)
+    run_service(
+        request,
+        lambda: service(office=office, item=item, actor=request.user, **form_data(form)),
+        success,
+    )
+    return redirect("logistics:history", code=office.code, item=item)
+
+
 @login_required
 @require_POST
 def stock_count(request: HttpRequest, code: str, item: str) -> HttpResponse:
-    office = selectors.office_for(request.user, code)
-    item = _item(request, item)
-
-    def call() -> None:
-        data = form_data(CountForm(request.POST))
-        services.stock_count_record(
-            office=office,
-            item=item,
-            counted=data["counted"],
-            document_ref=data["document_ref"],
-            note=data["note"],
-            actor=request.user,
-        )
-
-    run_service(request, call, "Hasil stok opname dicatat.")
-    return redirect("logistics:history", code=office.code, item=item)
+    return _ledger_post(
+        request,
+        code,
+        item,
+        CountForm(request.POST),
+        services.stock_count_record,
+        "Hasil stok opname dicatat.",
+    )
 
 
 @login_required
 @require_POST
 def damaged(request: HttpRequest, code: str, item: str) -> HttpResponse:
-    office = selectors.office_for(request.user, code)
-    item = _item(request, item)
-
-    def call() -> None:
-        data = form_data(DamagedForm(request.POST))
-        services.damaged_record(
-            office=office,
-            item=item,
-            quantity=data["quantity"],
-            document_ref=data["document_ref"],
-            note=data["note"],
-            actor=request.user,
-        )
-
-    run_service(request, call, "Blanko rusak dicatat.")
-    return redirect("logistics:history", code=office.code, item=item)
+    return _ledger_post(
+        request,
+        code,
+        item,
+        DamagedForm(request.POST),
+        services.damaged_record,
+        "Blanko rusak dicatat.",
+    )
 
 
 @login_required
