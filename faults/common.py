@@ -198,11 +198,13 @@ class Process:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def graph_server(port: int, webhook_url: str | None = None) -> Process:
+def graph_server(port: int, webhook_url: str | None = None, auto_statuses: bool = False) -> Process:
     command = [PYTHON, "-m", "alur.whatsapp.graph_server", "--port", str(port), "--quiet"]
     command += ["--app-secret", APP_SECRET, "--access-token", ACCESS_TOKEN]
     if webhook_url:
         command += ["--webhook-url", webhook_url]
+    if auto_statuses:  # 'sent' and 'delivered' notifications to the webhook, as Meta sends
+        command += ["--auto-statuses"]
     return Process("graph", command, dict(os.environ))
 
 

@@ -96,9 +96,28 @@ def _uploaded_components(sender: str, components: Any) -> Any:
     return result
 
 
+CALLBACK_PREFIX = "alur-outbox"
+
+
+def callback_data(message: OutboundMessage) -> str:
+    """What a WhatsApp send carries as `biz_opaque_callback_data`: the row and the attempt, so
+    that a receipt of this very send can be matched to the row (`parse_callback_data`)."""
+    return f"{CALLBACK_PREFIX}:{message.pk}:{message.attempts}"
+
+
+def parse_callback_data(value: str | None) -> tuple[int, int] | None:
+    """(row id, attempt) from `callback_data`, or None for anything else."""
+    prefix, _, rest = (value or "").partition(":")
+    row, _, attempt = rest.partition(":")
+    if prefix != CALLBACK_PREFIX or not row.isdigit() or not attempt.isdigit():
+        return None
+    return int(row), int(attempt)
+
+
 @register(Channel.WHATSAPP)
 def send_whatsapp(message: OutboundMessage) -> str:
     payload = message.payload
+    opaque = callback_data(message)
     try:
         if message.kind == Kind.TEXT:
             result = transport.send_text(
@@ -106,6 +125,7 @@ def send_whatsapp(message: OutboundMessage) -> str:
                 message.recipient,
                 payload["body"],
                 preview_url=bool(payload.get("preview_url", False)),
+                callback_data=opaque,
             )
         elif message.kind == Kind.TEMPLATE:
             result = transport.send_template(
@@ -114,6 +134,7 @@ def send_whatsapp(message: OutboundMessage) -> str:
                 payload["name"],
                 language=payload.get("language") or "id",
                 components=_uploaded_components(message.sender, payload.get("components")),
+                callback_data=opaque,
             )
         else:
             media_id = payload.get("media_id")
@@ -128,6 +149,7 @@ def send_whatsapp(message: OutboundMessage) -> str:
                 media_id=media_id,
                 filename=payload["filename"],
                 caption=payload.get("caption"),
+                callback_data=opaque,
             )
     except WhatsAppError as error:
         raise SendError(

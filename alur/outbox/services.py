@@ -1,12 +1,15 @@
 """The outbox: messages written with the change that causes them, sent by workers, never lost.
 
-Delivery is at least once. A worker claims a row (`queued` → `sending`, a lease stamped in
-`claimed_at`) in one short transaction, calls the provider outside any transaction, and records
-the outcome immediately after in another short one. If the worker dies between the provider's
-acceptance and that record (a window of one database round trip), the lease expires after
-`LEASE` and the sweep sends the message again: the citizen may then get it twice. WhatsApp's
-Cloud API takes no idempotency key, so this is the one duplicate we cannot rule out; every
-other path (retried tasks, two workers, a re-run sweep) sends a message at most once per claim.
+A worker claims a row (`queued` → `sending`, a lease stamped in `claimed_at`) in one short
+transaction, calls the provider outside any transaction, and records the outcome immediately
+after in another short one. If the worker dies between the provider's acceptance and that
+record, the row stays `sending` until its lease expires (`LEASE`), and the sweep then sends it
+again. WhatsApp's Cloud API takes no idempotency key, but it echoes each send's
+`biz_opaque_callback_data` (our row and attempt, `senders.callback_data`) in the status
+notifications of that message, which arrive within seconds: such a receipt records the send on
+the row it names (`message_status_update`), so the sweep finds nothing to send again. Only a send
+whose receipts do not reach us before its lease expires can be delivered twice; every other
+path (retried tasks, two workers, a re-run sweep) sends a message at most once per claim.
 
 Audit: enqueueing, failing, switching to the template fallback, reclaiming an interrupted send
 and a staff retry are audited in their transaction. The frequent, routine moves (claimed,
@@ -44,7 +47,7 @@ from alur.outbox.choices import (
     Outcome,
 )
 from alur.outbox.models import OutboundMessage
-from alur.outbox.senders import SendError, receipt_error, sender_for
+from alur.outbox.senders import SendError, parse_callback_data, receipt_error, sender_for
 
 logger = logging.getLogger(__name__)
 
@@ -294,7 +297,12 @@ def _record_sent(message: OutboundMessage, provider_id: str, now: datetime) -> s
             last_error="",
             error_code="",
         )
-    if not updated:
+    if (
+        not updated
+        and not OutboundMessage.objects.filter(
+            pk=message.pk, provider_message_id=provider_id
+        ).exists()
+    ):  # (a receipt of this send may have recorded it first)
         logger.warning(
             "outbox: message %s was sent (%s) but its row had moved on", message.pk, provider_id
         )
@@ -448,19 +456,75 @@ def deliver_due(*, limit: int = 1000, now: datetime | None = None) -> int:
     return sent
 
 
+def _adopt_send(
+    provider_message_id: str, status: str, at: datetime, callback_data: str | None
+) -> OutboundMessage | None:
+    """The row a receipt's `biz_opaque_callback_data` names, given the provider id of its send
+    when that send's outcome was never recorded (its worker died after the provider accepted,
+    or the receipt outran the record). Only the attempt the data names, only while no other
+    send of the row has begun; a `failed` receipt is left to the sweep's retry. Runs inside the
+    caller's transaction; the row is locked."""
+    named = parse_callback_data(callback_data)
+    if named is None or status not in STATUS_RANK or status == MessageStatus.FAILED:
+        return None
+    row_id, attempt = named
+    message = (
+        OutboundMessage.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .filter(
+            pk=row_id,
+            attempts=attempt,
+            provider_message_id="",
+            status__in=[MessageStatus.SENDING, MessageStatus.QUEUED],
+        )
+        .first()
+    )
+    if message is None:
+        return None
+    reclaimed = message.status == MessageStatus.QUEUED
+    message.status = MessageStatus.SENT
+    message.provider_message_id = provider_message_id
+    message.sent_at = at
+    message.claimed_at = None
+    message.last_error = ""
+    message.error_code = ""
+    message.save(
+        update_fields=[
+            "status",
+            "provider_message_id",
+            "sent_at",
+            "claimed_at",
+            "last_error",
+            "error_code",
+        ]
+    )
+    if reclaimed:  # the sweep had put it back in the queue: the receipt keeps it from a resend
+        record(
+            actor=None,
+            office=message.office,
+            action="outbox.receipt_recovered",
+            obj=message,
+            after={"provider_message_id": provider_message_id, "attempts": message.attempts},
+            reason="Tanda terima WhatsApp membuktikan pesan sudah terkirim; tidak dikirim ulang.",
+        )
+    return message
+
+
 def message_status_update(
     *,
     provider_message_id: str,
     status: str,
     at: datetime,
     error: Mapping[str, Any] | None = None,
+    callback_data: str | None = None,
 ) -> OutboundMessage | None:
     """Apply a provider receipt (WhatsApp webhook status). Unknown ids are ignored (None).
 
     Receipts only move forward (sent → delivered → read); a late or repeated receipt changes
     nothing. `failed` (with the Graph API `error` object) counts only for a sent message; when
     its error is the closed 24-hour window and a template fallback exists, the template is
-    queued instead.
+    queued instead. A receipt whose id we do not know yet but whose `callback_data` names a row
+    and its current attempt records that send on the row first (`_adopt_send`).
     """
     if not provider_message_id:
         return None
@@ -471,6 +535,8 @@ def message_status_update(
             .filter(provider_message_id=provider_message_id)
             .first()
         )
+        if message is None:
+            message = _adopt_send(provider_message_id, status, at, callback_data)
         if message is None:
             return None
         if status == MessageStatus.FAILED:

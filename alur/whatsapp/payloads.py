@@ -181,6 +181,7 @@ def status_notification(
     category: str = "service",
     at: float | None = None,
     waba_id: str = DEFAULT_WABA_ID,
+    callback_data: str | None = None,
 ) -> dict[str, Any]:
     """A delivery report (sent, delivered, read, failed) for a message the business sent.
 
@@ -195,6 +196,8 @@ def status_notification(
         "timestamp": _timestamp(at),
         "recipient_id": recipient_id,
     }
+    if callback_data:  # the send's `biz_opaque_callback_data`, echoed in each of its reports
+        report["biz_opaque_callback_data"] = callback_data
     if status == "failed":
         report["errors"] = errors or []
     else:

@@ -119,6 +119,7 @@ def _apply_status(status: dict[str, Any]) -> None:
         status=str(status.get("status", "")),
         at=datetime.fromtimestamp(int(status.get("timestamp", 0)), tz=UTC),
         error=errors[0] if errors else None,
+        callback_data=status.get("biz_opaque_callback_data"),
     )
 
 

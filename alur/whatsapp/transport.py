@@ -336,14 +336,25 @@ def _call(method: str, path: str, *, not_found: str | None = None, **kwargs: Any
     return data
 
 
-def _send(phone_number_id: str, to: str, kind: str, content: dict[str, Any]) -> SendResult:
-    payload = {
+def _send(
+    phone_number_id: str,
+    to: str,
+    kind: str,
+    content: dict[str, Any],
+    callback_data: str | None = None,
+) -> SendResult:
+    """POST one message. `callback_data` (at most 512 characters) goes as the Cloud API's
+    `biz_opaque_callback_data`: WhatsApp echoes it in every status notification of the message,
+    which lets a receipt name our row even when the send's answer was never recorded."""
+    payload: dict[str, Any] = {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
         "to": to,
         "type": kind,
         kind: content,
     }
+    if callback_data:
+        payload["biz_opaque_callback_data"] = callback_data[:512]
     data = _call("POST", f"/{_segment(phone_number_id)}/messages", json=payload)
     try:
         message_id = str(data["messages"][0]["id"])
@@ -358,9 +369,17 @@ def _send(phone_number_id: str, to: str, kind: str, content: dict[str, Any]) -> 
     return SendResult(message_id=message_id, wa_id=str(wa_id) if wa_id else None)
 
 
-def send_text(phone_number_id: str, to: str, body: str, *, preview_url: bool = False) -> SendResult:
+def send_text(
+    phone_number_id: str,
+    to: str,
+    body: str,
+    *,
+    preview_url: bool = False,
+    callback_data: str | None = None,
+) -> SendResult:
     """A free-form text; only inside the 24-hour window after the citizen last wrote."""
-    return _send(phone_number_id, to, "text", {"body": body, "preview_url": preview_url})
+    content = {"body": body, "preview_url": preview_url}
+    return _send(phone_number_id, to, "text", content, callback_data)
 
 
 def send_template(
@@ -369,12 +388,14 @@ def send_template(
     name: str,
     language: str = "id",
     components: list[dict[str, Any]] | None = None,
+    *,
+    callback_data: str | None = None,
 ) -> SendResult:
     """An approved template: the only kind allowed outside the 24-hour window."""
     content: dict[str, Any] = {"name": name, "language": {"code": language}}
     if components:
         content["components"] = components
-    return _send(phone_number_id, to, "template", content)
+    return _send(phone_number_id, to, "template", content, callback_data)
 
 
 def _media_object(link: str | None, media_id: str | None) -> dict[str, Any]:
@@ -391,12 +412,13 @@ def send_document(
     media_id: str | None = None,
     filename: str,
     caption: str | None = None,
+    callback_data: str | None = None,
 ) -> SendResult:
     """A document by public HTTPS link or by an uploaded media id (exactly one of them)."""
     content = _media_object(link, media_id) | {"filename": filename}
     if caption:
         content["caption"] = caption
-    return _send(phone_number_id, to, "document", content)
+    return _send(phone_number_id, to, "document", content, callback_data)
 
 
 def send_image(

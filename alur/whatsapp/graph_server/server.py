@@ -328,10 +328,7 @@ class GraphHandler(BaseHTTPRequestHandler):
         kind, wa_id = check_message(body, self.state)
         error = delivery_error(self.state, phone_number_id, kind, wa_id, body)
         with self.state.lock:
-            errors_via, auto_statuses = (
-                self.state.config.errors_via,
-                self.state.config.auto_statuses,
-            )
+            errors_via = self.state.config.errors_via
         if error is not None and (errors_via != "webhook" or error.code == 132001):
             raise error
         message_id = payloads.new_message_id(wa_id)
@@ -351,14 +348,29 @@ class GraphHandler(BaseHTTPRequestHandler):
         sent: dict[str, Any] = {"id": message_id}
         if kind == "template":
             sent["message_status"] = "accepted"
-        self._json(
-            200,
-            {
-                "messaging_product": "whatsapp",
-                "contacts": [{"input": body["to"], "wa_id": wa_id}],
-                "messages": [sent],
-            },
-        )
+        try:
+            self._json(
+                200,
+                {
+                    "messaging_product": "whatsapp",
+                    "contacts": [{"input": body["to"], "wa_id": wa_id}],
+                    "messages": [sent],
+                },
+            )
+        finally:  # accepted is accepted: its statuses follow even if the caller hung up
+            self._report_accepted(body, kind, phone_number_id, message_id, wa_id, error)
+
+    def _report_accepted(
+        self,
+        body: dict[str, Any],
+        kind: str,
+        phone_number_id: str,
+        message_id: str,
+        wa_id: str,
+        error: GraphError | None,
+    ) -> None:
+        with self.state.lock:
+            auto_statuses = self.state.config.auto_statuses
         display = self.state.display_number(phone_number_id)
 
         def report(status: str) -> dict[str, Any]:
@@ -371,6 +383,7 @@ class GraphHandler(BaseHTTPRequestHandler):
                 errors=[error.webhook_error()] if error else None,
                 category="utility" if kind == "template" else "service",
                 waba_id=self.state.config.waba_id,
+                callback_data=body.get("biz_opaque_callback_data"),
             )
 
         if error is not None:
@@ -674,6 +687,7 @@ class GraphHandler(BaseHTTPRequestHandler):
             status=status,
             errors=errors,
             waba_id=self.state.config.waba_id,
+            callback_data=message["message"].get("biz_opaque_callback_data"),
         )
         with self.state.lock:
             message["status"] = status

@@ -112,6 +112,9 @@ def check_message(body: Any, state: GraphState) -> tuple[str, str]:
     if body.get("recipient_type", "individual") != "individual":
         raise invalid("Param recipient_type must be individual.")
     wa_id = normalize_number(body.get("to"))
+    _text(
+        body.get("biz_opaque_callback_data"), "biz_opaque_callback_data", limit=512, required=False
+    )
     kind = body.get("type", "text")
     if kind in OTHER_TYPES:
         raise GraphError(131051, f"This local server does not simulate messages of type {kind}.")

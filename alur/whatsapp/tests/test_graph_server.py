@@ -182,6 +182,29 @@ def test_accepted_messages_can_report_sent_and_delivered_by_themselves(graph, we
     assert statuses == [(result.message_id, "sent"), (result.message_id, "delivered")]
 
 
+def test_a_send_s_callback_data_comes_back_in_each_of_its_statuses(graph, webhook) -> None:
+    control(graph, "config", {"auto_statuses": True})
+    result = transport.send_template(OFFICE, SITI, "akta_selesai", callback_data="alur-outbox:7:1")
+    echoed = []
+    for _ in range(2):
+        value = json.loads(webhook.next().body)["entry"][0]["changes"][0]["value"]
+        echoed += [(s["status"], s["biz_opaque_callback_data"]) for s in value["statuses"]]
+    assert echoed == [("sent", "alur-outbox:7:1"), ("delivered", "alur-outbox:7:1")]
+    control(graph, "status", {"id": result.message_id, "status": "read"})
+    (report,) = json.loads(webhook.next().body)["entry"][0]["changes"][0]["value"]["statuses"]
+    assert report["biz_opaque_callback_data"] == "alur-outbox:7:1"
+    too_long = {
+        "messaging_product": "whatsapp",
+        "to": SITI,
+        "type": "template",
+        "template": {"name": "akta_selesai", "language": {"code": "id"}},
+        "biz_opaque_callback_data": "x" * 513,
+    }
+    refused = api(graph, "POST", f"/{OFFICE}/messages", json=too_long)
+    assert refused.status_code == 400
+    assert "biz_opaque_callback_data" in error_of(refused)["error_data"]["details"]
+
+
 def test_simulating_without_a_webhook_or_to_a_dead_one_says_so(graph) -> None:
     body = {"from": SITI, "phone_number_id": OFFICE, "text": "halo"}
     assert http.post(graph.control("simulate"), json=body).status_code == 409
