@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError as InvalidValue
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -21,6 +21,7 @@ from alur.intake.models import Application, Attachment
 from alur.intake.nik import check_kk, check_nik
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
+from alur.outbox.services import normalize_whatsapp_number
 from alur.workflow.services import case_start
 
 # (requirement key, data, declared mime, filename)
@@ -36,15 +37,14 @@ def file_field(requirement_key: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    """An Indonesian mobile number as E.164 digits without '+': 0812… or +62812… → 62812…."""
-    digits = re.sub(r"[\s().-]", "", value or "")
-    if digits.startswith("+"):
-        digits = digits[1:]
-    elif digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not digits.isascii() or not digits.isdigit() or not 10 <= len(digits) <= 15:
-        raise ValueError("Nomor HP tidak sah; tulis seperti 081234567890 atau +6281234567890.")
-    return digits
+    """A phone field as E.164 digits without '+' (0812… or +62812… → 62812…), by the rule the
+    outbox sends to; a ValueError in the application's words when it is not a number."""
+    try:
+        return normalize_whatsapp_number(value)
+    except InvalidValue as error:
+        raise ValueError(
+            "Nomor HP tidak sah; tulis seperti 081234567890 atau +6281234567890."
+        ) from error
 
 
 def _date(value: Any) -> date:
