@@ -22,6 +22,7 @@ from alur.documents.forms import HandoverForm
 from alur.documents.issuing import documents_sign
 from alur.documents.render import document_pdf
 from alur.documents.services import entry_correct
+from alur.intake.files import read_bounded
 from alur.org.access import Capability, offices_for
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow.models import Task
@@ -117,7 +118,7 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
     }
     upload = request.FILES.get("proof")
     if upload is not None:
-        data["proof"] = (upload.read(), upload.content_type or "", upload.name or "")
+        data["proof"] = read_bounded(upload)
     return _complete(request, task, data, "Penyerahan dokumen tercatat.")
 
 

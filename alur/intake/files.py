@@ -11,6 +11,7 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from alur.intake.catalogue import Kind
 
@@ -137,6 +138,13 @@ def _extension_lies(filename: str, mime: str) -> bool:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     claimed = _EXTENSION_KIND.get(extension)
     return claimed is not None and claimed != mime
+
+
+def read_bounded(upload: Any, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, str, str]:
+    """An uploaded file as (data, declared type, name), reading at most one byte more than
+    allowed: enough for `check_upload` to say "too large" without holding a huge file in
+    memory (Django keeps a large upload in a temporary file until it is read)."""
+    return upload.read(max_bytes + 1), upload.content_type or "", upload.name or ""
 
 
 def check_upload(

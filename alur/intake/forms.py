@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from alur.intake.catalogue import APPLICANT_FIELDS, FieldKind, Service
-from alur.intake.files import DEFAULT_MAX_BYTES
+from alur.intake.files import read_bounded
 from alur.intake.services import APPLICANT_KEYS, Upload, file_field
 
 ACCEPT = "image/jpeg,image/png,application/pdf"
@@ -79,9 +79,7 @@ class CounterForm(forms.Form):
         for requirement in self.service.requirements:
             upload = self.cleaned_data.get(file_field(requirement.key))
             if upload:
-                # One byte more than allowed is enough for the check to say "too large".
-                data = upload.read(DEFAULT_MAX_BYTES + 1)
-                files.append((requirement.key, data, upload.content_type or "", upload.name or ""))
+                files.append((requirement.key, *read_bounded(upload)))
         return files
 
     def add_service_errors(self, error: ValidationError) -> None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.web import error_text, run_service
+from alur.intake.files import read_bounded
 from alur.org.access import Capability, offices_for
 from alur.org.models import User
 from alur.outreach import selectors, services
@@ -232,7 +233,7 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_receive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     upload = request.FILES.get("file")
-    content = (upload.read(), upload.content_type or "", upload.name or "") if upload else None
+    content = read_bounded(upload) if upload else None
     run_service(
         request,
         lambda: services.letter_receive(

@@ -24,6 +24,7 @@ from alur.intake.files import (
     NOT_ALLOWED,
     FileRejected,
     check_upload,
+    read_bounded,
 )
 from alur.letters.models_signing import NOT_PKCS12
 from alur.reports import excel
@@ -159,6 +160,16 @@ def test_a_name_without_a_known_extension_leaves_the_bytes_to_decide() -> None:
 def test_an_oversized_file_is_refused_before_it_is_read() -> None:
     data = pdf(CATALOG, PAGES, b"<< /Pad (" + b"x" * (5 * 1024 * 1024) + b") >>")
     assert _check(data, "akta.pdf") == "Berkas terlalu besar: paling besar 5 MB."
+
+
+def test_an_upload_is_read_only_up_to_one_byte_past_the_limit() -> None:
+    """Each page's upload goes through read_bounded: a 40 MB file is never held whole."""
+    huge = SimpleUploadedFile("bukti.pdf", b"%PDF-1.5\n" + b"x" * (40 * 1024 * 1024), "image/png")
+    data, declared, name = read_bounded(huge)
+    assert len(data) == 5 * 1024 * 1024 + 1
+    assert (declared, name) == ("image/png", "bukti.pdf")
+    with pytest.raises(FileRejected, match="terlalu besar"):
+        check_upload(data, declared_mime=declared, filename=name)
 
 
 # --- the report workbooks and the PIAK coverage file (alur/reports) --------------------------
