@@ -31,6 +31,7 @@ from alur.letters.issuing import signature_block, unlock_certificate, usable_cer
 from alur.letters.signing import sign_pdf
 from alur.org.access import Capability, can
 from alur.org.models import User
+from alur.registry import services as registry
 from alur.workflow.models import Case, Task
 
 SIGN_KEY = "documents.sign"
@@ -128,6 +129,7 @@ def documents_sign(
             )
             document.issued, document.signed_at, document.signed_by = issued, now, actor
             document.save(update_fields=["issued", "signed_at", "signed_by"])
+            certificate_issued(document, actor)
             record(
                 actor=actor,
                 office=case.office,
@@ -145,6 +147,20 @@ def documents_sign(
 
         task_complete(task=task, actor=actor, outcome="done")
     return case_documents(case)
+
+
+def certificate_issued(document: CitizenDocument, actor: User) -> None:
+    """A signed akta is the resident's: the registry records its number."""
+    if document.resident is None:
+        return
+    if document.kind == OutputKind.AKTA_KELAHIRAN:
+        registry.birth_certificate_record(
+            resident=document.resident, number=document.register_number, actor=actor
+        )
+    elif document.kind == OutputKind.AKTA_KEMATIAN:
+        registry.death_certificate_record(
+            resident=document.resident, number=document.register_number, actor=actor
+        )
 
 
 def _number(document: CitizenDocument) -> str:

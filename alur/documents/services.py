@@ -22,6 +22,7 @@ from alur.documents.numbering import register_number_take
 from alur.intake.files import FileRejected, check_upload
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
+from alur.registry import services as registry
 from alur.registry.choices import ResidentStatus
 from alur.registry.models import Family, Resident
 from alur.workflow.models import Case
@@ -185,6 +186,8 @@ def documents_print(
             continue
         if kind in CARDS:
             _print_card(document, serials.get(kind, "").strip(), actor)
+            if kind == OutputKind.KIA and document.resident is not None:
+                registry.kia_record(resident=document.resident, actor=actor)
         else:
             register_number_take(document, now)
         document.printed_at, document.printed_by = now, actor

@@ -4,6 +4,10 @@ A `Resident` is one person with a NIK; a `Family` is one KK (No. KK) and its dat
 `FamilyMember` rows: a membership ends (`until`) when the person dies, moves out or leaves for
 another KK, so the family's composition on any day can be read back. Every change goes through
 `registry.services` and is audited.
+
+`ResidentCount` is the rollup the coverage indicators read: residents counted per office and
+combination of the attributes the indicators use, kept by the same services in the same
+transaction (`registry.rollup`), with ages as of `RollupState.as_of`.
 """
 
 from __future__ import annotations
@@ -74,6 +78,11 @@ class Resident(Address):
     moved_out_on = models.DateField("tanggal pindah", null=True, blank=True)
     moved_to = models.CharField("tujuan pindah", max_length=300, blank=True)
     biometrics_recorded_at = models.DateTimeField("perekaman KTP-el", null=True, blank=True)
+    # The civil-registry documents issued to the resident: the akta's register number once the
+    # Kadis signed it, the day the KIA card was printed.
+    birth_certificate_no = models.CharField("nomor akta kelahiran", max_length=40, blank=True)
+    kia_issued_at = models.DateTimeField("KIA dicetak", null=True, blank=True)
+    death_certificate_no = models.CharField("nomor akta kematian", max_length=40, blank=True)
     registered_at = models.DateTimeField("didaftarkan")
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -165,3 +174,51 @@ class NumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.prefix}: {self.last_serial}"
+
+
+class ResidentCount(models.Model):
+    """How many residents of `office` (moved-out ones excluded) have this combination, with
+    their age class as of `RollupState.as_of`: `age_from` 0 (0–16 years), 17 (17–18) or 19
+    (19 and over); `married` is married at least once (any status but belum kawin)."""
+
+    # The unique key's index leads with the office: no index of its own.
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", db_index=False)
+    age_from = models.PositiveSmallIntegerField()
+    married = models.BooleanField()
+    dead = models.BooleanField()
+    ktp_recorded = models.BooleanField()
+    has_akta_lahir = models.BooleanField()
+    has_kia = models.BooleanField()
+    has_akta_mati = models.BooleanField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "office",
+                    "age_from",
+                    "married",
+                    "dead",
+                    "ktp_recorded",
+                    "has_akta_lahir",
+                    "has_kia",
+                    "has_akta_mati",
+                ],
+                name="registry_residentcount_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.age_from}+: {self.count}"
+
+
+class RollupState(models.Model):
+    """The one row (pk 1) holding the day the rollup's age classes are computed for. Each
+    resident change reads it under a share lock; the nightly roll and the rebuild lock it
+    exclusively, so ages never mix two days."""
+
+    as_of = models.DateField()
+
+    def __str__(self) -> str:
+        return f"rollup per {self.as_of:%d-%m-%Y}"

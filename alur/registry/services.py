@@ -6,6 +6,9 @@ Numbers:
 - NIK = kecamatan code (6) + birth date DDMMYY, day + 40 for women + serial 0001–9999.
 - No. KK = region code (6) + issue date DDMMYY + serial 0001–9999.
 
+Each change to a resident also moves them in the coverage rollup (`registry.rollup`): the key
+before the change is read first, the one after it once saved, in the same transaction.
+
 The serial is taken under a row lock on the prefix's counter (`NumberCounter`), and a serial
 that an existing NIK already holds (a resident registered with the number SIAK gave them) is
 skipped: a collision takes the next serial. The counter row is created on first use; two
@@ -29,6 +32,7 @@ from alur.intake.nik import FEMALE_DAY_OFFSET, check_nik
 from alur.org.access import Capability, require
 from alur.org.choices import RegionLevel
 from alur.org.models import Office, Region, User
+from alur.registry import rollup
 from alur.registry.choices import (
     Citizenship,
     MaritalStatus,
@@ -261,6 +265,7 @@ def resident_register(
     resident.registered_by = actor
     _apply_resident(resident, data)
     resident.save()
+    rollup.move(None, rollup.tracked(resident))
     record(
         actor=actor,
         office=office,
@@ -281,11 +286,13 @@ def resident_update(
     _staff(actor, resident.office_id)
     _clean_resident(data, timezone.localdate())
     before = snapshot(resident, RESIDENT_FIELDS)
+    counted = rollup.tracked(resident)
     _apply_resident(resident, data)
     after = snapshot(resident, RESIDENT_FIELDS)
     if after != before:
         resident.updated_at = timezone.now()
         resident.save()
+        rollup.move(counted, rollup.tracked(resident))
         record(
             actor=actor,
             office=resident.office,
@@ -305,8 +312,10 @@ def biometrics_record(*, resident: Resident, actor: User | None) -> Resident:
     _staff(actor, resident.office_id)
     if resident.status != ResidentStatus.ALIVE:
         raise DomainError(f"{resident.name} tidak lagi tercatat sebagai penduduk aktif.")
+    counted = rollup.tracked(resident)
     resident.biometrics_recorded_at = timezone.now()
     resident.save(update_fields=["biometrics_recorded_at"])
+    rollup.move(counted, rollup.tracked(resident))
     record(
         actor=actor,
         office=resident.office,
@@ -516,12 +525,14 @@ def death_record(
     if died_on < resident.birth_date:
         raise DomainError("Tanggal meninggal tidak boleh sebelum tanggal lahir.", code="died_on")
     before = snapshot(resident, RESIDENT_FIELDS)
+    counted = rollup.tracked(resident)
     resident.status, resident.died_on, resident.updated_at = (
         ResidentStatus.DEAD,
         died_on,
         timezone.now(),
     )
     resident.save(update_fields=["status", "died_on", "updated_at"])
+    rollup.move(counted, rollup.tracked(resident))
     family = _end_membership(resident, died_on, "Meninggal dunia")
     record(
         actor=actor,
@@ -578,10 +589,12 @@ def move_out(
                 MSG_SAME_REGENCY.format(destination=f"{destination.code} {destination.name}"),
                 code="same_regency",
             )
+        counted = rollup.tracked(resident)
         resident.status, resident.moved_out_on = ResidentStatus.MOVED_OUT, moved_on
         resident.moved_to = f"{destination.code} {destination.name}; {destination_address.strip()}"
         resident.updated_at = timezone.now()
         resident.save(update_fields=["status", "moved_out_on", "moved_to", "updated_at"])
+        rollup.move(counted, None)
         family = _end_membership(resident, moved_on, "Pindah keluar (SKPWNI)")
         record(
             actor=actor,
@@ -621,6 +634,71 @@ def birth_register(
     return resident
 
 
+# --- documents issued (the coverage numerators) --------------------------------------------
+
+
+def _document_issued(
+    *, resident: Resident, actor: User | None, field_name: str, value: object, action: str
+) -> Resident:
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    _staff(actor, resident.office_id)
+    counted = rollup.tracked(resident)
+    setattr(resident, field_name, value)
+    resident.updated_at = timezone.now()
+    resident.save(update_fields=[field_name, "updated_at"])
+    rollup.move(counted, rollup.tracked(resident))
+    record(
+        actor=actor, office=resident.office, action=action, obj=resident, after={field_name: value}
+    )
+    return resident
+
+
+@transaction.atomic
+def birth_certificate_record(*, resident: Resident, number: str, actor: User | None) -> Resident:
+    """The resident's akta kelahiran was issued (signed) with register number `number`."""
+    if not number.strip():
+        raise DomainError("Nomor akta kelahiran wajib diisi.", code="number")
+    return _document_issued(
+        resident=resident,
+        actor=actor,
+        field_name="birth_certificate_no",
+        value=number.strip(),
+        action="registry.birth_certificate_record",
+    )
+
+
+@transaction.atomic
+def death_certificate_record(*, resident: Resident, number: str, actor: User | None) -> Resident:
+    """The akta kematian of `resident`, whose death is recorded, was issued as `number`."""
+    if not number.strip():
+        raise DomainError("Nomor akta kematian wajib diisi.", code="number")
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.status != ResidentStatus.DEAD:
+        raise DomainError(
+            f"Kematian {resident.name} belum tercatat; akta kematian tidak dapat dicatat.",
+            code="not_dead",
+        )
+    return _document_issued(
+        resident=resident,
+        actor=actor,
+        field_name="death_certificate_no",
+        value=number.strip(),
+        action="registry.death_certificate_record",
+    )
+
+
+@transaction.atomic
+def kia_record(*, resident: Resident, actor: User | None) -> Resident:
+    """The resident's KIA (Kartu Identitas Anak) was printed."""
+    return _document_issued(
+        resident=resident,
+        actor=actor,
+        field_name="kia_issued_at",
+        value=timezone.now(),
+        action="registry.kia_record",
+    )
+
+
 def resident_input_dict(data: ResidentInput) -> dict:
     """`data` as plain JSON values (kept on a draft document)."""
     values = asdict(data)
@@ -655,10 +733,23 @@ def life_event_revert(*, resident: Resident, actor: User | None, reason: str) ->
         .order_by("-until", "-pk")
         .first()
     )
+    counted = rollup.tracked(resident)
+    voided = resident.death_certificate_no  # the akta of a death entered in error
     resident.status, resident.died_on = ResidentStatus.ALIVE, None
     resident.moved_out_on, resident.moved_to = None, ""
+    resident.death_certificate_no = ""
     resident.updated_at = timezone.now()
-    resident.save(update_fields=["status", "died_on", "moved_out_on", "moved_to", "updated_at"])
+    resident.save(
+        update_fields=[
+            "status",
+            "died_on",
+            "moved_out_on",
+            "moved_to",
+            "death_certificate_no",
+            "updated_at",
+        ]
+    )
+    rollup.move(counted, rollup.tracked(resident))
     family = None
     if member is not None and _current_family(resident) is None:
         member.until, member.end_reason = None, ""
@@ -671,7 +762,9 @@ def life_event_revert(*, resident: Resident, actor: User | None, reason: str) ->
         action="registry.life_event_revert",
         obj=resident,
         before=before,
-        after=snapshot(resident, RESIDENT_FIELDS) | {"family": family.no_kk if family else None},
+        after=snapshot(resident, RESIDENT_FIELDS)
+        | {"family": family.no_kk if family else None}
+        | ({"death_certificate_voided": voided} if voided else {}),
         reason=reason.strip(),
     )
     return resident

@@ -1,6 +1,7 @@
 """Coverage per indicator per kab/kota and for the province, against the yearly targets; the
 checks of a month's data (missing kab/kota, a jump from last month); and the same numerators and
-denominators computed from a residents table in one pass (the registry's port, and the benchmark).
+denominators computed in one pass over a residents table (the benchmark) or summed from the
+registry's rollup (`coverage_rows`, what the product shows), both from `INDICATOR_CONDITIONS`.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
+
+from django.db import connection
 
 
 def percent(numerator: int, denominator: int) -> float | None:
@@ -110,6 +113,39 @@ RESIDENT_COLUMNS = (
     "ktp_recorded boolean, has_kia boolean, death_registered boolean, has_akta_mati boolean"
 )
 
+# Each indicator of domain.md as (key, numerator condition, denominator condition) over the
+# columns of RESIDENT_COLUMNS; "married" is married at least once.
+INDICATOR_CONDITIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "akta_lahir_0_18",
+        "NOT dead AND age <= 18 AND has_akta_lahir",
+        "NOT dead AND age <= 18",
+    ),
+    (
+        "rekam_ktp_el",
+        "NOT dead AND (age >= 17 OR married) AND ktp_recorded",
+        "NOT dead AND (age >= 17 OR married)",
+    ),
+    (
+        "kia",
+        "NOT dead AND age < 17 AND NOT married AND has_kia",
+        "NOT dead AND age < 17 AND NOT married",
+    ),
+    ("akta_kematian", "death_registered AND has_akta_mati", "death_registered"),
+)
+RESIDENT_INDICATORS = tuple(key for key, _numerator, _denominator in INDICATOR_CONDITIONS)
+
+
+def _indicators_sql(source: str, weight: str) -> str:
+    """Per kab/kota, each indicator's numerator and denominator: the sum of `weight` over the
+    rows of `source` meeting its conditions."""
+    sums = ",\n  ".join(
+        f"SUM(CASE WHEN {condition} THEN {weight} ELSE 0 END)"
+        for _key, numerator, denominator in INDICATOR_CONDITIONS
+        for condition in (numerator, denominator)
+    )
+    return f"SELECT kabkota,\n  {sums}\nFROM {source} GROUP BY kabkota ORDER BY kabkota"
+
 
 def residents_sql(table: str) -> str:
     """One pass over `table` (columns: RESIDENT_COLUMNS) giving, per kab/kota, each indicator's
@@ -117,20 +153,7 @@ def residents_sql(table: str) -> str:
     DuckDB all run."""
     if not table.replace("_", "").isalnum():
         raise ValueError(f"nama tabel tidak sah: {table!r}")
-    return f"""
-SELECT kabkota,
-  SUM(CASE WHEN NOT dead AND age <= 18 AND has_akta_lahir THEN 1 ELSE 0 END),
-  SUM(CASE WHEN NOT dead AND age <= 18 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN NOT dead AND (age >= 17 OR married) AND ktp_recorded THEN 1 ELSE 0 END),
-  SUM(CASE WHEN NOT dead AND (age >= 17 OR married) THEN 1 ELSE 0 END),
-  SUM(CASE WHEN NOT dead AND age < 17 AND NOT married AND has_kia THEN 1 ELSE 0 END),
-  SUM(CASE WHEN NOT dead AND age < 17 AND NOT married THEN 1 ELSE 0 END),
-  SUM(CASE WHEN death_registered AND has_akta_mati THEN 1 ELSE 0 END),
-  SUM(CASE WHEN death_registered THEN 1 ELSE 0 END)
-FROM {table} GROUP BY kabkota ORDER BY kabkota"""  # noqa: S608 - the name is checked above
-
-
-RESIDENT_INDICATORS = ("akta_lahir_0_18", "rekam_ktp_el", "kia", "akta_kematian")
+    return _indicators_sql(table, "1")
 
 
 def residents_rows(result: Iterable[Sequence[Any]]) -> list[tuple[str, str, int, int]]:
@@ -141,3 +164,28 @@ def residents_rows(result: Iterable[Sequence[Any]]) -> list[tuple[str, str, int,
         for index, key in enumerate(RESIDENT_INDICATORS):
             rows.append((code, key, int(record[1 + 2 * index]), int(record[2 + 2 * index])))
     return rows
+
+
+# --- from the registry's rollup -------------------------------------------------------------
+
+# The rollup's rows seen as RESIDENT_COLUMNS with a count: an age class stands for its lowest
+# age (0, 17 or 19), which meets the same conditions as every age in it; a death registered
+# is a dead resident.
+ROLLUP_SOURCE = """(SELECT office_id AS kabkota, age_from AS age, married, dead, has_akta_lahir,
+  ktp_recorded, has_kia, dead AS death_registered, has_akta_mati, count AS n
+  FROM registry_residentcount WHERE office_id IN ({offices})) AS rollup"""
+
+
+def coverage_rows(offices: Sequence[Any]) -> list[tuple[str, str, int, int]]:
+    """Each indicator's numerator and denominator for `offices` (kab/kota `Office` rows) from
+    the registry's rollup, as (office code, indicator, numerator, denominator), by office code;
+    an office without residents has no rows."""
+    codes = {office.pk: office.code for office in offices}
+    if not codes:
+        return []
+    sql = _indicators_sql(ROLLUP_SOURCE.format(offices=", ".join(["%s"] * len(codes))), "n")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(codes))
+        found = cursor.fetchall()
+    rows = residents_rows((codes[record[0]], *record[1:]) for record in found)
+    return sorted(rows, key=lambda row: (row[0], RESIDENT_INDICATORS.index(row[1])))

@@ -20,8 +20,9 @@ from alur.org.access import Capability, can, office_ids_for
 from alur.org.choices import OfficeLevel
 from alur.org.models import Office, User
 from alur.org.regions import zone_label
-from alur.reports import services
-from alur.reports.choices import PeriodStatus, SubmissionStatus, Timeliness
+from alur.registry import rollup
+from alur.reports import catalogue, coverage, services
+from alur.reports.choices import PeriodStatus, ReportKind, SubmissionStatus, Timeliness
 from alur.reports.models import CoverageImport, ReportDefinition, ReportPeriod, Submission
 from alur.reports.timeliness import rates
 from alur.sop.models import SopRevision
@@ -131,6 +132,41 @@ def default_office(user: User | AnonymousUser) -> Office | None:
     offices = reachable_offices(user)
     upper = [o for o in offices if o.level != OfficeLevel.REGENCY]
     return (upper or offices or [None])[0]
+
+
+def registry_coverage(office: Office) -> dict[str, Any]:
+    """Coverage per kab/kota counted from the registry's rollup: the kab/kota of `office` (a
+    province) or `office` itself, against the province's coverage targets of this year (the
+    catalogue's when it has no coverage definition)."""
+    if office.level == OfficeLevel.REGENCY:
+        kabkota, province = [office], office.parent or office
+    else:
+        kabkota = list(
+            Office.objects.filter(parent=office, level=OfficeLevel.REGENCY, is_active=True)
+        )
+        province = office
+    day = rollup.as_of()
+    definition = (
+        ReportDefinition.objects.filter(office=province, kind=ReportKind.COVERAGE)
+        .order_by("pk")
+        .first()
+    )
+    keys = set(coverage.RESIDENT_INDICATORS)
+    fields = definition.fields if definition is not None else catalogue.INDICATORS
+    targets = (
+        services._targets(definition, day.year)
+        if definition is not None
+        else catalogue.DEFAULT_TARGETS
+    )
+    kabkota.sort(key=lambda o: o.code)
+    return coverage.report(
+        period_label=f"per {day:%d-%m-%Y}",
+        province=(office.code, office.short_name or office.name),
+        indicators=[f for f in fields if f["key"] in keys],
+        targets={k: v for k, v in targets.items() if k in keys},
+        offices=[(o.code, o.short_name or o.name) for o in kabkota],
+        rows=coverage.coverage_rows(kabkota),
+    )
 
 
 def _percentile(values: list[int], share: float) -> float | None:

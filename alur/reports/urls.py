@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.periods, name="periods"),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("cakupan-register/", views.registry_coverage, name="registry_coverage"),
     path("definisi/<int:pk>/", views.definition_edit, name="definition"),
     path("periode/<int:pk>/", views.period_detail, name="period"),
     path("periode/<int:pk>/tutup/", views.period_close, name="period_close"),

@@ -367,6 +367,29 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def registry_coverage(request: HttpRequest) -> HttpResponse:
+    """Coverage per kab/kota counted from Alur's own register (the rollup), as of its day."""
+    offices = selectors.reachable_offices(request.user)
+    if not offices:
+        raise PermissionDenied(DENIED_MESSAGE)
+    code = request.GET.get("kantor")
+    office = next((o for o in offices if o.code == code), None) if code else None
+    if code and office is None:
+        raise Http404("Kantor tidak ditemukan.")
+    office = office or selectors.default_office(request.user)
+    data = selectors.registry_coverage(office)
+    return render(
+        request,
+        "reports/registry_coverage.html",
+        {
+            "office": office,
+            "offices_reach": offices,
+            "coverage": data,
+        },
+    )
+
+
+@login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     offices = selectors.reachable_offices(request.user)
     if not offices:
