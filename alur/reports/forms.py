@@ -39,13 +39,28 @@ class SubmissionForm(forms.Form):
         }
 
 
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # a form or a month of 514 kab/kota is well under 1 MB
+
+
+def within_upload_limit(upload: Any) -> None:
+    """Refuse a file by its size before it is read: a huge upload stays on disk, never in
+    memory."""
+    if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            f"Berkas terlalu besar: paling besar {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+            code="too_large",
+        )
+
+
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Berkas Excel formulir (.xlsx)")
+    file = forms.FileField(label="Berkas Excel formulir (.xlsx)", validators=[within_upload_limit])
     reason = forms.CharField(label="Alasan perubahan dari angka sistem", required=False)
 
 
 class CoverageUploadForm(forms.Form):
-    file = forms.FileField(label="Berkas data cakupan PIAK (.xlsx atau .csv)")
+    file = forms.FileField(
+        label="Berkas data cakupan PIAK (.xlsx atau .csv)", validators=[within_upload_limit]
+    )
 
 
 class CloseForm(forms.Form):

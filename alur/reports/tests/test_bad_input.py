@@ -8,16 +8,18 @@ import io
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from alur.core.errors import DomainError
 from alur.org.selectors import holders_of
 from alur.reports import services
 from alur.reports.choices import JobStatus
-from alur.reports.models import CoverageRow, Submission
+from alur.reports.models import CoverageImport, CoverageRow, Submission
 from alur.reports.tests.conftest import kab_kota
 from alur.reports.tests.drivers import coverage_csv, figures, import_coverage
-from alur.workflow.tests.drive import run_until_step, start
+from alur.workflow.tests.drive import holder, run_until_step, start
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,15 @@ def test_a_closed_period_refuses_submissions_and_imports(
     services.period_aggregate(period=coverage_period, actor=None)
     with pytest.raises(DomainError, match="sudah ditutup"):
         import_coverage(coverage_period, persona("sumbar.staf"), coverage_csv(coverage_period))
+
+
+def test_an_oversized_upload_is_refused_by_its_size_before_it_is_read(persona: Any) -> None:
+    case = start("S4")
+    staff = holder(run_until_step(case, 3))
+    period = services.period_ensure(case=case, actor=staff)
+    client = Client()
+    client.force_login(staff)
+    huge = SimpleUploadedFile("piak.csv", b"kode,x\n" + b"1" * (11 * 1024 * 1024), "text/csv")
+    page = client.post(f"/laporan/periode/{period.pk}/impor/", {"file": huge}, follow=True)
+    assert "Berkas terlalu besar: paling besar 10 MB." in page.content.decode()
+    assert not CoverageImport.objects.filter(period=period).exists()
