@@ -28,16 +28,8 @@ from alur.registry.models import Resident, ResidentCount, RollupState
 
 TABLE = ResidentCount._meta.db_table
 STATE_TABLE = RollupState._meta.db_table
-KEY_COLUMNS = (
-    "office_id",
-    "age_from",
-    "married",
-    "dead",
-    "ktp_recorded",
-    "has_akta_lahir",
-    "has_kia",
-    "has_akta_mati",
-)
+_KEY = next(c for c in ResidentCount._meta.constraints if c.name == "registry_residentcount_key")
+KEY_COLUMNS = tuple(ResidentCount._meta.get_field(name).column for name in _KEY.fields)
 AGE_CLASSES = (0, 17, 19)
 
 # (office id, age_from, married, dead, ktp_recorded, has_akta_lahir, has_kia, has_akta_mati)

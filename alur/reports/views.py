@@ -366,9 +366,9 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/definition.html", {"definition": definition, "form": form})
 
 
-@login_required
-def registry_coverage(request: HttpRequest) -> HttpResponse:
-    """Coverage per kab/kota counted from Alur's own register (the rollup), as of its day."""
+def _office_in_reach(request: HttpRequest) -> tuple[list[Office], Office]:
+    """The offices the user may look at, and the one asked for (`?kantor=`) or their own; 403
+    without any, 404 for a code outside their reach."""
     offices = selectors.reachable_offices(request.user)
     if not offices:
         raise PermissionDenied(DENIED_MESSAGE)
@@ -376,7 +376,13 @@ def registry_coverage(request: HttpRequest) -> HttpResponse:
     office = next((o for o in offices if o.code == code), None) if code else None
     if code and office is None:
         raise Http404("Kantor tidak ditemukan.")
-    office = office or selectors.default_office(request.user)
+    return offices, office or selectors.default_office(request.user)
+
+
+@login_required
+def registry_coverage(request: HttpRequest) -> HttpResponse:
+    """Coverage per kab/kota counted from Alur's own register (the rollup), as of its day."""
+    offices, office = _office_in_reach(request)
     data = selectors.registry_coverage(office)
     return render(
         request,
@@ -391,12 +397,7 @@ def registry_coverage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    offices = selectors.reachable_offices(request.user)
-    if not offices:
-        raise PermissionDenied(DENIED_MESSAGE)
-    code = request.GET.get("kantor")
-    office = next((o for o in offices if o.code == code), None) if code else None
-    office = office or selectors.default_office(request.user)
+    offices, office = _office_in_reach(request)
     try:
         days = min(max(int(request.GET.get("hari", 30)), 1), 365)
     except ValueError:

@@ -76,5 +76,5 @@ def test_the_province_dashboard_shows_sla_and_time_per_step(persona: Any) -> Non
     assert page.count("<svg") >= 2
     # Another province's staff do not reach it.
     client.force_login(persona("babel.kabid"))
-    page = client.get("/laporan/dasbor/?kantor=13").content.decode()
-    assert "Sumatera Barat" not in page.split("<h1>")[1].split("</h1>")[0]
+    response = client.get("/laporan/dasbor/?kantor=13")
+    assert response.status_code == 404 and "Sumatera Barat" not in response.content.decode()
