@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from alur.audit.hashing import event_hash, to_json_value
@@ -57,7 +58,7 @@ def record(
         created_at=created_at,
         prev_hash=chain.last_hash,
     )
-    event = AuditEvent.objects.create(
+    event = AuditEvent(
         chain=chain,
         office=office,
         seq=seq,
@@ -76,8 +77,37 @@ def record(
     )
     chain.last_seq = seq
     chain.last_hash = digest
-    chain.save(update_fields=["last_seq", "last_hash"])
+    _append(event, chain)
     return event
+
+
+def _append(event: AuditEvent, chain: AuditChain) -> None:
+    """Insert `event` and move the (locked) chain's head to it.
+
+    On PostgreSQL both happen in one statement (the insert as a data-modifying CTE of the head's
+    update): one round trip less for every event, with the same rows written.
+    """
+    if connection.vendor != "postgresql":
+        event.save(force_insert=True)
+        chain.save(update_fields=["last_seq", "last_hash"])
+        return
+    meta = AuditEvent._meta
+    query = InsertQuery(AuditEvent)
+    query.insert_values([f for f in meta.concrete_fields if f is not meta.pk], [event])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    ((insert_sql, insert_params),) = compiler.as_sql()
+    chain_table = connection.ops.quote_name(AuditChain._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH inserted AS ({insert_sql}) "  # noqa: S608 - the ORM's own insert SQL
+            f'UPDATE {chain_table} SET "last_seq" = %s, "last_hash" = %s WHERE "id" = %s '
+            'RETURNING (SELECT "id" FROM inserted)',
+            [*insert_params, chain.last_seq, chain.last_hash, chain.pk],
+        )
+        (event.pk,) = cursor.fetchone()
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:

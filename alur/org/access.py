@@ -103,7 +103,11 @@ def _held(user: User | AnonymousUser) -> frozenset[tuple[int, str, str]]:
 
 def posts_of(user: User | AnonymousUser) -> frozenset[tuple[int, str]]:
     """(office id, position kind) of every post the person holds today, acting ones included."""
-    return frozenset((office_id, kind) for office_id, _level, kind in _held(user))
+    cache = _cache(user)
+    key = ("posts", timezone.localdate())
+    if key not in cache:
+        cache[key] = frozenset((office_id, kind) for office_id, _level, kind in _held(user))
+    return cache[key]
 
 
 def forget(user: User | AnonymousUser) -> None:

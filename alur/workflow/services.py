@@ -36,6 +36,19 @@ CASE_STATE = [
     "remaining_minutes",
 ]
 
+# What completing a task changes on its row.
+COMPLETION = [
+    "status",
+    "outcome",
+    "reason",
+    "completed_at",
+    "completed_by",
+    "assignee",
+    "claimed_at",
+    "return_to",
+    "branch",
+]
+
 
 @dataclass(frozen=True)
 class StepContext:
@@ -165,7 +178,9 @@ def _resume(case: Case, now: Any) -> None:
 
 
 def current_revision(code: str) -> SopRevision:
-    revision = SopRevision.objects.filter(code=code).order_by("-revision").first()
+    revision = (
+        SopRevision.objects.filter(code=code).defer("definition").order_by("-revision").first()
+    )
     if revision is None:
         raise DomainError(f"SOP {code} belum dimuat.")
     return revision
@@ -244,10 +259,7 @@ def _finish(case: Case, status: str, now: Any) -> None:
     case.finished_at = now
     if case.clock_started_at and not case.clock_stopped_at:
         case.clock_stopped_at = now
-    for task in case.tasks.filter(status__in=ACTIVE_TASK):
-        task.status = TaskStatus.CANCELLED
-        task.completed_at = now
-        task.save(update_fields=["status", "completed_at"])
+    case.tasks.filter(status__in=ACTIVE_TASK).update(status=TaskStatus.CANCELLED, completed_at=now)
 
 
 def _advance(
@@ -276,14 +288,27 @@ def _advance(
 # --- acting on tasks -----------------------------------------------------------------------
 
 
-def _lock(task: Task) -> tuple[Case, Task]:
-    case = (
+def _locked_case(pk: int) -> Case:
+    """The case row locked, with its office and SOP revision (the revision's definition is left
+    out: `procedure` reads it once per revision and process)."""
+    return (
         Case.objects.select_for_update(of=("self",))
         .select_related("office", "sop")
-        .get(pk=task.case_id)
+        .defer("sop__definition")
+        .get(pk=pk)
     )
-    locked = Task.objects.select_for_update(of=("self",)).select_related("office").get(pk=task.pk)
-    return case, locked
+
+
+def _lock(task: Task) -> tuple[Case, Task]:
+    """The task and its case, both locked in one statement: the case row first, then the task
+    row (`FOR UPDATE OF` takes its rows in the order named), as every transition does."""
+    locked = (
+        Task.objects.select_for_update(of=("case", "self"))
+        .select_related("case__office", "case__sop", "office")
+        .defer("case__sop__definition")
+        .get(pk=task.pk)
+    )
+    return locked.case, locked
 
 
 def _handled_message(task: Task) -> str:
@@ -366,7 +391,7 @@ def task_complete(
     task.claimed_at = task.claimed_at or now
     task.return_to = "" if target is None else str(target)
     task.branch = branch if outcome == Outcome.DONE and step.question else ""
-    task.save()
+    task.save(update_fields=COMPLETION)
     context = StepContext(case, task, step, actor, outcome, data or {})
     _run_handler(KeyKind.FORM, step.form, context)
     if outcome == Outcome.DONE:
@@ -403,9 +428,7 @@ def fan_out_close(*, case: Case, step: int, actor: User | None, reason: str) -> 
     reason = reason.strip()
     if not reason:
         raise DomainError("Tuliskan alasan penutupan langkah.")
-    case = (
-        Case.objects.select_for_update(of=("self",)).select_related("office", "sop").get(pk=case.pk)
-    )
+    case = _locked_case(case.pk)
     spec = procedure(case)
     if spec.actor_of(step).office != OfficeRelation.CHILDREN:
         raise DomainError(f"Langkah {step} bukan langkah setiap kabupaten/kota.")
@@ -461,9 +484,7 @@ def outside_step_complete(*, case: Case, actor: User | None = None, note: str = 
     """Record an outside party's step: the applicant resubmitted what was missing (the step that
     returned the case opens again and the SLA clock runs on), or did their part of the flow
     (signed the register), or an informant's report arrived. `actor` None: a channel (WhatsApp)."""
-    case = (
-        Case.objects.select_for_update(of=("self",)).select_related("office", "sop").get(pk=case.pk)
-    )
+    case = _locked_case(case.pk)
     if actor is not None:
         require(actor, Capability.HANDLE_CASES, case.office)
     waiting = case.tasks.select_for_update().filter(status=TaskStatus.WAITING).first()
@@ -473,7 +494,7 @@ def outside_step_complete(*, case: Case, actor: User | None = None, note: str = 
     now = timezone.now()
     waiting.status, waiting.outcome, waiting.completed_at = TaskStatus.DONE, Outcome.DONE, now
     waiting.completed_by, waiting.reason = actor, note
-    waiting.save()
+    waiting.save(update_fields=["status", "outcome", "completed_at", "completed_by", "reason"])
     if case.status == CaseStatus.WAITING:
         _resume(case, now)
     if waiting.resume_step is not None:
