@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "alur.core.middleware.ShortPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +79,10 @@ MIDDLEWARE = [
     "alur.core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Views that take the short path past the middleware after ShortPathMiddleware (no session,
+# user, CSRF or language): machine-to-machine endpoints only.
+SHORT_PATH_URL_NAMES = ["whatsapp:webhook"]
 
 ROOT_URLCONF = "alur.urls"
 WSGI_APPLICATION = "alur.wsgi.application"

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, transaction
+import psycopg
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from alur.whatsapp.models import BusinessNumber, InboundMessage, WebhookDelivery
@@ -17,16 +27,107 @@ log = logging.getLogger(__name__)
 MEDIA_KINDS = ("image", "document", "audio", "video", "sticker")
 
 
-@transaction.atomic
-def webhook_receive(*, body: bytes, signature: str) -> WebhookDelivery:
-    """Store a verified delivery as it came; the worker reads it after the commit."""
-    delivery = WebhookDelivery.objects.create(
-        received_at=timezone.now(), body=body, signature=signature
-    )
+def webhook_receive(*, body: bytes, signature: str) -> int:
+    """Store a verified delivery as it came and queue its reading; the stored row's id.
+
+    The row is committed when this returns: in autocommit one INSERT is its own transaction, so
+    one round trip stores and commits it (no BEGIN and COMMIT of their own, no model instance).
+    The worker's task is queued once the row is committed: at once here, or at the commit of a
+    caller's transaction.
+    """
+    params = [
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        body,
+        signature,
+        WebhookDelivery.State.RECEIVED.value,
+        "",
+    ]
+    if connection.in_atomic_block or not connection.health_check_enabled:
+        delivery_id = _insert_delivery(params)
+    else:
+        delivery_id = _insert_delivery_unchecked(params)
     from alur.whatsapp.tasks import process_delivery
 
-    transaction.on_commit(lambda: process_delivery(delivery.pk))
-    return delivery
+    transaction.on_commit(lambda: process_delivery(delivery_id))
+    return delivery_id
+
+
+@cache
+def _insert_sql() -> str:
+    meta = WebhookDelivery._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(meta.get_field(name).column)
+        for name in ("received_at", "body", "signature", "state", "note")
+    )
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+
+
+def _insert_delivery(params: list[object]) -> int:
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(), params)
+            return int(cursor.fetchone()[0])
+    # psycopg's own cursor binds the parameters on the server: the body travels as it is
+    # instead of escaped into the statement's text, and psycopg prepares the statement once
+    # per connection. What Django's cursor would do first is done here; its errors are Django's.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_insert_sql(), params)
+        row = cursor.fetchone()
+    assert row is not None  # noqa: S101 - INSERT … RETURNING returns the row
+    return int(row[0])
+
+
+def _insert_delivery_unchecked(params: list[object]) -> int:
+    """The INSERT without the connection's health check of this request (CONN_HEALTH_CHECKS'
+    `SELECT 1`, a round trip of its own): a reused connection that turns out dead (the server
+    restarted) is dropped and the INSERT sent once more on a new one. Should the first INSERT
+    have been committed before its connection broke, the delivery is stored twice, as when
+    Meta retries it; its messages are still read once (InboundMessage.message_id is unique).
+    """
+    reused = connection.connection is not None
+    connection.health_check_done = True
+    try:
+        return _insert_delivery(params)
+    except (OperationalError, InterfaceError):
+        if not reused:
+            raise
+        with suppress(DatabaseError):
+            connection.close()
+    return _insert_delivery(params)
+
+
+# Longer than a delivery task's retries take (5 retries 30 s apart).
+STRANDED_AFTER = timedelta(minutes=5)
+
+
+def webhook_read_stranded(*, older_than: timedelta = STRANDED_AFTER, limit: int = 1000) -> int:
+    """Read the deliveries still unread long after they were stored; how many were read.
+
+    The stored row, not the queued task, is the record that a delivery awaits reading: a task
+    lost with the queue (Redis restarted without its data) or given up after its retries
+    leaves its row `received`, and this sweep reads it. Reading is idempotent (the row is
+    locked and its state checked), so a late task racing the sweep does nothing twice.
+    """
+    cutoff = timezone.now() - older_than
+    pending = WebhookDelivery.objects.filter(
+        state=WebhookDelivery.State.RECEIVED, received_at__lt=cutoff
+    ).order_by("pk")
+    read = 0
+    for delivery_id in pending.values_list("pk", flat=True)[:limit]:
+        try:
+            webhook_process(delivery_id)
+        except Exception:  # one delivery that cannot be read must not stop the others
+            log.exception("webhook delivery %s could not be read", delivery_id)
+            continue
+        read += 1
+    return read
 
 
 def webhook_process(delivery_id: int) -> WebhookDelivery:

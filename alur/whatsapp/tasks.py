@@ -1,12 +1,19 @@
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from alur.whatsapp.conversation import handle
-from alur.whatsapp.services import webhook_process
+from alur.whatsapp.services import webhook_process, webhook_read_stranded
 
 
 @db_task(retries=5, retry_delay=30)
 def process_delivery(delivery_id: int) -> None:
     webhook_process(delivery_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def read_stranded_deliveries() -> int:
+    """Every minute: deliveries stored long ago and still unread (their task was lost)."""
+    return webhook_read_stranded()
 
 
 @db_task(retries=3, retry_delay=60)

@@ -25,7 +25,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
         ):
             return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
         return HttpResponse("verify token salah", status=403, content_type="text/plain")
-    header = request.headers.get("X-Hub-Signature-256", "")
+    header = request.META.get("HTTP_X_HUB_SIGNATURE_256", "")  # X-Hub-Signature-256
     if not header:
         return HttpResponse("tanda tangan tidak ada", status=401, content_type="text/plain")
     body = request.body

@@ -178,3 +178,64 @@ def test_delivery_reports_move_our_message_forward_never_back(post, office) -> N
     report("delivered")  # arrives late: must not move "read" back
     message.refresh_from_db()
     assert message.status == "read" and message.read_at is not None
+
+
+@pytest.mark.django_db
+def test_a_delivery_whose_task_was_lost_is_read_by_the_sweep() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alur.whatsapp.services import STRANDED_AFTER, webhook_read_stranded
+
+    long_ago = timezone.now() - STRANDED_AFTER - timedelta(minutes=1)
+    stranded = WebhookDelivery.objects.create(
+        received_at=long_ago, body=notification(text("wamid.F", "halo")), signature="s"
+    )
+    recent = WebhookDelivery.objects.create(
+        received_at=timezone.now(), body=notification(text("wamid.G", "halo")), signature="s"
+    )
+    assert webhook_read_stranded() == 1
+    stranded.refresh_from_db()
+    recent.refresh_from_db()
+    assert stranded.state == "processed" and recent.state == "received"  # its task may yet run
+    assert InboundMessage.objects.filter(message_id="wamid.F").exists()
+    assert webhook_read_stranded() == 0  # read once
+
+
+@pytest.mark.django_db
+def test_the_insert_skips_the_health_check_and_replaces_a_dead_connection(monkeypatch) -> None:
+    """A reused connection found dead by the INSERT itself is dropped and the INSERT sent once
+    more (here the test's own connection stands in for the new one)."""
+    from django.db import OperationalError, connections
+
+    from alur.whatsapp import services
+
+    connection = connections["default"]  # the wrapper itself, not its proxy
+
+    sent: list[list[object]] = []
+    real_insert = services._insert_delivery
+
+    def insert(params: list[object]) -> int:
+        sent.append(params)
+        if len(sent) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_insert(params)
+
+    closed: list[bool] = []
+    monkeypatch.setattr(services, "_insert_delivery", insert)
+    monkeypatch.setattr(connection, "close", lambda: closed.append(True))
+    connection.ensure_connection()
+    monkeypatch.setattr(connection, "health_check_done", False)
+    body = notification(text("wamid.H", "halo"))
+    delivery_id = services._insert_delivery_unchecked([timezone_now(), body, "s", "received", ""])
+    assert len(sent) == 2 and closed == [True]
+    assert connection.health_check_done  # no SELECT 1 for this request
+    assert bytes(WebhookDelivery.objects.get(pk=delivery_id).body) == body
+
+
+def timezone_now() -> object:
+    from django.db import connection
+    from django.utils import timezone
+
+    return connection.ops.adapt_datetimefield_value(timezone.now())
