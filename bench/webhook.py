@@ -143,8 +143,7 @@ def main() -> None:
             worker_class,
             "--threads",
             str(args.threads),
-            "--access-logfile",
-            "/dev/null",
+            # As deployed (docs/deploy.md): no access log of gunicorn's own; the proxy logs.
             "--log-level",
             "warning",
         ],
