@@ -7,7 +7,7 @@ PORT ?= 8000
 GRAPH_PORT ?= 8765
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: run test lint bench faults system-deps browser-deps clean backup-check
+.PHONY: run test lint bench faults hostile system-deps browser-deps clean backup-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -79,6 +79,15 @@ backup-check: $(VENV)/.dev
 # The fault scripts: outage, killed worker, PostgreSQL restart (restarts the local cluster!), replays.
 faults: $(VENV)/.dev system-deps
 	$(BIN)/python faults/run.py
+
+# The hostile walk, uploads, sessions/CSRF/headers, throttling and the schema fuzz (docs/security.md).
+HOSTILE := alur/front/tests/test_hostile_walk.py alur/core/tests/test_hostile_uploads.py \
+	alur/core/tests/test_security.py alur/core/tests/test_openapi_fuzz.py \
+	alur/front/tests/test_login.py alur/intake/tests/test_tracking.py \
+	alur/complaints/tests/test_web.py alur/outreach/tests/test_web.py \
+	alur/letters/tests/test_verification.py
+hostile: $(VENV)/.dev system-deps
+	FUZZ_EXAMPLES=100 $(BIN)/pytest -p no:cacheprovider -v $(HOSTILE)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

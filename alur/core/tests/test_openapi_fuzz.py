@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,7 @@ def test_the_schema_names_every_public_entry_point() -> None:
 @pytest.mark.django_db
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=8,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "8")),  # `make hostile`: 100
     deadline=None,
     derandomize=True,
     phases=[Phase.explicit, Phase.generate],
