@@ -108,14 +108,3 @@ def balance_line(points: Sequence[tuple[datetime, int]], title: str) -> SafeStri
         first=f"{first:%d-%m-%Y}",
         last=f"{last:%d-%m-%Y}",
     )
-
-
-CHART_STYLE = SafeString(
-    "<style>"
-    ".chart{max-width:100%;height:auto;font-size:11px}"
-    ".chart .bar rect{fill:#2f6fb3}.chart .bar.low rect{fill:#c2410c}"
-    ".chart .label{fill:#334155}.chart .value{fill:#0f172a}"
-    ".chart .axis{stroke:#cbd5e1}.chart .balance{fill:none;stroke:#2f6fb3;stroke-width:2}"
-    ".chart circle{fill:#2f6fb3}"
-    "</style>"
-)

@@ -60,7 +60,6 @@ def stock(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": sum(r.balance for r in rows),
             "chart": chart,
-            "chart_style": charts.CHART_STYLE,
             "offices": selectors.reachable(request.user),
         },
     )
@@ -85,7 +84,6 @@ def history(request: HttpRequest, code: str, item: str) -> HttpResponse:
             "balance": lines[-1].balance if lines else 0,
             "sum_of_lines": sum(line.quantity for line in lines),
             "chart": charts.balance_line(points[-60:], f"Saldo {Item(item).label}"),
-            "chart_style": charts.CHART_STYLE,
             "count_form": CountForm() if staff else None,
             "damaged_form": DamagedForm() if staff else None,
         },

@@ -14,17 +14,6 @@ GAP = 6
 LABEL = 130
 COLOURS = ("#2f6fb3", "#c2410c", "#15803d", "#7c3aed", "#0e7490")
 
-CHART_STYLE = SafeString(
-    "<style>"
-    ".chart{max-width:100%;height:auto;font-size:10px;font-family:sans-serif}"
-    ".chart .bar rect{fill:#2f6fb3}.chart .bar.below rect{fill:#c2410c}"
-    ".chart .label{fill:#334155}.chart .value{fill:#0f172a}"
-    ".chart .axis{stroke:#cbd5e1}.chart .target{stroke:#0f172a;stroke-dasharray:3 2}"
-    ".chart .standard{stroke:#0f172a;stroke-width:2}"
-    ".chart .legend{font-size:9px}"
-    "</style>"
-)
-
 
 def _svg(height: float, title: str, body: str) -> SafeString:
     return format_html(

@@ -4,9 +4,12 @@ the weekly recap, up to 514 rows, is drawn by `recap_pdf.py` (ReportLab), ~25 ti
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from alur.reports import charts
 from alur.reports.models import ReportPeriod
@@ -14,6 +17,14 @@ from alur.reports.models import ReportPeriod
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"PDF laporan tidak mengambil sumber luar: {url}")
+
+
+@cache
+def chart_style() -> SafeString:
+    """The pages' chart stylesheet (front/charts.css), inlined: the PDF fetches nothing."""
+    path = finders.find("front/charts.css")
+    with open(str(path), encoding="utf-8") as sheet:
+        return SafeString(f"<style>{sheet.read()}</style>")  # our own file, not user input
 
 
 def _render(template: str, context: dict[str, Any]) -> bytes:
@@ -66,6 +77,6 @@ def lakip_pdf(period: ReportPeriod, data: dict[str, Any]) -> bytes:
             "data": data,
             "charts": coverage_charts(data),
             "trend": trend_chart(data),
-            "style": charts.CHART_STYLE,
+            "style": chart_style(),
         },
     )

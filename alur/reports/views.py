@@ -69,7 +69,6 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rates": selectors.period_rates(rows),
         "all": selectors.may_see_all(request.user, period),
         "staff": can(request.user, Capability.HANDLE_CASES, period.definition.office),
-        "chart_style": charts.CHART_STYLE,
         "close_form": CloseForm(),
     }
     if period.definition.kind == ReportKind.COVERAGE and context["all"]:
@@ -420,6 +419,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "offices_reach": offices,
             "sla_chart": sla_chart,
             "step_chart": step_chart,
-            "chart_style": charts.CHART_STYLE,
         },
     )

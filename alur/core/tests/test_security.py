@@ -163,3 +163,21 @@ def test_a_lost_database_connection_answers_503_to_retry() -> None:
         assert response["Retry-After"] == "5"
         assert response.content.decode() == DATABASE_UNAVAILABLE
     assert middleware.process_exception(request, ValueError("a bug")) is None  # stays a 500
+
+
+# Templates rendered into PDFs (WeasyPrint, never served to a browser) may style inline.
+PDF_TEMPLATES = ("/pdf/", "/naskah/", "sop/document_pdf.html")
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=\"|<style[\s>]|\son[a-z]+=\"")
+
+
+def test_no_page_template_needs_what_the_csp_blocks() -> None:
+    """The CSP allows scripts and styles from this site only: a page template with an inline
+    script, style element, style attribute or event handler would break in the browser."""
+    found = []
+    for template in sorted((ROOT / "alur").rglob("templates/**/*.html")):
+        if any(part in template.as_posix() for part in PDF_TEMPLATES):
+            continue
+        for number, line in enumerate(template.read_text().splitlines(), start=1):
+            if INLINE.search(line):
+                found.append(f"{template.relative_to(ROOT)}:{number}")
+    assert found == []

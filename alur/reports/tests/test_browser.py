@@ -90,3 +90,45 @@ def test_the_dashboards_show_their_charts_on_a_phone(phone_page: Any, live_serve
     page.get_by_role("button", name="Masuk").click()
     expect(page.locator("svg").first).to_be_visible()
     assert page.locator("svg").count() >= 2  # the trend and the ranking per indicator
+
+
+@pytest.mark.browser
+def test_the_import_progress_moves_on_its_own_under_the_pages_csp(
+    phone_page: Any, live_server: Any
+) -> None:
+    from django.utils import timezone
+
+    from alur.org.models import User
+    from alur.reports.choices import JobStatus
+    from alur.reports.models import CoverageImport, ReportPeriod
+
+    period = (
+        ReportPeriod.objects.filter(definition__office__code="13", rows__isnull=False)
+        .distinct()
+        .order_by("-starts_on")
+        .first()
+    )
+    assert period is not None
+    job = CoverageImport.objects.create(
+        period=period,
+        filename="piak-sedang-dibaca.csv",
+        status=JobStatus.RUNNING,
+        total=19,
+        done=5,
+        created_at=timezone.now(),
+        created_by=User.objects.get(username="sumbar.kabid"),
+    )
+    page = phone_page
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Security Policy" in m.text else None)
+    page.goto(f"{live_server.url}/masuk/?next=/laporan/periode/{period.pk}/")
+    page.get_by_label("Nama pengguna").fill("sumbar.kabid")
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.locator("#import-status")).to_have_text("Sedang diproses")
+
+    CoverageImport.objects.filter(pk=job.pk).update(done=12)  # the worker reads on
+    expect(page.locator("#import-progress")).to_have_js_property("value", 63)
+    CoverageImport.objects.filter(pk=job.pk).update(done=19, status=JobStatus.DONE)
+    expect(page.locator("#import-status")).to_have_text("Selesai")  # after the page reloads
+    assert blocked == []
