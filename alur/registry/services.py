@@ -653,16 +653,20 @@ def _document_issued(
     return resident
 
 
+def _register_number(number: str, what: str) -> str:
+    if not number.strip():
+        raise DomainError(f"Nomor {what} wajib diisi.", code="number")
+    return number.strip()
+
+
 @transaction.atomic
 def birth_certificate_record(*, resident: Resident, number: str, actor: User | None) -> Resident:
     """The resident's akta kelahiran was issued (signed) with register number `number`."""
-    if not number.strip():
-        raise DomainError("Nomor akta kelahiran wajib diisi.", code="number")
     return _document_issued(
         resident=resident,
         actor=actor,
         field_name="birth_certificate_no",
-        value=number.strip(),
+        value=_register_number(number, "akta kelahiran"),
         action="registry.birth_certificate_record",
     )
 
@@ -670,8 +674,7 @@ def birth_certificate_record(*, resident: Resident, number: str, actor: User | N
 @transaction.atomic
 def death_certificate_record(*, resident: Resident, number: str, actor: User | None) -> Resident:
     """The akta kematian of `resident`, whose death is recorded, was issued as `number`."""
-    if not number.strip():
-        raise DomainError("Nomor akta kematian wajib diisi.", code="number")
+    number = _register_number(number, "akta kematian")
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if resident.status != ResidentStatus.DEAD:
         raise DomainError(
@@ -682,7 +685,7 @@ def death_certificate_record(*, resident: Resident, number: str, actor: User | N
         resident=resident,
         actor=actor,
         field_name="death_certificate_no",
-        value=number.strip(),
+        value=number,
         action="registry.death_certificate_record",
     )
 
