@@ -14,6 +14,27 @@ from huey.contrib.djhuey import HUEY
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Races marked `postgres` need PostgreSQL's row locks (SQLite serialises whole writes): on
+    another database they are left out with one line saying so, and under CI=true, where they
+    must run, the run stops instead."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine.endswith("postgresql"):
+        return
+    races = [item for item in items if item.get_closest_marker("postgres")]
+    if not races:
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(
+            f"{len(races)} race tests need PostgreSQL; CI runs on it (DATABASE_URL, .ci/run)"
+        )
+    config.hook.pytest_deselected(items=races)
+    items[:] = [item for item in items if item not in races]
+    print(f"\n{len(races)} race tests need PostgreSQL and are left out on {engine}")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_and_inline(django_test_environment: None) -> None:
     from django.conf import settings

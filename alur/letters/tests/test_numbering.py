@@ -196,9 +196,8 @@ def test_another_offices_officer_cannot_take_a_number(waykanan: Office, persona)
     assert not IssuedNumber.objects.exists()
 
 
+@pytest.mark.postgres
 def test_fifty_concurrent_requests_get_fifty_consecutive_numbers(demo_transactional) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs PostgreSQL's row locks (SQLite serialises whole writes)")
     wk = Office.objects.get(code="18.08")
     with transaction.atomic():
         series_ensure(office=wk, key="surat", label="Surat keluar")

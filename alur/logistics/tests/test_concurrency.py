@@ -36,9 +36,8 @@ def race(office: Office, operator: User) -> list[str]:
     return results
 
 
+@pytest.mark.postgres
 def test_two_concurrent_issues_of_the_last_blank(demo_transactional) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs PostgreSQL's row locks (SQLite serialises whole writes)")
     bangka = Office.objects.get(code="19.01")
     operator = User.objects.get(username="bangka.operator")
     for _round in range(3):

@@ -71,9 +71,8 @@ def test_an_outage_loses_nothing_and_each_message_is_sent_once(demo_transactiona
         assert message["message"]["text"]["body"] == row.payload["body"]
 
 
+@pytest.mark.postgres
 def test_three_workers_sweeping_at_once_send_each_message_once(demo_transactional, graph):
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs PostgreSQL's row locks (SQLite serialises whole writes)")
     office = Office.objects.get(code="18.08")
     for to in CITIZENS:
         control(graph, "inbound", {"from": to, "phone_number_id": AKTA_LAHIR})

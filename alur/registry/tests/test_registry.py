@@ -178,10 +178,9 @@ def test_another_offices_officer_cannot_register(metro: Office, persona) -> None
     assert not Resident.objects.exists()
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_nik_generation_never_gives_a_duplicate(demo_transactional) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs PostgreSQL's row locks (SQLite serialises whole writes)")
     metro = Office.objects.get(code="18.72")
     count = 20
     barrier = threading.Barrier(count)

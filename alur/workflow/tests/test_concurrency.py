@@ -38,10 +38,9 @@ def race(task_pk: int, people: list[User], action: str) -> dict[str, str]:
     return results
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("action", ["complete", "claim"])
 def test_exactly_one_of_two_officers_wins(demo_transactional, action: str) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs PostgreSQL's row locks (SQLite serialises whole writes)")
     people = [
         User.objects.get(username=u) for u in ("waykanan.kasi.dafduk", "waykanan.kasi.pindah")
     ]
@@ -56,13 +55,12 @@ def test_exactly_one_of_two_officers_wins(demo_transactional, action: str) -> No
         assert Task.objects.filter(case=case, step=4).count() == (1 if action == "complete" else 0)
 
 
+@pytest.mark.postgres
 def test_two_officers_working_different_cases_of_one_office_never_deadlock(
     demo_transactional,
 ) -> None:
     """Each transition locks its own case and task rows only (not the joined office row), so
     parallel work in one office only queues on the office's audit chain."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks")
     from alur.workflow.tests.drive import run_to_end
 
     errors: list[BaseException] = []
