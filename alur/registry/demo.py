@@ -98,5 +98,5 @@ def load_demo_residents(per_office: int = 200) -> int:
         Resident.objects.bulk_create(people)
         added += len(people)
     if added:
-        rollup.rebuild(today)
+        rollup.rebuild(today, reason="penduduk contoh dimuat")
     return added

@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from alur.audit.services import record
 from alur.registry.choices import MaritalStatus, ResidentStatus
 from alur.registry.models import Resident, ResidentCount, RollupState
 
@@ -175,6 +176,13 @@ def roll(to: date | None = None) -> int:
         )
         moved = int(cursor.fetchone()[0])
     _set_day(to)
+    record(
+        actor=None,
+        office=None,
+        action="registry.rollup_roll",
+        before={"as_of": since},
+        after={"as_of": to, "moved": moved},
+    )
     return moved
 
 
@@ -185,16 +193,24 @@ REBUILD_SQL = (
 
 
 @transaction.atomic
-def rebuild(day: date | None = None) -> int:
+def rebuild(day: date | None = None, *, reason: str = "") -> int:
     """Recompute every count from the residents, with ages as of `day` (today), in one
     statement; the repair when the rollup is in doubt. Returns the rows written."""
     day = day or timezone.localdate()
-    _state("FOR UPDATE")
+    since = _state("FOR UPDATE")
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
         cursor.execute(REBUILD_SQL, _cutoffs(day))
         written = cursor.rowcount
     _set_day(day)
+    record(
+        actor=None,
+        office=None,
+        action="registry.rollup_rebuild",
+        before={"as_of": since},
+        after={"as_of": day, "rows": written},
+        reason=reason,
+    )
     return written
 
 

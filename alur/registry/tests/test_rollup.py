@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.documents.models import CitizenDocument
 from alur.org.models import Office
@@ -144,8 +145,10 @@ def test_every_change_keeps_the_rollup_equal_to_a_count_of_the_residents(
     assert sum(kept().values()) == 5
     assert {key[0] for key in kept()} == {metro.pk, waykanan.pk}
     incremental = kept()
-    assert rollup.rebuild(today) > 0
+    assert rollup.rebuild(today, reason="diperiksa") > 0
     assert kept() == incremental
+    event = AuditEvent.objects.filter(action="registry.rollup_rebuild").latest("seq")
+    assert event.reason == "diperiksa" and event.after["as_of"] == str(today)
 
 
 def test_the_nightly_roll_follows_birthdays_and_runs_twice_harmlessly(office, today: date) -> None:
@@ -169,6 +172,13 @@ def test_the_nightly_roll_follows_birthdays_and_runs_twice_harmlessly(office, to
     # Two nights missed: the next roll catches up.
     assert rollup.roll(today) == 1  # the 19th birthday
     assert kept() == expected(today)
+    # Each roll that moved the day is in the audit trail; the idle ones are not.
+    rolls = AuditEvent.objects.filter(action="registry.rollup_roll").order_by("seq")
+    assert [(e.before["as_of"], e.after["as_of"], e.after["moved"]) for e in rolls] == [
+        (str(start), str(start + timedelta(days=1)), 0),
+        (str(start + timedelta(days=1)), str(start + timedelta(days=2)), 1),
+        (str(start + timedelta(days=2)), str(today), 1),
+    ]
     assert rollup.key_of(turns_19, today)[1] == 19 and rollup.key_of(adult, today)[1] == 19
     assert kept() != expected(start)  # the comparison sees a difference
 
