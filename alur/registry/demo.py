@@ -35,8 +35,9 @@ def _birth_date(rng: random.Random, today: date) -> date:
     return today - timedelta(days=365 * age + rng.randrange(365))
 
 
-def _people(office: Office, count: int, rng: random.Random, today: date) -> list[Resident]:
-    districts = list(Region.objects.filter(parent=office.region).order_by("code"))
+def _people(
+    office: Office, districts: list[Region], count: int, rng: random.Random, today: date
+) -> list[Resident]:
     if not districts:
         return []
     now = timezone.now()
@@ -88,15 +89,23 @@ def _people(office: Office, count: int, rng: random.Random, today: date) -> list
 def load_demo_residents(per_office: int = 200) -> int:
     """Residents for every demo kab/kota that has none yet; returns how many were added."""
     today = timezone.localdate()
-    added = 0
-    offices = Office.objects.filter(level=OfficeLevel.REGENCY, region__isnull=False)
-    for office in offices.select_related("region").order_by("code"):
-        if Resident.objects.filter(office=office).exists():
-            continue
+    filled = set(Resident.objects.values_list("office_id", flat=True).distinct())
+    offices = [
+        office
+        for office in Office.objects.filter(level=OfficeLevel.REGENCY, region__isnull=False)
+        .select_related("region")
+        .order_by("code")
+        if office.pk not in filled
+    ]
+    districts: dict[str, list[Region]] = {}
+    for district in Region.objects.filter(parent__in=[o.region for o in offices]).order_by("code"):
+        districts.setdefault(district.parent_id, []).append(district)
+    people = []
+    for office in offices:
         rng = random.Random(f"alur-demo-residents-{office.code}")  # noqa: S311 - sample data
-        people = _people(office, per_office, rng, today)
-        Resident.objects.bulk_create(people)
-        added += len(people)
+        people += _people(office, districts.get(office.region_id, []), per_office, rng, today)
+    Resident.objects.bulk_create(people, batch_size=1000)
+    added = len(people)
     if added:
         rollup.rebuild(today, reason="penduduk contoh dimuat")
     return added
