@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import connection
 
+from alur.registry.rollup import TABLE as ROLLUP_TABLE
+
 
 def percent(numerator: int, denominator: int) -> float | None:
     return round(100 * numerator / denominator, 2) if denominator else None
@@ -171,9 +173,9 @@ def residents_rows(result: Iterable[Sequence[Any]]) -> list[tuple[str, str, int,
 # The rollup's rows seen as RESIDENT_COLUMNS with a count: an age class stands for its lowest
 # age (0, 17 or 19), which meets the same conditions as every age in it; a death registered
 # is a dead resident.
-ROLLUP_SOURCE = """(SELECT office_id AS kabkota, age_from AS age, married, dead, has_akta_lahir,
+ROLLUP_SOURCE = f"""(SELECT office_id AS kabkota, age_from AS age, married, dead, has_akta_lahir,
   ktp_recorded, has_kia, dead AS death_registered, has_akta_mati, count AS n
-  FROM registry_residentcount WHERE office_id IN ({offices})) AS rollup"""
+  FROM {ROLLUP_TABLE} WHERE office_id IN ({{offices}})) AS rollup"""  # noqa: S608
 
 
 def coverage_rows(offices: Sequence[Any]) -> list[tuple[str, str, int, int]]:
