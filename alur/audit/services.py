@@ -22,6 +22,17 @@ def _locked_chain(office: Office | None) -> AuditChain:
     return locked_row(AuditChain, key=key, defaults={"office": office})
 
 
+def lock_chains(office_ids: set[int]) -> None:
+    """Lock these offices' audit chains now, in id order, until the caller's transaction ends.
+
+    For a service about to lock rows shared across an office's transactions (the registry's
+    counts) before its `record`: taking the chain first keeps one lock order, chain then shared
+    rows, in every transaction of the office, so two of them never wait on each other in a
+    cycle."""
+    for office in Office.objects.filter(pk__in=office_ids).order_by("pk"):
+        _locked_chain(office)
+
+
 def record(
     *,
     actor: User | None,

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from alur.audit.services import record
+from alur.audit.services import lock_chains, record
 from alur.registry.choices import MaritalStatus, ResidentStatus
 from alur.registry.models import Resident, ResidentCount, RollupState
 
@@ -123,6 +123,9 @@ def move(before: Key | None, after: Key | None) -> None:
     """One resident leaves combination `before` and joins `after` (either may be None)."""
     if before == after:
         return
+    # Every transaction of the office locks its audit chain before these shared rows (it
+    # records the change anyway): one lock order, so two never deadlock on chain and count.
+    lock_chains({key[0] for key in (before, after) if key})
     rows = sorted([(k, -1) for k in [before] if k] + [(k, 1) for k in [after] if k])
     placeholders = ", ".join("(" + ", ".join(["%s"] * (len(KEY_COLUMNS) + 1)) + ")" for _ in rows)
     with connection.cursor() as cursor:

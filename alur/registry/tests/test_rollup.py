@@ -246,3 +246,32 @@ def test_signed_akta_and_printed_kia_are_recorded_on_the_resident() -> None:
         else:
             assert resident.kia_issued_at is not None
     assert kept() == expected(timezone.localdate())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_count_move_holds_the_office_s_audit_chain_first(office, today: date) -> None:
+    """The lock order that keeps two transactions of one office from deadlocking (one holding
+    the audit chain and wanting a count row, the other the reverse, as CI once caught): a
+    resident's count is moved only while its office's chain is held."""
+    import psycopg
+    from django.conf import settings
+    from django.db import transaction
+
+    metro = office("18.72")
+    person = register(metro, "Kunci Urutan", years_ago(today, 3), METRO_HOME)
+    db = settings.DATABASES["default"]
+    other = psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"], autocommit=True
+    )
+    try:
+        with transaction.atomic():
+            key = rollup.tracked(person)
+            rollup.move(key, (*key[:5], True, *key[6:]))  # as an akta kelahiran would
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute(
+                    "SELECT 1 FROM audit_auditchain WHERE key = %s FOR UPDATE NOWAIT", ["18.72"]
+                )
+            transaction.set_rollback(True)
+    finally:
+        other.close()
