@@ -249,8 +249,9 @@ def test_signed_akta_and_printed_kia_are_recorded_on_the_resident() -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_count_move_holds_the_office_s_audit_chain_first(office, today: date) -> None:
+def test_a_count_move_holds_the_office_s_audit_chain_first(
+    demo_transactional, office, today: date
+) -> None:
     """The lock order that keeps two transactions of one office from deadlocking (one holding
     the audit chain and wanting a count row, the other the reverse, as CI once caught): a
     resident's count is moved only while its office's chain is held."""
