@@ -7,7 +7,11 @@ PORT ?= 8000
 GRAPH_PORT ?= 8765
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: run test lint bench faults hostile system-deps browser-deps clean backup-check
+# The journeys: each SOP walked from its start to its end on a 390-px phone (journeys/).
+journeys: $(VENV)/.dev system-deps browser-deps
+	$(BIN)/pytest journeys $(PYTEST_ARGS)
+
+.PHONY: run test journeys lint bench faults hostile system-deps browser-deps clean backup-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \

@@ -15,7 +15,10 @@ class ComplaintsConfig(AppConfig):
         from alur.front.nav import NavItem, register
         from alur.org.access import Capability
         from alur.sop.models import SopRevision
+        from alur.workflow.starts import Start
+        from alur.workflow.starts import register as register_start
 
+        register_start(Start("S2g", "complaints:counter", "Catat pengaduan di loket"))
         steps.register()
         panels.register()
         post_save.connect(forget_complaint_offices, sender=SopRevision, weak=False)

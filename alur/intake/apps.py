@@ -13,5 +13,18 @@ class IntakeConfig(AppConfig):
         from alur.org.access import Capability
 
         register(NavItem("Loket", "intake:counter", Capability.HANDLE_CASES, order=20))
+        from alur.intake.catalogue import SERVICES
+        from alur.workflow.starts import Start
+        from alur.workflow.starts import register as register_start
+
+        for code, svc in SERVICES.items():
+            register_start(
+                Start(
+                    code,
+                    "intake:counter_form",
+                    f"Terima permohonan {svc.name} di loket",
+                    url_kwargs={"code": code},
+                )
+            )
         checking.register()
         panels.register()

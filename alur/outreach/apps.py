@@ -11,7 +11,17 @@ class OutreachConfig(AppConfig):
         from alur.front.nav import NavItem, register
         from alur.org.access import Capability
         from alur.outreach import panels, steps
+        from alur.workflow.starts import Start
+        from alur.workflow.starts import register as register_start
 
+        register_start(
+            Start(
+                "S3",
+                "outreach:partner_list",
+                "Rujuk penduduk rentan",
+                Capability.REFER_RESIDENTS,
+            )
+        )
         steps.register()
         panels.register()
         register(NavItem("Dukcapil Siaga", "outreach:list", Capability.HANDLE_CASES, 40))

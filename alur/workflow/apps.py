@@ -12,3 +12,4 @@ class WorkflowConfig(AppConfig):
         from alur.org.access import Capability
 
         register(NavItem("Tugas saya", "workflow:inbox", Capability.VIEW_OFFICE, order=10))
+        register(NavItem("Mulai prosedur", "workflow:start_list", Capability.VIEW_OFFICE, order=12))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet
@@ -178,3 +179,29 @@ def unread_count(user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class StartEntry:
+    code: str
+    name: str
+    office: Office
+    starts: list[Any]  # alur.workflow.starts.Start
+
+
+def starts_for(user: User | AnonymousUser) -> list[StartEntry]:
+    """The procedures the person may start, each in the office that runs it (its SOP's owner or,
+    for a province's SOP, that office), with the pages where they start."""
+    from alur.sop.selectors import sop_summaries
+    from alur.workflow.starts import registered
+
+    entries = []
+    for summary in sop_summaries():
+        if summary.office is None:
+            continue
+        allowed = [s for s in registered(summary.revision.code) if s.allows(user, summary.office)]
+        if allowed:
+            entries.append(
+                StartEntry(summary.revision.code, summary.sop.name, summary.office, allowed)
+            )
+    return entries

@@ -6,6 +6,7 @@ app_name = "workflow"
 
 urlpatterns = [
     path("tugas/", views.inbox, name="inbox"),
+    path("mulai/", views.start_list, name="start_list"),
     path("tugas/<int:pk>/ambil/", views.task_claim, name="task_claim"),
     path("tugas/<int:pk>/selesai/", views.task_complete, name="task_complete"),
     path("tugas/<int:pk>/lepas/", views.task_release, name="task_release"),

@@ -120,6 +120,13 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def start_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "workflow/start_list.html", {"entries": selectors.starts_for(request.user)}
+    )
+
+
+@login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     items = list(selectors.notifications_for(request.user))
     unread = {n.pk for n in items if n.read_at is None}
