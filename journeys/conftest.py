@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from alur.org.demo import DEMO_PASSWORD
 
 WIDTH, HEIGHT = 390, 844
@@ -88,7 +89,9 @@ class Walk:
         self.page.locator("nav").get_by_role("link", name=label, exact=True).click()
         self.check()
 
-    def press(self, name: str | re.Pattern[str], *, within: Any = None, exact: bool = False) -> None:
+    def press(
+        self, name: str | re.Pattern[str], *, within: Any = None, exact: bool = False
+    ) -> None:
         """Press a button (submitting its form) and check the page that follows."""
         where = within if within is not None else self.page
         where.get_by_role("button", name=name, exact=exact).first.click()
@@ -202,4 +205,3 @@ def whatsapp(live_server: Any, demo_transactional: None, settings: Any) -> Itera
     yield citizens
     transport.reset_client()
     running.stop()
-
