@@ -20,6 +20,7 @@ class OutreachConfig(AppConfig):
                 "outreach:partner_list",
                 "Rujuk penduduk rentan",
                 Capability.REFER_RESIDENTS,
+                by_position=False,
             )
         )
         steps.register()

@@ -11,25 +11,34 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from alur.org.access import Capability, active_appointments, can
+from alur.org.access import Capability, active_appointments, can, posts_held
 from alur.org.models import Office, User
 from alur.workflow.choices import SlaState, TaskStatus
-from alur.workflow.models import Case, Notification, Task
+from alur.workflow.models import ApplicantNotice, Case, Notification, OutsideRecord, Task
 from alur.worktime.calendar import WorkCalendar, working_minutes_between
 from alur.worktime.selectors import calendar_for
 
 AT_RISK_SHARE = 0.2  # under 20% of a step's time left
 
 
-def _waiting_for(user: User | AnonymousUser, office_id: int, kind: str) -> QuerySet[Task]:
-    """The open tasks of one post, and those of it the person holds, by due time. The status
-    filter repeats the inbox index's condition so that each post reads that index in order."""
+def _post_tasks(office_id: int, kind: str, unit_id: int | None) -> QuerySet[Task]:
+    """The tasks of one post in one unit (None: routed to the whole office). The unit condition
+    matches one of the two inbox indexes, so that each reads its index in order."""
+    tasks = Task.objects.filter(office_id=office_id, position_kind=kind)
+    if unit_id is None:
+        return tasks.filter(unit__isnull=True)
+    return tasks.filter(unit_id=unit_id)
+
+
+def _waiting_for(
+    user: User | AnonymousUser, office_id: int, kind: str, unit_id: int | None = None
+) -> QuerySet[Task]:
+    """The open tasks of one post in one unit, and those of it the person holds, by due time.
+    The status filter repeats the inbox index's condition so that each post reads that index
+    in order."""
     return (
-        Task.objects.filter(
-            office_id=office_id,
-            position_kind=kind,
-            status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED],
-        )
+        _post_tasks(office_id, kind, unit_id)
+        .filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
         .filter(
             Q(status=TaskStatus.OPEN) | Q(status=TaskStatus.CLAIMED, assignee_id=user.pk)  # type: ignore[union-attr]
         )
@@ -37,34 +46,45 @@ def _waiting_for(user: User | AnonymousUser, office_id: int, kind: str) -> Query
     )
 
 
+def inbox_keys(user: User | AnonymousUser) -> set[tuple[int, str, int | None]]:
+    """(office, post kind, unit) of every pile of tasks that reaches the person: each post's
+    office-wide tasks and those of its unit and of every unit above it."""
+    keys: set[tuple[int, str, int | None]] = set()
+    for post in posts_held(user):
+        keys.add((post.office_id, post.kind, None))
+        keys.update((post.office_id, post.kind, unit) for unit in post.units)
+    return keys
+
+
 INBOX_COUNT_CAP = 1000  # beyond this the inbox says "more than 1,000": counting on costs time
 
 
 def inbox_page(user: User | AnonymousUser, limit: int) -> tuple[list[Task], int]:
-    """The `limit` tasks due first across the person's posts in their offices, and how many wait
-    in all (counted up to INBOX_COUNT_CAP per post). Each post is read on its own through the
-    inbox index (a handful of rows each, however large the archive), then the rows of the page
-    are loaded with their case and office."""
-    posts = {(a.position.office_id, a.position.kind) for a in active_appointments(user)}
-    if not posts:
+    """The `limit` tasks due first across the person's posts in their offices and units, and
+    how many wait in all (counted up to INBOX_COUNT_CAP per pile). Each pile (a post's
+    office-wide tasks, or its unit's) is read on its own through an inbox index (a handful of
+    rows each, however large the archive), then the rows of the page are loaded with their case
+    and office."""
+    keys = inbox_keys(user)
+    if not keys:
         return [], 0
     far = datetime.max.replace(tzinfo=UTC)
     heads: list[tuple[datetime, datetime, int]] = []
     total = 0
-    for office_id, kind in posts:
-        waiting = _waiting_for(user, office_id, kind)
+    for office_id, kind, unit_id in sorted(keys, key=lambda k: (k[0], k[1], k[2] or 0)):
+        waiting = _waiting_for(user, office_id, kind, unit_id)
         rows = list(waiting.values_list("due_at", "created_at", "pk")[:limit])
         heads.extend((due or far, created, pk) for due, created, pk in rows)
         if len(rows) < limit:
             total += len(rows)
         else:  # two plain counts: the planner reads the inbox index for each
-            post = Task.objects.filter(office_id=office_id, position_kind=kind).order_by()
+            post = _post_tasks(office_id, kind, unit_id).order_by()
             total += post.filter(status=TaskStatus.OPEN)[:INBOX_COUNT_CAP].count()
             total += post.filter(status=TaskStatus.CLAIMED, assignee_id=user.pk).count()  # type: ignore[union-attr]
     chosen = [pk for _due, _created, pk in sorted(heads)[:limit]]
     tasks = (
         Task.objects.filter(pk__in=chosen)
-        .select_related("case", "case__sop", "office", "assignee")
+        .select_related("case", "case__sop", "office", "assignee", "unit")
         # The SOP's definition is large and only read once per revision and process (spec_for).
         .defer("case__sop__definition")
         .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
@@ -190,8 +210,8 @@ class StartEntry:
 
 
 def starts_for(user: User | AnonymousUser) -> list[StartEntry]:
-    """The procedures the person may start, each in the office that runs it (its SOP's owner or,
-    for a province's SOP, that office), with the pages where they start."""
+    """The procedures the person may start in the office that runs each (its SOP's owner), with
+    the pages where they start."""
     from alur.sop.selectors import sop_summaries
     from alur.workflow.starts import registered
 
@@ -199,7 +219,20 @@ def starts_for(user: User | AnonymousUser) -> list[StartEntry]:
     for summary in sop_summaries():
         if summary.office is None:
             continue
-        allowed = [s for s in registered(summary.revision.code) if s.allows(user, summary.office)]
+        first_staff = next(
+            (
+                actor.position
+                for step in summary.sop.steps
+                if (actor := summary.sop.actor(step.actor)).position
+                and (actor.office or "same") == "same"
+            ),
+            None,
+        )
+        allowed = [
+            start
+            for start in registered(summary.revision.code)
+            if start.allows(user, summary.office, first_staff)
+        ]
         if allowed:
             entries.append(
                 StartEntry(summary.revision.code, summary.sop.name, summary.office, allowed)

@@ -24,14 +24,22 @@ class Start:
     url_name: str  # the page where the procedure starts
     label: str  # what the person does there: "Buka periode laporan minggu ini"
     capability: Capability = Capability.HANDLE_CASES
-    position_kinds: tuple[str, ...] = ()  # when given, one of these positions in the office
+    # Who starts it: these positions in the office; when empty, the position of the SOP's first
+    # staff step (the petugas who receives at the counter, the Kasi who opens a report week).
+    position_kinds: tuple[str, ...] = ()
     url_kwargs: dict[str, Any] = field(default_factory=dict)
+    # False for procedures that people outside the office start (a partner refers a resident):
+    # then the capability alone decides.
+    by_position: bool = True
 
-    def allows(self, user: User | AnonymousUser, office: Office) -> bool:
-        if self.position_kinds:
-            held = {kind for office_id, kind in posts_of(user) if office_id == office.pk}
-            return bool(held & set(self.position_kinds))
-        return can(user, self.capability, office)
+    def allows(self, user: User | AnonymousUser, office: Office, first_staff: str | None) -> bool:
+        if not can(user, self.capability, office):
+            return False
+        if not self.by_position:
+            return True
+        kinds = set(self.position_kinds) or ({first_staff} if first_staff else set())
+        held = {kind for office_id, kind in posts_of(user) if office_id == office.pk}
+        return bool(held & kinds)
 
     @property
     def url(self) -> str:
