@@ -22,7 +22,9 @@ VAR_DIR = Path(env_str("ALUR_VAR_DIR") or BASE_DIR / "var")
 ALUR_ENV = env_str("ALUR_ENV", "development")
 PRODUCTION = ALUR_ENV == "production"
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for (DEBUG=true): `make run` shows the demo's own error pages in Bahasa
+# Indonesia, never Django's debug page (docs/design-notes.md, "Error pages").
+DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = (
     env_required("SECRET_KEY")
     if PRODUCTION
@@ -85,6 +87,7 @@ MIDDLEWARE = [
 SHORT_PATH_URL_NAMES = ["whatsapp:webhook"]
 
 ROOT_URLCONF = "alur.urls"
+CSRF_FAILURE_VIEW = "alur.front.errors.csrf_failure"
 WSGI_APPLICATION = "alur.wsgi.application"
 
 TEMPLATES = [
@@ -143,7 +146,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here once collected
-WHITENOISE_USE_FINDERS = DEBUG
+# Outside production whitenoise serves the apps' static files as they are (no collectstatic),
+# and sees a changed stylesheet without a restart.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -28,3 +28,9 @@ urlpatterns = [
     path("naskah/", include("alur.letters.urls_letters")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in Bahasa Indonesia inside the staff shell (alur/front/errors.py).
+handler400 = "alur.front.errors.bad_request"
+handler403 = "alur.front.errors.permission_denied"
+handler404 = "alur.front.errors.page_not_found"
+handler500 = "alur.front.errors.server_error"

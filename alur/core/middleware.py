@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, resolve, reverse
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class SecurityHeadersMiddleware:
 DATABASE_UNAVAILABLE = (
     "Layanan sedang tidak dapat menjangkau basis data. Tidak ada data yang hilang; silakan coba "
     "lagi sebentar lagi."
-)
+)  # the 503 page (errors/503.html) for browsers, this sentence as plain text for machines
 
 
 class DatabaseUnavailableMiddleware:
@@ -65,7 +66,16 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         log.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
-        response = HttpResponse(DATABASE_UNAVAILABLE, status=503, content_type="text/plain")
+        if "text/html" in request.headers.get("Accept", ""):
+            # A person's browser: the page in the shell, drawn without the request's context
+            # (the menu, the session and the user all need the database).
+            page = render_to_string(
+                "errors/503.html",
+                {"message": DATABASE_UNAVAILABLE, "retry_url": request.get_full_path()},
+            )
+            response = HttpResponse(page, status=503)
+        else:  # machines (Meta's webhook delivery, scripts) read the plain sentence
+            response = HttpResponse(DATABASE_UNAVAILABLE, status=503, content_type="text/plain")
         response["Retry-After"] = "5"
         return response
 
