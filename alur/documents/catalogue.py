@@ -31,6 +31,7 @@ from alur.org.models import Region
 from alur.registry import services as registry
 from alur.registry.choices import Relation, ResidentStatus
 from alur.registry.models import Family, FamilyMember, Resident
+from alur.registry.selectors import FamilyCard
 from alur.registry.services import MSG_BIRTH_AFTER_APPLICATION, AddressInput, ResidentInput
 from alur.workflow.models import Case
 
@@ -87,13 +88,36 @@ def person_of(data: dict[str, Any], home: AddressInput) -> ResidentInput:
     )
 
 
-def resident_by_nik(request: EnterRequest, nik: str) -> Resident:
+MSG_NO_KK = (
+    "No. KK {no_kk} tidak terdaftar di {office}. Cari keluarganya dengan NIK salah satu anggota "
+    "atau No. KK pada kolom Cari keluarga di atas, lalu pilih; bila keluarga itu belum memiliki "
+    "KK di kantor ini, ajukan Kartu Keluarga baru (S2a) atau pindah datang lebih dahulu."
+)
+MSG_NO_NIK = (
+    "NIK {nik} tidak terdaftar di {office}. Periksa angkanya (cari dengan kolom Cari keluarga); "
+    "penduduk yang belum terdaftar direkam biodatanya (F-1.02) lebih dahulu."
+)
+
+
+def resident_by_nik(request: EnterRequest, nik: str, field: str = "nik") -> Resident:
+    """The resident of the case's office with this NIK; refused (about `field`) otherwise."""
     resident = Resident.objects.filter(nik=nik.strip(), office=request.case.office).first()
     if resident is None:
         raise DomainError(
-            f"NIK {nik or '(kosong)'} tidak terdaftar di {request.case.office}.", code="nik"
+            MSG_NO_NIK.format(nik=nik.strip() or "(kosong)", office=request.case.office),
+            code=field,
         )
     return resident
+
+
+def family_by_no_kk(request: EnterRequest, no_kk: str) -> Family:
+    family = Family.objects.filter(no_kk=no_kk.strip(), office=request.case.office).first()
+    if family is None:
+        raise DomainError(
+            MSG_NO_KK.format(no_kk=no_kk.strip() or "(kosong)", office=request.case.office),
+            code="no_kk",
+        )
+    return family
 
 
 def plain(data: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +195,7 @@ def members_of(request: EnterRequest, lines: str, head: Resident) -> list[tuple[
         if parts[0] in seen:
             raise DomainError(MSG_TWICE.format(nik=parts[0], what="anggota KK"), code="twice")
         seen.add(parts[0])
-        members.append((resident_by_nik(request, parts[0]), relation))
+        members.append((resident_by_nik(request, parts[0], "members"), relation))
     return members
 
 
@@ -193,7 +217,7 @@ def application_of(case: Case) -> Application | None:
 
 def enter_family(request: EnterRequest) -> None:
     data = request.data
-    head = resident_by_nik(request, text(data, "head_nik"))
+    head = resident_by_nik(request, text(data, "head_nik"), "head_nik")
     members = members_of(request, text(data, "members"), head)
     previous = _draft(request, OutputKind.KK)
     no_kk = text(data, "no_kk")
@@ -214,9 +238,7 @@ def enter_family(request: EnterRequest) -> None:
             reason=_correction(request),
         )
     elif no_kk:
-        family = Family.objects.filter(no_kk=no_kk, office=request.case.office).first()
-        if family is None:
-            raise DomainError(f"No. KK {no_kk} tidak terdaftar.", code="no_kk")
+        family = family_by_no_kk(request, no_kk)
         if not reason:
             raise DomainError("Tuliskan alasan perubahan KK.", code="change_reason")
         family = registry.family_revise(
@@ -263,7 +285,7 @@ def enter_move(request: EnterRequest) -> None:
             registry.life_event_revert(
                 resident=earlier, actor=request.actor, reason=_correction(request)
             )
-    movers = [resident_by_nik(request, nik) for nik in niks]
+    movers = [resident_by_nik(request, nik, "niks") for nik in niks]
     moved_on = day(data, "moved_on", "Tanggal pindah")
     reason = text(data, "reason")
     if not reason:
@@ -316,7 +338,7 @@ def _parent(request: EnterRequest, family: Family, key: str, label: str) -> Resi
     nik = text(request.data, key)
     if not nik:
         return None
-    parent = resident_by_nik(request, nik)
+    parent = resident_by_nik(request, nik, key)
     if family_of(parent) != family:
         raise DomainError(
             f"{label} ({parent.name}, {parent.nik}) tidak tercatat dalam KK {family.no_kk}.",
@@ -327,9 +349,7 @@ def _parent(request: EnterRequest, family: Family, key: str, label: str) -> Resi
 
 def enter_birth(request: EnterRequest) -> None:
     data = request.data
-    family = Family.objects.filter(no_kk=text(data, "no_kk"), office=request.case.office).first()
-    if family is None:
-        raise DomainError(f"No. KK {text(data, 'no_kk')} tidak terdaftar.", code="no_kk")
+    family = family_by_no_kk(request, text(data, "no_kk"))
     home = AddressInput(
         address=family.address,
         district_code=family.district_id,
@@ -497,6 +517,58 @@ def initial_of(case: Case) -> dict[str, Any]:
     return initial
 
 
+# --- what a family (or a resident in no KK) found by the entry form's search fills in ---------
+
+
+def _home_of(row: Family | Resident) -> dict[str, Any]:
+    return {
+        "address": row.address,
+        "rt": row.rt,
+        "rw": row.rw,
+        "village": row.village,
+        "district_code": row.district_id,
+        "postal_code": row.postal_code,
+    }
+
+
+def fill_family_change(card: FamilyCard) -> dict[str, Any]:
+    """S2a on an existing KK: its number, head, the others with their relation, its address."""
+    others = [m for m in card.members if m.resident_id != card.family.head_id]
+    return _home_of(card.family) | {
+        "no_kk": card.family.no_kk,
+        "head_nik": card.family.head.nik,
+        "members": "\n".join(f"{m.resident.nik} {m.relation}" for m in others),
+    }
+
+
+def fill_new_head(resident: Resident) -> dict[str, Any]:
+    """S2a for a resident in no KK: the head of a new KK, at their address."""
+    return _home_of(resident) | {"no_kk": "", "head_nik": resident.nik}
+
+
+def fill_movers(card: FamilyCard) -> dict[str, Any]:
+    """S2b: every member of the KK moves (the operator strikes out who stays)."""
+    return {"niks": "\n".join(m.resident.nik for m in card.members)}
+
+
+def fill_mover(resident: Resident) -> dict[str, Any]:
+    return {"niks": resident.nik}
+
+
+def fill_parents(card: FamilyCard) -> dict[str, Any]:
+    """S2e: the parents' KK, the father and mother among its members (head and spouse)."""
+    head = card.family.head
+    spouse = card.member(Relation.WIFE) or card.member(Relation.HUSBAND)
+    father = head if head.sex == "L" else (spouse.resident if spouse else None)
+    mother = head if head.sex == "P" else (spouse.resident if spouse else None)
+    values: dict[str, Any] = {"no_kk": card.family.no_kk, "father_nik": "", "mother_nik": ""}
+    if father is not None:
+        values |= {"father_nik": father.nik, "father_name": father.name}
+    if mother is not None:
+        values |= {"mother_nik": mother.nik, "mother_name": mother.name}
+    return values
+
+
 def register() -> None:
     register_document_service(
         "S2a",
@@ -505,6 +577,8 @@ def register() -> None:
         enter=enter_family,
         enter_form=FamilyForm,
         enter_initial=initial_of,
+        family_fill=fill_family_change,
+        person_fill=fill_new_head,
     )
     register_document_service(
         "S2b",
@@ -513,6 +587,8 @@ def register() -> None:
         enter=enter_move,
         enter_form=MoveOutForm,
         enter_initial=initial_of,
+        family_fill=fill_movers,
+        person_fill=fill_mover,
     )
     register_document_service(
         "S2c",
@@ -536,6 +612,7 @@ def register() -> None:
         enter=enter_birth,
         enter_form=BirthForm,
         enter_initial=initial_of,
+        family_fill=fill_parents,
     )
     register_document_service(
         "S2f",

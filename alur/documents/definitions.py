@@ -11,6 +11,10 @@ A document service is registered once per SOP code, from the registering app's `
         enter_template="outreach/panels/enter.html",
     )
 
+`family_fill` and `person_fill` give the entry form's values for a family (KK) or a resident in
+no KK that the operator found with the form's family search; without them the form has no
+search.
+
 `enter_initial` gives the initial values of the service's forms (entry and print) from the
 case's application. `optional` outputs are made only when the entry calls for them (S2f's
 updated KK when the deceased was in one). `print_form` adds fields to the print step and
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
     from alur.documents.models import CitizenDocument
     from alur.org.models import User
     from alur.registry.models import Resident
+    from alur.registry.selectors import FamilyCard
     from alur.workflow.models import Case
 
 
@@ -55,6 +60,8 @@ Enter = Callable[[EnterRequest], None]
 # values kept on the card document (e.g. the reason of a KTP-el replacement).
 CardCheck = Callable[["Case", "Resident", dict[str, Any]], dict[str, Any]]
 Renderer = Callable[["CitizenDocument"], dict[str, Any]]  # the template context of the PDF
+FamilyFill = Callable[["FamilyCard"], dict[str, Any]]
+PersonFill = Callable[["Resident"], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,8 @@ class DocumentService:
     optional: tuple[str, ...] = ()  # outputs made only when the entry calls for them
     print_form: type[forms.Form] | None = None
     card_check: CardCheck | None = None
+    family_fill: FamilyFill | None = None
+    person_fill: PersonFill | None = None
 
     @property
     def required_outputs(self) -> tuple[str, ...]:
@@ -92,6 +101,8 @@ def register_document_service(
     optional: tuple[str, ...] = (),
     print_form: type[forms.Form] | None = None,
     card_check: CardCheck | None = None,
+    family_fill: FamilyFill | None = None,
+    person_fill: PersonFill | None = None,
 ) -> DocumentService:
     """Register (or replace, idempotently) the document service of SOP `sop_code`."""
     unknown = [kind for kind in outputs if kind not in OutputKind.values]
@@ -109,6 +120,8 @@ def register_document_service(
         optional=tuple(optional),
         print_form=print_form,
         card_check=card_check,
+        family_fill=family_fill,
+        person_fill=person_fill,
     )
     _SERVICES[sop_code] = service
     return service

@@ -3,19 +3,31 @@ of the case's documents with their drafts, signed files and verification pages."
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from alur.documents import kept
 from alur.documents.choices import CARDS, OutputKind
-from alur.documents.definitions import service_for
+from alur.documents.definitions import DocumentService, service_for
 from alur.documents.forms import HandoverForm
 from alur.documents.issuing import sign_task
 from alur.documents.services import case_documents, fixed
 from alur.org.access import Capability, can
+from alur.registry.selectors import family_search
 from alur.workflow.models import Case, Task
 from alur.workflow.panels import register_case_panel, register_step_panel
 from alur.workflow.spec import StepSpec
+
+# The names of the entry form's family search (posted with the entry, so nothing typed is lost).
+SEARCH = "_keluarga"
+SEARCH_BUTTON = "_cari"
+CHOOSE = "_pilih"
+CORRECTION_PREFIX = "koreksi"
+CORRECTION_ANCHOR = "koreksi-isian"
 
 
 def _render(request: HttpRequest, template: str, context: dict) -> SafeString:
@@ -26,15 +38,54 @@ def _base(case: Case, task: Task, step: StepSpec) -> dict:
     return {"case": case, "task": task, "step": step, "documents": case_documents(case)}
 
 
+def entry_form(
+    service: DocumentService,
+    form_class: type[forms.Form],
+    case: Case,
+    state: kept.Kept | None,
+    prefix: str | None = None,
+) -> forms.Form:
+    """The entry (or correction) form: as the person left it (the values typed, each error
+    beside its field) when a post came back; else from the case's application or last entry."""
+    if state is not None and state.errors:
+        form = form_class(state.data, prefix=prefix)
+        kept.restore(form, state)
+        return form
+    initial = service.enter_initial(case) if service.enter_initial else {}
+    if state is not None:
+        initial = initial | kept.unprefixed(form_class, state.data, prefix)
+    return form_class(initial=initial, prefix=prefix)
+
+
+def _entry_context(
+    request: HttpRequest, service: DocumentService, case: Case, form: forms.Form, search: str
+) -> dict[str, Any]:
+    searchable = service.family_fill is not None or service.person_fill is not None
+    found = family_search(request.user, search, office=case.office) if search else None
+    return {
+        "form": form,
+        "service": service,
+        "errors": kept.summary(form, form.errors) if form.is_bound else [],
+        "searchable": searchable,
+        "search": search,
+        "found": found,
+        "can_choose_family": service.family_fill is not None,
+        "can_choose_person": service.person_fill is not None,
+        "SEARCH": SEARCH,
+        "SEARCH_BUTTON": SEARCH_BUTTON,
+        "CHOOSE": CHOOSE,
+    }
+
+
 def enter_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
     service = service_for(case.sop.code)
     if service is None or service.enter_form is None:
         return None
-    initial = service.enter_initial(case) if service.enter_initial else {}
-    context = _base(case, task, step) | {
-        "form": service.enter_form(initial=initial),
-        "service": service,
-    }
+    state = kept.take(request, f"enter:{task.pk}")
+    form = entry_form(service, service.enter_form, case, state)
+    context = _base(case, task, step) | _entry_context(
+        request, service, case, form, state.search if state else ""
+    )
     return _render(request, service.enter_template, context)
 
 
@@ -87,10 +138,17 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
         and can(request.user, Capability.HANDLE_CASES, case.office)
     )
     form = None
+    state = kept.take(request, f"correct:{case.reference}")
     if correctable and service is not None and service.enter_form is not None:
-        initial = service.enter_initial(case) if service.enter_initial else {}
-        form = service.enter_form(initial=initial, prefix="koreksi")
-    context = {"case": case, "documents": documents, "correction": form}
+        form = entry_form(service, service.enter_form, case, state, prefix=CORRECTION_PREFIX)
+    context = {
+        "case": case,
+        "documents": documents,
+        "correction": form,
+        "errors": kept.summary(form, form.errors) if form is not None and form.is_bound else [],
+        "open": state is not None,
+        "anchor": CORRECTION_ANCHOR,
+    }
     return _render(request, "documents/panels/case.html", context)
 
 

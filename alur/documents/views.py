@@ -8,24 +8,34 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.web import error_text, run_service
-from alur.documents import registers, selectors
+from alur.documents import kept, registers, selectors
 from alur.documents.choices import OutputKind
-from alur.documents.definitions import require_service
+from alur.documents.definitions import DocumentService, require_service
 from alur.documents.forms import HandoverForm
 from alur.documents.issuing import documents_sign
+from alur.documents.panels import (
+    CHOOSE,
+    CORRECTION_ANCHOR,
+    CORRECTION_PREFIX,
+    SEARCH,
+    SEARCH_BUTTON,
+)
 from alur.documents.render import document_pdf
 from alur.documents.services import entry_correct
 from alur.intake.files import read_bounded
 from alur.org.access import Capability, offices_for
 from alur.workflow import selectors as workflow_selectors
-from alur.workflow.models import Task
+from alur.workflow.choices import Outcome
+from alur.workflow.models import Case, Task
 from alur.workflow.services import task_complete
 
 
@@ -37,15 +47,6 @@ def _task(request: HttpRequest, pk: int) -> Task:
     return task
 
 
-def form_errors(form: forms.Form) -> str:
-    """A form's errors in one line: "Label: message; ..."."""
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    return "; ".join(parts)
-
-
 def _complete(request: HttpRequest, task: Task, data: dict[str, Any], success: str) -> HttpResponse:
     run_service(
         request,
@@ -53,6 +54,43 @@ def _complete(request: HttpRequest, task: Task, data: dict[str, Any], success: s
         success,
     )
     return redirect("workflow:case_detail", reference=task.case.reference)
+
+
+def _back(reference: str, anchor: str) -> HttpResponse:
+    return redirect(reverse("workflow:case_detail", args=[reference]) + f"#{anchor}")
+
+
+def _refused(request: HttpRequest, key: str, form: forms.Form, errors: dict) -> None:
+    kept.keep(request, key, kept.Kept(kept.posted(form), errors, request.POST.get(SEARCH, "")))
+    count = sum(len(found) for found in errors.values())
+    messages.error(
+        request, f"Isian belum tersimpan: {count} isian perlu diperbaiki (lihat tanda merah)."
+    )
+
+
+def _searched(
+    request: HttpRequest, key: str, form: forms.Form, service: DocumentService, case: Case
+) -> bool:
+    """A family search or a family chosen from its results: the form comes back filled, with
+    nothing entered yet. False for an entry to save."""
+    search = request.POST.get(SEARCH, "").strip()
+    choice = request.POST.get(CHOOSE, "")
+    if not choice and SEARCH_BUTTON not in request.POST:
+        return False
+    values = kept.posted(form)
+    if choice:
+        label, fill = selectors.entry_fill(request.user, service, case, choice)
+        if fill is None:
+            messages.error(request, "Keluarga atau penduduk itu tidak ditemukan di kantor ini.")
+        else:
+            values |= {form.add_prefix(name): value for name, value in fill.items()}
+            messages.success(request, f"Isian diisi dari {label}; periksa lalu simpan.")
+    kept.keep(request, key, kept.Kept(values, {}, search))
+    return True
+
+
+def _enter_refused(request: HttpRequest, key: str, form: forms.Form, error: Exception) -> None:
+    _refused(request, key, form, {kept.field_of(form, error): [error_text(error)]})
 
 
 @login_required
@@ -63,10 +101,24 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
     if service.enter_form is None:
         raise Http404("Layanan ini tidak memiliki isian data.")
     form = service.enter_form(request.POST)
+    key, anchor = f"enter:{task.pk}", f"tugas-{task.pk}"
+    if _searched(request, key, form, service, task.case):
+        return _back(task.case.reference, anchor)
     if not form.is_valid():
-        messages.error(request, f"Isian belum benar — {form_errors(form)}")
-        return redirect("workflow:case_detail", reference=task.case.reference)
-    return _complete(request, task, form.cleaned_data, "Data tersimpan; konsep dokumen dibuat.")
+        _refused(request, key, form, kept.form_errors(form))
+        return _back(task.case.reference, anchor)
+    try:
+        task_complete(
+            task=task,
+            actor=request.user,  # type: ignore[arg-type]
+            outcome=Outcome.DONE,
+            data=form.cleaned_data,
+        )
+    except (DomainError, ValidationError, PermissionDenied) as error:
+        _enter_refused(request, key, form, error)
+        return _back(task.case.reference, anchor)
+    messages.success(request, "Data tersimpan; konsep dokumen dibuat.")
+    return redirect("workflow:case_detail", reference=task.case.reference)
 
 
 @login_required
@@ -76,15 +128,17 @@ def correct(request: HttpRequest, reference: str) -> HttpResponse:
     service = require_service(case)
     if service.enter_form is None:
         raise Http404("Layanan ini tidak memiliki isian data.")
-    form = service.enter_form(request.POST, prefix="koreksi")
+    form = service.enter_form(request.POST, prefix=CORRECTION_PREFIX)
+    key, anchor = f"correct:{case.reference}", CORRECTION_ANCHOR
     if not form.is_valid():
-        messages.error(request, f"Isian belum benar — {form_errors(form)}")
-    else:
-        run_service(
-            request,
-            lambda: entry_correct(case=case, actor=request.user, data=form.cleaned_data),  # type: ignore[arg-type]
-            "Koreksi tersimpan; konsep dokumen diperbarui (versi baru).",
-        )
+        _refused(request, key, form, kept.form_errors(form))
+        return _back(reference, anchor)
+    try:
+        entry_correct(case=case, actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+    except (DomainError, ValidationError, PermissionDenied) as error:
+        _enter_refused(request, key, form, error)
+        return _back(reference, anchor)
+    messages.success(request, "Koreksi tersimpan; konsep dokumen diperbarui (versi baru).")
     return redirect("workflow:case_detail", reference=reference)
 
 
