@@ -59,13 +59,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+SQLITE_BUSY_TIMEOUT_S = 20  # how long a transaction waits for SQLite's write lock
+
+
 def database_config(default_sqlite: Path) -> dict:
     url = env_str("DATABASE_URL") or f"sqlite:///{default_sqlite}"
     config = _env.db_url_config(url)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # WAL and a busy timeout let the web server and the worker share the file.
+        # WAL lets readers go on beside the one writer. Every transaction begins IMMEDIATE, i.e.
+        # takes the write lock at BEGIN, where the busy timeout makes it wait its turn: a
+        # DEFERRED one reads first and fails at once ("database is locked") when it then writes
+        # while another writer holds or has just released the lock, whatever the timeout.
         config.setdefault("OPTIONS", {}).update(
-            {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": SQLITE_BUSY_TIMEOUT_S,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
         )
     else:
         config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
