@@ -28,7 +28,7 @@ def test_the_province_sees_every_kab_kota_stock_with_a_chart(client, persona, of
         assert str(child) in body
         assert f"/logistik/riwayat/{child.code}/ktp_el/" in body
     bangka = office("19.01")
-    assert f"<td>{services.balance_of(bangka, Item.KTP_EL)}</td>" in body
+    assert f'<td data-label="Stok">{services.balance_of(bangka, Item.KTP_EL)}</td>' in body
 
 
 def test_a_kab_kota_sees_only_its_own_stock(client, persona, office) -> None:

@@ -139,7 +139,7 @@ def test_the_revision_history(client: Client, persona) -> None:
     rows = re.findall(r'<tr data-revision="(\d+)"[^>]*>(.*?)</tr>', history, re.S)
     assert [number for number, _ in rows] == ["2", "1"]
     r1 = SopRevision.objects.get(code="S2e", revision=1)
-    cells = {number: re.findall(r"<td>(.*?)</td>", row, re.S) for number, row in rows}
+    cells = {number: re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for number, row in rows}
     assert cells["2"][4] == "0" and cells["1"][4] == "1"
     assert r2.checksum[:12] in rows[0][1] and r1.checksum[:12] in rows[1][1]
     assert 'href="/sop/S2e/r1/"' in history and "sedang dilihat" in rows[0][1]
