@@ -9,7 +9,8 @@ from django.utils.safestring import SafeString
 
 from alur.complaints.forms import RegisterForm
 from alur.complaints.models import Complaint
-from alur.complaints.services import active_task, decision_step, is_team_member
+from alur.complaints.services import active_task, decision_step, is_team_member, step_numbers
+from alur.complaints.views import typed
 from alur.workflow import engine
 from alur.workflow.models import Case, Task
 from alur.workflow.panels import register_case_panel, register_step_panel
@@ -37,7 +38,12 @@ def register_panel(
     return _render(
         request,
         "panel_register.html",
-        {"complaint": complaint, "task": task, "form": RegisterForm()},
+        {
+            "complaint": complaint,
+            "task": task,
+            "form": RegisterForm(initial=typed(request, complaint.pk, "category", "analysis")),
+            "typed": typed(request, complaint.pk, "reason"),
+        },
     )
 
 
@@ -50,7 +56,12 @@ def respond_panel(
     return _render(
         request,
         "panel_respond.html",
-        {"complaint": complaint, "task": task, "decision_step": bool(step.question)},
+        {
+            "complaint": complaint,
+            "task": task,
+            "decision_step": bool(step.question),
+            "typed": typed(request, complaint.pk, "answer", "note"),
+        },
     )
 
 
@@ -60,18 +71,14 @@ def resolve_panel(
     complaint = _complaint(case)
     if complaint is None:
         return None
-    user = request.user
-    opinions = list(complaint.opinions.select_related("member"))
-    member = user.is_authenticated and is_team_member(user, complaint.office)  # type: ignore[arg-type]
     return _render(
         request,
         "panel_resolve.html",
         {
             "complaint": complaint,
             "task": task,
-            "opinions": opinions,
-            "may_give_opinion": member and all(o.member_id != user.pk for o in opinions),
-            "may_resolve": engine.holds(user, task.office_id, task.position_kind),
+            "may_resolve": engine.holds(request.user, task.office_id, task.position_kind),
+            "typed": typed(request, complaint.pk, "solution"),
         },
     )
 
@@ -88,23 +95,38 @@ def decide_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -
             "task": task,
             "opinions": list(complaint.opinions.select_related("member")),
             "may_decide": engine.holds(request.user, task.office_id, task.position_kind),
+            "typed": typed(request, complaint.pk, "decision"),
         },
     )
 
 
 def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
+    """The complaint; during the consultation (step 5), every member of the answering team
+    gives their opinion here, whether or not they hold the step."""
     complaint = _complaint(case)
     if complaint is None:
         return None
     number = decision_step(complaint)
     deciding = active_task(complaint, [number]) if number is not None else None
+    opinions = list(complaint.opinions.select_related("member"))
+    user = request.user
+    consulting = active_task(complaint, step_numbers(complaint, "complaints.resolve"))
+    may_give_opinion = (
+        consulting is not None
+        and user.is_authenticated
+        and is_team_member(user, complaint.office)  # type: ignore[arg-type]
+        and all(o.member_id != user.pk for o in opinions)
+    )
     return _render(
         request,
         "panel_case.html",
         {
             "complaint": complaint,
-            "opinions": list(complaint.opinions.select_related("member")),
+            "opinions": opinions,
             "deciding": deciding,
+            "consulting": consulting,
+            "may_give_opinion": may_give_opinion,
+            "typed": typed(request, complaint.pk, "text"),
         },
     )
 

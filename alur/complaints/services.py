@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alur.audit.services import record
+from alur.complaints import delivery
 from alur.complaints.choices import ACTION_STATUSES, CLOSED, Channel, Status
 from alur.complaints.models import Complaint, Opinion, RegisterCounter, TeamMember
 from alur.core.errors import ConflictError, DomainError
@@ -26,7 +27,14 @@ from alur.org.models import Office, User
 from alur.workflow import engine
 from alur.workflow.choices import Outcome, TaskStatus
 from alur.workflow.models import Case, Task
-from alur.workflow.services import case_start, procedure, task_complete, task_reassign
+from alur.workflow.services import (
+    case_cancel,
+    case_start,
+    procedure,
+    task_claim,
+    task_complete,
+    task_reassign,
+)
 
 SOP_CODE = "S2g"
 TEXT_LIMIT = 4000
@@ -281,7 +289,10 @@ def complaint_register(
 
 @transaction.atomic
 def complaint_reject(*, complaint: Complaint, actor: User, reason: str) -> Complaint:
-    """Not a complaint the office can take (spam, another agency's matter): ends the case."""
+    """Not a complaint the office can take (spam, another agency's matter): the complaint is
+    closed unprocessed, the reporter told why, and its case is cancelled with the reason. The
+    SOP refuses nothing, so this is no step outcome: the officer at the open step (registering,
+    answering, or the team's consultation) closes it as the one who holds that step."""
     complaint = _locked(complaint)
     allow(complaint, "reject")
     keys = ("complaints.register", "complaints.respond", "complaints.resolve")
@@ -289,7 +300,29 @@ def complaint_reject(*, complaint: Complaint, actor: User, reason: str) -> Compl
     task = active_task(complaint, steps)
     if task is None:
         raise DomainError("Pengaduan ini tidak sedang menunggu langkah petugas.")
-    task_complete(task=task, actor=actor, outcome=Outcome.REJECT, reason=reason)
+    text = clean_text(
+        reason, "Tuliskan alasan pengaduan tidak diproses (disampaikan kepada pelapor).", 1000
+    )
+    task_claim(task=task, actor=actor)  # only one who holds the open step closes it
+    complaint.status, complaint.closed_at = Status.REJECTED, timezone.now()
+    complaint.answer, complaint.answered_by = text, actor
+    complaint.save(update_fields=["status", "closed_at", "answer", "answered_by"])
+    record(
+        actor=actor,
+        office=complaint.office,
+        action="complaints.reject",
+        obj=complaint,
+        reason=text,
+        after={"status": complaint.status},
+    )
+    reference = complaint.case.reference
+    delivery.tell_reporter(
+        complaint,
+        f"Pengaduan Anda {reference} tidak dapat kami proses: {text}",
+        "rejected",
+        f"Pengaduan {reference} tidak dapat diproses",
+    )
+    case_cancel(case=complaint.case, actor=actor, reason=f"Pengaduan tidak diproses: {text}")
     complaint.refresh_from_db()
     return complaint
 

@@ -200,11 +200,31 @@ def answer_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "complaints/answer_sheet.html", {"complaint": complaint})
 
 
+TYPED = "complaints:typed:"
+
+
+def keep_typed(request: HttpRequest, pk: int, fields: dict[str, str]) -> None:
+    """What the officer typed into a refused case-page form, for its panel to show again."""
+    for name, value in fields.items():
+        request.session[f"{TYPED}{pk}:{name}"] = value
+
+
+def typed(request: HttpRequest, pk: int, *names: str) -> dict[str, str]:
+    """The values `keep_typed` kept for these fields of the complaint, once."""
+    found = {name: request.session.pop(f"{TYPED}{pk}:{name}", None) for name in names}
+    return {name: value for name, value in found.items() if value is not None}
+
+
 def _act(
-    request: HttpRequest, pk: int, call: Callable[[Complaint], object], success: str
+    request: HttpRequest,
+    pk: int,
+    call: Callable[[Complaint], object],
+    success: str,
+    fields: tuple[str, ...] = (),
 ) -> HttpResponse:
     complaint = selectors.complaint_for(request.user, pk)
-    run_service(request, lambda: call(complaint), success)
+    if not run_service(request, lambda: call(complaint), success):
+        keep_typed(request, pk, {name: request.POST.get(name, "") for name in fields})
     return redirect("workflow:case_detail", reference=complaint.case.reference)
 
 
@@ -223,6 +243,7 @@ def register_step(request: HttpRequest, pk: int) -> HttpResponse:
             analysis=form.cleaned_data.get("analysis", ""),
         ),
         "Pengaduan dicatat di register.",
+        ("category", "analysis"),
     )
 
 
@@ -273,6 +294,7 @@ def _text_action(name: str) -> Callable[[HttpRequest, int], HttpResponse]:
                 **{field: request.POST.get(field, "")},
             ),
             success,
+            (field,),
         )
 
     view.__name__ = name

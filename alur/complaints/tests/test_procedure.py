@@ -235,7 +235,10 @@ def test_a_complaint_that_is_not_one_is_closed_with_the_reason(
         complaint=complaint, actor=persona(OFFICER), reason="Bukan kewenangan Disdukcapil."
     )
     complaint.case.refresh_from_db()
-    assert complaint.status == Status.REJECTED and complaint.case.status == CaseStatus.REJECTED
+    # The SOP refuses nothing: the case is cancelled with the reason, no step is "rejected".
+    assert complaint.status == Status.REJECTED and complaint.case.status == CaseStatus.CANCELLED
+    assert "Bukan kewenangan" in AuditEvent.objects.get(action="case.cancel").reason
+    assert not complaint.case.tasks.filter(outcome="reject").exists()
     assert complaint.register_number == ""
     body = OutboundMessage.objects.get(recipient=E164).payload["body"]
     assert "Bukan kewenangan" in body

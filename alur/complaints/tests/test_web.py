@@ -192,6 +192,27 @@ def test_the_counter_takes_a_complaint_and_prints_the_answer(
     assert complaint.register_number in sheet
 
 
+def test_what_the_officer_typed_survives_a_refusal(
+    file_complaint: Callable[..., Complaint], persona: Persona
+) -> None:
+    complaint = file_complaint()
+    officer = logged_in(Client(), persona, OFFICER)
+    refused = officer.post(
+        f"/pengaduan/{complaint.pk}/catat/",
+        {"category": "", "analysis": "Data ibu tertukar saat konsolidasi."},
+        follow=True,
+    ).content.decode()
+    assert "Pilih kategori pengaduan" in refused
+    assert "Data ibu tertukar saat konsolidasi." in refused
+    officer.post(f"/pengaduan/{complaint.pk}/catat/", {"category": Category.DATA})
+    refused = officer.post(
+        f"/pengaduan/{complaint.pk}/jawab/", {"answer": "x" * 3001}, follow=True
+    ).content.decode()
+    assert "Teks terlalu panjang" in refused and "x" * 3001 in refused
+    # Kept once: the next visit shows the form as it starts.
+    assert "x" * 3001 not in officer.get(f"/perkara/{complaint.case.reference}/").content.decode()
+
+
 def test_the_escalation_through_the_case_page(
     file_complaint: Callable[..., Complaint], persona: Persona
 ) -> None:
