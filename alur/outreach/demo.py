@@ -1,11 +1,13 @@
 """Demo referrals of Kota Metro: one a partner sent (its case at the officer's step) and one
-from the public form waiting for a partner. Idempotent: done once per database."""
+from the public form waiting for a partner; and Kota Metro's opening stock of blank KTP-el, so
+that the cards of S3 can be printed. Idempotent: done once per database."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from alur.org.models import Office, User
 from alur.outreach import services
@@ -14,9 +16,31 @@ from alur.outreach.models import Referral
 OFFICE = "18.72"
 
 
+OPENING_KTP_EL = 150
+
+
+def _opening_stock(office: Office) -> None:
+    """Kota Metro's blank KTP-el, as its opening stock count (stok opname) records them."""
+    from alur.logistics.choices import Item
+    from alur.logistics.services import balance_of, stock_count_record
+
+    if balance_of(office, Item.KTP_EL) > 0:
+        return
+    stock_count_record(
+        office=office,
+        item=Item.KTP_EL,
+        counted=OPENING_KTP_EL,
+        document_ref=f"BA-SO/{office.code}/{timezone.localdate():%Y}/001",
+        note="Saldo awal (stok opname)",
+        actor=None,
+    )
+
+
 @transaction.atomic
 def load_demo_referrals() -> int:
     office = Office.objects.filter(code=OFFICE).first()
+    if office is not None:
+        _opening_stock(office)
     partner = User.objects.filter(username="metro.mitra.dinsos").first()
     if office is None or partner is None or Referral.objects.filter(office=office).exists():
         return 0

@@ -96,6 +96,8 @@ class SupportingLetter(models.Model):
     )
     file = models.FileField("berkas", upload_to=letter_path, max_length=200, blank=True)
     note = models.CharField("catatan", max_length=300, blank=True)
+    # The Kasi asked the referring partner for it (the SOP's "komunikasi ke pemohon").
+    chased_at = models.DateTimeField("diminta kepada mitra", null=True, blank=True)
 
     class Meta:
         ordering = ["referral", "kind"]

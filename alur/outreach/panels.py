@@ -1,5 +1,6 @@
 """S3 on the case page: the referral, its supporting letters, the visits; the officer's letter
-form on step 2 and the jemput bola forms on the visit step."""
+form on step 2, the Kasi's verification on step 3 (letters received, asked of the partner) and
+the jemput bola forms on the visit step."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ from django.utils.safestring import SafeString
 from alur.org.access import Capability, can
 from alur.org.choices import PositionKind
 from alur.org.selectors import holders_of
-from alur.outreach.forms import LettersForm, VisitForm, VisitResultForm
-from alur.outreach.services import SOP_CODE, referral_of
+from alur.outreach.choices import VisitResult
+from alur.outreach.forms import LettersForm
+from alur.outreach.services import (
+    SOP_CODE,
+    is_verify_step,
+    letters_missing,
+    partner_of,
+    referral_of,
+)
+from alur.outreach.views import typed
+from alur.workflow import engine
 from alur.workflow.models import Case, Task
 from alur.workflow.panels import register_case_panel, register_step_panel
 from alur.workflow.spec import StepSpec
@@ -31,15 +41,52 @@ def letters_panel(
     return _render(
         request,
         "letters.html",
-        {"referral": referral, "task": task, "form": LettersForm(initial={"kinds": kinds})},
+        {
+            "referral": referral,
+            "task": task,
+            "form": LettersForm(initial={"kinds": kinds}),
+            "typed": typed(request, referral.pk),
+        },
     )
+
+
+def verify_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
+    """The Kasi's step: verify once every needed letter is in, or ask the partner for it."""
+    if case.sop.code != SOP_CODE or not is_verify_step(case, step.number):
+        return None
+    referral = referral_of(case)
+    if referral is None:
+        return None
+    return _render(
+        request,
+        "verify.html",
+        {
+            "referral": referral,
+            "task": task,
+            "missing": letters_missing(referral),
+            "partner": partner_of(referral),
+            "typed": typed(request, referral.pk),
+        },
+    )
+
+
+def _schedulers(request: HttpRequest, case: Case, task: Task) -> list:
+    """Whom the viewer may schedule: any recording officer for a superior, else themselves
+    when they hold the step's post."""
+    user = request.user
+    if can(user, Capability.PARAF, case.office):
+        return holders_of(case.office, PositionKind.PETUGAS)
+    if engine.holds(user, task.office_id, task.position_kind):
+        return [user]
+    return []
 
 
 def visit_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
     referral = referral_of(case)
     if referral is None:
         return None
-    pending = referral.visits.filter(result="").select_related("officer").first()
+    visits = list(referral.visits.select_related("officer"))
+    pending = next((v for v in visits if not v.result), None)
     return _render(
         request,
         "visit.html",
@@ -47,10 +94,10 @@ def visit_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) ->
             "referral": referral,
             "task": task,
             "pending": pending,
-            "may_schedule": can(request.user, Capability.PARAF, case.office),
-            "officers": holders_of(case.office, PositionKind.PETUGAS),
-            "form": VisitForm(initial={"address": referral.address}),
-            "result_form": VisitResultForm(),
+            "done_visits": [v for v in visits if v.result],
+            "officers": _schedulers(request, case, task),
+            "results": VisitResult.choices,
+            "typed": typed(request, referral.pk),
         },
     )
 
@@ -59,10 +106,14 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
     referral = referral_of(case) if case.sop.code == SOP_CODE else None
     if referral is None:
         return None
-    return _render(request, "case.html", {"referral": referral})
+    may_receive = (
+        can(request.user, Capability.HANDLE_CASES, case.office) and case.finished_at is None
+    )
+    return _render(request, "case.html", {"referral": referral, "may_receive": may_receive})
 
 
 def register() -> None:
     register_step_panel("intake.requirements", letters_panel, replaces_outcome=True)
+    register_step_panel("review.decide", verify_panel, replaces_outcome=True)
     register_step_panel("outreach.visit", visit_panel, replaces_outcome=True)
     register_case_panel(case_panel)

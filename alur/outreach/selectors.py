@@ -7,6 +7,7 @@ from django.http import Http404
 
 from alur.org.access import Capability, office_ids_for
 from alur.org.models import Office
+from alur.outreach.choices import Channel
 from alur.outreach.models import Referral
 from alur.workflow.choices import CaseStatus
 
@@ -14,13 +15,21 @@ OPEN = (CaseStatus.OPEN, CaseStatus.WAITING)
 
 
 def referrals_for(user: Any) -> QuerySet[Referral]:
-    """Referrals of the offices where `user` handles cases or refers residents."""
-    offices = office_ids_for(user, Capability.HANDLE_CASES) | office_ids_for(
-        user, Capability.REFER_RESIDENTS
-    )
-    return Referral.objects.filter(office_id__in=offices).select_related(
-        "office", "case", "resident", "family", "district", "referred_by"
-    )
+    """Referrals `user` may read. Staff (who handle cases) read their offices' referrals; a
+    partner reads, need-to-know, only their own (referred from their account or taken up by
+    them) and the public form's referrals still waiting for a partner of their office."""
+    staff = office_ids_for(user, Capability.HANDLE_CASES)
+    partner = office_ids_for(user, Capability.REFER_RESIDENTS) - staff
+    pk = getattr(user, "pk", None)
+    own = Q(referred_by_id=pk) | Q(referred_by__isnull=True, case__started_by_id=pk)
+    waiting = Q(case__isnull=True, channel=Channel.WEB)
+    return Referral.objects.filter(
+        Q(office_id__in=staff) | (Q(office_id__in=partner) & (own | waiting))
+    ).select_related("office", "case", "resident", "family", "district", "referred_by")
+
+
+def is_staff_for(user: Any, referral: Referral) -> bool:
+    return referral.office_id in office_ids_for(user, Capability.HANDLE_CASES)
 
 
 def open_referrals(user: Any) -> QuerySet[Referral]:
@@ -33,6 +42,24 @@ def referral_for(user: Any, pk: int) -> Referral:
     if referral is None:
         raise Http404("Rujukan tidak ditemukan.")
     return referral
+
+
+_siaga_office_ids: frozenset[int] | None = None
+
+
+def forget_siaga_offices(**_kwargs: object) -> None:
+    """Loading an SOP revision may change which offices run S3 (SopRevision's post_save)."""
+    global _siaga_office_ids
+    _siaga_office_ids = None
+
+
+def runs_siaga(user: Any) -> bool:
+    """Does one of the offices where the person handles cases run Dukcapil Siaga? (The menu
+    asks on every page: the offices are kept per process.)"""
+    global _siaga_office_ids
+    if _siaga_office_ids is None:
+        _siaga_office_ids = frozenset(referral_offices().values_list("pk", flat=True))
+    return bool(office_ids_for(user, Capability.HANDLE_CASES) & _siaga_office_ids)
 
 
 def referral_offices() -> QuerySet[Office]:
@@ -63,3 +90,31 @@ def scatter(referrals: list[Referral], width: int = 320, height: int = 220) -> l
             }
         )
     return points
+
+
+def progress(referral: Referral) -> str:
+    """Where the referral stands, in a sentence its partner understands."""
+    from alur.workflow.services import procedure
+
+    case = referral.case
+    if case is None:
+        return "Menunggu diteruskan oleh mitra Dukcapil Siaga."
+    if case.status == CaseStatus.DONE:
+        return "Selesai: dokumen kependudukan sudah diserahkan."
+    if case.status in (CaseStatus.REJECTED, CaseStatus.CANCELLED):
+        return f"{case.get_status_display()}."
+    spec = procedure(case)
+    open_steps = sorted(
+        set(
+            case.tasks.filter(status__in=("open", "claimed", "waiting")).values_list(
+                "step", flat=True
+            )
+        )
+    )
+    if not open_steps:
+        return "Sedang diproses."
+    step = spec.step(open_steps[0])
+    missing = [letter for letter in referral.letters.all() if letter.received_at is None]
+    if missing and any(letter.chased_at for letter in missing):
+        return "Menunggu surat pendukung dari Anda (lihat di bawah)."
+    return f"Sedang diproses: langkah {step.number}, {spec.actors[step.actor].label}."

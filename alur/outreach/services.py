@@ -7,7 +7,11 @@
   and the same person may not be referred twice while the first referral is not refused or
   cancelled: same NIK, or same name, birth date and village.
 - `letters_require` / `letter_receive`: the supporting letters the officer found necessary.
-- `visit_schedule` / `visit_record`: jemput bola; only the assigned officer records the result.
+- `letters_chase` / `letter_send`: the Kasi asks the referring partner for the letters still
+  missing; the partner sends them from the referral's page (the SOP's "komunikasi ke pemohon").
+- `referral_verify`: the Kasi's verification (step 3), refused while a letter is missing.
+- `visit_schedule` / `visit_record`: jemput bola; the recording officer schedules their own
+  visit (or a superior assigns one), and only the assigned officer records the result.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -36,8 +41,15 @@ from alur.outreach.models import Referral, SupportingLetter, Visit
 from alur.registry.services import biometrics_record, district_of
 from alur.workflow import engine
 from alur.workflow.choices import CaseStatus, TaskStatus
-from alur.workflow.models import Case, Task
-from alur.workflow.services import case_start, procedure, task_complete, task_reassign
+from alur.workflow.models import Case, Notification, Task
+from alur.workflow.services import (
+    case_cancel,
+    case_start,
+    procedure,
+    task_claim,
+    task_complete,
+    task_reassign,
+)
 
 SOP_CODE = "S3"
 REFER_KEY = "outreach.refer"
@@ -59,6 +71,11 @@ MSG_LETTERS_MISSING = (
     "Surat pendukung belum lengkap: {missing}. Catat surat yang sudah diterima pada halaman "
     "rujukan sebelum data penduduk didaftarkan."
 )
+MSG_VERIFY_MISSING = (
+    "Berkas belum dapat diverifikasi: surat pendukung belum lengkap ({missing}). Catat surat "
+    "yang sudah diterima, atau minta kepada mitra yang merujuk."
+)
+MSG_NOT_OWN = "Rujukan ini bukan rujukan Anda; surat hanya dapat dikirim oleh mitra yang merujuk."
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{6,18}$")
 
 
@@ -284,8 +301,70 @@ def link_case(*, referral_id: Any, case: Case, actor: User | None) -> Referral:
     return referral
 
 
+@transaction.atomic
+def referral_close(*, referral: Referral, actor: User, reason: str) -> Referral:
+    """The officer confirming a referral finds it needs nothing from the office (the resident
+    already has documents elsewhere, or cannot be helped by Dukcapil): the case is cancelled
+    with the reason and the partner is told. The SOP refuses nothing, so this is no step
+    outcome; only the one who holds the open confirmation step may close it."""
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("office", "case", "referred_by")
+        .get(pk=referral.pk)
+    )
+    if referral.case is None or referral.case.status not in (CaseStatus.OPEN, CaseStatus.WAITING):
+        raise ConflictError("Rujukan ini tidak sedang diproses.")
+    text = reason.strip()[:500]
+    if not text:
+        raise DomainError("Tuliskan alasan rujukan ditutup (disampaikan kepada mitra).")
+    spec = procedure(referral.case)
+    confirm = [s.number for s in spec.steps if s.form == "intake.requirements"]
+    task = referral.case.tasks.filter(
+        step__in=confirm, status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED)
+    ).first()
+    if task is None:
+        raise DomainError(
+            "Rujukan hanya dapat ditutup saat petugas mengonfirmasinya (langkah pertama petugas)."
+        )
+    task_claim(task=task, actor=actor)  # only one who holds the open step closes it
+    case_cancel(case=referral.case, actor=actor, reason=f"Rujukan ditutup: {text}")
+    partner = partner_of(referral)
+    if partner is not None:
+        Notification.objects.create(
+            user=partner,
+            office=referral.office,
+            kind="outreach.closed",
+            message=f"Rujukan {referral.number} ({referral.name}) ditutup oleh Disdukcapil: {text}",
+            created_at=timezone.now(),
+        )
+    record(
+        actor=actor,
+        office=referral.office,
+        action="outreach.referral_close",
+        obj=referral,
+        reason=text,
+        after={"case": referral.case.reference},
+    )
+    return referral
+
+
 def referral_of(case: Case) -> Referral | None:
     return Referral.objects.filter(case=case).select_related("office", "resident").first()
+
+
+def partner_of(referral: Referral) -> User | None:
+    """The partner who answers for the referral: who referred it from their account, or who
+    took up a referral of the public form (and so started its case)."""
+    if referral.referred_by_id is not None:
+        return referral.referred_by
+    if referral.case_id is not None and referral.case.started_by_id is not None:
+        return referral.case.started_by
+    return None
+
+
+def is_own(user: Any, referral: Referral) -> bool:
+    partner = partner_of(referral)
+    return partner is not None and getattr(user, "pk", None) == partner.pk
 
 
 # --- supporting letters -----------------------------------------------------------------
@@ -342,13 +421,8 @@ def letter_receive(
     fields = ["received_at", "received_by", "note"]
     digest = None
     if upload is not None:
-        try:
-            checked = check_upload(upload[0], declared_mime=upload[1], filename=upload[2])
-        except FileRejected as error:
-            raise DomainError(error.reason, code="file") from error
-        letter.file.save(f"surat.{checked.extension}", ContentFile(upload[0]), save=False)
+        digest = _store(letter, upload)
         fields.append("file")
-        digest = checked.sha256
     letter.received_at, letter.received_by, letter.note = timezone.now(), actor, note.strip()[:300]
     letter.save(update_fields=fields)
     record(
@@ -365,11 +439,139 @@ def letters_missing(referral: Referral) -> list[SupportingLetter]:
     return [letter for letter in referral.letters.all() if letter.received_at is None]
 
 
+def _names(letters: list[SupportingLetter]) -> str:
+    return ", ".join(letter.get_kind_display() for letter in letters)
+
+
 def require_letters(referral: Referral) -> None:
     missing = letters_missing(referral)
     if missing:
-        names = ", ".join(letter.get_kind_display() for letter in missing)
-        raise DomainError(MSG_LETTERS_MISSING.format(missing=names), code="letters")
+        raise DomainError(MSG_LETTERS_MISSING.format(missing=_names(missing)), code="letters")
+
+
+def _store(letter: SupportingLetter, upload: tuple[bytes, str, str]) -> str:
+    try:
+        checked = check_upload(upload[0], declared_mime=upload[1], filename=upload[2])
+    except FileRejected as error:
+        raise DomainError(error.reason, code="file") from error
+    letter.file.save(f"surat.{checked.extension}", ContentFile(upload[0]), save=False)
+    return checked.sha256
+
+
+@transaction.atomic
+def letters_chase(*, referral: Referral, actor: User, note: str = "") -> list[SupportingLetter]:
+    """The Kasi asks the referring partner for the letters still missing: a notice to the
+    partner naming them, and the letters marked as asked for."""
+    _staff(actor, referral.office_id)
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("office", "case", "referred_by")
+        .get(pk=referral.pk)
+    )
+    missing = letters_missing(referral)
+    if not missing:
+        raise DomainError("Semua surat pendukung sudah diterima; tidak ada yang perlu diminta.")
+    partner = partner_of(referral)
+    if partner is None:
+        raise DomainError(
+            "Rujukan ini tidak memiliki mitra yang dapat dihubungi lewat Alur; hubungi pelapor "
+            f"({referral.reporter_name}) secara langsung.",
+            code="no_partner",
+        )
+    now = timezone.now()
+    note = note.strip()[:300]
+    message = (
+        f"Disdukcapil meminta surat pendukung untuk rujukan {referral.number} ({referral.name}): "
+        f"{_names(missing)}. Kirim lewat halaman rujukan di menu Rujukan penduduk rentan."
+        + (f" Catatan: {note}" if note else "")
+    )
+    Notification.objects.create(
+        user=partner,
+        office=referral.office,
+        kind="outreach.letters",
+        message=message,
+        created_at=now,
+    )
+    SupportingLetter.objects.filter(pk__in=[letter.pk for letter in missing]).update(chased_at=now)
+    record(
+        actor=actor,
+        office=referral.office,
+        action="outreach.letters_chase",
+        obj=referral,
+        after={"letters": sorted(letter.kind for letter in missing), "partner": partner.pk},
+        reason=note,
+    )
+    return list(referral.letters.all())
+
+
+@transaction.atomic
+def letter_send(
+    *, referral: Referral, kind: str, actor: User, upload: tuple[bytes, str, str] | None
+) -> SupportingLetter:
+    """The referring partner sends a supporting letter the office needs (its scan)."""
+    require(actor, Capability.REFER_RESIDENTS, referral.office)
+    if not is_own(actor, referral):
+        raise PermissionDenied(MSG_NOT_OWN)
+    letter = referral.letters.select_for_update().filter(kind=kind).first()
+    if letter is None:
+        raise DomainError("Surat ini tidak tercatat sebagai surat yang diperlukan.", code="kind")
+    if letter.received_at is not None:
+        raise ConflictError(f"{letter.get_kind_display()} sudah tercatat diterima.")
+    if upload is None:
+        raise DomainError(f"Pilih berkas (foto atau PDF) {letter.get_kind_display()}.", code="file")
+    digest = _store(letter, upload)
+    letter.received_at, letter.received_by = timezone.now(), actor
+    letter.note = "Dikirim mitra lewat Alur"
+    letter.save(update_fields=["file", "received_at", "received_by", "note"])
+    record(
+        actor=actor,
+        office=referral.office,
+        action="outreach.letter_send",
+        obj=referral,
+        after={"kind": kind, "sha256": digest},
+    )
+    return letter
+
+
+def _verify_step(case: Case) -> int | None:
+    """The Kasi's verification: the first `review.decide` step before the registration."""
+    spec = procedure(case)
+    enter = next((s.number for s in spec.steps if s.form == "documents.enter"), None)
+    for step in spec.steps:
+        if step.form == "review.decide" and (enter is None or step.number < enter):
+            return step.number
+    return None
+
+
+def is_verify_step(case: Case, number: int) -> bool:
+    return case.sop.code == SOP_CODE and _verify_step(case) == number
+
+
+@transaction.atomic
+def referral_verify(*, referral: Referral, actor: User, note: str = "") -> Task:
+    """Step 3: the Kasi has the supporting letters the officer found necessary and passes the
+    file on. Refused, with the letters named, while one is missing."""
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("office", "case")
+        .get(pk=referral.pk)
+    )
+    if referral.case is None:
+        raise DomainError("Rujukan ini belum menjadi perkara.", code="no_case")
+    number = _verify_step(referral.case)
+    task = (
+        referral.case.tasks.filter(
+            step=number, status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED)
+        ).first()
+        if number is not None
+        else None
+    )
+    if task is None:
+        raise DomainError("Verifikasi berkas rujukan ini tidak sedang menunggu.", code="step")
+    missing = letters_missing(referral)
+    if missing:
+        raise DomainError(MSG_VERIFY_MISSING.format(missing=_names(missing)), code="letters")
+    return task_complete(task=task, actor=actor, outcome="done", reason=note.strip()[:500])
 
 
 # --- field visits -----------------------------------------------------------------------
@@ -394,16 +596,26 @@ def visit_schedule(
     actor: User,
     address: str = "",
 ) -> Visit:
-    """Schedule jemput bola and give the step to the recording officer (a superior's act)."""
+    """Schedule jemput bola. The recording officer schedules their own visit (and takes the
+    step); a superior (who may initial) gives it to any recording officer."""
     referral = (
         Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
     )
-    require(actor, Capability.PARAF, referral.office)
+    superior = can(actor, Capability.PARAF, referral.office)
+    if not superior:
+        _staff(actor, referral.office_id)
     if referral.case is None:
         raise DomainError("Rujukan ini belum menjadi perkara.", code="no_case")
     task = _visit_task(referral.case)
     if task is None:
         raise DomainError("Langkah jemput bola perkara ini belum terbuka.", code="step")
+    if not superior and (
+        officer.pk != actor.pk or not engine.holds(actor, task.office_id, task.position_kind)
+    ):
+        raise PermissionDenied(
+            "Anda hanya dapat menjadwalkan kunjungan Anda sendiri sebagai petugas perekaman; "
+            "penugasan petugas lain dilakukan oleh Kasi."
+        )
     if timezone.is_naive(when):
         raise ValueError("`when` must be timezone-aware")
     place = address.strip() or referral.address
@@ -411,7 +623,10 @@ def visit_schedule(
         raise DomainError("Isi alamat kunjungan.", code="address")
     if referral.visits.filter(result="").exists():
         raise ConflictError("Masih ada kunjungan yang belum dicatat hasilnya.")
-    task_reassign(task=task, to_user=officer, actor=actor, reason="Jadwal jemput bola")
+    if superior:
+        task_reassign(task=task, to_user=officer, actor=actor, reason="Jadwal jemput bola")
+    else:
+        task_claim(task=task, actor=actor)
     visit = Visit.objects.create(
         referral=referral,
         scheduled_for=when,

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -30,6 +30,7 @@ FORM_LIMIT = 5  # public referrals per client address and window
 FORM_WINDOW = 60 * 60
 TOO_MANY = "Terlalu banyak rujukan dari perangkat ini. Silakan coba lagi nanti."
 SESSION_SENT = "outreach:sent"
+TYPED = "outreach:typed:"
 
 
 def _over_limit(request: HttpRequest) -> bool:
@@ -147,8 +148,12 @@ def partner_form(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partner_list(request: HttpRequest) -> HttpResponse:
+    if not offices_for(request.user, Capability.REFER_RESIDENTS).exists():
+        return redirect("outreach:list")
     referrals = list(selectors.referrals_for(request.user).order_by("-submitted_at")[:200])
-    return render(request, "outreach/partner_list.html", {"referrals": referrals})
+    return render(
+        request, "outreach/partner_list.html", {"referrals": referrals, "partner_view": True}
+    )
 
 
 @login_required
@@ -169,6 +174,8 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
     if not offices_for(request.user, Capability.HANDLE_CASES).exists():
+        if offices_for(request.user, Capability.REFER_RESIDENTS).exists():
+            return redirect("outreach:partner_list")  # a partner's own list
         raise PermissionDenied("Anda tidak menangani perkara di kantor mana pun.")
     referrals = list(selectors.open_referrals(request.user).order_by("submitted_at")[:500])
     return render(
@@ -181,15 +188,109 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
+    staff = selectors.is_staff_for(request.user, referral)
     return render(
         request,
         "outreach/detail.html",
         {
             "referral": referral,
-            "letters": list(referral.letters.all()),
+            "staff": staff,
+            "own": services.is_own(request.user, referral),
+            "progress": selectors.progress(referral),
             "visits": list(referral.visits.select_related("officer")),
         },
     )
+
+
+@login_required
+def letter_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """A supporting letter's scan, for the office's staff and the referring partner."""
+    referral = selectors.referral_for(request.user, pk)
+    letter = referral.letters.filter(kind=kind).exclude(file="").first()
+    if letter is None:
+        raise Http404("Berkas surat tidak ditemukan.")
+    extension = letter.file.name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(
+        letter.file.open("rb"),
+        content_type=MIME_OF.get(extension, "application/octet-stream"),
+        filename=f"{referral.number}-{kind}.{extension}",
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def letter_send(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The referring partner sends a supporting letter from the referral's page."""
+    referral = selectors.referral_for(request.user, pk)
+    upload = request.FILES.get("file")
+    run_service(
+        request,
+        lambda: services.letter_send(
+            referral=referral,
+            kind=kind,
+            actor=request.user,  # type: ignore[arg-type]
+            upload=read_bounded(upload) if upload else None,
+        ),
+        "Surat terkirim ke Disdukcapil. Terima kasih.",
+    )
+    return redirect("outreach:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def letters_chase(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(request.user, pk)
+    note = request.POST.get("note", "")
+    if not run_service(
+        request,
+        lambda: services.letters_chase(referral=referral, actor=request.user, note=note),  # type: ignore[arg-type]
+        "Permintaan surat terkirim kepada mitra yang merujuk.",
+    ):
+        _keep(request, pk, {"chase_note": note})
+    return _back(pk, request)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(request.user, pk)
+    reason = request.POST.get("reason", "")
+    if not run_service(
+        request,
+        lambda: services.referral_close(referral=referral, actor=request.user, reason=reason),  # type: ignore[arg-type]
+        "Rujukan ditutup; mitra yang merujuk diberi tahu alasannya.",
+    ):
+        _keep(request, pk, {"close_reason": reason})
+    return _back(pk, request)
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(request.user, pk)
+    note = request.POST.get("note", "")
+    if not run_service(
+        request,
+        lambda: services.referral_verify(referral=referral, actor=request.user, note=note),  # type: ignore[arg-type]
+        "Berkas terverifikasi dan diteruskan untuk pendaftaran penduduk.",
+    ):
+        _keep(request, pk, {"verify_note": note})
+    return _back(pk, request)
+
+
+MIME_OF = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+
+
+def _keep(request: HttpRequest, pk: int, typed: dict[str, str]) -> None:
+    """What the person typed into a refused form, for the panel to show again."""
+    request.session[f"{TYPED}{pk}"] = typed
+
+
+def typed(request: HttpRequest, pk: int) -> dict[str, str]:
+    """What was kept by `_keep` for this referral, once."""
+    return request.session.pop(f"{TYPED}{pk}", None) or {}
 
 
 def _back(referral_pk: int, request: HttpRequest) -> HttpResponse:
@@ -253,8 +354,10 @@ def letter_receive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def visit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     form = VisitForm(request.POST)
+    kept = {name: request.POST.get(name, "") for name in ("scheduled_for", "officer", "address")}
     if not form.is_valid():
-        messages.error(request, "Isi jadwal dan petugas perekaman.")
+        messages.error(request, "Isi jadwal kunjungan (tanggal dan jam) dan petugas perekaman.")
+        _keep(request, pk, kept)
         return _back(pk, request)
     officer = User.objects.filter(pk=form.cleaned_data["officer"]).first()
     when: datetime = form.cleaned_data["scheduled_for"]
@@ -262,7 +365,7 @@ def visit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         when = timezone.make_aware(when)
     if officer is None:
         raise Http404("Petugas tidak ditemukan.")
-    run_service(
+    if not run_service(
         request,
         lambda: services.visit_schedule(
             referral=referral,
@@ -271,8 +374,9 @@ def visit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,  # type: ignore[arg-type]
             address=form.cleaned_data.get("address", ""),
         ),
-        "Jemput bola dijadwalkan dan diserahkan kepada petugas perekaman.",
-    )
+        "Jemput bola dijadwalkan untuk petugas perekaman.",
+    ):
+        _keep(request, pk, kept)
     return _back(pk, request)
 
 
@@ -285,7 +389,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.referral_for(request.user, visit.referral_id)
     form = VisitResultForm(request.POST)
     form.is_valid()
-    run_service(
+    if not run_service(
         request,
         lambda: services.visit_record(
             visit=visit,
@@ -294,5 +398,10 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data.get("note", ""),
         ),
         "Hasil kunjungan tercatat.",
-    )
+    ):
+        _keep(
+            request,
+            visit.referral_id,
+            {"result": request.POST.get("result", ""), "result_note": request.POST.get("note", "")},
+        )
     return _back(visit.referral_id, request)

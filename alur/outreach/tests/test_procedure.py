@@ -21,7 +21,8 @@ from alur.logistics.services import balance_of
 from alur.outreach import services
 from alur.outreach.models import Referral
 from alur.outreach.tests.drivers import referral_input
-from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
+from alur.workflow.choices import CaseStatus, TaskStatus
+from alur.workflow.models import Notification
 from alur.workflow.services import task_complete
 
 pytestmark = pytest.mark.django_db
@@ -82,10 +83,22 @@ def test_s3_runs_end_to_end_as_the_metro_personas(metro, persona, poppler, tmp_p
         f"/siaga/{referral.pk}/surat/",
         {"kinds": ["domisili", "polisi"], "task": open_task(referral, 2).pk, "next": "case"},
     )
-    # 3. The Kasi verifies.
-    kasi_user = persona("metro.kasi")
-    task_complete(task=open_task(referral, 3), actor=kasi_user, outcome=Outcome.DONE)
-    # 4. The operator cannot register him before the letters are in.
+    # 3. The Kasi cannot pass the file on before the letters are in; she records them.
+    kasi = login(persona, "metro.kasi")
+    page = kasi.get(f"/perkara/{case.reference}/").content.decode()
+    assert "Berkas terverifikasi" in page and "Minta surat kepada mitra" in page
+    response = kasi.post(f"/siaga/{referral.pk}/verifikasi/", {"next": "case"}, follow=True)
+    errors = [m.message for m in response.context["messages"] if m.level_tag == "error"]
+    assert errors and "surat pendukung belum lengkap" in errors[0] and "kepolisian" in errors[0]
+    assert open_task(referral, 3)
+    for kind in ("domisili", "polisi"):
+        post_ok(
+            kasi,
+            f"/siaga/{referral.pk}/surat/{kind}/terima/",
+            {"file": _png(kind), "next": "case"},
+        )
+    post_ok(kasi, f"/siaga/{referral.pk}/verifikasi/", {"next": "case"})
+    # 4. The operator registers him: a new NIK, head of a new KK.
     operator = login(persona, "metro.operator")
     enter_task = open_task(referral, 4)
     page = operator.get(f"/perkara/{case.reference}/")
@@ -104,17 +117,6 @@ def test_s3_runs_end_to_end_as_the_metro_personas(metro, persona, poppler, tmp_p
         "village": "Imopuro",
         "district_code": "18.72.01",
     }
-    response = operator.post(f"/dokumen/tugas/{enter_task.pk}/isi/", registration, follow=True)
-    errors = [m.message for m in response.context["messages"] if m.level_tag == "error"]
-    assert errors and "Surat pendukung belum lengkap" in errors[0]
-    assert "kepolisian" in errors[0]
-    kasi = login(persona, "metro.kasi")
-    for kind in ("domisili", "polisi"):
-        post_ok(
-            kasi,
-            f"/siaga/{referral.pk}/surat/{kind}/terima/",
-            {"file": _png(kind), "next": "case"},
-        )
     post_ok(operator, f"/dokumen/tugas/{enter_task.pk}/isi/", registration)
     referral.refresh_from_db()
     resident = referral.resident
@@ -163,19 +165,20 @@ def test_s3_runs_end_to_end_as_the_metro_personas(metro, persona, poppler, tmp_p
     assert b"openstreetmap.org/?mlat=-5.113000" in page.content
     with pytest.raises(DomainError, match="hanya dapat dicatat oleh petugas yang ditugaskan"):
         services.visit_record(visit=visit, actor=persona("metro.petugas"), result="recorded")
-    # A first visit finds nobody: the Kasi schedules another.
+    # A first visit finds nobody: the recording officer schedules his next one himself.
     post_ok(
         login(persona, "metro.perekaman"),
         f"/siaga/kunjungan/{visit.pk}/hasil/",
         {"result": "not_found", "note": "Sedang ke pasar lain", "next": "case"},
     )
     assert open_task(referral, 7).assignee == recorder
-    second = services.visit_schedule(
-        referral=referral,
-        when=timezone.now() + timedelta(days=2),
-        officer=recorder,
-        actor=kasi_user,
+    later = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT08:00")
+    post_ok(
+        login(persona, "metro.perekaman"),
+        f"/siaga/{referral.pk}/kunjungan/",
+        {"scheduled_for": later, "officer": recorder.pk, "address": "", "next": "case"},
     )
+    second = referral.visits.get(result="")
     post_ok(
         login(persona, "metro.perekaman"),
         f"/siaga/kunjungan/{second.pk}/hasil/",
@@ -282,13 +285,16 @@ def test_a_duplicate_referral_is_refused_with_a_link_to_the_first(metro, persona
     assert "sudah dirujuk sebelumnya" in response.content.decode()
     assert b"/siaga/" in response.content and Referral.objects.count() == before + 1
     # Once the first is refused, the person may be referred again.
-    case = first.case
-    task_complete(
-        task=case.tasks.get(step=2),
-        actor=persona("metro.petugas"),
-        outcome="reject",
-        reason="Sudah memiliki KTP-el di Lampung Timur",
+    petugas = login(persona, "metro.petugas")
+    assert "Tutup rujukan" in petugas.get(f"/perkara/{first.case.reference}/").content.decode()
+    post_ok(
+        petugas,
+        f"/siaga/{first.pk}/tutup/",
+        {"reason": "Sudah memiliki KTP-el di Lampung Timur", "next": "case"},
     )
+    first.case.refresh_from_db()
+    assert first.case.status == CaseStatus.CANCELLED
+    assert Notification.objects.filter(user=partner, kind="outreach.closed").exists()
     services.referral_create(
         office=metro, data=referral_input("Mbah Karto"), actor=None, channel="web"
     )
@@ -315,14 +321,22 @@ def test_the_visit_step_cannot_be_finished_without_the_officers_recording(metro,
     task = run_until_step(referral.case, 7)
     with pytest.raises(DomainError, match="Belum ada kunjungan"):
         task_complete(task=task, actor=persona("metro.perekaman"), outcome="done")
-    # Scheduling is a superior's act; the officer cannot schedule himself.
+    # A recording officer schedules his own visit; giving it to a colleague is the Kasi's act.
     with pytest.raises(PermissionDenied):
         services.visit_schedule(
             referral=referral,
             when=timezone.now(),
-            officer=persona("metro.perekaman"),
+            officer=persona("metro.petugas"),
             actor=persona("metro.perekaman"),
         )
+    visit = services.visit_schedule(
+        referral=referral,
+        when=timezone.now(),
+        officer=persona("metro.perekaman"),
+        actor=persona("metro.perekaman"),
+    )
+    task.refresh_from_db()
+    assert task.assignee == persona("metro.perekaman") and visit.officer == task.assignee
 
 
 def test_another_offices_staff_get_404(metro, persona) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
 from alur.outreach import services
+from alur.outreach.models import Referral
 from alur.outreach.tests.drivers import referral_input
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +49,24 @@ def test_the_open_list_has_a_map_and_partners_see_their_referrals(metro, persona
     page = staff.get("/siaga/").content.decode()
     assert "PAK KLIWON" in page and "BU TUMI" in page and "menunggu mitra" in page
     assert page.count("<circle") == circles + 1 and "openstreetmap.org/?mlat=-5.118000" in page
+    # The points are SVG numbers, not Indonesian ones ("40,2"): each stays where it belongs.
+    places = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', page)
+    assert places and all(re.fullmatch(r"\d+(\.\d+)?", n) for place in places for n in place)
+    assert len(set(places)) == len(places) > 1
+    # Partners read their own referrals and the public ones still waiting for a partner.
     partner = Client()
     partner.force_login(persona("metro.mitra.kelurahan"))
-    assert "BU TUMI" in partner.get("/siaga/mitra/").content.decode()
-    assert partner.get("/siaga/").status_code == 403
+    own = partner.get("/siaga/mitra/").content.decode()
+    assert "BU TUMI" in own and "PAK KLIWON" not in own
+    kliwon = Referral.objects.get(name="PAK KLIWON")
+    assert partner.get(f"/siaga/{kliwon.pk}/").status_code == 404
+    dinsos = Client()
+    dinsos.force_login(persona("metro.mitra.dinsos"))
+    mine = dinsos.get(f"/siaga/{kliwon.pk}/").content.decode()
+    assert "PAK KLIWON" in mine and "/perkara/" not in mine
+    # A partner at the staff list is taken to their own list.
+    response = partner.get("/siaga/")
+    assert response.status_code == 302 and response.url == "/siaga/mitra/"
     outsider = Client()
     outsider.force_login(persona("waykanan.kasi.dafduk"))
     assert "PAK KLIWON" not in outsider.get("/siaga/").content.decode()
