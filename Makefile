@@ -50,6 +50,7 @@ run: $(VENV)/.base system-deps
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_residents -v0
+	$(BIN)/python manage.py load_demo_reports --periode -v0
 	$(BIN)/python manage.py tte_dev_setup -v0
 	@echo "Alur berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
 	@echo "WhatsApp lokal: $(BIN)/python manage.py whatsapp_simulate --number 08117961700"

@@ -13,8 +13,29 @@ class ReportsConfig(AppConfig):
         from alur.reports import handlers, panels
         from alur.reports.whatsapp import document_receive
         from alur.whatsapp.conversation import register_inbound_handler
+        from alur.workflow.starts import Start
+        from alur.workflow.starts import register as register_start
 
         register(NavItem("Laporan berkala", "reports:periods", Capability.VIEW_REPORTS, order=60))
+        # The SOPs' first steps: S0's Kasi sets the week's format, S4's Kabid gives direction.
+        register_start(
+            Start(
+                "S0",
+                "reports:start",
+                "Buka periode laporan mingguan",
+                position_kinds=("kasi",),
+                url_kwargs={"code": "S0"},
+            )
+        )
+        register_start(
+            Start(
+                "S4",
+                "reports:start",
+                "Mulai rekap cakupan bulanan",
+                position_kinds=("kabid",),
+                url_kwargs={"code": "S4"},
+            )
+        )
         register(NavItem("Dasbor kinerja SOP", "reports:dashboard", Capability.VIEW_REPORTS, 61))
         handlers.register_all()
         panels.register_all()

@@ -304,8 +304,13 @@ def coverage_columns(indicators: list[str]) -> list[str]:
 
 
 def coverage_template_xlsx(
-    indicators: list[dict[str, str]], offices: list[tuple[str, str]]
+    indicators: list[dict[str, str]],
+    offices: list[tuple[str, str]],
+    *,
+    values: dict[str, dict[str, tuple[int, int]]] | None = None,
 ) -> bytes:
+    """The import file's columns and one row per kab/kota; `values` (code → indicator →
+    numerator, denominator) fill the cells that are known."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Cakupan"
@@ -313,7 +318,11 @@ def coverage_template_xlsx(
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEAD_FILL
     for code, name in offices:
-        ws.append([code, name])
+        known = (values or {}).get(code, {})
+        row: list[Any] = [code, name]
+        for indicator in indicators:
+            row += list(known.get(indicator["key"], (None, None)))
+        ws.append(row)
     return _save(wb)
 
 

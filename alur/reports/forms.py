@@ -9,6 +9,7 @@ from django import forms
 from alur.core.errors import DomainError
 from alur.reports.models import ReportDefinition
 
+CHANNEL_WORDS = {"wa": "whatsapp", "surel": "email", "e-mail": "email"}
 WEEKDAY_CHOICES = list(enumerate(["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]))
 
 
@@ -67,16 +68,31 @@ class CloseForm(forms.Form):
     reason = forms.CharField(label="Catatan penutupan", required=False, max_length=300)
 
 
+def time_input() -> forms.TimeInput:
+    """A time field shown as it is typed (14:00), whatever the locale's format."""
+    return forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
+
 class DefinitionForm(forms.Form):
     title = forms.CharField(label="Judul", max_length=200)
     fields_text = forms.CharField(
         label="Isian (satu per baris: kode | nama)", widget=forms.Textarea(attrs={"rows": 8})
     )
+    distribute_weekday = forms.TypedChoiceField(
+        label="Hari pengiriman formulir (mingguan)", choices=WEEKDAY_CHOICES, coerce=int
+    )
+    distribute_day = forms.IntegerField(
+        label="Tanggal periode bulanan dibuka (untuk bulan sebelumnya)", min_value=1, max_value=28
+    )
+    distribute_time = forms.TimeField(
+        label="Jam periode dibuka dan formulir dikirim (waktu provinsi)", widget=time_input()
+    )
+    auto_start = forms.BooleanField(label="Buka periode otomatis sesuai jadwal", required=False)
     deadline_weekday = forms.TypedChoiceField(
         label="Hari tenggat (mingguan)", choices=WEEKDAY_CHOICES, coerce=int
     )
     deadline_time = forms.TimeField(
-        label="Jam tenggat (waktu setempat pelapor)", widget=forms.TimeInput(attrs={"type": "time"})
+        label="Jam tenggat (waktu setempat pelapor)", widget=time_input()
     )
     deadline_day = forms.IntegerField(label="Tanggal tenggat (bulanan)", min_value=1, max_value=28)
     remind_hours = forms.IntegerField(
@@ -86,10 +102,13 @@ class DefinitionForm(forms.Form):
         label="Batas lonjakan cakupan (poin persen)", min_value=0, max_value=100, decimal_places=2
     )
     recipients_text = forms.CharField(
-        label="Penerima laporan bertanda tangan (per baris: nama | whatsapp/email | alamat | "
-        "langkah)",
+        label="Penerima laporan bertanda tangan (per baris: nama | whatsapp/email | nomor atau "
+        "alamat | langkah)",
+        help_text="Contoh: «Kepala Dinas | whatsapp | 0812 7000 0001 | 12» dan «PJ Korwil "
+        "Ditjen Dukcapil | whatsapp | 0812 7000 0002 | 13». Langkah 12: ke Kepala Dinas; langkah "
+        "13: penerima nasional (Ditjen Dukcapil).",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     reason = forms.CharField(label="Alasan perubahan", required=False)
 
@@ -99,6 +118,8 @@ class DefinitionForm(forms.Form):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.split("|")]
+            if len(parts) > 1:
+                parts[1] = CHANNEL_WORDS.get(parts[1].lower(), parts[1].lower())
             if len(parts) < 3 or parts[1] not in ("whatsapp", "email"):
                 raise DomainError(
                     f"Penerima baris {number}: tulis «nama | whatsapp atau email | alamat | "
@@ -107,3 +128,53 @@ class DefinitionForm(forms.Form):
             step = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else None
             rows.append([parts[0], parts[1], parts[2], step])
         return rows
+
+
+class PeriodChoiceField(forms.TypedChoiceField):
+    def __init__(self, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(label="Periode", choices=choices, coerce=int, **kwargs)
+
+
+class WeeklyStartForm(forms.Form):
+    """S0's first step: the week, and its format (the definition, changed here if needed)."""
+
+    fields_text = forms.CharField(
+        label="Jenis pelayanan (satu per baris: kode | nama)",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    distribute_weekday = forms.TypedChoiceField(
+        label="Hari pengiriman formulir", choices=WEEKDAY_CHOICES, coerce=int
+    )
+    distribute_time = forms.TimeField(label="Jam pengiriman (waktu provinsi)", widget=time_input())
+    deadline_weekday = forms.TypedChoiceField(
+        label="Hari tenggat", choices=WEEKDAY_CHOICES, coerce=int
+    )
+    deadline_time = forms.TimeField(
+        label="Jam tenggat (waktu setempat kab/kota)", widget=time_input()
+    )
+    note = forms.CharField(
+        label="Catatan (petunjuk Kabid/Kadis, bila ada)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, periods: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"] = PeriodChoiceField(periods)
+        self.order_fields(["period"])
+
+
+class MonthlyStartForm(forms.Form):
+    """S4's first step: the month, and the Kabid's direction to the Kasi."""
+
+    note = forms.CharField(
+        label="Arahan kepada Kasi (disposisi)",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, periods: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"] = PeriodChoiceField(periods)
+        self.order_fields(["period"])

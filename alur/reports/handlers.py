@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from alur.core.errors import DomainError
 from alur.reports import services
 from alur.reports.choices import ReportKind, Source, SubmissionStatus
@@ -22,7 +24,11 @@ def on_define(context: StepContext) -> None:
 
 
 def on_distribute(context: StepContext) -> None:
-    services.period_distribute(period=_period(context), actor=context.actor)
+    """Step 2 of S0: the form to every kab/kota (nothing new when the schedule sent it). Those
+    that already sent their report have their step completed once it opens, after commit."""
+    period = _period(context)
+    services.period_distribute(period=period, actor=context.actor)
+    transaction.on_commit(lambda: services.sent_tasks_settle(period=period), robust=True)
 
 
 def on_submit(context: StepContext) -> None:
@@ -74,6 +80,13 @@ def on_deliver(context: StepContext) -> None:
     services.lakip_deliver(period=_period(context), actor=context.actor)
 
 
+def on_send(context: StepContext) -> None:
+    """S0 steps 12 and 13: the signed report to the recipients configured for the step."""
+    if context.actor is None:
+        raise DomainError("Langkah pengiriman dikerjakan oleh pelaksananya.")
+    services.report_send(case=context.case, step=context.step.number, actor=context.actor)
+
+
 def register_all() -> None:
     register_form("reports.define", on_define)
     register_form("reports.submit", on_submit)
@@ -81,3 +94,10 @@ def register_all() -> None:
     register_action("reports.collect", on_collect)
     register_action("reports.aggregate", on_aggregate)
     register_action("reports.deliver", on_deliver)
+    register_action(
+        services.SEND_KEY,
+        on_send,
+        description="Send the signed report to the recipients the office configured for this "
+        "delivery step (WhatsApp numbers, e-mail) through the outbox; a step with no recipient "
+        "refuses to complete.",
+    )

@@ -38,8 +38,16 @@ class ReportDefinition(models.Model):
     deadline_time = models.TimeField("jam tenggat (waktu setempat pelapor)", default=time(14, 0))
     deadline_day = models.PositiveSmallIntegerField("tanggal tenggat bulan berikutnya", default=10)
     distribute_weekday = models.PositiveSmallIntegerField("hari pengiriman formulir", default=3)
+    # When a period opens by itself (the province's own clock): weekly on `distribute_weekday`,
+    # monthly on `distribute_day` (for the month before), both at `distribute_time`.
+    distribute_time = models.TimeField(
+        "jam pengiriman formulir (waktu provinsi)", default=time(8, 0)
+    )
+    distribute_day = models.PositiveSmallIntegerField("tanggal mulai periode bulanan", default=1)
+    auto_start = models.BooleanField("buka periode otomatis sesuai jadwal", default=True)
     remind_hours = models.PositiveSmallIntegerField("pengingat (jam sebelum tenggat)", default=3)
-    # [[name, channel, address, step], ...]: where the signed report goes (letters.deliver).
+    # [[name, channel, address, step], ...]: where the signed report goes, step by step (S0's
+    # delivery steps 12 and 13, `reports.send`).
     recipients = models.JSONField("penerima", default=list, blank=True)
     classification = models.CharField("klasifikasi naskah", max_length=40, default="400.12.2")
     jump_threshold = models.DecimalField(

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from alur.org.access import Capability, can
-from alur.reports import selectors, services
+from alur.reports import schedule, selectors, services
 from alur.reports.choices import ReportKind
 from alur.reports.forms import CloseForm, CoverageUploadForm, SubmissionForm
 from alur.reports.models import Submission
@@ -23,6 +23,7 @@ KEYS = (
     "reports.collect",
     "reports.aggregate",
     "reports.deliver",
+    "reports.send",
 )
 
 
@@ -39,6 +40,14 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
         return _html(request, "reports/panels/step.html", context)
     coverage = period.definition.kind == ReportKind.COVERAGE
     context["coverage"] = coverage
+    if "reports.define" in keys:
+        context["format"] = period.definition.fields
+        context["schedule"] = schedule.next_opening_text(period.definition)
+    if "reports.distribute" in keys:
+        context["distributed"] = period.distributed_at
+        context["reporters"] = len(services.reporters(period))
+    if "reports.send" in keys:
+        context.update(_send_context(case, step.number, period))
     if "reports.submit" in keys and not coverage:
         existing = Submission.objects.filter(period=period, office=task.office).first()
         values = existing.values if existing else services.prefill(period, task.office)
@@ -51,11 +60,31 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
     if coverage and keys & {"reports.collect", "reports.submit", "reports.aggregate"}:
         context["job"] = selectors.latest_import(period)
         context["checks"] = services.coverage_checks(period)
-        if "reports.collect" in keys:
+        if keys & {"reports.collect", "reports.submit"} and period.status == "open":
             context["upload_form"] = CoverageUploadForm()
+            context["sample"] = True
     if "reports.aggregate" in keys and not coverage:
         context["recap_button"] = True
     return _html(request, "reports/panels/step.html", context)
+
+
+def _send_context(case: Any, step: int, period: Any) -> dict[str, Any]:
+    """A delivery step: who gets the signed report at this step, and the PDF itself (for the
+    Kadis at step 13, ready to forward to the national WhatsApp group)."""
+    from alur.letters.steps import case_letter
+
+    letter = case_letter(case)
+    configured = services.step_recipients(period.definition, step)
+    own = (
+        [r for r in letter.recipients.all() if r.step in (step, None)] if letter is not None else []
+    )
+    return {
+        "send": True,
+        "letter": letter,
+        "send_to": configured,
+        "letter_to": [r for r in own if [r.channel, r.address] not in [c[1:3] for c in configured]],
+        "last_step": step == max(services.delivery_steps(case.sop.code) or [step]),
+    }
 
 
 def draft_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeString | None:

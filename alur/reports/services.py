@@ -10,7 +10,7 @@ entered (step 4), computed (step 5) and delivered as the LAKIP input (step 6).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,12 +49,14 @@ from alur.reports.timeliness import MONTHS, deadline_day, local_deadline, period
 from alur.workflow import services as engine_services
 from alur.workflow.choices import ACTIVE_TASK, Outcome
 from alur.workflow.models import Case, Notification, Task
+from alur.workflow.spec import OfficeRelation
 
 log = logging.getLogger(__name__)
 
 WEEKDAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 FORM_TEMPLATE = "formulir_laporan_berkala"  # approved WhatsApp template (document header)
 MAX_UPLOAD = 5 * 1024 * 1024
+SEND_KEY = "reports.send"  # S0's delivery steps: the signed report to the configured recipients
 
 
 def _check(period: ReportPeriod, action: str) -> None:
@@ -153,6 +155,52 @@ def definition_ensure(*, office: Office, sop_code: str, kind: str) -> ReportDefi
     return definition
 
 
+def delivery_steps(sop_code: str) -> list[int]:
+    """The steps of the SOP's current revision that send the signed report (`reports.send`)."""
+    try:
+        revision = engine_services.current_revision(sop_code)
+    except DomainError:
+        return []
+    return [s.number for s in engine_services.procedure(revision).steps if s.action == SEND_KEY]
+
+
+def clean_recipients(sop_code: str, rows: list[list[Any]]) -> list[list[Any]]:
+    """Each recipient as [name, channel, address, step]: a valid WhatsApp number (stored as
+    E.164 digits) or e-mail address, and one of the SOP's delivery steps; DomainError naming the
+    row otherwise."""
+    from django.core.validators import validate_email
+
+    from alur.outbox.services import normalize_whatsapp_number
+
+    steps = delivery_steps(sop_code)
+    clean: list[list[Any]] = []
+    for number, row in enumerate(rows, start=1):
+        name, channel, address, step = (list(row) + [None] * 4)[:4]
+        name, address = str(name or "").strip(), str(address or "").strip()
+        if not name or not address:
+            raise DomainError(f"Penerima baris {number}: nama dan alamat wajib diisi.")
+        try:
+            if channel == "whatsapp":
+                address = normalize_whatsapp_number(address)
+            elif channel == "email":
+                validate_email(address)
+            else:
+                raise DomainError(
+                    f"Penerima baris {number}: saluran «{channel}» tidak dikenal (whatsapp atau "
+                    "email)."
+                )
+        except ValidationError as error:
+            what = "nomor WhatsApp" if channel == "whatsapp" else "alamat surel"
+            raise DomainError(f"Penerima baris {number}: {what} «{address}» tidak sah.") from error
+        if steps and step not in steps:
+            allowed = " atau ".join(str(s) for s in steps)
+            raise DomainError(
+                f"Penerima baris {number}: langkah pengiriman SOP {sop_code} adalah {allowed}."
+            )
+        clean.append([name[:200], channel, address, step])
+    return clean
+
+
 @transaction.atomic
 def definition_update(
     *,
@@ -166,25 +214,43 @@ def definition_update(
     remind_hours: int,
     recipients: list[list[Any]],
     jump_threshold: Decimal,
+    distribute_weekday: int | None = None,
+    distribute_time: time | None = None,
+    distribute_day: int | None = None,
+    auto_start: bool | None = None,
     reason: str = "",
 ) -> ReportDefinition:
+    """Change the definition; the schedule's fields left None stay as they are."""
     definition = ReportDefinition.objects.select_for_update().get(pk=definition.pk)
     require(actor, Capability.HANDLE_CASES, definition.office)
     if not 0 <= deadline_weekday <= 6 or not 1 <= deadline_day <= 28:
         raise DomainError("Hari tenggat 0–6 (Senin–Minggu) dan tanggal tenggat 1–28.")
+    if distribute_weekday is not None and not 0 <= distribute_weekday <= 6:
+        raise DomainError("Hari pengiriman formulir 0–6 (Senin–Minggu).")
+    if distribute_day is not None and not 1 <= distribute_day <= 28:
+        raise DomainError("Tanggal mulai periode bulanan 1–28.")
     if not title.strip():
         raise DomainError("Judul laporan wajib diisi.")
-    if (
-        definition.periods.filter(status=PeriodStatus.OPEN).exists()
-        and [f["key"] for f in fields] != definition.field_keys
-    ):
+    recipients = clean_recipients(definition.sop_code, recipients)
+    open_periods = definition.periods.filter(status=PeriodStatus.OPEN).exists()
+    if open_periods and [f["key"] for f in fields] != definition.field_keys:
         raise DomainError(
             "Isian tidak dapat diubah selama ada periode yang masih menerima laporan."
+        )
+    if (
+        open_periods
+        and distribute_weekday is not None
+        and distribute_weekday != definition.distribute_weekday
+    ):
+        raise DomainError(
+            "Hari pengiriman formulir tidak dapat diubah selama ada periode yang masih menerima "
+            "laporan (minggu laporan berakhir pada hari itu)."
         )
     before = {
         "title": definition.title,
         "fields": definition.fields,
         "deadline": f"{definition.deadline_weekday} {definition.deadline_time}",
+        "schedule": _schedule(definition),
         "recipients": definition.recipients,
     }
     definition.title = title.strip()[:200]
@@ -195,6 +261,14 @@ def definition_update(
     definition.remind_hours = remind_hours
     definition.recipients = recipients
     definition.jump_threshold = jump_threshold
+    if distribute_weekday is not None:
+        definition.distribute_weekday = distribute_weekday
+    if distribute_time is not None:
+        definition.distribute_time = distribute_time
+    if distribute_day is not None:
+        definition.distribute_day = distribute_day
+    if auto_start is not None:
+        definition.auto_start = auto_start
     definition.updated_at, definition.updated_by = timezone.now(), actor
     definition.save()
     record(
@@ -207,11 +281,19 @@ def definition_update(
             "title": definition.title,
             "fields": fields,
             "deadline": f"{deadline_weekday} {deadline_time}",
+            "schedule": _schedule(definition),
             "recipients": recipients,
         },
         reason=reason,
     )
     return definition
+
+
+def _schedule(definition: ReportDefinition) -> str:
+    return (
+        f"{definition.distribute_weekday}/{definition.distribute_day} "
+        f"{definition.distribute_time:%H:%M} {'otomatis' if definition.auto_start else 'manual'}"
+    )
 
 
 @transaction.atomic
@@ -253,10 +335,15 @@ def period_of(case: Case) -> ReportPeriod | None:
 
 @transaction.atomic
 def period_open(
-    *, case: Case, actor: User | None, definition: ReportDefinition | None = None
+    *,
+    case: Case,
+    actor: User | None,
+    definition: ReportDefinition | None = None,
+    starts_on: date | None = None,
 ) -> ReportPeriod:
-    """The period the case reports on (idempotent): S0 the week ending on the last Thursday,
-    S4 the previous month, both in the province's own dates."""
+    """The period the case reports on (idempotent): the one starting on `starts_on` (the start
+    page and the schedule name it), else S0 the week ending on the last Thursday, S4 the
+    previous month, both in the province's own dates."""
     existing = period_of(case)
     if existing is not None:
         return existing
@@ -266,9 +353,20 @@ def period_open(
     if definition.office_id != case.office_id:
         raise DomainError("Definisi laporan ini milik kantor lain.")
     day = timezone.localtime(case.started_at, ZoneInfo(case.office.timezone)).date()
+    wanted = starts_on
     starts_on, ends_on = period_for(
-        definition.frequency, day, distribute_weekday=definition.distribute_weekday
+        definition.frequency,
+        starts_on + timedelta(days=6 if definition.frequency == Frequency.WEEKLY else 40)
+        if starts_on is not None
+        else day,
+        distribute_weekday=definition.distribute_weekday,
     )
+    if wanted is not None and starts_on != wanted:
+        raise DomainError(
+            f"Tanggal {wanted:%d-%m-%Y} bukan awal periode {definition.get_frequency_display()} "
+            "menurut definisi laporan.",
+            code="period",
+        )
     taken = ReportPeriod.objects.filter(definition=definition, starts_on=starts_on).first()
     if taken is not None:
         if taken.case_id is not None and taken.case_id != case.pk:
@@ -508,10 +606,12 @@ def submission_save(
     reason: str = "",
     send: bool = False,
     file: tuple[str, bytes] | None = None,
+    sent_at: datetime | None = None,
 ) -> Submission:
     """Save the office's figures (a draft), or send them (`send`): the first sending decides
     on time or late, to the minute in the office's zone. Figures that differ from the office's
-    own counts need a reason. A closed period refuses both."""
+    own counts need a reason. A closed period refuses both. `sent_at`: when the report left the
+    kab/kota when that was earlier than now (a WhatsApp message's own time; the demo's history)."""
     period = _locked(period)
     _check(period, "submit" if send else "draft")
     _expected(period, office)
@@ -546,6 +646,8 @@ def submission_save(
         name, data = file
         submission.file.save(name, ContentFile(data), save=False)
     if send and submission.status != SubmissionStatus.SUBMITTED:
+        if sent_at is not None and sent_at < now:
+            now = sent_at
         submission.status = SubmissionStatus.SUBMITTED
         submission.submitted_at, submission.submitted_by = now, actor
         submission.timeliness = timeliness_of(now, submission.deadline_at)
@@ -567,15 +669,74 @@ def submission_save(
     return submission
 
 
-def open_submit_task(period: ReportPeriod, office: Office) -> Task | None:
+def submit_step(period: ReportPeriod) -> tuple[int, str] | None:
+    """The number and position kind of the case's step in which each kab/kota sends."""
     if period.case_id is None:
         return None
+    case = Case.objects.select_related("sop").defer("sop__definition").get(pk=period.case_id)
+    spec = engine_services.procedure(case)
+    for step in spec.steps:
+        actor = spec.actors[step.actor]
+        if step.form == "reports.submit" and actor.office == OfficeRelation.CHILDREN:
+            return step.number, actor.position_kind or ""
+    return None
+
+
+def submit_position(period: ReportPeriod) -> str:
+    found = submit_step(period)
+    return found[1] if found else "kadis"
+
+
+def open_submit_task(period: ReportPeriod, office: Office) -> Task | None:
+    found = submit_step(period)
+    if found is None:
+        return None
     return (
-        Task.objects.filter(case_id=period.case_id, office=office, status__in=ACTIVE_TASK)
+        Task.objects.filter(
+            case_id=period.case_id, step=found[0], office=office, status__in=ACTIVE_TASK
+        )
         .select_related("case")
         .order_by("pk")
         .first()
     )
+
+
+@transaction.atomic
+def sent_tasks_settle(*, period: ReportPeriod) -> int:
+    """Complete the sending step of every kab/kota that sent before the step opened for it, as
+    the Kadis who sent (the step's holder), saying when it was sent. Returns how many."""
+    from alur.workflow import engine
+    from alur.workflow.services import task_complete
+
+    found = submit_step(period)
+    if found is None:
+        return 0
+    sent = {
+        s.office_id: s
+        for s in period.submissions.filter(status=SubmissionStatus.SUBMITTED).select_related(
+            "submitted_by", "office"
+        )
+    }
+    settled = 0
+    for task in Task.objects.filter(
+        case_id=period.case_id, step=found[0], status__in=ACTIVE_TASK, office_id__in=list(sent)
+    ).order_by("pk"):
+        submission = sent[task.office_id]
+        sender = submission.submitted_by
+        if sender is None or not engine.holds(sender, task.office_id, task.position_kind):
+            continue
+        moment = timezone.localtime(submission.submitted_at, ZoneInfo(submission.office.timezone))
+        task_complete(
+            task=task,
+            actor=sender,
+            outcome=Outcome.DONE,
+            reason=(
+                f"Laporan sudah dikirim {moment:%d-%m-%Y %H.%M} "
+                f"{zone_label(submission.office.timezone)}, sebelum langkah ini terbuka."
+            ),
+        )
+        settled += 1
+    return settled
 
 
 @transaction.atomic
@@ -588,21 +749,25 @@ def submission_send(
     source: str = Source.WEB,
     reason: str = "",
     file: tuple[str, bytes] | None = None,
+    sent_at: datetime | None = None,
 ) -> Submission:
-    """Send the figures: completes the office's step of the case when the sender holds it (the
-    Kadis of the kab/kota), else (after the step, while the period is open) corrects them."""
+    """Send the figures, as the holder of the sending step (the Kadis of the kab/kota): completes
+    the office's step of the case when it is open; before it opens (the form went out on the
+    schedule while the province's first steps wait) or after it (a correction while the period
+    is open) the figures are sent all the same, and an early sending completes the step once it
+    opens (`sent_tasks_settle`)."""
     from alur.workflow import engine
     from alur.workflow.services import task_complete
 
     task = open_submit_task(period, office)
+    if not engine.holds(actor, office.pk, submit_position(period)):
+        raise DomainError(
+            "Laporan dikirim oleh Kepala Dinas kab/kota (pelaksana langkah ini menurut SOP). "
+            "Simpan sebagai konsep; Kepala Dinas mengirimnya.",
+            code="not_sender",
+        )
     if task is not None:
-        if not engine.holds(actor, office.pk, task.position_kind):
-            raise DomainError(
-                "Laporan dikirim oleh Kepala Dinas kab/kota (pelaksana langkah ini menurut SOP). "
-                "Simpan sebagai konsep; Kepala Dinas mengirimnya.",
-                code="not_sender",
-            )
-        if file is not None:
+        if file is not None or sent_at is not None:
             submission_save(
                 period=period,
                 office=office,
@@ -611,6 +776,8 @@ def submission_send(
                 source=source,
                 reason=reason,
                 file=file,
+                send=sent_at is not None,
+                sent_at=sent_at,
             )
         task_complete(
             task=task,
@@ -628,6 +795,7 @@ def submission_send(
         reason=reason,
         send=True,
         file=file,
+        sent_at=sent_at,
     )
 
 
@@ -747,10 +915,12 @@ def _close_collect_step(period: ReportPeriod, actor: User, reason: str) -> int:
     """Cancel the collecting tasks of the kab/kota that did not send, and move the case on."""
     if period.case_id is None:
         return 0
+    found = submit_step(period)
+    if found is None:
+        return 0
+    sent_tasks_settle(period=period)
     case = Case.objects.get(pk=period.case_id)
-    spec = engine_services.procedure(case)
-    step = next(s.number for s in spec.steps if s.form == "reports.submit")
-    return engine_services.fan_out_close(case=case, step=step, actor=actor, reason=reason)
+    return engine_services.fan_out_close(case=case, step=found[0], actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -1214,3 +1384,72 @@ def parse_decimal(text: str) -> Decimal:
         return Decimal(str(text).replace(",", "."))
     except (InvalidOperation, ValueError) as error:
         raise DomainError(f"«{text}» bukan angka.") from error
+
+
+# --- S0's delivery steps: the signed report to the recipients the office configured -----------
+
+
+def step_recipients(definition: ReportDefinition, step: int) -> list[list[Any]]:
+    return [list(r) for r in definition.recipients if len(r) > 3 and r[3] == step]
+
+
+@transaction.atomic
+def report_send(*, case: Case, step: int, actor: User) -> int:
+    """Delivery step `step` of a report case: the recipients the office configured for that
+    step join the signed letter's list, and the letter goes to everyone of the step not yet sent
+    to (a WhatsApp document or an e-mail attachment, through the outbox). A step with nobody to
+    send to refuses, naming where the recipients are set. Returns how many were queued."""
+    from alur.letters.delivery import letter_deliver
+    from alur.letters.drafting import recipient_add
+    from alur.letters.models_letter import LetterStatus
+    from alur.letters.steps import case_letter
+
+    period = period_of(case)
+    if period is None:
+        raise DomainError("Perkara ini belum memiliki periode laporan.", code="no_period")
+    letter = case_letter(case)
+    if letter is None or letter.status != LetterStatus.SIGNED:
+        raise DomainError(
+            "Laporan belum ditandatangani Kepala Dinas, jadi belum dapat dikirim.", code="unsigned"
+        )
+    configured = step_recipients(period.definition, step)
+    for name, channel, address, _step in configured:
+        recipient_add(
+            letter=letter, actor=actor, name=name, channel=channel, address=address, step=step
+        )
+    own = (
+        letter.recipients.filter(step=step).exists()
+        or letter.recipients.filter(step__isnull=True).exists()
+    )
+    if not configured and not own:
+        raise DomainError(
+            f"Langkah {step} belum memiliki penerima, jadi laporan tidak dapat dikirim. Atur "
+            f"penerima langkah {step} (nomor WhatsApp atau surel) pada definisi laporan: "
+            "Laporan berkala → Definisi laporan → Penerima laporan bertanda tangan.",
+            code="no_recipient",
+        )
+    queued = letter_deliver(letter=letter, actor=actor, step=step)
+    record(
+        actor=actor,
+        office=case.office,
+        action="report.send",
+        obj=period,
+        after={"step": step, "queued": queued, "configured": [r[0] for r in configured]},
+    )
+    return queued
+
+
+def coverage_sample_xlsx(period: ReportPeriod) -> bytes:
+    """The import template of the month, filled with what Alur's own register counts for each
+    kab/kota (blank where it has none): a file to start from, or to try the import with."""
+    offices = reporters(period)
+    keys = set(period.definition.field_keys)
+    values: dict[str, dict[str, tuple[int, int]]] = {}
+    for code, indicator, numerator, denominator in coverage.coverage_rows(offices):
+        if indicator in keys:
+            values.setdefault(code, {})[indicator] = (numerator, denominator)
+    return excel.coverage_template_xlsx(
+        period.definition.fields,
+        [(o.code, o.short_name or o.name) for o in offices],
+        values=values,
+    )

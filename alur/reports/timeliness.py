@@ -28,6 +28,77 @@ def period_for(frequency: str, day: date, *, distribute_weekday: int = 3) -> tup
     return ends.replace(day=1), ends
 
 
+def _month_before(first: date) -> date:
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+def opening_moment(
+    frequency: str,
+    starts_on: date,
+    ends_on: date,
+    *,
+    distribute_day: int,
+    distribute_time: time,
+    zone: str,
+) -> datetime:
+    """When a period opens by itself: a week on its last day (the distribution weekday) at
+    `distribute_time`, a month on day `distribute_day` of the month after it; province time."""
+    if frequency == Frequency.WEEKLY:
+        day = ends_on
+    else:
+        day = (ends_on + timedelta(days=1)).replace(day=min(max(distribute_day, 1), 28))
+    return datetime.combine(day, distribute_time, tzinfo=ZoneInfo(zone))
+
+
+def due_period(
+    frequency: str,
+    moment: datetime,
+    *,
+    distribute_weekday: int,
+    distribute_day: int,
+    distribute_time: time,
+    zone: str,
+) -> tuple[date, date, datetime]:
+    """The latest period whose opening moment is at or before `moment` (aware), with that
+    moment: on Thursday 08.00 WIB the week ending that Thursday, at 07.59 the week before; on
+    the 1st at 08.00 the month before, at 07.59 the month before that."""
+    local = moment.astimezone(ZoneInfo(zone))
+    day = local.date()
+    if frequency == Frequency.WEEKLY:
+        ends = day - timedelta(days=(day.weekday() - distribute_weekday) % 7)
+        starts = ends - timedelta(days=6)
+        at = opening_moment(
+            frequency, starts, ends, distribute_day=1, distribute_time=distribute_time, zone=zone
+        )
+        if at > local:
+            starts, ends = starts - timedelta(days=7), ends - timedelta(days=7)
+            at -= timedelta(days=7)
+        return starts, ends, at
+    starts = _month_before(day.replace(day=1))
+    ends = day.replace(day=1) - timedelta(days=1)
+    options = {"distribute_day": distribute_day, "distribute_time": distribute_time, "zone": zone}
+    at = opening_moment(frequency, starts, ends, **options)
+    if at > local:
+        starts, ends = _month_before(starts), starts - timedelta(days=1)
+        at = opening_moment(frequency, starts, ends, **options)
+    return starts, ends, at
+
+
+def next_period(frequency: str, starts_on: date, ends_on: date) -> tuple[date, date]:
+    """The period after one."""
+    if frequency == Frequency.WEEKLY:
+        return starts_on + timedelta(days=7), ends_on + timedelta(days=7)
+    following = ends_on + timedelta(days=1)
+    return following, period_for(frequency, following + timedelta(days=32))[1]
+
+
+def previous_period(frequency: str, starts_on: date, ends_on: date) -> tuple[date, date]:
+    """The period before one."""
+    if frequency == Frequency.WEEKLY:
+        return starts_on - timedelta(days=7), ends_on - timedelta(days=7)
+    return period_for(frequency, starts_on)
+
+
 def period_label(frequency: str, starts_on: date, ends_on: date) -> str:
     if frequency == Frequency.MONTHLY:
         return f"{MONTHS[starts_on.month - 1]} {starts_on.year}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,17 +15,19 @@ from alur.core.errors import DomainError
 from alur.core.web import error_text, form_data, run_service
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.org.models import Office
-from alur.reports import charts, pdf, selectors, services
+from alur.reports import charts, pdf, schedule, selectors, services
 from alur.reports.choices import ReportKind, Source
 from alur.reports.excel import XLSX_MIME
 from alur.reports.forms import (
     CloseForm,
     CoverageUploadForm,
     DefinitionForm,
+    MonthlyStartForm,
     SubmissionForm,
     UploadForm,
+    WeeklyStartForm,
 )
-from alur.reports.models import CoverageImport, Submission
+from alur.reports.models import CoverageImport, ReportDefinition, Submission
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow.models import Task
 
@@ -43,11 +47,10 @@ def periods(request: HttpRequest) -> HttpResponse:
         and not office_ids_for(request.user, Capability.VIEW_REPORTS)
     ):
         raise PermissionDenied(DENIED_MESSAGE)
-    return render(
-        request,
-        "reports/periods.html",
-        {"periods": rows, "definitions": selectors.definitions_for(request.user)},
-    )
+    definitions = [
+        (d, schedule.next_opening_text(d)) for d in selectors.definitions_for(request.user)
+    ]
+    return render(request, "reports/periods.html", {"periods": rows, "definitions": definitions})
 
 
 def _coverage_context(period) -> dict:  # type: ignore[no-untyped-def]
@@ -323,6 +326,10 @@ def recap_letter(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("workflow:case_detail", reference=case.reference)
 
 
+def _fields_text(definition: ReportDefinition) -> str:
+    return "\n".join(f"{f['key']} | {f['label']}" for f in definition.fields)
+
+
 @login_required
 def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     definition = selectors.definitions_for(request.user).filter(pk=pk).first()
@@ -330,7 +337,11 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Definisi laporan tidak ditemukan.")
     initial = {
         "title": definition.title,
-        "fields_text": "\n".join(f"{f['key']} | {f['label']}" for f in definition.fields),
+        "fields_text": _fields_text(definition),
+        "distribute_weekday": definition.distribute_weekday,
+        "distribute_day": definition.distribute_day,
+        "distribute_time": definition.distribute_time,
+        "auto_start": definition.auto_start,
         "deadline_weekday": definition.deadline_weekday,
         "deadline_time": definition.deadline_time,
         "deadline_day": definition.deadline_day,
@@ -355,6 +366,10 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 remind_hours=data["remind_hours"],
                 recipients=form.recipients(),
                 jump_threshold=data["jump_threshold"],
+                distribute_weekday=data["distribute_weekday"],
+                distribute_time=data["distribute_time"],
+                distribute_day=data["distribute_day"],
+                auto_start=data["auto_start"],
                 reason=data["reason"],
             )
         except (DomainError, PermissionDenied) as error:
@@ -362,7 +377,131 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Definisi laporan disimpan.")
             return redirect("reports:definition", pk=definition.pk)
-    return render(request, "reports/definition.html", {"definition": definition, "form": form})
+    return render(
+        request,
+        "reports/definition.html",
+        {
+            "definition": definition,
+            "form": form,
+            "delivery_steps": services.delivery_steps(definition.sop_code),
+            "next_opening": schedule.next_opening_text(definition),
+        },
+    )
+
+
+def _startable_office(request: HttpRequest, code: str) -> Office:
+    """The office that runs SOP `code`, when the person may start it there (403 otherwise)."""
+    from alur.workflow.services import current_revision
+    from alur.workflow.starts import registered
+
+    if code not in schedule.KIND_OF_SOP:
+        raise Http404("Prosedur tidak ditemukan.")
+    try:
+        revision = current_revision(code)
+    except DomainError as error:
+        raise Http404("SOP belum dimuat.") from error
+    office = Office.objects.filter(code=revision.office_code).first()
+    if office is None or not any(s.allows(request.user, office, None) for s in registered(code)):
+        raise PermissionDenied(DENIED_MESSAGE)
+    return office
+
+
+@login_required
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    """Mulai prosedur for a periodic report: pick the period and do the first step (S0: the
+    week's format; S4: the Kabid's direction). The case page follows."""
+    office = _startable_office(request, code)
+    definition = ReportDefinition.objects.filter(office=office, sop_code=code).first()
+    if definition is None:
+        if request.method == "POST" and "siapkan" in request.POST:
+            run_service(
+                request,
+                lambda: schedule.definition_for(office, code),
+                "Definisi laporan dibuat dengan isian bawaan; periksa lalu buka periodenya.",
+            )
+            return redirect("reports:start", code=code)
+        return render(request, "reports/start.html", {"office": office, "code": code})
+    choices = schedule.period_choices(definition)
+    free = [(c.offset, schedule.choice_text(c)) for c in choices if c.taken is None]
+    weekly = definition.kind == ReportKind.SERVICE
+    data = request.POST if request.method == "POST" else None
+    if weekly:
+        form: Any = WeeklyStartForm(
+            data,
+            periods=free,
+            initial={
+                "period": next((o for o, _t in free if o <= 0), None),
+                "fields_text": _fields_text(definition),
+                "distribute_weekday": definition.distribute_weekday,
+                "distribute_time": definition.distribute_time,
+                "deadline_weekday": definition.deadline_weekday,
+                "deadline_time": definition.deadline_time,
+            },
+        )
+    else:
+        form = MonthlyStartForm(
+            data, periods=free, initial={"period": next((o for o, _t in free), None)}
+        )
+    if request.method == "POST" and free:
+        opened: list[Any] = []
+
+        def call() -> None:
+            values = form_data(form)
+            extra: dict[str, Any] = {}
+            if weekly:
+                extra = {
+                    "fields": services.parse_fields(values["fields_text"]),
+                    "distribute_weekday": values["distribute_weekday"],
+                    "distribute_time": values["distribute_time"],
+                    "deadline_weekday": values["deadline_weekday"],
+                    "deadline_time": values["deadline_time"],
+                }
+            opened.append(
+                schedule.period_start(
+                    definition=definition,
+                    actor=request.user,
+                    offset=values["period"],
+                    note=values["note"],
+                    **extra,
+                )
+            )
+
+        if run_service(request, call, "Periode dibuka; langkah pertama SOP selesai."):
+            period = opened[0]
+            messages.info(request, f"Periode {period.label}: perkara {period.case.reference}.")
+            return redirect("workflow:case_detail", reference=period.case.reference)
+    return render(
+        request,
+        "reports/start.html",
+        {
+            "office": office,
+            "code": code,
+            "definition": definition,
+            "form": form,
+            "free": free,
+            "taken": [c for c in choices if c.taken is not None],
+            "weekly": weekly,
+            "recipients": definition.recipients,
+            "delivery_steps": services.delivery_steps(definition.sop_code),
+            "next_opening": schedule.next_opening_text(definition),
+            "may_edit": can(request.user, Capability.HANDLE_CASES, office),
+        },
+    )
+
+
+@login_required
+def coverage_sample(request: HttpRequest, pk: int) -> HttpResponse:
+    """A PIAK import file for the month to start from: every kab/kota of the province with each
+    indicator's numerator and denominator counted from Alur's own register (empty where the
+    register has no residents of that kab/kota)."""
+    period = _province_period(request, pk)
+    if period.definition.kind != ReportKind.COVERAGE:
+        raise Http404("Bukan laporan cakupan.")
+    return _download(
+        services.coverage_sample_xlsx(period),
+        f"contoh-impor-{period.definition.code}-{period.starts_on:%Y%m}.xlsx",
+        XLSX_MIME,
+    )
 
 
 def _office_in_reach(request: HttpRequest) -> tuple[list[Office], Office]:

@@ -15,8 +15,10 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.letters.models_letter import LetterStatus
 from alur.letters.steps import case_letter
+from alur.org.models import User
 from alur.org.selectors import holders_of
 from alur.outbox.models import OutboundMessage
+from alur.outbox.services import normalize_whatsapp_number
 from alur.reports import services
 from alur.reports.choices import PeriodStatus, Timeliness
 from alur.reports.counts import register_count_provider, unregister_count_provider
@@ -138,8 +140,13 @@ def test_a_week_from_thursday_to_the_signed_delivered_report(
     assert case.status == CaseStatus.DONE and sent_back
     letter.refresh_from_db()
     assert letter.status == LetterStatus.SIGNED and letter.number_id is not None
+    # Steps 12 and 13 went to the recipients Babel configured: its Kadis and the PJ Korwil.
     deliveries = OutboundMessage.objects.filter(object_id=str(letter.pk))
-    assert {m.channel for m in deliveries} == {"whatsapp", "email"}
+    configured = {
+        ("whatsapp", normalize_whatsapp_number(User.objects.get(username=name).phone))
+        for name in ("babel.kadis", "ditjen.korwil")
+    }
+    assert {(m.channel, m.recipient) for m in deliveries} == configured
     actions = set(
         AuditEvent.objects.filter(object_type="reports.reportperiod").values_list(
             "action", flat=True

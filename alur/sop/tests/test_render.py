@@ -260,7 +260,7 @@ def test_times_and_file_names() -> None:
     assert minutes_text(3585, 7845) == "3.585–7.845 menit"
     assert document_filename(SOPS["S2e"], "S2e-akta-kelahiran.yaml") == "S2e-r1-akta-kelahiran.pdf"
     assert document_filename(SOPS["S0"], None) == (
-        "S0-r2-laporan-mingguan-pelayanan-administrasi-kependudukan-di.pdf"
+        "S0-r3-laporan-mingguan-pelayanan-administrasi-kependudukan-di.pdf"
     )
 
 
