@@ -54,6 +54,9 @@ class Service:
     subject_field: str | None  # the field whose value names the case, else the applicant
     requirements: tuple[Requirement, ...]
     fields: tuple[Field, ...] = ()
+    # The fields naming whom the application is for, when that is not the applicant (the child,
+    # the deceased): an open application of the same NIK is a duplicate only for the same one.
+    same_subject: tuple[str, ...] = ()
 
     def requirement(self, key: str) -> Requirement | None:
         return next((r for r in self.requirements if r.key == key), None)
@@ -149,6 +152,7 @@ SERVICES: dict[str, Service] = {
                 Field("child_nik", "NIK anak", FieldKind.NIK, birth_date_field="child_birth_date"),
                 Field("child_birth_date", "Tanggal lahir anak", FieldKind.DATE),
             ),
+            same_subject=("child_nik",),
         ),
         Service(
             code="S2e",
@@ -174,6 +178,7 @@ SERVICES: dict[str, Service] = {
                 Field("child_birth_date", "Tanggal lahir anak", FieldKind.DATE),
                 Field("child_birth_place", "Tempat lahir anak"),
             ),
+            same_subject=("child_name", "child_birth_date"),
         ),
         Service(
             code="S2f",
@@ -196,6 +201,7 @@ SERVICES: dict[str, Service] = {
                 Field("death_date", "Tanggal kematian", FieldKind.DATE),
                 Field("death_place", "Tempat kematian"),
             ),
+            same_subject=("deceased_nik",),
         ),
     )
 }

@@ -11,8 +11,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from alur.intake.catalogue import APPLICANT_FIELDS, FieldKind, Service
+from alur.intake.catalogue import APPLICANT_FIELDS, FieldKind, Requirement, Service
 from alur.intake.files import read_bounded
+from alur.intake.models import StagedFile
 from alur.intake.services import APPLICANT_KEYS, Upload, file_field
 
 ACCEPT = "image/jpeg,image/png,application/pdf"
@@ -41,15 +42,24 @@ def _form_field(kind: FieldKind, label: str, required: bool) -> forms.Field:
     )
 
 
-class CounterForm(forms.Form):
-    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.service = service
-        for spec in APPLICANT_FIELDS:
-            self.fields[APPLICANT_KEYS[spec.key]] = _form_field(spec.kind, spec.label, True)
-        for spec in service.fields:
-            self.fields[spec.key] = _form_field(spec.kind, spec.label, spec.required)
-        for requirement in service.requirements:
+def staged_field(requirement_key: str) -> str:
+    """The hidden input naming the file staged for a requirement."""
+    return f"staged_{requirement_key}"
+
+
+class FilesMixin:
+    """One optional file input per requirement, and the files already staged for them: a file
+    attached and valid is kept on the server and shown by name, not asked again."""
+
+    service: Service
+    fields: dict[str, forms.Field]
+    files: Any
+    data: Any
+
+    def _add_file_fields(self, requirements: tuple[Requirement, ...]) -> None:
+        self.staged: dict[str, StagedFile] = {}
+        self.upload_errors: dict[str, list[str]] = {}  # refused uploads, by field
+        for requirement in requirements:
             # Not required here: the service lists every missing requirement at once, next to
             # any other error, instead of the form stopping at the first.
             self.fields[file_field(requirement.key)] = forms.FileField(
@@ -59,14 +69,80 @@ class CounterForm(forms.Form):
                 widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
             )
 
+    def staged_tokens(self) -> dict[str, str]:
+        """The staged files the form names, by requirement (as posted; checked by a selector)."""
+        return {
+            r.key: str(self.data.get(staged_field(r.key), ""))
+            for r in self.service.requirements
+            if self.data.get(staged_field(r.key))
+        }
+
+    def new_uploads(self) -> list[Upload]:
+        """The files chosen in this post, read up to one byte past the size limit."""
+        found: list[Upload] = []
+        for requirement in self.service.requirements:
+            upload = self.files.get(file_field(requirement.key)) if self.files else None
+            if upload:
+                found.append((requirement.key, *read_bounded(upload)))
+        return found
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """The errors for the top of the form: (field id or "", label, message)."""
+        rows = []
+        for name, messages in self.errors.items():  # type: ignore[attr-defined]
+            bound = self[name] if name in self.fields else None  # type: ignore[index]
+            for message in messages:
+                if bound is None:
+                    rows.append(("", "", message))
+                else:
+                    rows.append(
+                        (bound.id_for_label, str(bound.label).removesuffix(OPTIONAL), message)
+                    )
+        return rows
+
+    def add_upload_errors(self) -> None:
+        for name, messages in self.upload_errors.items():
+            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+
+    def file_rows(self) -> list[tuple[forms.BoundField, StagedFile | None, str]]:
+        """Each requirement's file input, its staged file and the hidden input's name."""
+        return [
+            (self[file_field(r.key)], self.staged.get(r.key), staged_field(r.key))  # type: ignore[index]
+            for r in self.service.requirements
+        ]
+
+
+class CounterForm(FilesMixin, forms.Form):
+    confirm_duplicate = forms.BooleanField(
+        label="Saya sudah memeriksa permohonan yang belum selesai itu; tetap daftarkan "
+        "permohonan baru ini.",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        for spec in APPLICANT_FIELDS:
+            self.fields[APPLICANT_KEYS[spec.key]] = _form_field(spec.kind, spec.label, True)
+        for spec in service.fields:
+            self.fields[spec.key] = _form_field(spec.kind, spec.label, spec.required)
+        self._add_file_fields(service.requirements)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.add_upload_errors()
+        for requirement in self.service.requirements:
+            name = file_field(requirement.key)
+            missing = requirement.required and requirement.key not in self.staged
+            if missing and not self.has_error(name):
+                self.add_error(name, f"Belum dilampirkan: {requirement.label}.")
+        return data
+
     def applicant_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in APPLICANT_KEYS.values()]
 
     def service_fields(self) -> list[forms.BoundField]:
         return [self[spec.key] for spec in self.service.fields]
-
-    def file_fields(self) -> list[forms.BoundField]:
-        return [self[file_field(r.key)] for r in self.service.requirements]
 
     def applicant(self) -> dict[str, Any]:
         return {key: self.cleaned_data.get(name) for key, name in APPLICANT_KEYS.items()}
@@ -74,16 +150,41 @@ class CounterForm(forms.Form):
     def service_values(self) -> dict[str, Any]:
         return {spec.key: self.cleaned_data.get(spec.key) for spec in self.service.fields}
 
-    def uploads(self) -> list[Upload]:
-        files: list[Upload] = []
-        for requirement in self.service.requirements:
-            upload = self.cleaned_data.get(file_field(requirement.key))
-            if upload:
-                files.append((requirement.key, *read_bounded(upload)))
-        return files
+    def add_service_errors(self, error: ValidationError, *, skip_known: bool = False) -> None:
+        """Show the service's errors next to the fields they name (`skip_known`: not on a field
+        the form already found wrong, whose value the service did not see)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            if skip_known and self.has_error(name):
+                continue
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class ResubmitForm(FilesMixin, forms.Form):
+    """The files an applicant brings to the counter for an application returned to them."""
+
+    note = forms.CharField(
+        label="Catatan petugas" + OPTIONAL,
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self._add_file_fields(service.requirements)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.add_upload_errors()
+        if not self.staged and not self.errors:
+            self.add_error(None, "Lampirkan paling sedikit satu berkas yang dibawa pemohon.")
+        return data
 
     def add_service_errors(self, error: ValidationError) -> None:
-        """Show the service's errors next to the fields they name."""
         if not hasattr(error, "error_dict"):
             self.add_error(None, error)
             return

@@ -75,3 +75,37 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement} ({self.mime})"
+
+
+def staged_path(instance: StagedFile, filename: str) -> str:
+    """intake/staged/<office code>/<token>.<ext>: a file waiting for its application."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"intake/staged/{instance.office.code.replace('.', '')}/{instance.token.hex}.{extension}"
+
+
+class StagedFile(models.Model):
+    """A requirement's file attached to a counter form that was not saved yet (another field had
+    an error): kept on the server so it is not asked again, until the application takes it, the
+    officer replaces it, or it is abandoned and swept away (`staged_files_sweep`)."""
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    office = models.ForeignKey("org.Office", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staged_files"
+    )
+    service_code = models.CharField("layanan (kode SOP)", max_length=16)
+    requirement = models.CharField("persyaratan", max_length=40)
+    name = models.CharField("nama berkas pengirim", max_length=100)
+    file = models.FileField("berkas", upload_to=staged_path, max_length=200)
+    mime = models.CharField(max_length=40)
+    size = models.PositiveIntegerField("ukuran (bita)")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField("dilampirkan", db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "berkas sementara"
+        verbose_name_plural = "berkas sementara"
+
+    def __str__(self) -> str:
+        return f"{self.requirement}: {self.name}"

@@ -9,7 +9,11 @@ from django.utils.safestring import SafeString
 
 from alur.intake.catalogue import service
 from alur.intake.checking import KEY, requirement_rows
+from alur.intake.forms import ResubmitForm
 from alur.intake.models import Application
+from alur.intake.selectors import returned_for
+from alur.org.access import Capability, can
+from alur.workflow.choices import CaseStatus
 from alur.workflow.models import Case, Task
 from alur.workflow.panels import register_case_panel, register_step_panel
 from alur.workflow.spec import APPLICANT, StepSpec
@@ -64,6 +68,31 @@ def requirements_panel(
     )
 
 
+def resubmit_panel(request: HttpRequest, case: Case) -> SafeString | None:
+    """While the case waits for the applicant (returned as incomplete), the counter attaches the
+    files the applicant brings; their step is recorded with them."""
+    if case.status != CaseStatus.WAITING or not can(
+        request.user, Capability.HANDLE_CASES, case.office
+    ):
+        return None
+    application = _application(case)
+    svc = service(application.service_code) if application else None
+    if application is None or svc is None:
+        return None
+    return SafeString(
+        render_to_string(
+            "intake/panel_resubmit.html",
+            {
+                "application": application,
+                "form": ResubmitForm(service=svc),
+                "asked": returned_for(application),
+            },
+            request=request,
+        )
+    )
+
+
 def register() -> None:
     register_case_panel(case_panel)
+    register_case_panel(resubmit_panel)
     register_step_panel(KEY, requirements_panel, replaces_outcome=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,8 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from alur.intake.catalogue import SERVICES, Service
-from alur.intake.models import Application
-from alur.org.access import Capability, offices_for
+from alur.intake.models import Application, StagedFile
+from alur.org.access import Capability, office_ids_for, offices_for
 from alur.org.models import Office, User
 from alur.sop.models import SopRevision
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, TaskStatus
@@ -110,3 +111,99 @@ def public_status(application: Application) -> PublicStatus:
         waiting=waiting,
         finished_at=case.finished_at,
     )
+
+
+# --- the counter: duplicates, staged files, applications waiting for the applicant ----------
+
+OPEN_CASE = (CaseStatus.OPEN, CaseStatus.WAITING)
+
+
+def _plain(value: object) -> str:
+    return " ".join(str(value or "").split()).casefold()
+
+
+def open_duplicates(
+    office: Office, svc: Service, nik: str, values: dict[str, object]
+) -> list[Application]:
+    """The office's applications for `svc` by the same NIK whose case is not finished, for the
+    same child or deceased where the service names one (`Service.same_subject`)."""
+    rows = (
+        Application.objects.filter(
+            office=office, service_code=svc.code, applicant_nik=nik, case__status__in=OPEN_CASE
+        )
+        .select_related("case")
+        .order_by("-created_at")
+    )
+    return [
+        a
+        for a in rows
+        if all(_plain(a.fields.get(key)) == _plain(values.get(key)) for key in svc.same_subject)
+    ]
+
+
+def staged_for(
+    user: User | AnonymousUser, office: Office, service_code: str, tokens: dict[str, str]
+) -> dict[str, StagedFile]:
+    """The staged files a counter form names (requirement → token), when they are the person's
+    own for this office and service; any other token is ignored (the file is asked again)."""
+    wanted = {}
+    for key, token in tokens.items():
+        try:
+            wanted[key] = uuid.UUID(str(token))
+        except ValueError:
+            continue
+    if not wanted or not user.is_authenticated:
+        return {}
+    rows = StagedFile.objects.filter(
+        token__in=wanted.values(), owner=user, office=office, service_code=service_code
+    )
+    by_token = {row.token: row for row in rows}
+    return {
+        key: by_token[token]
+        for key, token in wanted.items()
+        if token in by_token and by_token[token].requirement == key
+    }
+
+
+def waiting_applications(user: User | AnonymousUser, limit: int = 20) -> list[Application]:
+    """Applications returned to the applicant (their case waits for them) in the offices where
+    the person works the counter, the oldest return first."""
+    return list(
+        Application.objects.filter(
+            office__in=office_ids_for(user, Capability.HANDLE_CASES),
+            case__status=CaseStatus.WAITING,
+        )
+        .select_related("case", "office")
+        .order_by("case__paused_at", "created_at")[:limit]
+    )
+
+
+def counter_application(user: User | AnonymousUser, reference: str) -> Application | None:
+    """The application of case `reference`, for the counter staff of its office."""
+    return (
+        Application.objects.filter(
+            case__reference=reference.strip().upper(),
+            office__in=office_ids_for(user, Capability.HANDLE_CASES),
+        )
+        .select_related("case", "office")
+        .first()
+    )
+
+
+def waiting_application(user: User | AnonymousUser, reference: str) -> Application:
+    """`counter_application`, or 404."""
+    application = counter_application(user, reference)
+    if application is None:
+        raise Http404("Permohonan tidak ditemukan.")
+    return application
+
+
+def returned_for(application: Application) -> str:
+    """What the applicant was asked for when the case was last returned to them."""
+    task = (
+        application.case.tasks.filter(return_to="applicant")
+        .exclude(completed_at__isnull=True)
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+    return task.reason if task is not None else ""

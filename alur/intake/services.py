@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as InvalidValue
@@ -13,22 +14,43 @@ from django.db import transaction
 from django.utils import timezone
 
 from alur.audit.services import record
-from alur.core.errors import DomainError, ValidationError
+from alur.core.errors import ConflictError, DomainError, ValidationError
 from alur.intake.catalogue import APPLICANT_FIELDS, KIND_LABELS, FieldKind, Service, service
 from alur.intake.choices import Channel
 from alur.intake.files import CheckedFile, FileRejected, check_upload
-from alur.intake.models import Application, Attachment
+from alur.intake.models import Application, Attachment, StagedFile
 from alur.intake.nik import check_kk, check_nik
+from alur.intake.selectors import open_duplicates
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
 from alur.outbox.services import normalize_whatsapp_number
-from alur.workflow.services import case_start
+from alur.workflow.choices import CaseStatus
+from alur.workflow.services import case_start, outside_step_complete
 
 # (requirement key, data, declared mime, filename)
 Upload = tuple[str, bytes, str, str]
 
 APPLICANT_KEYS = {"name": "applicant_name", "nik": "applicant_nik", "phone": "applicant_phone"}
 REQUIRED = "Wajib diisi."
+STAGED_TTL = timedelta(hours=24)  # a staged file nobody came back for is removed after this
+MSG_DUPLICATE = (
+    "Sudah ada permohonan {service} yang belum selesai untuk NIK {nik}{subject}: {references}. "
+    "Periksa dahulu; bila memang perlu permohonan baru, centang konfirmasi lalu simpan lagi."
+)
+MSG_EXACT_DUPLICATE = (
+    "Permohonan yang sama persis (isian dan berkas) sudah terdaftar dan belum selesai: "
+    "{references}. Permohonan ini tidak didaftarkan dua kali; lanjutkan yang sudah ada."
+)
+
+
+class DuplicateApplication(DomainError):
+    """An open application of the same NIK, service and subject exists. `exact`: identical in
+    every field and file, refused even when the officer confirms."""
+
+    def __init__(self, message: str, *, applications: list[Application], exact: bool) -> None:
+        super().__init__(message, code="duplicate_exact" if exact else "duplicate")
+        self.applications = applications
+        self.exact = exact
 
 
 def file_field(requirement_key: str) -> str:
@@ -120,6 +142,18 @@ def _check_fields(
     return person, values, errors
 
 
+def application_errors(
+    *, service_code: str, applicant: dict[str, Any], fields: dict[str, Any]
+) -> dict[str, list[str]]:
+    """What `application_submit` would say of these values (applicant and service fields), by
+    field, without the files: a form that has other errors shows these beside them at once."""
+    svc = service(service_code)
+    if svc is None:
+        return {}
+    _person, _values, errors = _check_fields(svc, applicant, fields)
+    return errors
+
+
 def _check_files(
     svc: Service, files: list[Upload], errors: dict[str, list[str]]
 ) -> list[tuple[str, bytes, CheckedFile]]:
@@ -188,6 +222,64 @@ class _Cleanup:
             default_storage.delete(name)
 
 
+def _read(staged: StagedFile) -> bytes:
+    with staged.file.open("rb") as handle:
+        return handle.read()
+
+
+def _drop_staged_files(names: list[str]) -> None:
+    """Remove staged files once the transaction that dropped their rows has committed."""
+    transaction.on_commit(lambda: _Cleanup(names).run())
+
+
+def _without_warnings(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k != "warnings"}
+
+
+def _check_duplicates(
+    office: Office,
+    svc: Service,
+    person: dict[str, str],
+    values: dict[str, Any],
+    checked: list[tuple[str, bytes, CheckedFile]],
+    confirmed: bool,
+) -> list[Application]:
+    """The open applications this one repeats; DuplicateApplication unless `confirmed` (and
+    always for an exact repeat: the same fields and files)."""
+    found = open_duplicates(office, svc, person["nik"], values)
+    if not found:
+        return []
+    hashes = sorted(result.sha256 for _key, _data, result in checked)
+    exact = [
+        a
+        for a in found
+        if _without_warnings(a.fields) == _without_warnings(values)
+        and a.applicant_phone == person["phone"]
+        and " ".join(a.applicant_name.split()).casefold()
+        == " ".join(person["name"].split()).casefold()
+        and sorted(a.attachments.values_list("sha256", flat=True)) == hashes
+    ]
+    references = ", ".join(a.case.reference for a in (exact or found))
+    if exact:
+        raise DuplicateApplication(
+            MSG_EXACT_DUPLICATE.format(references=references), applications=exact, exact=True
+        )
+    if not confirmed:
+        labels = {f.key: f.label for f in svc.fields}
+        named = [f"{labels[key].lower()} {values.get(key)}" for key in svc.same_subject]
+        raise DuplicateApplication(
+            MSG_DUPLICATE.format(
+                service=svc.name,
+                nik=person["nik"],
+                subject=f" ({', '.join(named)})" if named else "",
+                references=references,
+            ),
+            applications=found,
+            exact=False,
+        )
+    return found
+
+
 def application_submit(
     *,
     office: Office,
@@ -199,6 +291,9 @@ def application_submit(
     actor: User | None = None,
     whatsapp_number: Any = None,
     media_ids: dict[str, str] | None = None,
+    staged: Sequence[StagedFile] = (),
+    check_duplicates: bool = False,
+    duplicate_confirmed: bool = False,
 ) -> Application:
     """Check an application completely, then start its case and store it with its files.
 
@@ -206,6 +301,12 @@ def application_submit(
     DomainError for an unknown service and ValidationError keyed by field (applicant_name,
     applicant_nik, applicant_phone, a service field, or file_<requirement>) for what is wrong.
     NIK warnings (a birth date or sex that disagrees) are kept in fields["warnings"].
+
+    `staged`: the actor's files kept from an earlier try of the counter form, taken as the
+    application's files and then removed. `check_duplicates` (the counter): an open application
+    of the same NIK and service (and child or deceased) raises DuplicateApplication unless
+    `duplicate_confirmed`; an exact repeat (same fields and files) is refused regardless, as a
+    second submission of the same thing. A confirmed duplicate is named in the audit event.
     """
     svc = service(service_code)
     if svc is None:
@@ -214,10 +315,28 @@ def application_submit(
         raise DomainError(f"Saluran {channel!r} tidak dikenal.")
     if actor is not None:
         require(actor, Capability.HANDLE_CASES, office)
+    for kept in staged:
+        if (kept.owner_id, kept.office_id, kept.service_code) != (
+            getattr(actor, "pk", None),
+            office.pk,
+            svc.code,
+        ):
+            raise DomainError("Berkas sementara itu bukan milik formulir ini.", code="staged")
+    sent = {key for key, *_rest in files}
+    files = files + [
+        (kept.requirement, _read(kept), kept.mime, kept.name)
+        for kept in staged
+        if kept.requirement not in sent
+    ]
     person, values, errors = _check_fields(svc, applicant, fields)
     checked = _check_files(svc, files, errors)
     if errors:
         raise ValidationError(errors)
+    repeats = (
+        _check_duplicates(office, svc, person, values, checked, duplicate_confirmed)
+        if check_duplicates
+        else []
+    )
     named = values.get(svc.subject_field) if svc.subject_field else None
     subject = f"{svc.subject} — {named or person['name']}"[:300]
     saved: list[str] = []
@@ -257,8 +376,12 @@ def application_submit(
                         {"requirement": a.requirement, "sha256": a.sha256} for a in attachments
                     ],
                     "warnings": len(values.get("warnings", [])),
-                },
+                }
+                | ({"duplicate_of": [a.case.reference for a in repeats]} if repeats else {}),
             )
+            if staged:
+                StagedFile.objects.filter(pk__in=[kept.pk for kept in staged]).delete()
+                _drop_staged_files([kept.file.name for kept in staged])
     except BaseException:
         _Cleanup(saved).run()
         raise
@@ -304,3 +427,208 @@ def attachment_add(
         _Cleanup(saved).run()
         raise
     return attachment
+
+
+# --- files kept between tries of a counter form ---------------------------------------------
+
+
+def staged_file_put(
+    *,
+    owner: User,
+    office: Office,
+    service_code: str,
+    requirement_key: str,
+    data: bytes,
+    declared_mime: str,
+    filename: str,
+    replaces: StagedFile | None = None,
+) -> StagedFile:
+    """Keep a requirement's file attached to a counter form that is not saved yet, checked as an
+    application's file is (ValidationError keyed file_<requirement> otherwise); it replaces the
+    file staged before for that requirement."""
+    svc = service(service_code)
+    if svc is None:
+        raise DomainError(f"Layanan {service_code!r} tidak dikenal.")
+    require(owner, Capability.HANDLE_CASES, office)
+    errors: dict[str, list[str]] = {}
+    checked = _check_files(svc, [(requirement_key, data, declared_mime, filename)], errors)
+    errors = {k: v for k, v in errors.items() if k == file_field(requirement_key)}
+    if errors or not checked:
+        raise ValidationError(errors)
+    _key, body, result = checked[0]
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            staged = StagedFile(
+                office=office,
+                owner=owner,
+                service_code=svc.code,
+                requirement=requirement_key,
+                name=(filename.replace("/", "_").replace("\\", "_").strip() or "berkas")[-100:],
+                mime=result.mime,
+                size=result.size,
+                sha256=result.sha256,
+                created_at=timezone.now(),
+            )
+            staged.file.save(f"berkas.{result.extension}", ContentFile(body), save=False)
+            saved.append(staged.file.name)
+            staged.save()
+            if replaces is not None and replaces.pk:
+                StagedFile.objects.filter(pk=replaces.pk, owner=owner).delete()
+                _drop_staged_files([replaces.file.name])
+            record(
+                actor=owner,
+                office=office,
+                action="intake.file_stage",
+                obj=staged,
+                after={
+                    "service": svc.code,
+                    "requirement": requirement_key,
+                    "sha256": result.sha256,
+                    "size": result.size,
+                    "replaces": replaces.sha256 if replaces is not None else None,
+                },
+            )
+    except BaseException:
+        _Cleanup(saved).run()
+        raise
+    return staged
+
+
+def uploads_stage(
+    *,
+    owner: User,
+    office: Office,
+    service_code: str,
+    uploads: list[Upload],
+    staged: dict[str, StagedFile],
+) -> tuple[dict[str, StagedFile], dict[str, list[str]]]:
+    """Stage each valid upload of a counter form (in place of the file staged for it before);
+    returns the staged files by requirement and each refused upload's errors by field. A refused
+    upload leaves the file staged before it in place."""
+    kept = dict(staged)
+    errors: dict[str, list[str]] = {}
+    for key, data, declared_mime, filename in uploads:
+        try:
+            kept[key] = staged_file_put(
+                owner=owner,
+                office=office,
+                service_code=service_code,
+                requirement_key=key,
+                data=data,
+                declared_mime=declared_mime,
+                filename=filename,
+                replaces=kept.get(key),
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    return kept, errors
+
+
+def staged_files_sweep(*, older_than: timedelta = STAGED_TTL, now: datetime | None = None) -> int:
+    """Remove the staged files of counter forms that were left unsaved for `older_than`; one
+    audit event per office. Returns how many were removed."""
+    limit = (now or timezone.now()) - older_than
+    removed = 0
+    offices = (
+        StagedFile.objects.filter(created_at__lt=limit)
+        .values_list("office_id", flat=True)
+        .distinct()
+    )
+    for office in Office.objects.filter(pk__in=list(offices)):
+        with transaction.atomic():
+            rows = list(
+                StagedFile.objects.select_for_update().filter(office=office, created_at__lt=limit)
+            )
+            if not rows:
+                continue
+            StagedFile.objects.filter(pk__in=[r.pk for r in rows]).delete()
+            _drop_staged_files([r.file.name for r in rows])
+            record(
+                actor=None,
+                office=office,
+                action="intake.staged_sweep",
+                obj=office,
+                after={"files": len(rows), "sha256": [r.sha256 for r in rows]},
+                reason=f"berkas formulir loket yang tidak disimpan lebih dari {older_than}",
+            )
+            removed += len(rows)
+    return removed
+
+
+# --- the applicant brings what was missing to the counter -----------------------------------
+
+
+def counter_resubmit(
+    *,
+    application: Application,
+    actor: User,
+    files: list[Upload],
+    staged: Sequence[StagedFile] = (),
+    note: str = "",
+) -> list[Attachment]:
+    """The applicant of a case returned to them brings the missing files to the counter: each is
+    stored as the application's file and their step is recorded (the step that returned the
+    case opens again, the SLA clock runs on), in one transaction with its audit events.
+    ValidationError keyed file_<requirement> for a refused file."""
+    svc = service(application.service_code)
+    if svc is None:
+        raise DomainError(f"Layanan {application.service_code!r} tidak dikenal.")
+    require(actor, Capability.HANDLE_CASES, application.office)
+    if application.case.status != CaseStatus.WAITING:
+        raise ConflictError("Permohonan ini tidak sedang menunggu kelengkapan dari pemohon.")
+    for kept in staged:
+        if (kept.owner_id, kept.office_id, kept.service_code) != (
+            actor.pk,
+            application.office_id,
+            svc.code,
+        ):
+            raise DomainError("Berkas sementara itu bukan milik formulir ini.", code="staged")
+    sent = {key for key, *_rest in files}
+    files = files + [
+        (kept.requirement, _read(kept), kept.mime, kept.name)
+        for kept in staged
+        if kept.requirement not in sent
+    ]
+    if not files:
+        raise DomainError("Lampirkan paling sedikit satu berkas yang dibawa pemohon.", code="files")
+    errors: dict[str, list[str]] = {}
+    checked = _check_files(svc, files, errors)
+    sent_fields = {file_field(key) for key, *_rest in files}
+    errors = {k: v for k, v in errors.items() if k in sent_fields}
+    if errors:
+        raise ValidationError(errors)
+    labels = [r.label for r in svc.requirements if r.key in {key for key, *_ in checked}]
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            attachments = [
+                _store(application, key, data, result, now, "", saved)
+                for key, data, result in checked
+            ]
+            record(
+                actor=actor,
+                office=application.office,
+                action="intake.counter_resubmit",
+                obj=application,
+                after={
+                    "case": application.case.reference,
+                    "attachments": [
+                        {"requirement": a.requirement, "sha256": a.sha256} for a in attachments
+                    ],
+                },
+                reason=note.strip(),
+            )
+            text = "Berkas susulan diterima di loket: " + "; ".join(labels)
+            if note.strip():
+                text += f". {note.strip()}"
+            outside_step_complete(case=application.case, actor=actor, note=text[:500])
+            if staged:
+                StagedFile.objects.filter(pk__in=[kept.pk for kept in staged]).delete()
+                _drop_staged_files([kept.file.name for kept in staged])
+    except BaseException:
+        _Cleanup(saved).run()
+        raise
+    return attachments

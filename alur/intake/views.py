@@ -13,13 +13,21 @@ from alur.core.errors import DomainError
 from alur.core.web import error_text, run_service
 from alur.intake import selectors
 from alur.intake.catalogue import service
+from alur.intake.checking import requirement_rows
 from alur.intake.checking import requirements_return as requirements_return_service
 from alur.intake.choices import Channel
-from alur.intake.forms import CounterForm, TrackingForm
-from alur.intake.models import Attachment
-from alur.intake.services import application_submit
+from alur.intake.forms import CounterForm, ResubmitForm, TrackingForm
+from alur.intake.models import Application, Attachment
+from alur.intake.services import (
+    DuplicateApplication,
+    application_errors,
+    application_submit,
+    counter_resubmit,
+    uploads_stage,
+)
 from alur.org.access import Capability, office_ids_for
-from alur.workflow.choices import Outcome
+from alur.org.models import Office
+from alur.workflow.choices import CaseStatus, Outcome
 from alur.workflow.models import Task
 from alur.workflow.selectors import case_for
 from alur.workflow.services import task_complete
@@ -34,8 +42,40 @@ TRACKING_TOO_MANY = (
 
 @login_required
 def counter(request: HttpRequest) -> HttpResponse:
+    wanted = request.GET.get("nomor", "").strip()
+    problem = ""
+    if wanted:
+        application = selectors.counter_application(request.user, wanted)
+        if application is not None and application.case.status == CaseStatus.WAITING:
+            return redirect("intake:resubmit", reference=application.case.reference)
+        problem = (
+            f"Permohonan {wanted} tidak ditemukan di kantor Anda."
+            if application is None
+            else f"Permohonan {application.case.reference} tidak sedang menunggu kelengkapan "
+            f"dari pemohon (status: {application.case.get_status_display().lower()})."
+        )
     return render(
-        request, "intake/counter.html", {"offices": selectors.counter_services(request.user)}
+        request,
+        "intake/counter.html",
+        {
+            "offices": selectors.counter_services(request.user),
+            "waiting": selectors.waiting_applications(request.user),
+            "wanted": wanted,
+            "problem": problem,
+        },
+    )
+
+
+def _stage(request: HttpRequest, form: CounterForm | ResubmitForm, office: Office) -> None:
+    """Keep the form's valid files on the server (the ones staged before stay unless replaced),
+    so that an error elsewhere on the form does not ask for them again."""
+    earlier = selectors.staged_for(request.user, office, form.service.code, form.staged_tokens())
+    form.staged, form.upload_errors = uploads_stage(
+        owner=request.user,  # type: ignore[arg-type]
+        office=office,
+        service_code=form.service.code,
+        uploads=form.new_uploads(),
+        staged=earlier,
     )
 
 
@@ -45,8 +85,10 @@ def counter_form(request: HttpRequest, code: str) -> HttpResponse:
     if svc is None:
         raise Http404("Layanan tidak ditemukan.")
     office = selectors.counter_office(request.user, code, request.GET.get("kantor"))
+    duplicates: list[Application] = []
     if request.method == "POST":
         form = CounterForm(request.POST, request.FILES, service=svc)
+        _stage(request, form, office)
         if form.is_valid():
             try:
                 application = application_submit(
@@ -55,9 +97,15 @@ def counter_form(request: HttpRequest, code: str) -> HttpResponse:
                     channel=Channel.COUNTER,
                     applicant=form.applicant(),
                     fields=form.service_values(),
-                    files=form.uploads(),
+                    files=[],
+                    staged=list(form.staged.values()),
                     actor=request.user,  # type: ignore[arg-type]
+                    check_duplicates=True,
+                    duplicate_confirmed=form.cleaned_data["confirm_duplicate"],
                 )
+            except DuplicateApplication as error:
+                duplicates = error.applications
+                form.add_error(None if error.exact else "confirm_duplicate", error.message)
             except ValidationError as error:
                 form.add_service_errors(error)
             except (DomainError, PermissionDenied) as error:
@@ -68,10 +116,77 @@ def counter_form(request: HttpRequest, code: str) -> HttpResponse:
                     request, f"Permohonan diterima. Nomor permohonan (untuk lacak): {reference}"
                 )
                 return redirect("workflow:case_detail", reference=reference)
+        else:
+            form.add_service_errors(
+                ValidationError(
+                    application_errors(
+                        service_code=svc.code,
+                        applicant=form.applicant(),
+                        fields=form.service_values(),
+                    )
+                ),
+                skip_known=True,
+            )
     else:
         form = CounterForm(service=svc)
+    confirming = bool(duplicates) or form.data.get("confirm_duplicate") is not None
     return render(
-        request, "intake/counter_form.html", {"form": form, "service": svc, "office": office}
+        request,
+        "intake/counter_form.html",
+        {
+            "form": form,
+            "service": svc,
+            "office": office,
+            "duplicates": duplicates,
+            "confirming": confirming,
+        },
+    )
+
+
+@login_required
+def resubmit(request: HttpRequest, reference: str) -> HttpResponse:
+    """The applicant brings the missing files of an application returned to them: the counter
+    attaches them and the application goes back to the step that returned it."""
+    application = selectors.waiting_application(request.user, reference)
+    svc = service(application.service_code)
+    if svc is None:
+        raise Http404("Layanan tidak ditemukan.")
+    waiting = application.case.status == CaseStatus.WAITING
+    if request.method == "POST" and waiting:
+        form = ResubmitForm(request.POST, request.FILES, service=svc)
+        _stage(request, form, application.office)
+        if form.is_valid():
+            try:
+                counter_resubmit(
+                    application=application,
+                    actor=request.user,  # type: ignore[arg-type]
+                    files=[],
+                    staged=list(form.staged.values()),
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except (DomainError, PermissionDenied) as error:
+                form.add_error(None, error_text(error))
+            else:
+                messages.success(
+                    request,
+                    "Berkas susulan diterima dan dicatat sebagai kelengkapan dari pemohon; "
+                    "permohonan kembali ke petugas yang mengembalikannya.",
+                )
+                return redirect("workflow:case_detail", reference=application.case.reference)
+    else:
+        form = ResubmitForm(service=svc)
+    return render(
+        request,
+        "intake/resubmit.html",
+        {
+            "application": application,
+            "form": form,
+            "waiting": waiting,
+            "asked": selectors.returned_for(application),
+            "rows": requirement_rows(application),
+        },
     )
 
 

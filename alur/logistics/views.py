@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
@@ -71,7 +70,7 @@ def history(request: HttpRequest, code: str, item: str) -> HttpResponse:
     office = selectors.office_for(request.user, code)
     item = _item(request, item)
     lines = list(selectors.ledger(request.user, office, item))
-    points = [(timezone.localtime(line.posted_at), line.balance) for line in lines]
+    points = [(line.occurred_on, line.balance) for line in lines]  # the day of each movement
     staff = can(request.user, Capability.HANDLE_CASES, office)
     return render(
         request,
