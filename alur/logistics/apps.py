@@ -11,7 +11,14 @@ class LogisticsConfig(AppConfig):
         from alur.front.nav import NavItem, register
         from alur.logistics import handlers, panels
         from alur.org.access import Capability
+        from alur.workflow.starts import Start
+        from alur.workflow.starts import register as register_start
 
         register(NavItem("Stok blanko", "logistics:stock", Capability.VIEW_REPORTS, order=70))
+        # S1 starts at the monitoring and evaluation meeting (step 1): its page takes the kab/kota
+        # requests the round answers and the meeting's minutes.
+        register_start(
+            Start("S1", "logistics:round_start", "Mulai putaran pengambilan blanko KTP-el")
+        )
         handlers.register_all()
         panels.register_all()

@@ -22,6 +22,7 @@ OUTGOING = (MovementKind.TRANSFER_OUT, MovementKind.ISSUE, MovementKind.DAMAGED)
 
 class RequestStatus(models.TextChoices):
     SUBMITTED = "submitted", "Diajukan"
+    ROUND = "round", "Diproses provinsi (putaran S1)"
     ALLOCATED = "allocated", "Masuk pembagian"
 
 

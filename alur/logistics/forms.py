@@ -26,6 +26,26 @@ class ShipForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    berkas = forms.FileField(
+        label="Foto/pindaian surat muatan udara (JPG, PNG atau PDF; boleh kosong)", required=False
+    )
+
+
+class PickupForm(forms.Form):
+    picked_up_at = forms.DateTimeField(
+        label="Waktu blanko dijemput di bandara (kosong: sekarang)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    note = forms.CharField(
+        label="Yang menjemput dan catatan (mis. nama petugas, bandara, jumlah koli)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    berkas = forms.FileField(
+        label="Foto/pindaian dokumen pengiriman (JPG, PNG atau PDF; boleh kosong)", required=False
+    )
 
 
 class ReceiveForm(forms.Form):
@@ -118,9 +138,9 @@ class HandoverForm(forms.Form):
         error_messages={"invalid_choice": "BAST yang dipilih tidak ditemukan."},
     )
     hibah = forms.ModelChoiceField(
-        label="Surat pernyataan bersedia menerima hibah (boleh kosong)",
+        label="Surat pernyataan bersedia menerima hibah yang sudah ditandatangani",
         queryset=IssuedDocument.objects.none(),
-        required=False,
+        required=False,  # a missing statement is refused by handover_post, with its reason
         error_messages={"invalid_choice": "Surat pernyataan yang dipilih tidak ditemukan."},
     )
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from alur.core.errors import DomainError
 from alur.core.web import form_data
-from alur.logistics import services
-from alur.logistics.forms import HandoverForm, ReceiveForm, ScheduleForm, ShipForm
+from alur.logistics import rounds, services
+from alur.logistics.forms import HandoverForm, PickupForm, ReceiveForm, ScheduleForm, ShipForm
 from alur.logistics.models import Allocation, AllocationLine, Shipment
 from alur.logistics.rules import DEFAULT_COVER_DAYS
 from alur.sop.registry import register_form
@@ -37,6 +37,12 @@ def allocation_of(case: Any) -> Allocation:
     return allocation
 
 
+def _upload(context: Any) -> services.Upload | None:
+    """The file a step's page sent with the form, as the view read it (bytes, type, name)."""
+    upload = context.data.get("upload")
+    return upload if isinstance(upload, tuple) and len(upload) == 3 else None
+
+
 def on_ship(context: Any) -> None:
     if not _done(context):
         return
@@ -51,7 +57,30 @@ def on_ship(context: Any) -> None:
         serial_text=data["serials"],
         dispatched_at=context.task.completed_at,
         actor=context.actor,
+        upload=_upload(context),
     )
+
+
+def on_pickup(context: Any) -> None:
+    """Step 14: the province's team records the airport pick-up it did (who, when, the
+    shipping document)."""
+    if not _done(context):
+        return
+    data = form_data(PickupForm(context.data))
+    services.shipment_pickup(
+        shipment=_shipment(context),
+        picked_up_at=data["picked_up_at"],
+        note=data["note"],
+        upload=_upload(context),
+        actor=context.actor,
+    )
+
+
+def on_cover_letter(context: Any) -> None:
+    """Step 12: the signed covering letter and the request letter go to the Badan Penghubung."""
+    if not _done(context):
+        return
+    rounds.cover_letter_send(case=context.case, step=context.step.number, actor=context.actor)
 
 
 def on_receive(context: Any) -> None:
@@ -92,6 +121,7 @@ def on_schedule(context: Any) -> None:
     services.allocation_schedule(
         allocation=allocation, schedule=form.schedule(), actor=context.actor
     )
+    services.shares_announce(allocation=allocation, actor=context.actor)
 
 
 def on_handover(context: Any) -> None:
@@ -114,6 +144,8 @@ def on_handover(context: Any) -> None:
 
 HANDLERS = {
     "logistics.ship": on_ship,
+    "logistics.pickup": on_pickup,
+    "logistics.cover_letter": on_cover_letter,
     "logistics.receive": on_receive,
     "logistics.allocate": on_allocate,
     "logistics.schedule": on_schedule,
@@ -121,6 +153,15 @@ HANDLERS = {
 }
 
 
+# Keys this app adds to the SOP vocabulary (alur.sop.registry), with what each step does.
+NEW_KEYS = {
+    "logistics.pickup": "Record the pick-up of a shipment of blanks at the airport: when, who "
+    "went, and the shipping document they were handed.",
+    "logistics.cover_letter": "Send the Kadis's signed covering letter to the liaison office "
+    "(Badan Penghubung), with the request letter it covers.",
+}
+
+
 def register_all() -> None:
     for key, handler in HANDLERS.items():
-        register_form(key, handler)
+        register_form(key, handler, description=NEW_KEYS.get(key))

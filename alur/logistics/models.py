@@ -9,6 +9,7 @@ change to a posted line (trigger; on SQLite UPDATE only, as for the audit trail)
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -171,6 +172,15 @@ class BlankRequest(models.Model):
     status = models.CharField(
         "status", max_length=10, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
     )
+    # The S1 round (case) of the province that answers this request, once it is taken up.
+    case = models.ForeignKey(
+        "workflow.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="blank_requests",
+        verbose_name="putaran S1",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -184,8 +194,18 @@ class BlankRequest(models.Model):
         return f"Permohonan {self.quantity} {self.get_item_display()} — {self.office}"
 
 
+def shipment_path(instance: Shipment, filename: str) -> str:
+    """logistik/<office code>/<year>/<random>.<ext>; the sender's file name is not kept."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return (
+        f"logistik/{instance.office.code.replace('.', '')}/{instance.dispatched_at:%Y}/"
+        f"{uuid.uuid4().hex}.{extension}"
+    )
+
+
 class Shipment(models.Model):
-    """Blanks sent by air by the liaison office (Badan Penghubung) to the province."""
+    """Blanks sent by air by the liaison office (Badan Penghubung) to the province, and their
+    pick-up at the airport by the province's team."""
 
     case = models.OneToOneField(
         "workflow.Case",
@@ -216,6 +236,17 @@ class Shipment(models.Model):
     quantity_damaged = models.PositiveIntegerField("jumlah rusak", null=True, blank=True)
     serials_received = models.JSONField("rentang nomor seri diterima", default=list, blank=True)
     receipt_note = models.TextField("catatan pemeriksaan", blank=True)
+    waybill_scan = models.FileField(
+        "pindaian surat muatan udara", upload_to=shipment_path, max_length=200, blank=True
+    )
+    picked_up_at = models.DateTimeField("dijemput di bandara", null=True, blank=True)
+    picked_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pickup_note = models.TextField("catatan penjemputan", blank=True)
+    pickup_document = models.FileField(
+        "dokumen pengiriman", upload_to=shipment_path, max_length=200, blank=True
+    )
 
     class Meta:
         ordering = ["-dispatched_at", "-pk"]
@@ -334,6 +365,11 @@ class AllocationLine(models.Model):
             models.UniqueConstraint(fields=["allocation", "office"], name="allocation_line_unique"),
             models.UniqueConstraint(
                 fields=["bast"], condition=Q(bast__isnull=False), name="allocation_line_one_bast"
+            ),
+            models.UniqueConstraint(
+                fields=["hibah"],
+                condition=Q(hibah__isnull=False),
+                name="allocation_line_one_hibah",
             ),
         ]
 

@@ -9,14 +9,30 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from alur.logistics import handover_documents, rules, serials
+from alur.letters.chain import waiting_for
+from alur.letters.steps import case_letter
+from alur.logistics import handover_documents, rounds, rules, selectors, serials
 from alur.logistics.choices import AllocationStatus
-from alur.logistics.forms import ApproveForm, HandoverForm, ReceiveForm, ScheduleForm, ShipForm
-from alur.logistics.models import Allocation, AllocationLine, Shipment
+from alur.logistics.forms import (
+    ApproveForm,
+    HandoverForm,
+    PickupForm,
+    ReceiveForm,
+    ScheduleForm,
+    ShipForm,
+)
+from alur.logistics.models import Allocation, AllocationLine, BlankRequest, Shipment
 from alur.org.access import Capability, can
 from alur.workflow.panels import register_case_panel, register_step_panel
 
-KEYS = ("logistics.ship", "logistics.receive", "logistics.allocate", "logistics.schedule")
+KEYS = (
+    "logistics.ship",
+    "logistics.pickup",
+    "logistics.receive",
+    "logistics.allocate",
+    "logistics.schedule",
+    "logistics.cover_letter",
+)
 
 
 def _html(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
@@ -29,9 +45,18 @@ def _allocation(case: Any) -> Allocation | None:
 
 def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeString | None:
     key = step.form
-    context: dict[str, Any] = {"task": task, "step": step, "key": key}
+    context: dict[str, Any] = {"case": case, "task": task, "step": step, "key": key}
     if key == "logistics.ship":
         context["form"] = ShipForm()
+    elif key == "logistics.pickup":
+        context["shipment"] = Shipment.objects.filter(case=case).first()
+        context["form"] = PickupForm()
+    elif key == "logistics.cover_letter":
+        cover = rounds.cover_letter_for(case)
+        context["cover"] = cover
+        context["waiting"] = waiting_for(cover) if cover else ""
+        context["recipients"] = list(cover.recipients.select_related("message")) if cover else []
+        context["penghubung"] = rounds.penghubung_name(case.office)
     elif key == "logistics.receive":
         shipment = Shipment.objects.filter(case=case).first()
         context["shipment"] = shipment
@@ -71,12 +96,21 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
     return _html(request, "logistics/step_panel.html", context)
 
 
-def basts_by_line(lines: list[AllocationLine]) -> dict[int, Any]:
-    """The BAST letters drafted for these shares (one query), by line."""
+def draft_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeString | None:
+    """On an S1 round's drafting step, while the case has no letter: draft the request letter
+    from the round's kab/kota requests (the letters app's own form remains beside it)."""
+    if not BlankRequest.objects.filter(case=case).exists() or case_letter(case) is not None:
+        return None
+    return _html(request, "logistics/draft_panel.html", {"case": case, "task": task})
+
+
+def letters_by_line(lines: list[AllocationLine], kind: str = "bast") -> dict[int, Any]:
+    """The letters of `kind` (the BAST, the hibah statement) drafted for these shares, by line
+    (one query)."""
     from alur.letters.models_letter import Letter, LetterStatus
 
     letters = Letter.objects.filter(
-        kind="bast", extra__allocation_line__in=[line.pk for line in lines]
+        kind=kind, extra__allocation_line__in=[line.pk for line in lines]
     ).exclude(status=LetterStatus.CANCELLED)
     return {letter.extra["allocation_line"]: letter for letter in letters}
 
@@ -93,9 +127,14 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
         if allocation
         else []
     )
-    basts = basts_by_line(lines)
+    basts = letters_by_line(lines, "bast")
+    hibahs = letters_by_line(lines, "surat_pernyataan")
+    notices = selectors.share_notices(lines)
     for line in lines:
         line.bast_letter = basts.get(line.pk)  # type: ignore[attr-defined]
+        line.hibah_letter = hibahs.get(line.pk)  # type: ignore[attr-defined]
+        line.notices = notices.get(line.pk, [])  # type: ignore[attr-defined]
+    first = case.tasks.filter(step=procedure(case).first, outcome="done").first()
     approve_form = None
     if (
         allocation is not None
@@ -117,6 +156,10 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
             "total_share": sum(line.share for line in lines),
             "rule": rules.RULE_TEXT,
             "approve_form": approve_form,
+            "requests": rounds.round_requests(case),
+            "minutes": first.reason if first else "",
+            "cover": rounds.cover_letter_for(case),
+            "penghubung": rounds.penghubung_name(case.office),
             "may_draft_bast": allocation is not None
             and can(request.user, Capability.HANDLE_CASES, allocation.office)
             and allocation.status == AllocationStatus.PUBLISHED,
@@ -127,4 +170,5 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
 def register_all() -> None:
     for key in (*KEYS, "logistics.handover"):
         register_step_panel(key, step_panel, replaces_outcome=True)
+    register_step_panel("letters.draft", draft_panel)
     register_case_panel(case_panel)

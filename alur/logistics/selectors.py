@@ -181,3 +181,54 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[BlankRequest]:
         .select_related("office", "requested_by")
         .order_by("-requested_at", "-pk")
     )
+
+
+# --- S1 rounds -----------------------------------------------------------------------------
+
+
+def s1_office() -> Office | None:
+    """The province office that runs S1 (the owner of the SOP's newest revision)."""
+    from alur.sop.models import SopRevision
+
+    revision = (
+        SopRevision.objects.filter(code="S1").order_by("-revision").only("office_code").first()
+    )
+    return Office.objects.filter(code=revision.office_code).first() if revision else None
+
+
+def round_office(user: User | AnonymousUser) -> Office | None:
+    """The S1 office when the person works there (may start or join a round); else None."""
+    office = s1_office()
+    if office is None or office.pk not in office_ids_for(user, Capability.HANDLE_CASES):
+        return None
+    return office
+
+
+@dataclass(frozen=True)
+class ShareNotice:
+    channel: str
+    recipient: str
+    status: str
+    error: str
+
+
+def share_notices(lines: list[AllocationLine]) -> dict[int, list[ShareNotice]]:
+    """The step-18 notices of these shares (one query), by line: channel, masked recipient,
+    status."""
+    from alur.outbox.models import OutboundMessage
+
+    found: dict[int, list[ShareNotice]] = {}
+    messages = OutboundMessage.objects.filter(
+        object_type=AllocationLine._meta.label_lower,
+        object_id__in=[str(line.pk) for line in lines],
+    ).order_by("created_at", "pk")
+    for message in messages:
+        found.setdefault(int(message.object_id), []).append(
+            ShareNotice(
+                message.get_channel_display(),
+                message.masked_recipient,
+                message.get_status_display(),
+                message.last_error,
+            )
+        )
+    return found

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Model, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
@@ -40,11 +42,18 @@ from alur.logistics.models import (
 from alur.org.access import DENIED_MESSAGE, Capability, can, posts_of, require
 from alur.org.choices import PositionKind
 from alur.org.models import Office, User
+from alur.org.selectors import holders_of
+from alur.outbox.choices import Channel, Kind
+from alur.outbox.services import message_enqueue, normalize_whatsapp_number
 from alur.worktime.calendar import working_intervals_on
 from alur.worktime.selectors import calendar_for
 
 AIR_FREIGHT_WORKING_DAYS = 2
 MAX_QUANTITY = 10_000_000
+SHARE_TEMPLATE = "porsi_blanko_ktp_el"  # approved WhatsApp template (utility, one body parameter)
+
+# A file as a view reads it: (bytes, the declared type, the sender's file name).
+Upload = tuple[bytes, str, str]
 
 
 class OutOfStock(DomainError):
@@ -456,6 +465,9 @@ def blank_request_submit(
             "letter_number": request.letter_number,
         },
     )
+    from alur.logistics.rounds import notify_province
+
+    notify_province(request)
     return request
 
 
@@ -497,8 +509,10 @@ def shipment_dispatch(
     serial_text: str = "",
     dispatched_at: datetime | None = None,
     case: Any = None,
+    upload: Upload | None = None,
 ) -> Shipment:
-    """The liaison office reports that blanks left by air for `office` (the province)."""
+    """The liaison office reports that blanks left by air for `office` (the province), with a
+    photo or scan of the air waybill (surat muatan udara) when it has one."""
     if not _may_dispatch(actor, office):
         raise PermissionDenied(DENIED_MESSAGE)
     item_label(item)
@@ -531,6 +545,7 @@ def shipment_dispatch(
         expected_at=expected_arrival(office, dispatched_at),
         dispatched_by=actor,
     )
+    digest = _store(shipment, "waybill_scan", upload)
     record(
         actor=actor,
         office=office,
@@ -543,7 +558,61 @@ def shipment_dispatch(
             "waybill": shipment.waybill,
             "serials": ranges,
             "expected_at": shipment.expected_at,
+            "waybill_scan_sha256": digest,
         },
+    )
+    return shipment
+
+
+def _store(shipment: Shipment, field: str, upload: Upload | None) -> str | None:
+    """Keep a photo or scan on the shipment (JPG, PNG or PDF, checked by its bytes); its hash."""
+    if upload is None:
+        return None
+    from alur.intake.files import FileRejected, check_upload
+
+    data, declared, filename = upload
+    try:
+        checked = check_upload(data, declared_mime=declared, filename=filename)
+    except FileRejected as error:
+        raise DomainError(error.reason, code="file") from error
+    getattr(shipment, field).save(f"berkas.{checked.extension}", ContentFile(data), save=False)
+    shipment.save(update_fields=[field])
+    return checked.sha256
+
+
+@transaction.atomic
+def shipment_pickup(
+    *,
+    shipment: Shipment,
+    actor: User | None,
+    picked_up_at: datetime | None = None,
+    note: str = "",
+    upload: Upload | None = None,
+) -> Shipment:
+    """The province's team collected the blanks at the airport when the Badan Penghubung told
+    them (step 14): who went (the person recording it, and the names in the note), when, and
+    the shipping document they were handed, when there is one."""
+    shipment = Shipment.objects.select_for_update().select_related("office").get(pk=shipment.pk)
+    _require_staff(actor, shipment.office)
+    if shipment.picked_up_at is not None:
+        raise ConflictError(f"Penjemputan pengiriman {shipment.waybill} sudah dicatat.")
+    now = timezone.now()
+    picked_up_at = picked_up_at or now
+    if picked_up_at > now + timedelta(minutes=5):
+        raise DomainError("Waktu penjemputan tidak boleh di masa depan.")
+    if picked_up_at < shipment.dispatched_at:
+        raise DomainError("Waktu penjemputan tidak boleh sebelum blanko dikirim.")
+    shipment.picked_up_at, shipment.picked_up_by = picked_up_at, actor
+    shipment.pickup_note = note.strip()
+    shipment.save(update_fields=["picked_up_at", "picked_up_by", "pickup_note"])
+    digest = _store(shipment, "pickup_document", upload)
+    record(
+        actor=actor,
+        office=shipment.office,
+        action="logistics.shipment_pickup",
+        obj=shipment,
+        after={"picked_up_at": picked_up_at, "document_sha256": digest},
+        reason=shipment.pickup_note,
     )
     return shipment
 
@@ -689,12 +758,17 @@ def allocation_propose(
             f"Jumlah yang dibagi ({n(total)}) melebihi stok {item_label(item)} yang tersedia "
             f"di {office} ({n(free)})."
         )
+    # The requests the case's round answers (an S1 case), or those still open (no case); the
+    # latest of each office wins.
+    asked = (
+        BlankRequest.objects.filter(case=case, status=RequestStatus.ROUND)
+        if case is not None
+        else BlankRequest.objects.filter(status=RequestStatus.SUBMITTED)
+    )
     requests = {
         r.office_id: r
-        for r in BlankRequest.objects.filter(
-            office__in=children, item=item, status=RequestStatus.SUBMITTED
-        ).order_by("requested_at", "pk")
-    }  # the latest open request of each office wins
+        for r in asked.filter(office__in=children, item=item).order_by("requested_at", "pk")
+    }
     balances = dict(
         Stock.objects.filter(office__in=children, item=item).values_list("office_id", "balance")
     )
@@ -885,12 +959,151 @@ def allocation_schedule(
     return allocation
 
 
+def share_recipients(office: Office) -> list[tuple[str, str, str]]:
+    """Where a kab/kota is told its share, as Alur has it: the WhatsApp number of each person
+    holding its Kadis post, and the office's e-mail address. Nothing is guessed."""
+    found: list[tuple[str, str, str]] = []
+    for user in holders_of(office, PositionKind.KADIS):
+        if not user.phone:
+            continue
+        try:
+            number = normalize_whatsapp_number(user.phone)
+        except ValidationError:
+            continue
+        found.append((user.get_full_name() or user.username, Channel.WHATSAPP, number))
+    if office.email:
+        found.append((office.name, Channel.EMAIL, office.email))
+    return found
+
+
+def share_text(line: AllocationLine, province: Office, reference: str) -> str:
+    """The notice of one kab/kota's share and its schedule, on one line (a template parameter
+    holds no line breaks)."""
+    when = date_format(line.scheduled_on, "l, j F Y") if line.scheduled_on else "-"
+    if line.method == DeliveryMethod.DELIVER:
+        how = f"diantar petugas provinsi ke kantor Bapak/Ibu pada {when}"
+    else:
+        where = f"{province.short_name}{', ' + province.city if province.city else ''}"
+        how = f"diambil sendiri di {where} pada {when}"
+    return (
+        f"Yth. Kepala Dinas Dukcapil {line.office}: porsi blanko KTP-el untuk kantor Bapak/Ibu "
+        f"{n(line.share)} keping, {how}. Serah terima memerlukan Surat Pernyataan Bersedia "
+        "Menerima Hibah yang Bapak/Ibu tandatangani dan BAST yang ditandatangani kedua Kepala "
+        f"Dinas di Alur (perkara {reference})."
+    )
+
+
+def _province_whatsapp(office: Office) -> str | None:
+    from alur.whatsapp.models import BusinessNumber
+
+    number = (
+        BusinessNumber.objects.filter(office=office, is_active=True, is_complaints=False)
+        .order_by("pk")
+        .first()
+    )
+    return number.phone_number_id if number else None
+
+
+@transaction.atomic
+def shares_announce(*, allocation: Allocation, actor: User | None) -> int:
+    """Step 18: tell each kab/kota with a share its share and schedule, over WhatsApp from the
+    province's number and by e-mail, through the outbox. Refused, naming them, when a kab/kota
+    has no number or address in Alur: a notice that reaches nobody is not a notice. Returns how
+    many messages were queued."""
+    allocation = _locked_allocation(allocation)
+    _require_staff(actor, allocation.office)
+    if allocation.status != AllocationStatus.PUBLISHED:
+        raise DomainError("Porsi diberitahukan setelah porsi pembagian ditetapkan.")
+    lines = [
+        line
+        for line in allocation.lines.select_related("office").order_by("office__code")
+        if line.share > 0 and line.handed_over_at is None
+    ]
+    unscheduled = [str(line.office) for line in lines if line.scheduled_on is None]
+    if unscheduled:
+        raise DomainError(f"Jadwal serah terima belum diisi untuk: {', '.join(unscheduled)}.")
+    province = allocation.office
+    sender = _province_whatsapp(province)
+    plans: list[tuple[AllocationLine, list[tuple[str, str, str]]]] = []
+    unreachable = []
+    for line in lines:
+        recipients = [r for r in share_recipients(line.office) if r[1] == Channel.EMAIL or sender]
+        if not recipients:
+            unreachable.append(str(line.office))
+        plans.append((line, recipients))
+    if unreachable:
+        why = "" if sender else f" ({province.short_name} juga belum memiliki nomor WhatsApp resmi)"
+        raise DomainError(
+            f"Porsi belum dapat diberitahukan kepada {', '.join(unreachable)}: Alur tidak "
+            "memiliki nomor WhatsApp Kepala Dinas maupun alamat surel kantornya"
+            f"{why}. Lengkapi kontaknya, lalu simpan langkah ini lagi."
+        )
+    reference = allocation.case.reference if allocation.case_id else str(allocation.pk)
+    sent: dict[str, list[str]] = {}
+    for line, recipients in plans:
+        text = share_text(line, province, reference)
+        stamp = f"{line.method}:{line.scheduled_on:%Y%m%d}"
+        for name, channel, address in recipients:
+            dedupe = f"s1-share:{line.pk}:{stamp}:{channel}:{address}"
+            if channel == Channel.WHATSAPP:
+                assert sender is not None  # noqa: S101 - filtered above
+                message_enqueue(
+                    office=province,
+                    channel=Channel.WHATSAPP,
+                    kind=Kind.TEXT,
+                    sender=sender,
+                    recipient=address,
+                    payload={"body": text},
+                    template_fallback={
+                        "name": SHARE_TEMPLATE,
+                        "language": "id",
+                        "components": [
+                            {"type": "body", "parameters": [{"type": "text", "text": text}]}
+                        ],
+                    },
+                    dedupe_key=dedupe,
+                    cause=line,
+                    actor=actor,
+                )
+            else:
+                message_enqueue(
+                    office=province,
+                    channel=Channel.EMAIL,
+                    kind=Kind.TEXT,
+                    sender=province.email,
+                    recipient=address,
+                    payload={
+                        "subject": f"Porsi blanko KTP-el {line.office}",
+                        "body": f"Yth. {name},\n\n{text}\n\n{province.name}",
+                    },
+                    dedupe_key=dedupe,
+                    cause=line,
+                    actor=actor,
+                )
+            sent.setdefault(line.office.code, []).append(channel)
+    record(
+        actor=actor,
+        office=province,
+        action="logistics.shares_announce",
+        obj=allocation,
+        after={"notified": sent},
+    )
+    return sum(len(channels) for channels in sent.values())
+
+
 # --- hand-over -----------------------------------------------------------------------------
 
 
-def _check_hibah(hibah: IssuedDocument | None, receiver: Office) -> IssuedDocument | None:
+HIBAH_MISSING = (
+    "Serah terima blanko memerlukan Surat Pernyataan Bersedia Menerima Hibah yang sudah "
+    "ditandatangani Kepala Dinas kabupaten/kota penerima."
+)
+
+
+def _check_hibah(hibah: IssuedDocument | None, receiver: Office) -> IssuedDocument:
     if hibah is None:
-        return None
+        raise DomainError(HIBAH_MISSING)
+    hibah = IssuedDocument.objects.select_for_update().get(pk=hibah.pk)
     if hibah.kind != DocumentKind.SURAT_PERNYATAAN:
         raise DomainError(f"Dokumen {hibah} bukan surat pernyataan bersedia menerima hibah.")
     if hibah.status != DocumentStatus.VALID:
@@ -909,7 +1122,8 @@ def handover_post(
     hibah: IssuedDocument | None = None,
 ) -> AllocationLine:
     """Hand a kab/kota its share: out of the province's ledger and into the kab/kota's, only
-    against a valid signed BAST issued by the province (and the kab/kota's hibah statement)."""
+    against a valid BAST issued by the province and signed by both Kadis, and the kab/kota's
+    signed statement that it is willing to receive the blanks as a grant (hibah)."""
     line = (
         AllocationLine.objects.select_for_update(of=("self",))
         .select_related("allocation", "allocation__office", "office")
@@ -931,6 +1145,8 @@ def handover_post(
     if AllocationLine.objects.filter(bast=bast).exclude(pk=line.pk).exists():
         raise DomainError(f"BAST {bast} sudah dipakai untuk serah terima lain.")
     hibah = _check_hibah(hibah, target)
+    if AllocationLine.objects.filter(hibah=hibah).exclude(pk=line.pk).exists():
+        raise DomainError(f"Surat pernyataan {hibah} sudah dipakai untuk serah terima lain.")
     _transfer(
         source=source,
         target=target,
@@ -953,7 +1169,7 @@ def handover_post(
             "item": allocation.item,
             "quantity": line.share,
             "bast": bast.pk,
-            "hibah": hibah.pk if hibah else None,
+            "hibah": hibah.pk,
         },
     )
     return line

@@ -7,16 +7,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.web import error_text, form_data, run_service
-from alur.logistics import charts, handover_documents, selectors, services
+from alur.intake.files import read_bounded
+from alur.logistics import charts, handover_documents, rounds, selectors, services
 from alur.logistics.choices import Item
 from alur.logistics.forms import ApproveForm, CountForm, DamagedForm, RequestForm
-from alur.logistics.models import Allocation, AllocationLine
+from alur.logistics.models import Allocation, AllocationLine, BlankRequest, Shipment
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow import services as workflow_services
@@ -172,6 +173,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
         if run_service(request, call, "Permohonan blanko dikirim ke provinsi."):
             return redirect("logistics:requests")
+    province = selectors.round_office(request.user)
     return render(
         request,
         "logistics/requests.html",
@@ -179,8 +181,124 @@ def requests(request: HttpRequest) -> HttpResponse:
             "requests": selectors.requests_for(request.user)[:100],
             "form": form if own else None,
             "own": own,
+            "province": province,
+            "waiting": list(rounds.waiting_requests(province)) if province else [],
+            "rounds": list(rounds.open_rounds(province)) if province else [],
         },
     )
+
+
+# --- S1 rounds -----------------------------------------------------------------------------
+
+
+@login_required
+def round_start(request: HttpRequest) -> HttpResponse:
+    """Step 1 of S1: the meeting's minutes and the kab/kota requests the round answers."""
+    office = selectors.round_office(request.user)
+    if office is None:
+        raise PermissionDenied(DENIED_MESSAGE)
+    source = request.POST if request.method == "POST" else request.GET
+    chosen = {value for value in source.getlist("permohonan") if value.isdigit()}
+    minutes = request.POST.get("notulen", "")
+    if request.method == "POST":
+        try:
+            case = rounds.round_start(
+                office=office,
+                request_ids=source.getlist("permohonan"),
+                minutes=minutes,
+                actor=request.user,
+            )
+        except (DomainError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                f"Putaran {case.reference} dimulai; hasil rapat (langkah 1) tercatat. "
+                "Berikutnya: konsep surat permohonan ke Ditjen Dukcapil.",
+            )
+            return redirect("workflow:case_detail", reference=case.reference)
+    return render(
+        request,
+        "logistics/round_start.html",
+        {
+            "office": office,
+            "waiting": list(rounds.waiting_requests(office)),
+            "chosen": chosen,
+            "minutes": minutes,
+            "rounds": list(rounds.open_rounds(office)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_join(request: HttpRequest, pk: int) -> HttpResponse:
+    """A request that arrived after the meeting joins a running round."""
+    office = selectors.round_office(request.user)
+    found = BlankRequest.objects.filter(pk=pk, office__parent=office).first() if office else None
+    if found is None:
+        raise Http404("Permohonan tidak ditemukan.")
+    case = workflow_selectors.case_for(request.user, request.POST.get("perkara", ""))
+    run_service(
+        request,
+        lambda: rounds.round_join(case=case, request_ids=[found.pk], actor=request.user),
+        f"Permohonan {found.office} masuk putaran {case.reference}.",
+    )
+    return redirect("logistics:requests")
+
+
+@login_required
+@require_POST
+def request_letter_draft(request: HttpRequest, reference: str) -> HttpResponse:
+    """The round's request letter, drafted from its requests by the holder of step 2."""
+    case = workflow_selectors.case_for(request.user, reference)
+    run_service(
+        request,
+        lambda: rounds.request_letter_draft(case=case, actor=request.user),
+        "Konsep surat permohonan disusun dari permohonan kabupaten/kota; periksa dan ubah bila "
+        "perlu, lalu simpan hasil langkah ini.",
+    )
+    return redirect("workflow:case_detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def cover_letter_draft(request: HttpRequest, reference: str) -> HttpResponse:
+    """Step 12's covering letter to the Badan Penghubung, opened on its own page."""
+    case = workflow_selectors.case_for(request.user, reference)
+    try:
+        letter = rounds.cover_letter_draft(case=case, actor=request.user)
+    except (DomainError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("workflow:case_detail", reference=case.reference)
+    messages.success(
+        request,
+        "Surat pengantar tersusun. Ajukan untuk paraf; setelah ditandatangani Kepala Dinas, "
+        "simpan langkah pengiriman pada halaman perkara.",
+    )
+    return redirect("letters:detail", pk=letter.pk)
+
+
+FILES = {"smu": "waybill_scan", "dokumen": "pickup_document"}
+
+
+@login_required
+def shipment_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
+    """A shipment's air waybill or shipping document, for those who may read its case."""
+    shipment = Shipment.objects.select_related("case").filter(pk=pk).first()
+    if shipment is None or shipment.case is None or which not in FILES:
+        raise Http404("Berkas tidak ditemukan.")
+    workflow_selectors.case_for(request.user, shipment.case.reference)  # 404 outside reach
+    stored = getattr(shipment, FILES[which])
+    if not stored:
+        raise Http404("Berkas tidak ditemukan.")
+    extension = stored.name.rsplit(".", 1)[-1].lower()
+    mime = {"pdf": "application/pdf", "png": "image/png"}.get(extension, "image/jpeg")
+    response = FileResponse(
+        stored.open("rb"), content_type=mime, filename=f"{which}-{shipment.pk}.{extension}"
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 def _task(request: HttpRequest, pk: int) -> Task:
@@ -194,9 +312,15 @@ def _task(request: HttpRequest, pk: int) -> Task:
 @login_required
 @require_POST
 def step_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """A logistics step panel's form: complete the task with its data; the handler decides."""
+    """A logistics step panel's form: complete the task with its data; the handler decides.
+    A photo or scan sent with it (the air waybill, the shipping document) goes as `upload`."""
     task = _task(request, pk)
-    data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    data: dict[str, Any] = {
+        k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "upload")
+    }
+    upload = request.FILES.get("berkas")
+    if upload is not None:
+        data["upload"] = read_bounded(upload)
     run_service(
         request,
         lambda: workflow_services.task_complete(

@@ -36,3 +36,20 @@ def s1_decide(kadis_shares: dict[str, int] | None = None) -> Callable[[Any], dic
         return {} if data is None else {"data": data}
 
     return decide
+
+
+def s1_round() -> Any:
+    """An S1 round as the province's Kasi starts it: the meeting answers every kab/kota request
+    waiting at the province (the demo's), and step 1 is done with its minutes."""
+    from alur.logistics.rounds import round_start, waiting_requests
+    from alur.org.models import Office, User
+
+    province = Office.objects.get(code="19")
+    waiting = [r.pk for r in waiting_requests(province)]
+    assert waiting, "the demo leaves kab/kota requests waiting at the province"
+    return round_start(
+        office=province,
+        request_ids=waiting,
+        minutes="Rapat monev: stok kab/kota menipis; ajukan fasilitasi ke Ditjen Dukcapil.",
+        actor=User.objects.get(username="babel.kasi"),
+    )

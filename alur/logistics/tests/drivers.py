@@ -1,6 +1,8 @@
 """How the demo personas do the logistics steps of S1 in the tests that drive whole cases: the
-liaison office reports the shipment, the province inspects it, the Kadis approves the proposal,
-the schedule is agreed, and each kab/kota's share changes hands against a signed BAST."""
+Kadis's covering letter goes to the liaison office, which reports the shipment; the province
+collects it at the airport and inspects it, the Kadis approves the proposal, the schedule is
+agreed and told, and each kab/kota's share changes hands against a signed BAST and the kab/kota's
+signed hibah statement."""
 
 from __future__ import annotations
 
@@ -86,9 +88,42 @@ def step_data(task: Task) -> dict[str, Any] | None:
             data[f"method_{line.office_id}"] = "collect" if line.office_id % 2 else "deliver"
             data[f"date_{line.office_id}"] = day
         return data
+    if key == "logistics.pickup":
+        return {"note": "Dijemput tim bidang di Bandara Depati Amir"}
+    if key == "logistics.cover_letter":
+        sign_cover_letter(task)
+        return {}
     if key == "logistics.handover":
-        return {"bast": archived(task.case.office).pk}
+        hibah = archived(
+            task.office,
+            kind=DocumentKind.SURAT_PERNYATAAN,
+            title="Surat Pernyataan Bersedia Menerima Hibah",
+        )
+        return {"bast": archived(task.case.office).pk, "hibah": hibah.pk}
     return None
+
+
+def sign_cover_letter(task: Task) -> None:
+    """Step 12's covering letter, as the personas do it: the pelaksana drafts and submits it,
+    the Kabid and the Sekretaris initial it, the Kadis signs it."""
+    from alur.letters.chain import letter_paraf, letter_submit
+    from alur.letters.issuing import letter_sign
+    from alur.letters.models_letter import LetterStatus
+    from alur.letters.tests.drivers import PASSPHRASE, certificate_for
+    from alur.logistics.rounds import cover_letter_draft, cover_letter_for
+
+    existing = cover_letter_for(task.case)
+    if existing is not None and existing.status == LetterStatus.SIGNED:
+        return
+    office = task.case.office
+    drafter = holders_of(office, "pelaksana")[0]
+    letter = existing or cover_letter_draft(case=task.case, actor=drafter)
+    letter = letter_submit(letter=letter, actor=drafter)
+    for kind in ("kabid", "sekretaris"):
+        letter = letter_paraf(letter=letter, actor=holders_of(office, kind)[0])
+    kadis = holders_of(office, "kadis")[0]
+    certificate_for(kadis)
+    letter_sign(letter=letter, actor=kadis, passphrase=PASSPHRASE, base_url="https://alur.test/")
 
 
 def drive(task: Task, actor: User, choice: dict[str, Any]) -> bool:
@@ -103,6 +138,8 @@ def drive(task: Task, actor: User, choice: dict[str, Any]) -> bool:
 
 for _key in (
     "logistics.ship",
+    "logistics.pickup",
+    "logistics.cover_letter",
     "logistics.receive",
     "logistics.allocate",
     "logistics.schedule",

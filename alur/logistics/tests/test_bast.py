@@ -9,18 +9,20 @@ from django.test import Client
 from alur.core.errors import DomainError
 from alur.letters.chain import letter_submit
 from alur.letters.issuing import letter_cosign, letter_sign
+from alur.letters.models_archive import DocumentKind
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.letters.tests.drivers import PASSPHRASE, certificate_for
 from alur.logistics.choices import MovementKind
 from alur.logistics.models import AllocationLine, LedgerLine
+from alur.logistics.tests.conftest import archived, s1_round
 from alur.logistics.tests.test_s1 import complete, drive_to
-from alur.workflow.tests.drive import active, holder, start
+from alur.workflow.tests.drive import active, holder
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_share_changes_hands_against_a_bast_both_kadis_signed(persona) -> None:
-    case = start("S1")
+    case = s1_round()
     task = drive_to(case, 19)
     line = AllocationLine.objects.get(allocation__case=case, office=task.office)
     pelaksana = persona("babel.pelaksana")
@@ -49,7 +51,10 @@ def test_a_share_changes_hands_against_a_bast_both_kadis_signed(persona) -> None
         complete(task, {"bast": None})
 
     letter = letter_cosign(letter=letter, actor=kab_kadis, passphrase=PASSPHRASE)
-    complete(task, {"bast": letter.document.pk})
+    with pytest.raises(DomainError, match="Surat Pernyataan Bersedia Menerima Hibah"):
+        complete(task, {"bast": letter.document.pk})  # signed by both, but no hibah statement
+    hibah = archived(task.office, kind=DocumentKind.SURAT_PERNYATAAN)
+    complete(task, {"bast": letter.document.pk, "hibah": hibah.pk})
     into = LedgerLine.objects.get(
         office=task.office, kind=MovementKind.TRANSFER_IN, cause_id=str(line.pk)
     )
@@ -59,7 +64,7 @@ def test_a_share_changes_hands_against_a_bast_both_kadis_signed(persona) -> None
 
 
 def test_the_kab_kota_drafts_and_signs_its_hibah_statement(persona) -> None:
-    case = start("S1")
+    case = s1_round()
     task = drive_to(case, 19)
     kab_kadis = holder(task)
     client = Client()

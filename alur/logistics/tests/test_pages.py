@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from alur.logistics import services
 from alur.logistics.choices import Item, MovementKind
 from alur.logistics.models import BlankRequest, LedgerLine, Shipment
+from alur.logistics.tests.conftest import s1_round
 from alur.logistics.tests.test_s1 import drive_to
-from alur.workflow.tests.drive import start
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_a_kab_kota_submits_a_request_from_the_page(client, persona, office) -> 
 
 
 def test_the_case_page_shows_the_step_forms_and_they_complete_steps(client, persona) -> None:
-    case = start("S1")
+    case = s1_round()
     task = drive_to(case, 13)
     client.force_login(persona("babel.penghubung"))
     page = client.get(f"/perkara/{case.reference}/").content.decode()
@@ -153,7 +153,7 @@ def test_the_case_page_shows_the_step_forms_and_they_complete_steps(client, pers
 def test_the_kadis_approves_from_the_case_page(client, persona) -> None:
     from alur.logistics.models import Allocation
 
-    case = start("S1")
+    case = s1_round()
     drive_to(case, 16)
     allocation = Allocation.objects.get(case=case)
     client.force_login(persona("babel.kabid"))

@@ -12,10 +12,10 @@ from alur.letters.models_archive import DocumentKind
 from alur.logistics import selectors, services
 from alur.logistics.choices import AllocationStatus, Item, MovementKind, ShipmentStatus
 from alur.logistics.models import Allocation, AllocationLine, LedgerLine, Shipment
-from alur.logistics.tests.conftest import archived, s1_decide
+from alur.logistics.tests.conftest import archived, s1_decide, s1_round
 from alur.workflow import services as workflow
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
-from alur.workflow.tests.drive import active, holder, run_to_end, start, step_once
+from alur.workflow.tests.drive import active, holder, run_to_end, step_once
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def drive_to(case, number: int, decide=None):
 def test_s1_runs_end_to_end_and_every_ledger_reconciles(office, persona) -> None:
     province = office("19")
     before = services.balance_of(province, Item.KTP_EL)
-    case = run_to_end(start("S1"), s1_decide())
+    case = run_to_end(s1_round(), s1_decide())
     assert case.status == CaseStatus.DONE
 
     shipment = Shipment.objects.get(case=case)
@@ -92,7 +92,7 @@ def test_s1_runs_end_to_end_and_every_ledger_reconciles(office, persona) -> None
 def test_the_kadis_edits_shares_with_a_reason(office) -> None:
     codes = [o.code for o in office("19").children.order_by("code")]
     shares = dict.fromkeys(codes, 100) | {codes[0]: 390}
-    case = run_to_end(start("S1"), s1_decide(kadis_shares=shares))
+    case = run_to_end(s1_round(), s1_decide(kadis_shares=shares))
     allocation = Allocation.objects.get(case=case)
     assert allocation.approval_reason == "Disesuaikan dengan jadwal perekaman"
     got = {line.office.code: line.approved for line in allocation.lines.select_related("office")}
@@ -100,7 +100,7 @@ def test_the_kadis_edits_shares_with_a_reason(office) -> None:
 
 
 def test_receiving_more_than_was_shipped_is_refused() -> None:
-    case = start("S1")
+    case = s1_round()
     task = drive_to(case, 15)
     with pytest.raises(DomainError) as refused:
         complete(task, {"received": 1000, "damaged": 5})
@@ -115,7 +115,7 @@ def test_receiving_more_than_was_shipped_is_refused() -> None:
 
 
 def test_a_short_delivery_needs_an_inspection_note() -> None:
-    task = drive_to(start("S1"), 15)
+    task = drive_to(s1_round(), 15)
     with pytest.raises(DomainError, match="kurang 50 dari yang dikirim"):
         complete(task, {"received": 950, "damaged": 0})
     complete(task, {"received": 950, "damaged": 0, "note": "Satu dus belum tiba"})
@@ -123,7 +123,7 @@ def test_a_short_delivery_needs_an_inspection_note() -> None:
 
 
 def test_serials_must_match_what_arrived() -> None:
-    task = drive_to(start("S1"), 15)
+    task = drive_to(s1_round(), 15)
     with pytest.raises(DomainError, match=r"berisi 1\.000 blanko, tidak sama"):
         complete(task, {"received": 900, "damaged": 0, "serials": "KTP0010001-KTP0011000"})
     with pytest.raises(DomainError, match="tidak termasuk rentang yang dikirim"):
@@ -134,7 +134,7 @@ def test_serials_must_match_what_arrived() -> None:
 
 
 def test_allocating_more_than_is_in_stock_is_refused(office, persona) -> None:
-    case = start("S1")
+    case = s1_round()
     drive_to(case, 16)
     allocation = Allocation.objects.get(case=case)
     province = office("19")
@@ -154,7 +154,7 @@ def test_allocating_more_than_is_in_stock_is_refused(office, persona) -> None:
 
 
 def test_approval_rules_reason_negative_and_who(persona) -> None:
-    case = start("S1")
+    case = s1_round()
     drive_to(case, 16)
     allocation = Allocation.objects.get(case=case)
     line = allocation.lines.order_by("office__code").first()
@@ -173,7 +173,7 @@ def test_approval_rules_reason_negative_and_who(persona) -> None:
 
 
 def test_the_list_is_fixed_only_after_the_kadis_approved() -> None:
-    case = start("S1")
+    case = s1_round()
     task16 = drive_to(case, 16)
     complete(task16)  # the disposition without approving the proposal
     (task17,) = [t for t in active(case) if t.step == 17]
@@ -182,14 +182,19 @@ def test_the_list_is_fixed_only_after_the_kadis_approved() -> None:
 
 
 def _at_handover(shares: dict[str, int] | None = None):
-    case = start("S1")
+    case = s1_round()
     drive_to(case, 19, s1_decide(kadis_shares=shares))
     tasks = [t for t in active(case) if t.step == 19]
     return case, tasks
 
 
-def test_a_transfer_without_a_signed_bast_is_refused(office, persona) -> None:
-    case, tasks = _at_handover()
+def _two_shares(office) -> dict[str, int]:
+    codes = [o.code for o in office("19").children.order_by("code")]
+    return dict.fromkeys(codes, 0) | {codes[0]: 500, codes[1]: 490}
+
+
+def test_a_transfer_without_a_signed_bast_and_hibah_statement_is_refused(office, persona) -> None:
+    case, tasks = _at_handover(_two_shares(office))
     task = tasks[0]
     province = office("19")
     lines_before = LedgerLine.objects.count()
@@ -214,11 +219,25 @@ def test_a_transfer_without_a_signed_bast_is_refused(office, persona) -> None:
     assert task.status != TaskStatus.DONE
 
     good = archived(province)
-    complete(task, {"bast": good.pk})
+    with pytest.raises(DomainError) as refused:
+        complete(task, {"bast": good.pk})
+    assert refused.value.message == services.HIBAH_MISSING
+    statement = DocumentKind.SURAT_PERNYATAAN
+    with pytest.raises(DomainError, match="bukan terbitan"):
+        complete(task, {"bast": good.pk, "hibah": archived(province, kind=statement).pk})
+    with pytest.raises(DomainError, match="bukan surat pernyataan"):
+        complete(task, {"bast": good.pk, "hibah": archived(task.office).pk})
+    assert LedgerLine.objects.count() == lines_before
+
+    hibah = archived(task.office, kind=statement)
+    complete(task, {"bast": good.pk, "hibah": hibah.pk})
     line = AllocationLine.objects.get(allocation__case=case, office=task.office)
-    assert line.bast == good and line.handed_over_at is not None
+    assert line.bast == good and line.hibah == hibah and line.handed_over_at is not None
+    other = tasks[1]
     with pytest.raises(DomainError, match="sudah dipakai"):
-        complete(tasks[1], {"bast": good.pk})
+        complete(other, {"bast": good.pk, "hibah": archived(other.office, kind=statement).pk})
+    with pytest.raises(DomainError, match="yang dipilih tidak ditemukan"):
+        complete(other, {"bast": archived(province).pk, "hibah": hibah.pk})
 
 
 def test_transfer_post_needs_a_valid_bast_too(office, persona) -> None:
@@ -255,12 +274,19 @@ def test_an_office_with_a_zero_share_completes_without_a_bast(office) -> None:
     assert case.status == CaseStatus.DONE
 
 
-def test_a_rejected_step_does_not_post_anything() -> None:
-    case = start("S1")
+def test_a_step_that_does_not_go_on_posts_nothing(persona) -> None:
+    """A receipt step ended otherwise than done (rejected where the engine allows it, or the
+    round cancelled) takes nothing into stock and shares nothing out."""
+    case = s1_round()
     task = drive_to(case, 15)
-    workflow.task_complete(
-        task=task, actor=holder(task), outcome=Outcome.REJECT, reason="Blanko tidak datang"
-    )
+    try:
+        workflow.task_complete(
+            task=task, actor=holder(task), outcome=Outcome.REJECT, reason="Blanko tidak datang"
+        )
+    except DomainError:  # the SOP gives step 15 no refusal: the round is cancelled instead
+        workflow.case_cancel(case=case, actor=persona("babel.kasi"), reason="Blanko tidak datang")
+    case.refresh_from_db()
+    assert case.status in (CaseStatus.REJECTED, CaseStatus.CANCELLED)
     assert Shipment.objects.get(case=case).status == ShipmentStatus.DISPATCHED
     assert not Allocation.objects.filter(case=case).exists()
 
