@@ -101,7 +101,8 @@ def form_errors(form: forms.Form) -> dict[str, list[str]]:
 def summary(form: forms.Form, errors: dict[str, list[str]]) -> list[tuple[str, str, str]]:
     """The errors for the top of the form: (field id or "", label, message)."""
     rows = []
-    for name, messages in errors.items():
+    order = {name: index for index, name in enumerate(form.fields)}
+    for name, messages in sorted(errors.items(), key=lambda item: order.get(item[0], -1)):
         bound = form[name] if name in form.fields else None
         for message in messages:
             if bound is None:

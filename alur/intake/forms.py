@@ -89,7 +89,9 @@ class FilesMixin:
     def error_summary(self) -> list[tuple[str, str, str]]:
         """The errors for the top of the form: (field id or "", label, message)."""
         rows = []
-        for name, messages in self.errors.items():  # type: ignore[attr-defined]
+        order = {name: index for index, name in enumerate(self.fields)}
+        errors = sorted(self.errors.items(), key=lambda item: order.get(item[0], -1))  # type: ignore[attr-defined]
+        for name, messages in errors:
             bound = self[name] if name in self.fields else None  # type: ignore[index]
             for message in messages:
                 if bound is None:
