@@ -1,30 +1,29 @@
 """Server-rendered SVG charts (no JavaScript): ranked bars against a target, trend lines, and
-bars of a time against its standard. Every text goes through format_html."""
+bars of a time against its standard. Drawn with `alur.core.charts`: 12-px text at 1:1 on a
+phone, names wrapped rather than cut, colours as attributes (the LAKIP PDF has no black bars)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-WIDTH = 360
+from alur.core import charts as c
+
 BAR = 16
 GAP = 6
-LABEL = 130
-COLOURS = ("#2f6fb3", "#c2410c", "#15803d", "#7c3aed", "#0e7490")
+LABEL = 132  # the label column; the bars start here
+VALUE = 48  # the values' column at the right ("100,0%"), clear of the bars and the target
 
 
-def _svg(height: float, title: str, body: str) -> SafeString:
-    return format_html(
-        '<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
-        'role="img" aria-label="{}"><title>{}</title>{}</svg>',
-        WIDTH,
-        round(height),
-        title,
-        title,
-        mark_safe(body),  # noqa: S308 - every piece is built with format_html
-    )
+def _label_lines(label: str) -> list[str]:
+    return c.wrap(c.short_name(label), LABEL - 6)
+
+
+def _row_height(lines: list[str]) -> float:
+    return max(BAR, c.LINE * len(lines)) + GAP
 
 
 def ranked_bars(
@@ -32,117 +31,126 @@ def ranked_bars(
     title: str,
     *,
     target: float | None = None,
-    top: float = 100.0,
+    top: float | None = None,
+    caption: bool = False,
 ) -> SafeString:
     """Horizontal bars (label, value %), highest first as given; below the target in orange,
-    the target as a dashed line."""
+    the target as a dashed line. With `top` (the longest bar's value) the values are counts."""
     if not rows:
         return SafeString("")
-    span = WIDTH - LABEL - 44
-    height = len(rows) * (BAR + GAP) + GAP + 12
-    parts = []
-    for index, (label, value) in enumerate(rows):
-        y = GAP + index * (BAR + GAP)
-        length = 0 if value is None else max(round(span * min(value, top) / top), 1)
+    counts = top is not None
+    top = top if top is not None else 100.0
+    span = c.WIDTH - LABEL - VALUE
+    parts, y = _caption(title) if caption else ([], 0.0)
+    y += GAP
+    target_top = y
+    for label, value in rows:
+        lines = _label_lines(label)
+        height = _row_height(lines)
+        middle = y + (height - GAP) / 2
+        length = 0 if value is None else max(span * min(value, top) / top, 1)
         below = target is not None and value is not None and value < target
-        parts.append(
-            format_html(
-                '<g class="{}"><text x="0" y="{}" class="label">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
-                '<text x="{}" y="{}" class="value">{}</text></g>',
-                "bar below" if below else "bar",
-                y + BAR * 0.75,
-                label[:22],
+        shown = "—" if value is None else c.number(value) if counts else c.percent(value)
+        first_line = middle - (len(lines) - 1) * c.LINE / 2 + 4
+        parts += [
+            c.text(0, first_line, lines),
+            c.rect(
                 LABEL,
-                y,
+                middle - BAR / 2,
                 length,
                 BAR,
-                LABEL + length + 3,
-                y + BAR * 0.75,
-                "—" if value is None else f"{value:.1f}%".replace(".", ","),
-            )
-        )
+                c.LOW if below else c.BAR,
+                css="bar below" if below else "bar",
+                rx="2",
+            ),
+            c.text(
+                c.WIDTH, middle + 4, shown, size=c.SMALL, fill=c.VALUE, anchor="end", css="value"
+            ),
+        ]
+        y += height
     if target is not None:
-        x = LABEL + round(span * min(target, top) / top)
-        parts.append(
-            format_html(
-                '<line x1="{}" y1="0" x2="{}" y2="{}" class="target"></line>'
-                '<text x="{}" y="{}" class="legend">target {}%</text>',
+        x = LABEL + span * min(target, top) / top
+        parts += [
+            c.line(x, target_top - GAP, x, y, c.VALUE, "target", stroke_dasharray="3 2"),
+            c.text(
                 x,
-                x,
-                height - 12,
-                x + 2,
-                height - 2,
-                f"{target:g}".replace(".", ","),
-            )
-        )
-    return _svg(height, title, "".join(parts))
+                y + 13,
+                f"target {c.percent(target, 0) if target == int(target) else c.percent(target)}",
+                size=c.SMALL,
+                css="legend",
+                anchor="middle",
+            ),
+        ]
+        y += 18
+    return c.svg(y, title, parts)
+
+
+def _caption(title: str) -> tuple[list[SafeString], float]:
+    """The chart's title written above it (where the page has no heading of its own)."""
+    lines = c.wrap(title, c.WIDTH - 4, lines=3, bold=True)
+    return [c.text(0, 13, lines, weight="bold", fill=c.VALUE, css="caption")], c.LINE * len(
+        lines
+    ) + 6
 
 
 def trend_lines(
-    months: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], title: str
+    months: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    title: str,
+    *,
+    caption: bool = False,
 ) -> SafeString:
-    """One line per series over the months (0–100 %), with a legend."""
+    """One line per series over the months (0–100 %), with a legend of one line per series."""
     if not months or not series:
         return SafeString("")
-    height, pad, left = 190, 24, 30
+    head, shift = _caption(title) if caption else ([], 0.0)
+    plot_top, plot_bottom, left, right = 10 + shift, 150 + shift, 38, c.WIDTH - 20
     count = len(months)
-    step = (WIDTH - left - pad) / max(count - 1, 1)
+    step = (right - left) / max(count - 1, 1)
 
     def y(value: float) -> float:
-        return round(height - pad - 30 - (height - 2 * pad - 30) * value / 100, 1)
+        return plot_bottom - (plot_bottom - plot_top) * value / 100
 
     parts = [
-        format_html(
-            '<line x1="{l}" y1="{b}" x2="{r}" y2="{b}" class="axis"></line>'
-            '<text x="0" y="{t}" class="value">100%</text>'
-            '<text x="0" y="{b}" class="value">0%</text>',
-            l=left,
-            r=WIDTH - pad,
-            b=y(0),
-            t=y(100) + 4,
-        )
+        *head,
+        c.line(left, y(0), right, y(0), c.AXIS, "axis"),
+        c.line(left, y(100), right, y(100), c.AXIS, "axis", stroke_dasharray="2 3"),
+        c.text(left - 4, y(100) + 4, "100%", size=c.SMALL, anchor="end", css="value"),
+        c.text(left - 4, y(0) + 4, "0%", size=c.SMALL, anchor="end", css="value"),
     ]
+    every = max(1, math.ceil(count / 6))  # at most six month names under the axis
     for index, month in enumerate(months):
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" class="label" text-anchor="middle">{}</text>',
-                round(left + index * step, 1),
-                y(0) + 12,
-                month,
-            )
-        )
+        if index % every and index != count - 1:
+            continue
+        parts.append(c.text(left + index * step, y(0) + 16, month, size=c.SMALL, anchor="middle"))
+    legend_y = y(0) + 38
     for number, (name, values) in enumerate(series):
-        colour = COLOURS[number % len(COLOURS)]
-        points = [(round(left + i * step, 1), y(v)) for i, v in enumerate(values) if v is not None]
+        colour = c.COLOURS[number % len(c.COLOURS)]
+        points = [(left + i * step, y(v)) for i, v in enumerate(values) if v is not None]
         if points:
-            parts.append(
-                format_html(
-                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"></polyline>',
-                    " ".join(f"{px},{py}" for px, py in points),
-                    colour,
-                )
-            )
-            parts.append(
-                format_html_join(
-                    "",
-                    '<circle cx="{}" cy="{}" r="2.5" fill="' + colour + '"></circle>',
-                    points,
-                )
-            )
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="8" height="8" fill="{}"></rect>'
-                '<text x="{}" y="{}" class="legend">{}</text>',
-                left + (number % 2) * 165,
-                height - 26 + (number // 2) * 11,
-                colour,
-                left + (number % 2) * 165 + 11,
-                height - 19 + (number // 2) * 11,
-                name[:30],
-            )
-        )
-    return _svg(height, title, "".join(parts))
+            parts.append(_polyline(points, colour))
+            parts += [_dot(px, py, colour) for px, py in points]
+        lines = c.wrap(name, c.WIDTH - 16, c.SMALL)
+        parts += [
+            c.rect(0, legend_y - 9, 10, 10, colour, css="swatch"),
+            c.text(16, legend_y, lines, size=c.SMALL, css="legend"),
+        ]
+        legend_y += c.LINE * len(lines) + 4
+    return c.svg(legend_y, title, parts)
+
+
+def _polyline(points: list[tuple[float, float]], colour: str) -> SafeString:
+    return format_html(
+        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"></polyline>',
+        " ".join(f"{c.coord(px)},{c.coord(py)}" for px, py in points),
+        colour,
+    )
+
+
+def _dot(x: float, y: float, colour: str) -> SafeString:
+    return format_html(
+        '<circle cx="{}" cy="{}" r="2.5" fill="{}"></circle>', c.coord(x), c.coord(y), colour
+    )
 
 
 def time_vs_standard(
@@ -152,54 +160,59 @@ def time_vs_standard(
     if not rows:
         return SafeString("")
     top = max([max(v or 0, p or 0, s or 0) for _l, v, p, s in rows] + [1])
-    span = WIDTH - LABEL - 50
-    height = len(rows) * (BAR + GAP) + GAP + 14
+    span = c.WIDTH - LABEL - VALUE
     parts = []
-    for index, (label, median, p90, standard) in enumerate(rows):
-        y = GAP + index * (BAR + GAP)
+    y = GAP
+    for label, median, p90, standard in rows:
+        lines = c.wrap(label, LABEL - 6)
+        height = _row_height(lines)
+        middle = y + (height - GAP) / 2
         over = standard is not None and median is not None and median > standard
+        colour = c.LOW if over else c.BAR
         for value, opacity in ((p90, "0.35"), (median, "1")):
-            if value is None:
-                continue
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" fill-opacity="{}">'
-                    "</rect>",
-                    LABEL,
-                    y,
-                    max(round(span * value / top), 1),
-                    BAR,
-                    "#c2410c" if over else "#2f6fb3",
-                    opacity,
+            if value is not None:
+                parts.append(
+                    c.rect(
+                        LABEL,
+                        middle - BAR / 2,
+                        max(span * value / top, 1),
+                        BAR,
+                        colour,
+                        fill_opacity=opacity,
+                        css="bar",
+                    )
                 )
-            )
-        parts.append(
-            format_html(
-                '<text x="0" y="{}" class="label">{}</text><text x="{}" y="{}" class="value">{}'
-                "</text>",
-                y + BAR * 0.75,
-                label[:24],
-                WIDTH - 46,
-                y + BAR * 0.75,
+        parts += [
+            c.text(0, middle - (len(lines) - 1) * c.LINE / 2 + 4, lines),
+            c.text(
+                c.WIDTH,
+                middle + 4,
                 "—" if median is None else f"{median:.0f}′",
-            )
-        )
+                size=c.SMALL,
+                fill=c.VALUE,
+                anchor="end",
+                css="value",
+            ),
+        ]
         if standard is not None:
-            x = LABEL + round(span * standard / top)
+            x = LABEL + span * standard / top
             parts.append(
-                format_html(
-                    '<line x1="{}" y1="{}" x2="{}" y2="{}" class="standard"></line>',
+                c.line(
                     x,
-                    y - 2,
+                    middle - BAR / 2 - 2,
                     x,
-                    y + BAR + 2,
+                    middle + BAR / 2 + 2,
+                    c.VALUE,
+                    "standard",
+                    stroke_width="2",
                 )
             )
-    parts.append(
-        format_html(
-            '<text x="0" y="{}" class="legend">batang: median (pekat) dan p90 (pudar), menit '
-            "kerja; garis hitam: mutu baku</text>",
-            height - 3,
-        )
+        y += height
+    legend = c.wrap(
+        "batang: median (pekat) dan p90 (pudar), menit kerja; garis hitam: mutu baku",
+        c.WIDTH,
+        c.SMALL,
+        lines=3,
     )
-    return _svg(height, title, "".join(parts))
+    parts.append(c.text(0, y + 12, legend, size=c.SMALL, css="legend"))
+    return c.svg(y + 12 + c.LINE * (len(legend) - 1) + 6, title, parts)

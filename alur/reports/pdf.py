@@ -52,7 +52,10 @@ def coverage_charts(data: dict[str, Any]) -> list[Any]:
             (
                 indicator,
                 charts.ranked_bars(
-                    rows, f"Peringkat {indicator['label']}", target=indicator.get("target")
+                    rows,
+                    f"Peringkat {indicator['label']}",
+                    target=indicator.get("target"),
+                    caption=True,
                 ),
             )
         )
@@ -65,6 +68,7 @@ def trend_chart(data: dict[str, Any]) -> Any:
         [t["month"] for t in trend],
         [(i["label"], [t["values"].get(i["key"]) for t in trend]) for i in data["indicators"]],
         "Tren cakupan provinsi",
+        caption=True,
     )
 
 
