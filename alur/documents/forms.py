@@ -111,6 +111,11 @@ class ReplacementForm(forms.Form):
     reason = forms.ChoiceField(
         label="Alasan penggantian KTP-el", choices=[("", "—"), *REPLACEMENT_REASONS.items()]
     )
+    biometrics_now = forms.BooleanField(
+        label="Pemohon hadir: perekaman biometrik KTP-el dilakukan sekarang",
+        required=False,
+        help_text="Centang bila rekaman biometrik pemohon belum ada dan pemohon direkam hari ini.",
+    )
 
 
 class HandoverForm(forms.Form):

@@ -114,6 +114,22 @@ def print_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) ->
     return _render(request, "documents/panels/print.html", context)
 
 
+def registry_check_panel(
+    request: HttpRequest, case: Case, task: Task, step: StepSpec
+) -> SafeString | None:
+    """The applicant as the registry knows them: data and whether their biometric record is on
+    the server (S2c step 2)."""
+    from alur.documents.checks import RECORD_NOW, applicant_resident
+
+    if service_for(case.sop.code) is None:
+        return None
+    context = _base(case, task, step) | {
+        "resident": applicant_resident(case),
+        "record_now": RECORD_NOW,
+    }
+    return _render(request, "documents/panels/registry_check.html", context)
+
+
 def handover_panel(
     request: HttpRequest, case: Case, task: Task, step: StepSpec
 ) -> SafeString | None:
@@ -157,4 +173,5 @@ def register() -> None:
     register_step_panel("documents.sign", sign_panel, replaces_outcome=True)
     register_step_panel("documents.print", print_panel, replaces_outcome=True)
     register_step_panel("documents.handover", handover_panel, replaces_outcome=True)
+    register_step_panel("registry.check", registry_check_panel)
     register_case_panel(case_panel)

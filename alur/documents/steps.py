@@ -100,6 +100,10 @@ def on_archive(context: StepContext) -> None:
 
 
 def register() -> None:
+    from alur.documents import checks
+
+    register_form("registry.check", checks.on_registry_check)
+    register_action("documents.precheck", checks.on_precheck)
     register_form("documents.enter", on_enter)
     register_form("documents.sign", on_sign)
     register_form("documents.handover", on_handover)

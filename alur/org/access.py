@@ -8,6 +8,7 @@ of their citizens.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
@@ -17,8 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from alur.org.choices import OfficeLevel, PositionKind
-from alur.org.models import Appointment, Office, User
+from alur.org.choices import AppointmentKind, OfficeLevel, PositionKind
+from alur.org.models import Appointment, Office, Unit, User
 
 
 class Capability(StrEnum):
@@ -88,17 +89,87 @@ def _cache(user: User | AnonymousUser) -> dict:
     return cache
 
 
-def _held(user: User | AnonymousUser) -> frozenset[tuple[int, str, str]]:
-    """(office id, office level, position kind) of every post held today; one query per user
+def _appointments(user: User | AnonymousUser) -> list[Appointment]:
+    """The person's active appointments with position, office and unit; one query per user
     object and day."""
+    cache = _cache(user)
+    key = ("appointments", timezone.localdate())
+    if key not in cache:
+        cache[key] = list(active_appointments(user))
+    return cache[key]
+
+
+def _held(user: User | AnonymousUser) -> frozenset[tuple[int, str, str]]:
+    """(office id, office level, position kind) of every post held today."""
     cache = _cache(user)
     key = ("held", timezone.localdate())
     if key not in cache:
         cache[key] = frozenset(
             (a.position.office_id, a.position.office.level, a.position.kind)
-            for a in active_appointments(user)
+            for a in _appointments(user)
         )
     return cache[key]
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post a person holds today: its office, kind and unit, and whether they act in it
+    (Plt./Plh.). `units` is the post's unit and every unit above it (a seksi and its bidang):
+    work routed to any of them reaches the post."""
+
+    office_id: int
+    kind: str
+    unit_id: int | None
+    units: frozenset[int]
+    acting: bool
+    title: str
+
+    def reaches(self, office_id: int, kind: str, unit_id: int | None) -> bool:
+        """Does work for (office, kind, unit) reach this post? Unit None: any unit."""
+        return (
+            self.office_id == office_id
+            and self.kind == kind
+            and (unit_id is None or unit_id in self.units)
+        )
+
+
+def unit_chains(office_ids: set[int]) -> dict[int, frozenset[int]]:
+    """Every unit of the offices, with itself and the units above it; one query."""
+    parents = dict(Unit.objects.filter(office_id__in=office_ids).values_list("id", "parent_id"))
+    chains: dict[int, frozenset[int]] = {}
+    for unit_id in parents:
+        chain: list[int] = []
+        current: int | None = unit_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        chains[unit_id] = frozenset(chain)
+    return chains
+
+
+def posts_held(user: User | AnonymousUser) -> tuple[Post, ...]:
+    """Every post the person holds today with its units; at most two queries per user object
+    and day (the appointments, and the units of their offices when a post sits in one)."""
+    cache = _cache(user)
+    key = ("posts_held", timezone.localdate())
+    if key in cache:
+        return cache[key]
+    appointments = _appointments(user)
+    with_units = {a.position.office_id for a in appointments if a.position.unit_id}
+    chains = unit_chains(with_units) if with_units else {}
+    posts = tuple(
+        Post(
+            office_id=a.position.office_id,
+            kind=a.position.kind,
+            unit_id=a.position.unit_id,
+            units=chains.get(a.position.unit_id or 0, frozenset()),
+            acting=a.kind != AppointmentKind.DEFINITIVE,
+            title=a.position.title,
+        )
+        for a in appointments
+    )
+    cache[key] = posts
+    return posts
 
 
 def posts_of(user: User | AnonymousUser) -> frozenset[tuple[int, str]]:

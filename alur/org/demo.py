@@ -17,6 +17,7 @@ from alur.org.services import (
     NATIONAL_CODE,
     appointment_create,
     office_create,
+    office_update,
     position_create,
     unit_create,
     user_create,
@@ -44,6 +45,7 @@ class DemoOffice:
     details: dict[str, str] = field(default_factory=dict)
     units: tuple[tuple[str, str, str | None], ...] = ()  # (name, kind, parent name)
     personas: tuple[Persona, ...] = ()
+    settings: dict[str, bool] = field(default_factory=dict)  # kept up to date on every load
 
 
 KADIS_WK = "Kepala Dinas Kependudukan dan Pencatatan Sipil"
@@ -252,6 +254,9 @@ OFFICES: tuple[DemoOffice, ...] = (
                 "Sekretaris Dinas",
             ),
         ),
+        # The Plt. Kabid Pencatatan Sipil is also its only Kasi: the office lets an acting head
+        # verify a case after verifying it as Kasi (the case page says so).
+        settings={"acting_may_review_twice": True},
     ),
     DemoOffice(
         "18.72",
@@ -419,9 +424,11 @@ def load_demo() -> list[tuple[str, str, str]]:
     logins: dict[str, tuple[str, list[str]]] = {}
     serial = 0
     for spec in (*OFFICES, *_child_offices()):
-        office = Office.objects.filter(code=spec.code).first() or office_create(
-            code=spec.code, **spec.details
-        )
+        office = Office.objects.filter(code=spec.code).first()
+        if office is None:
+            office = office_create(code=spec.code, **spec.details, **spec.settings)
+        elif changed := {k: v for k, v in spec.settings.items() if getattr(office, k) != v}:
+            office = office_update(office=office, actor=None, reason="data demo", **changed)
         units: dict[str, Unit] = {u.name: u for u in office.units.all()}
         for name, kind, parent in spec.units:
             if name not in units:

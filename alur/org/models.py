@@ -63,6 +63,12 @@ class Office(models.Model):
         help_text="mis. DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
     )
     is_active = models.BooleanField("aktif", default=True)
+    # Whether a person acting in a post (Plt./Plh.) may take two review steps of one case in a
+    # row, e.g. a Kasi who is also Plt. Kabid verifying as both: allowed only where the office
+    # says so; the case page then says that it happened.
+    acting_may_review_twice = models.BooleanField(
+        "Plt./Plh. boleh memeriksa dua langkah berturut-turut pada satu perkara", default=False
+    )
     # A fresh random stamp on every change to the office's hours or closures, so that the working
     # calendars each process caches know when to rebuild. Random rather than counted: a rolled
     # back change must never leave a number that a later change could take again.

@@ -33,6 +33,7 @@ OFFICE_FIELDS = [
     "kop_government",
     "kop_agency",
     "is_active",
+    "acting_may_review_twice",
 ]
 
 

@@ -43,6 +43,7 @@ _OWN_ERRORS = frozenset(
     {
         "actor_office",
         "actor_position",
+        "actor_unit",
         "branch",
         "deadline_clock",
         "deadline_days",

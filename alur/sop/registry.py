@@ -88,6 +88,9 @@ BUILTIN_ACTIONS: dict[str, str] = {
     "documents.print": "Print the document or card (KK, KTP-el, KIA, akta) and record the blank "
     "it used.",
     "documents.archive": "Register the application in the agenda book and archive its files.",
+    "documents.precheck": "Before a card is made, check what its holder must send with the "
+    "application (KIA: the child's colour photo from age 5); what is missing goes back to the "
+    "applicant.",
     "notify.applicant": "Tell the applicant (WhatsApp) that the document is ready.",
     "letters.number": "Give the letter the next number of its series (gapless, per office and "
     "year).",

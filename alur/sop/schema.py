@@ -25,9 +25,11 @@ from pydantic import (
     Field,
     NonNegativeInt,
     PositiveInt,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -51,6 +53,21 @@ OfficeCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}(\.[0-9]{2})?$"
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _without_unset_options(
+    model: BaseModel, handler: SerializerFunctionWrapHandler, names: tuple[str, ...]
+) -> dict[str, Any]:
+    """The model's dump without the optional fields `names` while they are unset (None).
+
+    Fields added to the schema after SOPs were stored are left out of the dump when a file does
+    not use them, so that a stored revision keeps its checksum (alur.sop.services.definition_of).
+    """
+    data = handler(model)
+    for name in names:
+        if data.get(name) is None:
+            data.pop(name, None)
+    return data
 
 
 # Targets -----------------------------------------------------------------------------------
@@ -275,6 +292,13 @@ class Actor(_Model):
     office: Annotated[ActorOffice | None, Field(strict=False)] = Field(
         default=None, validate_default=True
     )
+    # The unit (bidang or seksi, as the office names it) whose holders of `position` do this
+    # actor's steps, when it is narrower than the SOP's own unit: "KASI IDENTITAS PENDUDUK".
+    unit: Text | None = Field(default=None, validate_default=True)
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_unset_options(self, handler, ("unit",))
 
     @field_validator("position")
     @classmethod
@@ -307,6 +331,22 @@ class Actor(_Model):
                 {"kind": repr(str(kind))},
             )
         return office
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_for_own_positions(cls, unit: str | None, info: ValidationInfo) -> str | None:
+        if unit is None:
+            return unit
+        if info.data.get("kind") != ActorKind.POSITION:
+            raise PydanticCustomError(
+                "actor_unit", "only an actor of kind 'position' sits in a unit"
+            )
+        if info.data.get("office") not in (None, ActorOffice.SAME):
+            raise PydanticCustomError(
+                "actor_unit",
+                "a unit names one of the SOP's own office's units: only for office 'same'",
+            )
+        return unit
 
     @property
     def is_outside_party(self) -> bool:
@@ -415,12 +455,26 @@ class Branch(_Model):
         return back_to
 
 
+class Rejection(_Model):
+    """A third answer of a decision that ends the case as refused ("Ditolak"), the reason told
+    to the applicant. Only where the SOP itself says so: a "Tidak"/"Perbaikan" answer returns the
+    case (back_to) or goes on (goto); it never refuses the application."""
+
+    label: Text
+
+
 class Decision(_Model):
-    """A decision at the end of a step: Sesuai/Perbaikan, Ya/Tidak, Lengkap/Tidak lengkap."""
+    """A decision at the end of a step: Sesuai/Perbaikan, Ya/Tidak, Lengkap/Tidak lengkap, and
+    where the SOP allows it, a refusal (`reject`)."""
 
     question: Text
     if_yes: Branch
     if_no: Branch
+    reject: Rejection | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_unset_options(self, handler, ("reject",))
 
 
 class Step(_Model):

@@ -34,6 +34,7 @@ def to_spec(sop: Sop) -> wf.ProcedureSpec:
             kind=_ACTOR_KINDS[a.kind],
             position_kind=str(a.position) if a.position else None,
             office=_RELATIONS[a.office] if a.office else wf.OfficeRelation.SAME,
+            unit=a.unit,
         )
         for a in sop.actors
     }
@@ -64,6 +65,7 @@ def to_spec(sop: Sop) -> wf.ProcedureSpec:
                 no_label=decision.if_no.label if decision else "",
                 form=step.form,
                 action=step.action,
+                reject_label=decision.reject.label if decision and decision.reject else "",
             )
         )
     deadline = sop.deadline
@@ -76,6 +78,8 @@ def to_spec(sop: Sop) -> wf.ProcedureSpec:
         deadline_minutes=deadline.working_minutes if deadline else None,
         clock_start=deadline.clock_start_step if deadline else None,
         clock_stop=deadline.clock_stop_step if deadline else None,
+        unit=sop.unit,
+        section=sop.section,
     )
 
 

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from alur.outbox.models import OutboundMessage
 from alur.outbox.services import message_enqueue
 from alur.sop.registry import register_action
 from alur.whatsapp.models import BusinessNumber
 from alur.workflow.models import Case
+from alur.workflow.notices import register_notifier
 from alur.workflow.services import StepContext
 
 
@@ -27,12 +29,12 @@ def number_for(case: Case) -> BusinessNumber | None:
     )
 
 
-def notify(case: Case, body: str, key: str) -> None:
+def notify(case: Case, body: str, key: str) -> OutboundMessage | None:
     application = getattr(case, "application", None)
     number = number_for(case)
     if application is None or number is None or not application.applicant_phone:
-        return
-    message_enqueue(
+        return None
+    return message_enqueue(
         office=case.office,
         channel="whatsapp",
         kind="text",
@@ -58,5 +60,13 @@ def on_done(context: StepContext) -> None:
     )
 
 
+def tell(case: Case, body: str, key: str) -> str | None:
+    """The engine's notice of a return or refusal (alur.workflow.notices): the text queued
+    under `key` (an earlier notice under the same key is not sent twice)."""
+    message = notify(case, body, key)
+    return None if message is None else str(message.payload.get("body", body))
+
+
 def register() -> None:
     register_action("notify.applicant", on_done)
+    register_notifier("WhatsApp", tell)

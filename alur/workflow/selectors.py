@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -155,6 +156,19 @@ class TimelineRow:
     actual: int | None  # working minutes from creation to completion
     sla: Sla
 
+    @property
+    def same_reviewer_as(self) -> int | None:
+        """The review step before this one, when the same person passed both (an acting holder
+        the office allowed to): the case page says so."""
+        task = self.task
+        if (
+            task.status == TaskStatus.DONE
+            and task.prior_reviewer_id is not None
+            and task.prior_reviewer_id == task.completed_by_id
+        ):
+            return task.prior_review_step
+        return None
+
 
 def timeline(case: Case) -> list[TimelineRow]:
     from alur.workflow.services import procedure
@@ -162,7 +176,7 @@ def timeline(case: Case) -> list[TimelineRow]:
     spec = procedure(case)
     calendars = Calendars()
     rows = []
-    tasks = case.tasks.select_related("office", "completed_by", "assignee").order_by(
+    tasks = case.tasks.select_related("office", "unit", "completed_by", "assignee").order_by(
         "created_at", "id"
     )
     for task in tasks:
@@ -238,3 +252,117 @@ def starts_for(user: User | AnonymousUser) -> list[StartEntry]:
                 StartEntry(summary.revision.code, summary.sop.name, summary.office, allowed)
             )
     return entries
+
+
+# --- the case page: what each open task waits for, and who may act on it -----------------
+
+
+_VERB = re.compile(r"^me[a-z]{3,}$")
+
+
+def done_phrase(activity: str) -> str:
+    """An activity as something done: "Pemohon dan Saksi menandatangani Register" becomes
+    "Pemohon dan Saksi telah menandatangani Register" (the first verb takes "telah")."""
+    words = " ".join(activity.split()).rstrip(".").split(" ")
+    for index, word in enumerate(words):
+        if index and _VERB.match(word.lower()):
+            return " ".join([*words[:index], "telah", *words[index:]])
+    return f"{' '.join(words)} — sudah dilakukan"
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    """One open or waiting task on the case page, as the viewer sees it."""
+
+    row: TimelineRow
+    step: Any  # StepSpec
+    may_act: bool  # the viewer may claim and complete it: forms and buttons are shown
+    holders: list[User]  # who holds the post it waits for (its unit), when nobody took it yet
+    why_not: str  # what stops the viewer, when they hold the post
+    may_record: bool  # the viewer may record the outside party's step
+    record_label: str  # "Catat: Pemohon dan Saksi telah menandatangani Register Akta Kelahiran"
+    returned_for: str  # a return to the applicant: what they were asked for
+
+    @property
+    def task(self) -> Task:
+        return self.row.task
+
+    @property
+    def waiting(self) -> bool:
+        return self.row.task.status == TaskStatus.WAITING
+
+
+def open_tasks(user: User | AnonymousUser, case: Case, rows: list[TimelineRow]) -> list[OpenTask]:
+    """The case's open and waiting tasks: forms for those the viewer may act on; for the rest,
+    what the task waits for and who holds it."""
+    from alur.workflow import engine, routing
+    from alur.workflow.services import may_record_outside, procedure, review_bar
+
+    spec = procedure(case)
+    staff = can(user, Capability.HANDLE_CASES, case.office)
+    result = []
+    for row in rows:
+        task = row.task
+        if task.status not in (TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.WAITING):
+            continue
+        step = spec.step(task.step)
+        if task.status == TaskStatus.WAITING:
+            returned = ""
+            if task.resume_step is not None:
+                returned = next(
+                    (
+                        r.task.reason
+                        for r in reversed(rows)
+                        if r.task.step == task.resume_step and r.task.return_to == "applicant"
+                    ),
+                    "",
+                )
+            label = (
+                f"Catat: {row.actor_label.lower()} telah datang dan melengkapi kekurangan"
+                if task.resume_step is not None
+                else f"Catat: {done_phrase(step.activity)}"
+            )
+            result.append(OpenTask(row, step, False, [], "", staff, label, returned))
+            continue
+        people = (
+            []
+            if task.assignee_id
+            else routing.holders(task.office_id, task.position_kind, task.unit_id)
+        )
+        why = ""
+        holds = user.is_authenticated and engine.holds(
+            user, task.office_id, task.position_kind, task.unit_id
+        )
+        if holds:
+            if task.status == TaskStatus.CLAIMED and task.assignee_id != user.pk:
+                why = f"Sedang dikerjakan oleh {task.assignee.get_full_name()}."
+            else:
+                why = review_bar(user, task, spec) or ""  # type: ignore[arg-type]
+        may_act = holds and not why
+        record = staff and not may_act and may_record_outside(task, people)
+        label = f"Catat: {done_phrase(step.activity)}" if record else ""
+        result.append(OpenTask(row, step, may_act, people, why, record, label, ""))
+    return result
+
+
+def applicant_notices(case: Case) -> list[ApplicantNotice]:
+    """What the applicant was told when the case went back to them or was refused."""
+    return list(ApplicantNotice.objects.filter(case=case).order_by("created_at", "pk"))
+
+
+def outside_records(case: Case) -> dict[int, OutsideRecord]:
+    """The outside steps staff recorded on the case, by task."""
+    return {
+        r.task_id: r for r in OutsideRecord.objects.filter(case=case).select_related("recorded_by")
+    }
+
+
+def outside_record_for(user: User | AnonymousUser, reference: str, pk: int) -> OutsideRecord:
+    """A recorded outside step's file, for the case's office staff; 404 otherwise."""
+    case = case_for(user, reference)
+    if not can(user, Capability.HANDLE_CASES, case.office):
+        raise Http404("Berkas tidak ditemukan.")
+    entry = OutsideRecord.objects.filter(case=case, pk=pk).exclude(file="").first()
+    if entry is None:
+        raise Http404("Berkas tidak ditemukan.")
+    return entry

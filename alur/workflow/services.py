@@ -7,23 +7,25 @@ are serialised: the first wins, the second is told who did it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from alur.audit.services import record
-from alur.core.errors import ConflictError, DomainError
+from alur.core.errors import ConflictError, DomainError, ValidationError
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
 from alur.org.services import NATIONAL_CODE
 from alur.sop.models import SopRevision
 from alur.sop.registry import KeyKind, registry
-from alur.workflow import engine
+from alur.workflow import engine, notices, routing
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome, TaskStatus
-from alur.workflow.models import Case, Notification, Task
+from alur.workflow.models import ApplicantNotice, Case, Notification, OutsideRecord, Task
 from alur.workflow.spec import APPLICANT, ActorKind, OfficeRelation, ProcedureSpec, StepSpec
 
 CASE_STATE = [
@@ -131,24 +133,69 @@ def _open(
         if resume_step is not None:
             _pause(case, now)
         return [task]
+    kind = actor.position_kind or ""
+    prior = _prior_review(case, spec, number) if step.is_review else None
     tasks = []
     for office in _offices_for(case, actor.office):
-        claimed = assignee is not None and engine.holds(assignee, office.pk, actor.position_kind)
-        tasks.append(
-            Task.objects.create(
-                case=case,
-                step=number,
-                actor=actor.id,
-                position_kind=actor.position_kind or "",
-                office=office,
-                created_at=now,
-                due_at=engine.due(office, now, step.minutes),
-                status=TaskStatus.CLAIMED if claimed else TaskStatus.OPEN,
-                assignee=assignee if claimed else None,
-                claimed_at=now if claimed else None,
-            )
+        unit = routing.route_unit(office, spec, actor) if office.pk == case.office_id else None
+        task = Task(
+            case=case,
+            step=number,
+            actor=actor.id,
+            position_kind=kind,
+            office=office,
+            unit_id=unit,
+            created_at=now,
+            due_at=engine.due(office, now, step.minutes),
+            prior_reviewer_id=prior[0] if prior else None,
+            prior_review_step=prior[1] if prior else None,
         )
+        if (
+            assignee is not None
+            and engine.holds(assignee, office.pk, kind, unit)
+            and review_bar(assignee, task, spec) is None
+        ):
+            task.status, task.assignee, task.claimed_at = TaskStatus.CLAIMED, assignee, now
+        task.save()
+        tasks.append(task)
     return tasks
+
+
+def _prior_review(case: Case, spec: ProcedureSpec, number: int) -> tuple[int, int] | None:
+    """(who, which step) of the review step passed last on the case before step `number`."""
+    others = [s.number for s in spec.steps if s.is_review and s.number != number]
+    if not others:
+        return None
+    row = (
+        case.tasks.filter(
+            step__in=others,
+            status=TaskStatus.DONE,
+            outcome=Outcome.DONE,
+            completed_by__isnull=False,
+        )
+        .order_by("-completed_at", "-pk")
+        .values_list("completed_by_id", "step")
+        .first()
+    )
+    return (row[0], row[1]) if row else None
+
+
+def review_bar(user: User, task: Task, spec: ProcedureSpec) -> str | None:
+    """Why `user` may not take the review task `task`, or None: they passed the review step
+    before it on this case, and the office does not let them do so as an acting holder."""
+    if task.prior_reviewer_id is None or task.prior_reviewer_id != user.pk:
+        return None
+    kinds = {task.position_kind}
+    if task.prior_review_step is not None:
+        previous = spec.actor_of(task.prior_review_step)
+        if previous.position_kind and previous.office == OfficeRelation.SAME:
+            kinds.add(previous.position_kind)
+    if engine.acting_waiver(user, task.office, kinds) is not None:
+        return None
+    return (
+        f"Anda sudah memeriksa langkah {task.prior_review_step} perkara ini; langkah "
+        f"{task.step} perlu diperiksa orang lain."
+    )
 
 
 def _reopen(case: Case, spec: ProcedureSpec, number: int, now: Any) -> None:
@@ -317,23 +364,31 @@ def _handled_message(task: Task) -> str:
     return f"Tugas ini sudah ditangani oleh {who} pada {when}."
 
 
-def _check_actor(task: Task, actor: User) -> None:
+def _check_actor(
+    task: Task, actor: User, spec: ProcedureSpec | None = None, *, taking: bool = True
+) -> None:
+    """May `actor` act on `task`? `taking`: claim or complete it (not merely let it go), which
+    a review step refuses to the one who passed the review before it."""
     if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
         if task.status == TaskStatus.CANCELLED:
             raise ConflictError("Tugas ini sudah dibatalkan.")
         raise ConflictError(_handled_message(task))
     if task.status == TaskStatus.WAITING:
-        raise DomainError("Tugas ini menunggu pihak luar (pemohon), bukan petugas.")
-    if not engine.holds(actor, task.office_id, task.position_kind):
+        raise DomainError(
+            "Tugas ini menunggu pihak luar (pemohon); catat langkahnya pada halaman perkara."
+        )
+    if not engine.holds(actor, task.office_id, task.position_kind, task.unit_id):
         raise PermissionDenied("Tugas ini bukan untuk jabatan Anda di kantor tersebut.")
     if task.status == TaskStatus.CLAIMED and task.assignee_id != actor.pk:
         raise ConflictError(f"Tugas ini sedang dikerjakan oleh {task.assignee.get_full_name()}.")
+    if taking and spec is not None and (bar := review_bar(actor, task, spec)):
+        raise PermissionDenied(bar)
 
 
 @transaction.atomic
 def task_claim(*, task: Task, actor: User) -> Task:
-    _case, task = _lock(task)
-    _check_actor(task, actor)
+    case, task = _lock(task)
+    _check_actor(task, actor, procedure(case))
     if task.status == TaskStatus.CLAIMED:
         return task  # a double click on "ambil": already ours
     task.status, task.assignee, task.claimed_at = TaskStatus.CLAIMED, actor, timezone.now()
@@ -347,7 +402,7 @@ def task_claim(*, task: Task, actor: User) -> Task:
 @transaction.atomic
 def task_release(*, task: Task, actor: User, reason: str = "") -> Task:
     _case, task = _lock(task)
-    _check_actor(task, actor)
+    _check_actor(task, actor, taking=False)
     task.status, task.assignee, task.claimed_at = TaskStatus.OPEN, None, None
     task.save(update_fields=["status", "assignee", "claimed_at"])
     record(actor=actor, office=task.office, action="task.release", obj=task, reason=reason)
@@ -367,14 +422,22 @@ def task_complete(
 ) -> Task:
     """Complete a task: `done` goes on (on a decision's "no" path with branch="no" where the SOP
     has one), `return` goes back to a step the SOP allows (or to the applicant, stopping the SLA
-    clock), `reject` ends the case. An unclaimed task is claimed by the one who completes it."""
+    clock), `reject` ends the case where the SOP's decision allows a refusal. The applicant hears
+    a return to them or a refusal, with the reason. An unclaimed task is claimed by the one who
+    completes it."""
     case, task = _lock(task)
-    _check_actor(task, actor)
     spec = procedure(case)
+    _check_actor(task, actor, spec)
     step = spec.step(task.step)
     reason = reason.strip()
     if outcome not in Outcome.values:
         raise DomainError(f"Hasil '{outcome}' tidak dikenal.")
+    if outcome == Outcome.REJECT and not step.may_reject:
+        back = " Bila ada kekurangan, kembalikan untuk perbaikan." if step.returns else ""
+        raise DomainError(
+            f"Menurut SOP, langkah {step.number} tidak dapat menolak permohonan.{back}",
+            code="reject_not_allowed",
+        )
     if outcome != Outcome.DONE and not reason:
         raise DomainError("Tuliskan alasan pengembalian atau penolakan.")
     target: int | str | None = None
@@ -404,20 +467,63 @@ def task_complete(
     elif isinstance(target, int):
         _reopen(case, spec, target, now)
     case.save(update_fields=CASE_STATE)
+    after: dict[str, Any] = {
+        "step": task.step,
+        "outcome": outcome,
+        "return_to": task.return_to,
+        "case_status": case.status,
+    }
+    if task.prior_reviewer_id == actor.pk:
+        # The office let an acting holder pass a second review in a row (review_bar).
+        after["same_reviewer_as_step"] = task.prior_review_step
     record(
         actor=actor,
         office=task.office,
         action=f"task.{outcome}",
         obj=task,
         reason=reason,
-        after={
-            "step": task.step,
-            "outcome": outcome,
-            "return_to": task.return_to,
-            "case_status": case.status,
-        },
+        after=after,
     )
+    if outcome == Outcome.REJECT:
+        _tell_applicant(case, task, ApplicantNotice.Kind.REJECT, now)
+    elif target == APPLICANT:
+        _tell_applicant(case, task, ApplicantNotice.Kind.RETURN, now)
     return task
+
+
+def _notice_text(case: Case, task: Task, kind: str) -> str:
+    if kind == ApplicantNotice.Kind.REJECT:
+        return (
+            f"Mohon maaf, permohonan {case.reference} tidak dapat kami proses (ditolak): "
+            f"{task.reason}"
+        )
+    return (
+        f"Permohonan {case.reference} belum dapat diproses: {task.reason}\n"
+        f"Lengkapi kekurangannya: kirim berkas ke nomor ini (ketik KIRIM) atau datang ke loket "
+        f"{case.office.short_name}. Waktu layanan berhenti sampai Anda melengkapinya."
+    )
+
+
+def _tell_applicant(case: Case, task: Task, kind: str, now: Any) -> ApplicantNotice:
+    """The applicant hears the return or refusal over the channels that reach them, and the
+    notice is kept on the case either way (the counter's record)."""
+    channels, text = notices.tell(case, _notice_text(case, task, kind), f"{kind}:{task.pk}")
+    notice = ApplicantNotice.objects.create(
+        case=case,
+        task=task,
+        kind=kind,
+        text=text,
+        channels=", ".join(channels or [notices.COUNTER]),
+        created_at=now,
+    )
+    record(
+        actor=task.completed_by,
+        office=case.office,
+        action="case.applicant_notice",
+        obj=case,
+        after={"kind": kind, "task": task.pk, "channels": notice.channels},
+    )
+    return notice
 
 
 @transaction.atomic
@@ -479,15 +585,35 @@ def _applicant_step(spec: ProcedureSpec) -> int:
     raise DomainError(f"SOP {spec.code} tidak memiliki langkah pemohon.")
 
 
+def _finish_outside(
+    case: Case, spec: ProcedureSpec, task: Task, now: Any, actor: User | None
+) -> None:
+    """An outside party's step is done: a resubmission reopens the step that returned the case
+    (the clock runs on); any other step of theirs leads on."""
+    if case.status == CaseStatus.WAITING:
+        _resume(case, now)
+    if task.resume_step is not None:
+        _reopen(case, spec, task.resume_step, now)
+    else:
+        _advance(case, spec, task, now, actor)
+    case.save(update_fields=CASE_STATE)
+
+
 @transaction.atomic
-def outside_step_complete(*, case: Case, actor: User | None = None, note: str = "") -> Case:
+def outside_step_complete(
+    *, case: Case, actor: User | None = None, note: str = "", task: Task | None = None
+) -> Case:
     """Record an outside party's step: the applicant resubmitted what was missing (the step that
     returned the case opens again and the SLA clock runs on), or did their part of the flow
-    (signed the register), or an informant's report arrived. `actor` None: a channel (WhatsApp)."""
+    (signed the register), or an informant's report arrived. `actor` None: a channel (WhatsApp).
+    `task`: the waiting task meant (a page names it; a channel takes the one waiting)."""
     case = _locked_case(case.pk)
     if actor is not None:
         require(actor, Capability.HANDLE_CASES, case.office)
-    waiting = case.tasks.select_for_update().filter(status=TaskStatus.WAITING).first()
+    waiting_tasks = case.tasks.select_for_update().filter(status=TaskStatus.WAITING)
+    if task is not None:
+        waiting_tasks = waiting_tasks.filter(pk=task.pk)
+    waiting = waiting_tasks.first()
     if case.status not in (CaseStatus.OPEN, CaseStatus.WAITING) or waiting is None:
         raise ConflictError("Perkara ini tidak sedang menunggu pemohon atau pihak luar.")
     spec = procedure(case)
@@ -495,13 +621,7 @@ def outside_step_complete(*, case: Case, actor: User | None = None, note: str = 
     waiting.status, waiting.outcome, waiting.completed_at = TaskStatus.DONE, Outcome.DONE, now
     waiting.completed_by, waiting.reason = actor, note
     waiting.save(update_fields=["status", "outcome", "completed_at", "completed_by", "reason"])
-    if case.status == CaseStatus.WAITING:
-        _resume(case, now)
-    if waiting.resume_step is not None:
-        _reopen(case, spec, waiting.resume_step, now)
-    else:
-        _advance(case, spec, waiting, now, actor)
-    case.save(update_fields=CASE_STATE)
+    _finish_outside(case, spec, waiting, now, actor)
     record(
         actor=actor,
         office=case.office,
@@ -511,6 +631,127 @@ def outside_step_complete(*, case: Case, actor: User | None = None, note: str = 
         after={"step": waiting.step, "resume_step": waiting.resume_step},
     )
     return case
+
+
+# An outside step recorded by staff: what was witnessed, by whom it was done, when.
+MSG_PARTY = "Tuliskan nama pihak yang melakukannya (sebagaimana disebutkan)."
+MSG_FUTURE = "Waktu tidak boleh di masa depan."
+MSG_BEFORE = "Waktu tidak boleh sebelum langkah ini dimulai ({start})."
+
+# (content, declared type, file name), as read from an upload by `read_bounded`
+Upload = tuple[bytes, str, str]
+
+
+def may_record_outside(task: Task, holders_today: list[User] | None = None) -> bool:
+    """Can staff record this task for the party who does it? An outside party's step waiting
+    on them, or a step of a post nobody holds today (another office's official without an
+    account): nothing waits on a party that has no way to act."""
+    if task.status == TaskStatus.WAITING:
+        return True
+    if task.status != TaskStatus.OPEN or task.office_id == task.case.office_id:
+        return False
+    people = holders_today
+    if people is None:
+        people = routing.holders(task.office_id, task.position_kind, task.unit_id)
+    return not people
+
+
+@transaction.atomic
+def outside_step_record(
+    *,
+    task: Task,
+    actor: User,
+    party: str,
+    occurred_at: datetime,
+    note: str = "",
+    upload: Upload | None = None,
+) -> OutsideRecord:
+    """Staff of the case's office record an outside party's step that they witnessed (the
+    applicant and witnesses signed the register; the applicant came back for the biometric
+    recording): who did it, as they named themselves, when (not in the future, not before the
+    step began), and optionally a photo or scan, checked as every upload is. The case goes on
+    as if the party had done it in the system."""
+    from alur.intake.files import FileRejected, check_upload  # the project's upload checks
+
+    case, task = _lock(task)
+    require(actor, Capability.HANDLE_CASES, case.office)
+    if case.status not in (CaseStatus.OPEN, CaseStatus.WAITING) or task.status not in (
+        TaskStatus.WAITING,
+        TaskStatus.OPEN,
+    ):
+        raise ConflictError(
+            _handled_message(task)
+            if task.status == TaskStatus.DONE
+            else "Perkara ini tidak sedang menunggu langkah tersebut."
+        )
+    if not may_record_outside(task):
+        raise DomainError(
+            "Langkah ini dikerjakan oleh pemegang jabatannya; catat hanya langkah pihak luar."
+        )
+    party, note = " ".join(party.split())[:200], note.strip()[:2000]
+    errors: dict[str, list[str]] = {}
+    if not party:
+        errors["party"] = [MSG_PARTY]
+    now = timezone.now()
+    if timezone.is_naive(occurred_at):
+        raise DomainError("Waktu tanpa zona waktu tidak dapat dicatat.")
+    if occurred_at > now:
+        errors["occurred_at"] = [MSG_FUTURE]
+    elif occurred_at < task.created_at.replace(second=0, microsecond=0):  # a form's minutes
+        start = date_format(engine.local(case.office, task.created_at), "j F Y H:i")
+        errors["occurred_at"] = [MSG_BEFORE.format(start=start)]
+    checked = None
+    if upload is not None:
+        try:
+            checked = check_upload(upload[0], declared_mime=upload[1], filename=upload[2])
+        except FileRejected as rejected:
+            errors["file"] = [rejected.reason]
+    if errors:
+        raise ValidationError(errors)
+    spec = procedure(case)
+    step = spec.step(task.step)
+    entry = OutsideRecord(
+        task=task,
+        case=case,
+        party=party,
+        occurred_at=occurred_at,
+        note=note,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    try:
+        if checked is not None and upload is not None:
+            entry.mime, entry.size, entry.sha256 = checked.mime, checked.size, checked.sha256
+            entry.file.save(f"bukti.{checked.extension}", ContentFile(upload[0]), save=False)
+        entry.save()
+        label = spec.actors[step.actor].label
+        completed = max(occurred_at, task.created_at)
+        task.status, task.outcome, task.completed_at = TaskStatus.DONE, Outcome.DONE, completed
+        task.completed_by, task.reason = actor, f"Dicatat petugas: {label} — {party}"
+        task.assignee = task.assignee or actor
+        task.claimed_at = task.claimed_at or now
+        task.save(update_fields=COMPLETION)
+        _finish_outside(case, spec, task, now, actor)
+        record(
+            actor=actor,
+            office=case.office,
+            action="case.outside_record",
+            obj=task,
+            reason=note,
+            after={
+                "case": case.reference,
+                "step": task.step,
+                "party": party,
+                "occurred_at": occurred_at.isoformat(),
+                "file_sha256": entry.sha256 or None,
+                "resume_step": task.resume_step,
+            },
+        )
+    except BaseException:
+        if entry.file:  # the transaction rolls back: the file it wrote goes too
+            entry.file.storage.delete(entry.file.name)
+        raise
+    return entry
 
 
 @transaction.atomic

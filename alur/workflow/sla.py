@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from alur.audit.services import record
+from alur.org.access import unit_chains
 from alur.org.models import Appointment, Position, User
 from alur.workflow.models import Notification, Task
 
@@ -23,6 +24,9 @@ def superiors_of(task: Task) -> list[User]:
     """
     today = timezone.localdate()
     positions = Position.objects.filter(office_id=task.office_id, kind=task.position_kind)
+    if task.unit_id is not None:  # the post in the task's unit and the units below it
+        below = [u for u, chain in unit_chains({task.office_id}).items() if task.unit_id in chain]
+        positions = positions.filter(unit_id__in=below)
     if task.assignee_id:
         held = Appointment.objects.active_on(today).filter(
             user_id=task.assignee_id, position__in=positions

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 APPLICANT = "applicant"  # a return target: back to the applicant; the SLA clock stops
 END = 0  # a forward target: the procedure is finished
+REVIEW_FORM = "review.decide"  # the form key of a reviewer's step (alur.sop.registry)
 
 
 class ActorKind(StrEnum):
@@ -33,6 +34,7 @@ class ActorSpec:
     kind: ActorKind
     position_kind: str | None = None
     office: OfficeRelation = OfficeRelation.SAME
+    unit: str | None = None  # the unit (as the office names it) of the SOP's own office
 
     @property
     def is_outside(self) -> bool:
@@ -54,6 +56,18 @@ class StepSpec:
     no_label: str = ""
     form: str | None = None
     action: str | None = None
+    reject_label: str = ""  # the decision may refuse the application: the SOP says so
+
+    @property
+    def may_reject(self) -> bool:
+        return bool(self.reject_label)
+
+    @property
+    def is_review(self) -> bool:
+        """A review step: a decision is taken here (Sesuai/Perbaikan, Ya/Tidak), or its form is
+        a reviewer's. One person does not take two of these in a row on one case (see
+        `alur.workflow.services`)."""
+        return bool(self.question) or self.form == REVIEW_FORM
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,8 @@ class ProcedureSpec:
     deadline_minutes: int | None = None  # working minutes from clock start to clock stop
     clock_start: int | None = None  # the step whose start starts the deadline clock
     clock_stop: int | None = None  # the step whose completion stops it
+    unit: str | None = None  # the unit that owns the SOP (bidang), as printed
+    section: str | None = None  # its seksi or subbagian, when the SOP names one
     numbers: dict[int, StepSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -10,6 +10,12 @@ urlpatterns = [
     path("tugas/<int:pk>/ambil/", views.task_claim, name="task_claim"),
     path("tugas/<int:pk>/selesai/", views.task_complete, name="task_complete"),
     path("tugas/<int:pk>/lepas/", views.task_release, name="task_release"),
+    path("tugas/<int:pk>/catat/", views.task_record, name="task_record"),
     path("perkara/<str:reference>/", views.case_detail, name="case_detail"),
+    path(
+        "perkara/<str:reference>/catatan/<int:pk>/berkas/",
+        views.record_file,
+        name="record_file",
+    ),
     path("pemberitahuan/", views.notifications, name="notifications"),
 ]

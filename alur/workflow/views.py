@@ -1,15 +1,30 @@
 from collections.abc import Callable
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from alur.core.web import run_service
+from alur.core.errors import DomainError
+from alur.core.web import error_text, run_service
 from alur.workflow import panels, selectors, services
 from alur.workflow.choices import Outcome
-from alur.workflow.models import Task
+from alur.workflow.forms import OutsideRecordForm
+from alur.workflow.models import Case, Task
 from alur.workflow.spec import APPLICANT
+
+
+def read_bounded(upload: Any) -> tuple[bytes, str, str]:
+    """An upload read as the project's upload checks read it (at most one byte past the
+    limit): the counter's helper."""
+    from alur.intake.files import read_bounded as read
+
+    return read(upload)
+
 
 INBOX_PAGE = 50  # the tasks due first; the rest follow as these are done
 
@@ -20,8 +35,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     calendars = selectors.Calendars()
     rows = []
     for task in tasks:
-        step = services.procedure(task.case).step(task.step)
-        rows.append((task, step, selectors.sla_of(task, step.minutes, calendars)))
+        spec = services.procedure(task.case)
+        step = spec.step(task.step)
+        bar = services.review_bar(request.user, task, spec)  # type: ignore[arg-type]
+        rows.append((task, step, selectors.sla_of(task, step.minutes, calendars), bar))
     return render(
         request,
         "workflow/inbox.html",
@@ -29,21 +46,43 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.case_for(request.user, reference)
+def _record_form(request: HttpRequest, case: Case, task: Task, data: Any = None) -> Any:
+    return OutsideRecordForm(
+        *(data or ()),
+        office=case.office,
+        now=timezone.now(),
+        prefix=f"catat-{task.pk}",
+    )
+
+
+def _case_page(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: dict[int, Any] | None = None,
+    typed: dict[int, dict[str, str]] | None = None,
+) -> HttpResponse:
+    """The case page. `bound`: a record form as posted (with its errors), by task; `typed`: the
+    outcome form's values as posted, by task, so that nothing typed is lost on an error."""
     spec = services.procedure(case)
     rows = selectors.timeline(case)
-    mine = [r for r in rows if r.task.status in ("open", "claimed")]
+    records = selectors.outside_records(case)
     actions = []
-    for row in mine:
-        step = spec.step(row.task.step)
+    for item in selectors.open_tasks(request.user, case, rows):
+        step = item.step
         returns = [
             ("pemohon" if r == APPLICANT else f"Langkah {r}: {spec.step(r).activity[:60]}", r)
             for r in step.returns
         ]
-        fragments, replaces_outcome = panels.step_panels(request, case, row.task, step)
-        actions.append((row, step, returns, fragments, replaces_outcome))
+        fragments: list[Any] = []
+        replaces_outcome = False
+        if item.may_act:
+            fragments, replaces_outcome = panels.step_panels(request, case, item.task, step)
+        form = None
+        if item.may_record:
+            form = (bound or {}).get(item.task.pk) or _record_form(request, case, item.task)
+        values = (typed or {}).get(item.task.pk, {})
+        actions.append((item, returns, fragments, replaces_outcome, form, values))
     return render(
         request,
         "workflow/case_detail.html",
@@ -53,9 +92,16 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "rows": rows,
             "actions": actions,
             "case_panels": panels.case_panels(request, case),
+            "notices": selectors.applicant_notices(case),
+            "history": [(row, records.get(row.task.pk)) for row in rows],
             "Outcome": Outcome,
         },
     )
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_page(request, selectors.case_for(request.user, reference))
 
 
 def _task_or_404(request: HttpRequest, pk: int) -> Task:
@@ -105,18 +151,68 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
         Outcome.RETURN: "Perkara dikembalikan.",
         Outcome.REJECT: "Perkara ditolak.",
     }
-    return _act(
+    task = _task_or_404(request, pk)
+    typed = {k: request.POST.get(k, "") for k in ("outcome", "return_to", "reason")}
+    done = run_service(
         request,
-        pk,
-        lambda t: services.task_complete(
-            task=t,
-            actor=request.user,
+        lambda: services.task_complete(
+            task=task,
+            actor=request.user,  # type: ignore[arg-type]
             outcome=outcome,
             return_to=request.POST.get("return_to") or None,
             reason=request.POST.get("reason", ""),
         ),
         labels.get(outcome, "Tersimpan."),
     )
+    if not done and typed["reason"].strip():
+        # Refused: the page again, with what was typed.
+        return _case_page(request, task.case, typed={task.pk: typed})
+    if request.POST.get("next") == "inbox":
+        return redirect("workflow:inbox")
+    return redirect("workflow:case_detail", reference=task.case.reference)
+
+
+@login_required
+@require_POST
+def task_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff record an outside party's step they witnessed (the case page's "Catat" panel)."""
+    task = _task_or_404(request, pk)
+    case = selectors.case_for(request.user, task.case.reference)
+    form = _record_form(request, case, task, (request.POST, request.FILES))
+    if form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            services.outside_step_record(
+                task=task,
+                actor=request.user,  # type: ignore[arg-type]
+                party=form.cleaned_data["party"],
+                occurred_at=form.occurred_at_aware(),
+                note=form.cleaned_data.get("note") or "",
+                upload=read_bounded(upload) if upload is not None else None,
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        except (DomainError, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, "Langkah pihak luar tercatat; perkara diteruskan.")
+            return redirect("workflow:case_detail", reference=case.reference)
+    messages.error(request, "Catatan belum tersimpan; periksa isiannya di bawah.")
+    return _case_page(request, case, bound={task.pk: form})
+
+
+@login_required
+def record_file(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    entry = selectors.outside_record_for(request.user, reference, pk)
+    extension = entry.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        entry.file.open("rb"),
+        content_type=entry.mime or "application/octet-stream",
+        filename=f"catatan-{reference}-langkah-{entry.task.step}.{extension}",
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @login_required

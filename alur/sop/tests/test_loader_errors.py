@@ -148,7 +148,8 @@ def test_extra_unknown_field_at_the_top_and_in_a_decision(tmp_path: Path) -> Non
         f"{shown(path)}:-:keterangan: unknown field; allowed: code, revision, number, name, "
         "flow_title, office, unit, section, dates, approver, legal_basis, qualifications, "
         "related, equipment, warnings, records, deadline, actors, steps",
-        f"{shown(path)}:step 3:decision.if_maybe: unknown field; allowed: question, if_yes, if_no",
+        f"{shown(path)}:step 3:decision.if_maybe: unknown field; allowed: question, if_yes, "
+        "if_no, reject",
     ]
 
 

@@ -376,8 +376,8 @@ def test_the_command_names_the_file_like_the_download(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    call_command("render_sop", "S2d", "--revision", "1", verbosity=0)
-    assert (tmp_path / "S2d-r1-kartu-identitas-anak.pdf").read_bytes().startswith(b"%PDF-")
+    call_command("render_sop", "S2d", "--revision", "2", verbosity=0)
+    assert (tmp_path / "S2d-r2-kartu-identitas-anak.pdf").read_bytes().startswith(b"%PDF-")
 
 
 @pytest.mark.django_db

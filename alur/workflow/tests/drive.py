@@ -11,7 +11,7 @@ from alur.org.selectors import holders_of
 from alur.sop.loader import load_directory
 from alur.sop.models import SopRevision
 from alur.sop.specs import to_spec
-from alur.workflow import services
+from alur.workflow import routing, services
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import Case, Task
 from alur.workflow.spec import APPLICANT, ProcedureSpec
@@ -26,15 +26,40 @@ def office_of(code: str) -> Office:
 
 
 def holder(task: Task) -> User:
+    """Who does the task: whoever took it (a reopened step goes back to whoever did it), else
+    the first holder of its post in its unit who may take it (not the one who passed the review
+    step before it, unless the office lets an acting holder)."""
     if task.assignee_id:
-        return task.assignee  # a reopened step goes back to whoever did it
-    people = holders_of(task.office, task.position_kind)
+        return task.assignee
+    people = routing.holders(task.office_id, task.position_kind, task.unit_id)
     assert people, f"no demo persona holds {task.position_kind} in {task.office.code}"
-    return people[0]
+    spec = services.procedure(task.case)
+    return next((p for p in people if services.review_bar(p, task, spec) is None), people[0])
 
 
 def staff_of(office: Office) -> User:
     return next(u for u in holders_of(office, "kasi") if can(u, Capability.HANDLE_CASES, office))
+
+
+def revise(code: str, change: Callable[[dict], None]) -> SopRevision:
+    """Store the next revision of SOP `code`: the newest one with `change` made to its stored
+    definition (as an office would revise its file); new cases take it."""
+    import copy
+
+    latest = SopRevision.objects.filter(code=code).order_by("-revision").first()
+    assert latest is not None, f"SOP {code} is not loaded"
+    definition = copy.deepcopy(latest.definition)
+    definition["revision"] = latest.revision + 1
+    change(definition)
+    return SopRevision.objects.create(
+        code=code,
+        revision=latest.revision + 1,
+        name=latest.name,
+        office_code=latest.office_code,
+        definition=definition,
+        checksum=f"uji-r{latest.revision + 1}",
+        source="uji",
+    )
 
 
 def start(code: str) -> Case:

@@ -15,7 +15,7 @@ def test_a_kasi_claims_and_completes_a_task_from_the_inbox(phone_page, live_serv
     task = run_until_step(start("S2e"), 3)
     page = phone_page
     page.goto(f"{live_server.url}/masuk/?next=/tugas/")
-    page.get_by_label("Nama pengguna").fill("waykanan.kasi.dafduk")
+    page.get_by_label("Nama pengguna").fill("waykanan.kasi.capil")
     page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{live_server.url}/tugas/")
@@ -32,5 +32,5 @@ def test_a_kasi_claims_and_completes_a_task_from_the_inbox(phone_page, live_serv
     expect(page.get_by_text("Langkah selesai; perkara diteruskan.")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     task.refresh_from_db()
-    assert task.status == "done" and task.completed_by.username == "waykanan.kasi.dafduk"
+    assert task.status == "done" and task.completed_by.username == "waykanan.kasi.capil"
     assert Task.objects.filter(case=task.case, step=4, status="open").exists()

@@ -12,20 +12,21 @@ def texts(response) -> list[str]:
 @pytest.mark.django_db
 def test_the_inbox_shows_a_post_its_tasks_by_due_time(client, persona) -> None:
     task = run_until_step(start("S2e"), 3)
-    client.force_login(persona("waykanan.kasi.dafduk"))
+    client.force_login(persona("waykanan.kasi.capil"))
     body = client.get("/tugas/").content.decode()
     assert task.case.reference in body and "Tepat waktu" in body
-    client.force_login(persona("waykanan.operator"))
-    assert task.case.reference not in client.get("/tugas/").content.decode()
-    client.force_login(persona("metro.kasi"))
-    assert task.case.reference not in client.get("/tugas/").content.decode()
+    assert "Bidang Pelayanan Pencatatan Sipil" in body  # the unit the task went to
+    # Not the Kasi of the other bidang, not another post, not another office.
+    for other in ("waykanan.kasi.dafduk", "waykanan.operator", "metro.kasi"):
+        client.force_login(persona(other))
+        assert task.case.reference not in client.get("/tugas/").content.decode(), other
 
 
 @pytest.mark.django_db
 def test_the_inbox_query_count_does_not_grow_with_tasks(
     client, persona, django_assert_num_queries
 ) -> None:
-    client.force_login(persona("waykanan.kasi.dafduk"))
+    client.force_login(persona("waykanan.kasi.capil"))
     for _ in range(2):
         run_until_step(start("S2e"), 3)
     client.get("/tugas/")  # warm the per-process caches
@@ -44,7 +45,7 @@ def test_the_inbox_query_count_does_not_grow_with_tasks(
 @pytest.mark.django_db
 def test_claim_and_complete_from_the_pages(client, persona) -> None:
     task = run_until_step(start("S2e"), 3)
-    client.force_login(persona("waykanan.kasi.dafduk"))
+    client.force_login(persona("waykanan.kasi.capil"))
     response = client.post(f"/tugas/{task.pk}/ambil/", {"next": "inbox"})
     assert response["Location"] == "/tugas/" and texts(response) == ["Tugas diambil."]
     page = client.get(f"/perkara/{task.case.reference}/").content.decode()
@@ -59,7 +60,7 @@ def test_claim_and_complete_from_the_pages(client, persona) -> None:
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE and task.return_to == "2"
     again = client.post(f"/tugas/{task.pk}/selesai/", {"outcome": "done"})
-    assert "sudah ditangani oleh Maya Sari" in texts(again)[-1]
+    assert "sudah ditangani oleh Lina Marlina" in texts(again)[-1]
     page = client.get(f"/perkara/{task.case.reference}/").content.decode()
     assert "Nama ayah tidak sesuai KK" in page
 
@@ -77,7 +78,7 @@ def test_another_office_cannot_see_or_touch_a_case(client, persona) -> None:
 
 @pytest.mark.django_db
 def test_a_claimed_task_can_be_released_for_a_colleague(client, persona) -> None:
-    task = run_until_step(start("S2e"), 3)
+    task = run_until_step(start("S2a"), 3)  # both Kasi of Pendaftaran Penduduk may take it
     client.force_login(persona("waykanan.kasi.dafduk"))
     client.post(f"/tugas/{task.pk}/ambil/")
     assert "Lepas tugas" in client.get(f"/perkara/{task.case.reference}/").content.decode()
@@ -102,7 +103,7 @@ def test_a_long_inbox_shows_the_tasks_due_first_and_says_how_many_wait(
 
     monkeypatch.setattr(views, "INBOX_PAGE", 3)  # a page of three instead of fifty
     tasks = [run_until_step(start("S2e"), 3) for _ in range(4)]
-    client.force_login(persona("waykanan.kasi.dafduk"))
+    client.force_login(persona("waykanan.kasi.capil"))
     body = client.get("/tugas/").content.decode()
     assert body.count("Buka perkara") == 3
     assert "Menampilkan 3 dari 4 tugas" in body

@@ -43,14 +43,14 @@ def test_overdue_tasks_are_marked_once_and_the_superior_is_told(persona) -> None
     task.due_at = timezone.now() - timedelta(minutes=30)
     task.save(update_fields=["due_at"])
     assert sla_sweep() == 1
-    # Unclaimed, the task belongs to every Kasi post: their superiors are told (the Kabid
-    # Pendaftaran Penduduk, and the acting Kabid Pencatatan Sipil).
+    # Unclaimed, the task belongs to the Kasi posts of the SOP's unit (Pencatatan Sipil): their
+    # superior is told (the acting Kabid Pencatatan Sipil), not the Kabid Pendaftaran Penduduk.
     notices = Notification.objects.filter(task=task)
-    assert {n.user.username for n in notices} == {"waykanan.kabid.dafduk", "waykanan.kasi.capil"}
+    assert {n.user.username for n in notices} == {"waykanan.kasi.capil"}
     assert all(case.reference in n.message for n in notices)
     assert AuditEvent.objects.filter(action="task.overdue", object_id=str(task.pk)).count() == 1
     assert sla_sweep() == 0  # once only
-    assert Notification.objects.filter(task=task).count() == 2
+    assert Notification.objects.filter(task=task).count() == 1
 
 
 @pytest.mark.django_db
@@ -90,12 +90,13 @@ def test_the_superior_reads_the_notice_in_the_app(client, persona) -> None:
     task.due_at = timezone.now() - timedelta(minutes=5)
     task.save(update_fields=["due_at"])
     sla_sweep()
-    client.force_login(persona("waykanan.kabid.dafduk"))
+    client.force_login(persona("waykanan.kasi.capil"))  # the acting Kabid Pencatatan Sipil
     home = client.get("/").content.decode()
     assert 'class="badge count">1<' in home
     page = client.get("/pemberitahuan/").content.decode()
     assert case.reference in page and "melewati tenggat" in page
     client.post("/pemberitahuan/")
     assert 'class="badge count"' not in client.get("/").content.decode()
-    client.force_login(persona("waykanan.operator"))
-    assert case.reference not in client.get("/pemberitahuan/").content.decode()
+    for other in ("waykanan.operator", "waykanan.kabid.dafduk"):  # not the other bidang's head
+        client.force_login(persona(other))
+        assert case.reference not in client.get("/pemberitahuan/").content.decode()

@@ -7,12 +7,14 @@ from alur.core.errors import DomainError
 from alur.org.models import Office
 from alur.workflow import services
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
+from alur.workflow.models import ApplicantNotice
 from alur.workflow.spec import APPLICANT, OfficeRelation
 from alur.workflow.tests.drive import (
     SPECS,
     active,
     holder,
     return_paths,
+    revise,
     run_to_end,
     run_until_step,
     start,
@@ -101,15 +103,42 @@ def test_a_complaint_answered_directly_ends_on_the_no_path() -> None:
 
 
 @pytest.mark.django_db
-def test_a_rejection_ends_the_case_and_cancels_what_is_open() -> None:
+@pytest.mark.parametrize("code", sorted(SPECS))
+def test_no_seed_sop_lets_a_step_refuse_the_application(code: str) -> None:
+    # The seeds never say "tolak": a "Tidak"/"Perbaikan" returns the case or goes on.
+    assert not [s.number for s in SPECS[code].steps if s.may_reject]
+
+
+@pytest.mark.django_db
+def test_a_rejection_is_refused_where_the_sop_has_none() -> None:
     case = start("S2e")
     task = run_until_step(case, 3)
+    with pytest.raises(DomainError, match="tidak dapat menolak permohonan"):
+        services.task_complete(
+            task=task, actor=holder(task), outcome=Outcome.REJECT, reason="Bukan penduduk"
+        )
+    task.refresh_from_db()
+    case.refresh_from_db()
+    assert task.status == TaskStatus.OPEN and case.status == CaseStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_where_the_sop_allows_it_a_rejection_ends_the_case_and_the_applicant_hears_why() -> None:
+    def allow_at_step_2(definition: dict) -> None:
+        definition["steps"][1]["decision"]["reject"] = {"label": "Bukan kewenangan kantor"}
+
+    revise("S2e", allow_at_step_2)
+    case = start("S2e")
+    assert services.procedure(case).step(2).may_reject
+    task = run_until_step(case, 2)
     services.task_complete(
         task=task, actor=holder(task), outcome=Outcome.REJECT, reason="Bukan penduduk Way Kanan"
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.REJECTED and case.finished_at is not None
     assert not active(case)
+    notice = ApplicantNotice.objects.get(case=case)
+    assert notice.kind == "reject" and "Bukan penduduk Way Kanan" in notice.text
 
 
 @pytest.mark.django_db

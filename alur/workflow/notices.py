@@ -1,0 +1,47 @@
+"""How the engine tells an applicant that their case went back to them or was refused.
+
+The engine does not know the channels: a channel registers a notifier in its AppConfig.ready()
+(WhatsApp queues the message in the outbox). Every notice is also kept on the case
+(`ApplicantNotice`): the counter's record, read out to a walk-in applicant and shown where the
+case is tracked, whether or not a channel carried it.
+
+    from alur.workflow.notices import register_notifier
+
+    register_notifier("WhatsApp", tell_over_whatsapp)
+
+A notifier is called inside the transition's transaction with the case, the text and a key that
+names the notice once (for the outbox's de-duplication); it returns the text it queued (which
+may be an earlier message under the same key), or None when it cannot reach the applicant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alur.workflow.models import Case
+
+Notifier = Callable[["Case", str, str], str | None]
+
+COUNTER = "loket"  # no channel reached the applicant: told at the counter, seen on /lacak/
+
+_NOTIFIERS: dict[str, Notifier] = {}
+
+
+def register_notifier(channel: str, notifier: Notifier) -> None:
+    _NOTIFIERS[channel] = notifier
+
+
+def tell(case: Case, text: str, key: str) -> tuple[list[str], str]:
+    """Send `text` over every channel that reaches the case's applicant; the channels used and
+    the text as sent (the first channel's)."""
+    used: list[str] = []
+    sent = text
+    for channel, notifier in _NOTIFIERS.items():
+        queued = notifier(case, text, key)
+        if queued is not None:
+            if not used:
+                sent = queued
+            used.append(channel)
+    return used, sent
