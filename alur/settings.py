@@ -139,6 +139,8 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]
 LOCALE_PATHS = [BASE_DIR / "alur" / "locale"]
+# Indonesian formats whose first input formats are what date and time inputs show (14:00).
+FORMAT_MODULE_PATH = ["alur.front.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
