@@ -15,6 +15,7 @@ from alur.outreach.choices import VisitResult
 from alur.outreach.forms import LettersForm
 from alur.outreach.services import (
     SOP_CODE,
+    is_own,
     is_verify_step,
     letters_missing,
     partner_of,
@@ -106,9 +107,10 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
     referral = referral_of(case) if case.sop.code == SOP_CODE else None
     if referral is None:
         return None
-    may_receive = (
-        can(request.user, Capability.HANDLE_CASES, case.office) and case.finished_at is None
-    )
+    staff = can(request.user, Capability.HANDLE_CASES, case.office)
+    if not staff and not is_own(request.user, referral):
+        return None  # need-to-know: another partner's referral shows nothing of the resident
+    may_receive = staff and case.finished_at is None
     return _render(request, "case.html", {"referral": referral, "may_receive": may_receive})
 
 

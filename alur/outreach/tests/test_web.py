@@ -60,6 +60,8 @@ def test_the_open_list_has_a_map_and_partners_see_their_referrals(metro, persona
     assert "BU TUMI" in own and "PAK KLIWON" not in own
     kliwon = Referral.objects.get(name="PAK KLIWON")
     assert partner.get(f"/siaga/{kliwon.pk}/").status_code == 404
+    other = partner.get(f"/perkara/{kliwon.case.reference}/")
+    assert other.status_code == 404 or "Nomor rujukan" not in other.content.decode()
     dinsos = Client()
     dinsos.force_login(persona("metro.mitra.dinsos"))
     mine = dinsos.get(f"/siaga/{kliwon.pk}/").content.decode()
