@@ -589,6 +589,34 @@ class FlowRow:
     actor_col: int
     height: float
     picture: Picture
+    # What the picture says, in words, for a phone's list of steps (hidden elsewhere).
+    actor_label: str = ""
+    ways: list[str] = field(default_factory=list)
+
+
+def _way_text(target: int | str, *, back: bool) -> str:
+    if target == END:
+        return "selesai"
+    if target == APPLICANT:
+        return "kembali ke pemohon"
+    return f"{'kembali ke ' if back else ''}langkah {target}"
+
+
+def _ways(sop: Sop, step: Step) -> list[str]:
+    """Where the case goes after the step, as the picture's arrows show it."""
+    decision = step.decision
+    if decision is None:
+        following = sop.next_of(step)
+        return (
+            [] if following == step.number + 1 else [f"Lanjut: {_way_text(following, back=False)}"]
+        )
+    ways = [f"{decision.question}"]
+    for branch in (decision.if_yes, decision.if_no):
+        target = branch.goto or branch.back_to or sop.next_of(step)
+        ways.append(f"{branch.label} → {_way_text(target, back=branch.back_to is not None)}")
+    if decision.reject is not None:
+        ways.append(f"{decision.reject.label} → permohonan ditolak")
+    return ways
 
 
 @dataclass
@@ -745,7 +773,15 @@ def flow_layout(sop: Sop, m: Metrics, *, paginate: bool) -> FlowLayout:
     breaks = [nodes[chunk[-1]].bottom for chunk in chunks[:-1]]
     pictures = _draw(nodes, connectors, n, w, m, breaks)
     rows = [
-        FlowRow(node.step, node.shape, node.col, heights[i], pictures[i])
+        FlowRow(
+            node.step,
+            node.shape,
+            node.col,
+            heights[i],
+            pictures[i],
+            actor_label=sop.actor(node.step.actor).label,
+            ways=_ways(sop, node.step),
+        )
         for i, node in enumerate(nodes)
     ]
     return FlowLayout(
