@@ -348,3 +348,43 @@ def test_another_offices_staff_get_404(metro, persona) -> None:
     assert client.post(f"/siaga/{referral.pk}/surat/", {"kinds": ["dinsos"]}).status_code == 404
     referral.refresh_from_db()
     assert referral.letters.count() == 0
+
+
+def test_the_kasi_asks_the_referring_partner_for_a_missing_letter(metro, persona) -> None:
+    dinsos = persona("metro.mitra.dinsos")
+    referral = services.referral_submit(
+        office=metro, data=referral_input("Pak Wiryo"), actor=dinsos
+    )
+    petugas, kasi = persona("metro.petugas"), persona("metro.kasi")
+    services.letters_require(referral=referral, kinds=["dinsos"], actor=petugas)
+    task_complete(task=open_task(referral, 2), actor=petugas, outcome="done")
+    with pytest.raises(DomainError, match="surat pendukung belum lengkap"):
+        services.referral_verify(referral=referral, actor=kasi)
+    services.letters_chase(referral=referral, actor=kasi, note="Mohon segera.")
+    notice = Notification.objects.get(user=dinsos, kind="outreach.letters")
+    assert referral.number in notice.message and "Dinas Sosial" in notice.message
+    assert referral.letters.get().chased_at is not None
+    # Only the partner who referred sends it, and with its scan.
+    with pytest.raises(PermissionDenied):
+        services.letter_send(
+            referral=referral,
+            kind="dinsos",
+            actor=persona("metro.mitra.kelurahan"),
+            upload=(PNG, "image/png", "surat.png"),
+        )
+    with pytest.raises(DomainError, match="Pilih berkas"):
+        services.letter_send(referral=referral, kind="dinsos", actor=dinsos, upload=None)
+    services.letter_send(
+        referral=referral, kind="dinsos", actor=dinsos, upload=(PNG, "image/png", "surat.png")
+    )
+    letter = referral.letters.get()
+    assert letter.received_by == dinsos and letter.file
+    with pytest.raises(DomainError, match="tidak ada yang perlu diminta"):
+        services.letters_chase(referral=referral, actor=kasi)
+    # The partner and the staff open the scan; another partner does not.
+    url = f"/siaga/{referral.pk}/surat/dinsos/berkas/"
+    assert login(persona, "metro.mitra.dinsos").get(url)["Content-Type"] == "image/png"
+    assert login(persona, "metro.kasi").get(url).status_code == 200
+    assert login(persona, "metro.mitra.kelurahan").get(url).status_code == 404
+    services.referral_verify(referral=referral, actor=kasi)
+    assert open_task(referral, 4)
