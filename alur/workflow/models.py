@@ -109,6 +109,12 @@ class Task(models.Model):
                 condition=Q(status__in=["open", "claimed"], overdue_notified_at__isnull=True),
                 name="task_sla_watch",
             ),
+            # What waits on outside parties in an office (the inbox's second list).
+            models.Index(
+                fields=["office", "-created_at"],
+                condition=Q(status="waiting"),
+                name="task_waiting",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

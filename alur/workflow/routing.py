@@ -65,6 +65,19 @@ def route_unit(office: Office, spec: ProcedureSpec, actor: ActorSpec) -> int | N
     return None
 
 
+def sop_unit(office: Office, spec: ProcedureSpec) -> int | None:
+    """The unit that owns the SOP in `office` (its seksi when the office has one of that name,
+    else its bidang), for the steps of outside parties: the staff of that unit see what waits on
+    them. None when the SOP names no unit the office has; one query when it names one."""
+    names = [_key(n) for n in (spec.section, spec.unit) if n]
+    if not names:
+        return None
+    by_name = {
+        _key(name): pk for pk, name in Unit.objects.filter(office=office).values_list("pk", "name")
+    }
+    return next((by_name[n] for n in names if n in by_name), None)
+
+
 def holders(office_id: int, kind: str, unit_id: int | None) -> list[User]:
     """People holding the post `kind` in the office today (acting holders too) whose unit is
     `unit_id` or below it; anyone in the office when `unit_id` is None. Two queries at most."""

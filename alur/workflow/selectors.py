@@ -12,10 +12,11 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from alur.org.access import Capability, active_appointments, can, posts_held
+from alur.org.access import Capability, active_appointments, can, office_ids_for, posts_held
 from alur.org.models import Office, User
 from alur.workflow.choices import SlaState, TaskStatus
 from alur.workflow.models import ApplicantNotice, Case, Notification, OutsideRecord, Task
+from alur.workflow.spec import FILES_FORM
 from alur.worktime.calendar import WorkCalendar, working_minutes_between
 from alur.worktime.selectors import calendar_for
 
@@ -308,7 +309,11 @@ def open_tasks(user: User | AnonymousUser, case: Case, rows: list[TimelineRow]) 
         step = spec.step(task.step)
         if task.status == TaskStatus.WAITING:
             returned = ""
+            record = staff
             if task.resume_step is not None:
+                # Files asked back by the requirements check come in through the counter's
+                # resubmission or WhatsApp (intake); any other return is recorded here.
+                record = staff and spec.step(task.resume_step).form != FILES_FORM
                 returned = next(
                     (
                         r.task.reason
@@ -322,7 +327,7 @@ def open_tasks(user: User | AnonymousUser, case: Case, rows: list[TimelineRow]) 
                 if task.resume_step is not None
                 else f"Catat: {done_phrase(step.activity)}"
             )
-            result.append(OpenTask(row, step, False, [], "", staff, label, returned))
+            result.append(OpenTask(row, step, False, [], "", record, label, returned))
             continue
         people = (
             []
@@ -343,6 +348,26 @@ def open_tasks(user: User | AnonymousUser, case: Case, rows: list[TimelineRow]) 
         label = f"Catat: {done_phrase(step.activity)}" if record else ""
         result.append(OpenTask(row, step, may_act, people, why, record, label, ""))
     return result
+
+
+WAITING_LIST = 20
+
+
+def waiting_outside(user: User | AnonymousUser, limit: int = WAITING_LIST) -> list[Task]:
+    """The latest steps waiting on outside parties (an applicant to sign, to come back) in the
+    person's offices and units, so that the staff who meet them find the case. One query through
+    the `task_waiting` index."""
+    offices = office_ids_for(user, Capability.HANDLE_CASES)
+    if not offices:
+        return []
+    units = {unit for post in posts_held(user) for unit in post.units}
+    return list(
+        Task.objects.filter(status=TaskStatus.WAITING, office_id__in=offices)
+        .filter(Q(unit__isnull=True) | Q(unit_id__in=units))
+        .select_related("case", "case__sop", "office", "unit")
+        .defer("case__sop__definition")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def applicant_notices(case: Case) -> list[ApplicantNotice]:

@@ -126,6 +126,7 @@ def _open(
             step=number,
             actor=actor.id,
             office=case.office,
+            unit_id=routing.sop_unit(case.office, spec),  # whose staff see what waits
             created_at=now,
             status=TaskStatus.WAITING,
             resume_step=resume_step,

@@ -11,6 +11,7 @@ from enum import StrEnum
 APPLICANT = "applicant"  # a return target: back to the applicant; the SLA clock stops
 END = 0  # a forward target: the procedure is finished
 REVIEW_FORM = "review.decide"  # the form key of a reviewer's step (alur.sop.registry)
+FILES_FORM = "intake.requirements"  # the requirements check: what it returns is files
 
 
 class ActorKind(StrEnum):

@@ -39,10 +39,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
         step = spec.step(task.step)
         bar = services.review_bar(request.user, task, spec)  # type: ignore[arg-type]
         rows.append((task, step, selectors.sla_of(task, step.minutes, calendars), bar))
+    waiting = []
+    for task in selectors.waiting_outside(request.user):
+        step = services.procedure(task.case).step(task.step)
+        waiting.append((task, step))
     return render(
         request,
         "workflow/inbox.html",
-        {"rows": rows, "total": total, "more": total >= selectors.INBOX_COUNT_CAP},
+        {
+            "rows": rows,
+            "total": total,
+            "more": total >= selectors.INBOX_COUNT_CAP,
+            "waiting": waiting,
+        },
     )
 
 

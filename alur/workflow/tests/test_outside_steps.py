@@ -238,3 +238,17 @@ def test_a_whatsapp_applicant_hears_the_return_with_the_reason(persona) -> None:
     client.force_login(persona("waykanan.petugas.capil"))
     body = client.get(client_page).content.decode()
     assert "Pemberitahuan kepada pemohon" in body and "lewat WhatsApp" in body
+
+
+@pytest.mark.django_db
+def test_the_inbox_lists_what_waits_on_outside_parties_in_the_unit(client, persona) -> None:
+    case = start("S2e")
+    signing = at_signing(case)
+    assert signing.unit.name == "Bidang Pelayanan Pencatatan Sipil"
+    client.force_login(persona("waykanan.petugas.capil"))
+    body = client.get("/tugas/").content.decode()
+    assert "Menunggu pihak luar" in body and case.reference in body
+    assert f"#tugas-{signing.pk}" in body
+    for other in ("waykanan.petugas", "metro.kasi"):  # another bidang, another office
+        client.force_login(persona(other))
+        assert case.reference not in client.get("/tugas/").content.decode(), other
