@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from alur.documents.forms import AddressFields, PersonFields
+from alur.documents.forms import DATE, AddressFields, PersonFields
 from alur.org.models import Office
 from alur.outreach.choices import Category, LetterKind, VisitResult
-
-# A date field's value as the browser's date input reads it (ISO), whatever the locale's format:
-# a date shown as "12/03/1968" would leave the field empty and a required one unsendable.
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReferralForm(forms.Form):
@@ -95,10 +91,7 @@ class LettersForm(forms.Form):
 
 
 class ResidentForm(PersonFields, AddressFields):
-    """The operator's registration of the referred resident (documents.enter of S3), starting
-    from what the partner reported (its birth date included)."""
-
-    birth_date = forms.DateField(label="Tanggal lahir", widget=DATE)
+    """The operator's registration of the referred resident (documents.enter of S3)."""
 
 
 class VisitForm(forms.Form):
