@@ -69,8 +69,12 @@ class CloseForm(forms.Form):
 
 
 def time_input() -> forms.TimeInput:
-    """A time field shown as it is typed (14:00), whatever the locale's format."""
-    return forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+    """A time field shown as it is typed, 14:00 (14.00 is read too), whatever the locale or
+    the browser would make of it: a text box, not the browser's AM/PM time picker."""
+    return forms.TimeInput(
+        format="%H:%M",
+        attrs={"inputmode": "decimal", "placeholder": "14:00", "autocomplete": "off", "size": 6},
+    )
 
 
 class DefinitionForm(forms.Form):
@@ -131,8 +135,12 @@ class DefinitionForm(forms.Form):
 
 
 class PeriodChoiceField(forms.TypedChoiceField):
+    """The period to open, one radio button per period (a long label wraps on a phone)."""
+
     def __init__(self, choices: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(label="Periode", choices=choices, coerce=int, **kwargs)
+        super().__init__(
+            label="Periode", choices=choices, coerce=int, widget=forms.RadioSelect, **kwargs
+        )
 
 
 class WeeklyStartForm(forms.Form):

@@ -59,7 +59,8 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
         context["office"] = task.office
     if coverage and keys & {"reports.collect", "reports.submit", "reports.aggregate"}:
         context["job"] = selectors.latest_import(period)
-        context["checks"] = services.coverage_checks(period)
+        if context["job"] is not None and context["job"].status == "done":
+            context["checks"] = services.coverage_checks(period)
         if keys & {"reports.collect", "reports.submit"} and period.status == "open":
             context["upload_form"] = CoverageUploadForm()
             context["sample"] = True
@@ -101,6 +102,19 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
     period = services.period_of(case)
     if period is None:
         return None
+    if period.definition.kind == ReportKind.COVERAGE:
+        job = selectors.latest_import(period)
+        return _html(
+            request,
+            "reports/panels/case.html",
+            {
+                "case": case,
+                "period": period,
+                "coverage": True,
+                "job": job,
+                "checks": services.coverage_checks(period) if job else None,
+            },
+        )
     rows = selectors.reporter_rows(request.user, period)
     collecting = case.tasks.filter(
         status__in=["open", "claimed"], office__parent=period.definition.office
