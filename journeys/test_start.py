@@ -24,3 +24,9 @@ def test_starts_follow_the_positions_the_sop_names(persona: Any, db: None) -> No
     assert not codes("waykanan.kadis") & {"S2a", "S2e", "S2g"}  # the Kadis is not at the counter
     assert "S3" in codes("metro.mitra.dinsos")  # a partner refers a resident
     assert not codes("metro.mitra.dinsos") & {"S2e", "S0"}
+
+
+def test_a_partner_finds_the_referral_under_mulai_prosedur(walk: Any) -> None:
+    walk.login("metro.mitra.dinsos")
+    walk.menu("Mulai prosedur")
+    walk.follow("Rujuk penduduk rentan")

@@ -9,7 +9,14 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from alur.front.nav import NavItem, register
-        from alur.org.access import Capability
+        from alur.org.access import Capability, office_ids_for
+
+        def starts_something(user) -> bool:  # type: ignore[no-untyped-def]
+            """Staff, and partners who refer residents (S3 starts with their referral)."""
+            return any(
+                office_ids_for(user, c)
+                for c in (Capability.VIEW_OFFICE, Capability.REFER_RESIDENTS)
+            )
 
         register(NavItem("Tugas saya", "workflow:inbox", Capability.VIEW_OFFICE, order=10))
-        register(NavItem("Mulai prosedur", "workflow:start_list", Capability.VIEW_OFFICE, order=12))
+        register(NavItem("Mulai prosedur", "workflow:start_list", order=12, when=starts_something))
