@@ -43,6 +43,14 @@ DEEP = {
     "rujukan": re.compile(r"^/siaga/\d+/$"),
     "kantor": re.compile(r"^/kantor/[\d.]+/$"),
     "SOP": re.compile(r"^/sop/S\w+/$"),
+    "jejak audit": re.compile(r"^/kantor/[\d.]+/audit/$"),
+    "permohonan blanko": re.compile(r"^/logistik/permohonan/$"),
+    "rekonsiliasi": re.compile(r"^/logistik/rekonsiliasi/$"),
+    "buku agenda": re.compile(r"^/naskah/agenda/$"),
+    "sertifikat TTE": re.compile(r"^/naskah/sertifikat/$"),
+    "cakupan register": re.compile(r"^/laporan/cakupan-register/$"),
+    "register dokumen": re.compile(r"^/dokumen/register/$"),
+    "rekap pengaduan": re.compile(r"^/pengaduan/rekap/"),
 }
 # Anything on the page that is wider than the screen or scrolls sideways inside it; elements
 # hidden on purpose (display none, a visually hidden table head) and the text inside a form
