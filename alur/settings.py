@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "alur.core.middleware.SecurityHeadersMiddleware",
+    "alur.core.middleware.MethodNotAllowedPageMiddleware",
     "alur.core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -80,6 +80,34 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+METHOD_NOT_ALLOWED = (
+    "Halaman ini hanya menerima kiriman formulir. Kembali ke halaman sebelumnya dan gunakan "
+    "tombolnya."
+)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django answers a GET to a form's address (`require_POST`) with an empty 405, which a
+    browser shows as a blank page: a person (a reloaded or shared address) gets the error page
+    in Bahasa Indonesia instead; machines keep the empty answer and its Allow header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.content
+            and "text/html" in request.headers.get("Accept", "")
+        ):
+            response.content = render_to_string(
+                "errors/405.html", {"message": METHOD_NOT_ALLOWED}, request
+            ).encode()
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+
 class ShortPathMiddleware:
     """The views named in `SHORT_PATH_URL_NAMES` (the WhatsApp webhook) skip the rest of the
     stack and the URL resolver: they use no session, user, message, CSRF token or language,

@@ -159,3 +159,13 @@ def test_a_lost_database_answers_a_503_page_to_a_browser(persona, monkeypatch) -
 def test_a_bad_request_answers_400_in_bahasa(client) -> None:
     response = client.get("/", HTTP_HOST="penyerang.example")  # outside ALLOWED_HOSTS
     assert response.status_code == 400 and "Permintaan tidak dapat diproses" in text_of(response)
+
+
+@pytest.mark.django_db
+def test_opening_a_forms_address_answers_405_in_bahasa(client, persona) -> None:
+    client.force_login(persona("waykanan.operator"))
+    response = client.get("/keluar/", HTTP_ACCEPT="text/html")  # logging out is a POST
+    body = text_of(response)
+    assert response.status_code == 405 and "hanya menerima kiriman formulir" in body
+    assert "Keluar (waykanan.operator)" in body
+    assert client.get("/keluar/").content == b""  # machines keep the bare answer
