@@ -30,7 +30,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", 
 
 # Average advance of a character in em, on the wide side (DejaVu Sans, WeasyPrint's sans-serif),
 # so that a label measured to fit does fit in the narrower phone fonts too.
-_EM = {"narrow": 0.32, "wide": 0.86, "upper": 0.7, "digit": 0.64, "other": 0.58}
+_EM = {"narrow": 0.34, "wide": 0.9, "upper": 0.72, "digit": 0.64, "other": 0.62}
 
 
 def text_width(text: str, size: float = FONT, *, bold: bool = False) -> float:

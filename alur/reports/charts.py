@@ -14,7 +14,7 @@ from alur.core import charts as c
 
 BAR = 16
 GAP = 6
-LABEL = 132  # the label column; the bars start here
+LABEL = 140  # the label column; the bars start here
 VALUE = 48  # the values' column at the right ("100,0%"), clear of the bars and the target
 
 
@@ -210,7 +210,7 @@ def time_vs_standard(
         y += height
     legend = c.wrap(
         "batang: median (pekat) dan p90 (pudar), menit kerja; garis hitam: mutu baku",
-        c.WIDTH,
+        c.WIDTH - 8,
         c.SMALL,
         lines=3,
     )
