@@ -116,9 +116,22 @@ class DefinitionForm(forms.Form):
     )
     reason = forms.CharField(label="Alasan perubahan", required=False)
 
+    # What only one kind of period uses: a weekly report has no day of the month, a monthly
+    # one no weekday, no reminders and no recipients of a signed letter.
+    WEEKLY_ONLY = ("distribute_weekday", "deadline_weekday", "remind_hours", "recipients_text")
+    MONTHLY_ONLY = ("distribute_day", "deadline_day", "jump_threshold")
+
+    def __init__(self, *args: Any, frequency: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unused = self.MONTHLY_ONLY if frequency == "weekly" else ()
+        unused = self.WEEKLY_ONLY if frequency == "monthly" else unused
+        for name in unused:
+            del self.fields[name]
+
     def recipients(self) -> list[list[Any]]:
         rows = []
-        for number, line in enumerate(self.cleaned_data["recipients_text"].splitlines(), start=1):
+        text = self.cleaned_data.get("recipients_text", "")
+        for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.split("|")]

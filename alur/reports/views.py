@@ -351,10 +351,10 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
             " | ".join("" if v is None else str(v) for v in r) for r in definition.recipients
         ),
     }
-    form = DefinitionForm(request.POST or None, initial=initial)
+    form = DefinitionForm(request.POST or None, initial=initial, frequency=definition.frequency)
     if request.method == "POST":
         try:
-            data = form_data(form)
+            data = {**initial, **form_data(form)}
             services.definition_update(
                 definition=definition,
                 actor=request.user,
@@ -364,7 +364,9 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 deadline_time=data["deadline_time"],
                 deadline_day=data["deadline_day"],
                 remind_hours=data["remind_hours"],
-                recipients=form.recipients(),
+                recipients=form.recipients()
+                if "recipients_text" in form.fields
+                else definition.recipients,
                 jump_threshold=data["jump_threshold"],
                 distribute_weekday=data["distribute_weekday"],
                 distribute_time=data["distribute_time"],
