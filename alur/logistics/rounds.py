@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -32,6 +33,7 @@ from alur.org.selectors import holders_of
 from alur.org.services import NATIONAL_CODE
 from alur.workflow import services as workflow
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome
+from alur.workflow.engine import holds
 from alur.workflow.models import Case, Notification
 
 CODE = "S1"
@@ -156,12 +158,27 @@ def _take(case: Case, requests: list[BlankRequest], actor: User, action: str) ->
     )
 
 
+def starter() -> tuple[str, str | None]:
+    """Who starts a round: the actor of S1's first step (the meeting), its label and post."""
+    spec = workflow.procedure(workflow.current_revision(CODE))
+    actor = spec.actor_of(spec.first)
+    return actor.label, actor.position_kind
+
+
+def may_start(user: User | AnonymousUser, office: Office) -> bool:
+    _label, kind = starter()
+    return kind is not None and holds(user, office.pk, kind)
+
+
 @transaction.atomic
 def round_start(
     *, office: Office, request_ids: Iterable[int | str], minutes: str, actor: User
 ) -> Case:
     """The monitoring and evaluation meeting (step 1) answers the chosen kab/kota requests: an
     S1 case starts in the province with them, and step 1 is done with the meeting's minutes."""
+    if not may_start(actor, office):
+        label, _kind = starter()
+        raise DomainError(f"Putaran S1 dimulai oleh {label} (langkah 1 SOP S1) di {office}.")
     minutes = minutes.strip()
     if not minutes:
         raise DomainError("Tuliskan hasil rapat monitoring dan evaluasi (notulen).")

@@ -182,6 +182,7 @@ def requests(request: HttpRequest) -> HttpResponse:
             "form": form if own else None,
             "own": own,
             "province": province,
+            "may_start": province is not None and rounds.may_start(request.user, province),
             "waiting": list(rounds.waiting_requests(province)) if province else [],
             "rounds": list(rounds.open_rounds(province)) if province else [],
         },
@@ -195,7 +196,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 def round_start(request: HttpRequest) -> HttpResponse:
     """Step 1 of S1: the meeting's minutes and the kab/kota requests the round answers."""
     office = selectors.round_office(request.user)
-    if office is None:
+    if office is None or not rounds.may_start(request.user, office):
         raise PermissionDenied(DENIED_MESSAGE)
     source = request.POST if request.method == "POST" else request.GET
     chosen = {value for value in source.getlist("permohonan") if value.isdigit()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError, DomainError
@@ -273,3 +274,48 @@ def test_the_pages_start_a_round_and_keep_what_was_typed_on_an_error(
     response = client.post(f"/logistik/perkara/{case.reference}/surat-permohonan/")
     assert "Konsep surat permohonan disusun" in texts(response)[-1]
     assert case_letter(case) is not None
+
+
+def test_only_the_post_of_step_1_starts_a_round(client, persona, office) -> None:
+    waiting = [r.pk for r in rounds.waiting_requests(office("19"))]
+    with pytest.raises(DomainError, match="dimulai oleh Kasi Fasilitasi Dafduk"):
+        rounds.round_start(
+            office=office("19"), request_ids=waiting, minutes="Rapat", actor=persona("babel.kabid")
+        )
+    client.force_login(persona("babel.kabid"))
+    assert client.get("/logistik/putaran/mulai/").status_code == 403
+    page = client.get("/logistik/permohonan/").content.decode()
+    assert "Menunggu tindak lanjut provinsi" in page and "Mulai putaran S1 untuk" not in page
+
+
+def test_the_air_waybill_goes_up_with_the_shipment_and_only_its_readers_see_it(
+    client, persona
+) -> None:
+    case = s1_round()
+    task = drive_to(case, 13)
+    client.force_login(persona("babel.penghubung"))
+    page = client.get(f"/perkara/{case.reference}/").content.decode()
+    assert 'enctype="multipart/form-data"' in page and "surat muatan udara (JPG" in page
+    fields = {"item": "ktp_el", "quantity": "1000", "carrier": "Garuda", "waybill": "126-7"}
+    response = client.post(
+        f"/logistik/tugas/{task.pk}/",
+        fields | {"berkas": SimpleUploadedFile("smu.pdf", b"MZ\x90", "application/pdf")},
+    )
+    assert texts(response) == ["Berkas bukan PDF atau gambar yang sah (hanya JPG, PNG atau PDF)."]
+    assert not Shipment.objects.filter(case=case).exists()
+    response = client.post(
+        f"/logistik/tugas/{task.pk}/",
+        fields | {"berkas": SimpleUploadedFile("smu.pdf", PDF, "application/pdf")},
+    )
+    assert texts(response)[-1] == "Langkah selesai; perkara diteruskan."
+    shipment = Shipment.objects.get(case=case)
+    url = f"/logistik/pengiriman/{shipment.pk}/smu/"
+    client.force_login(persona("babel.pelaksana"))
+    assert url in client.get(f"/perkara/{case.reference}/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert b"".join(response.streaming_content) == PDF
+    assert client.get(f"/logistik/pengiriman/{shipment.pk}/dokumen/").status_code == 404
+    client.force_login(persona("waykanan.kadis"))
+    assert client.get(url).status_code == 404
