@@ -10,10 +10,9 @@ beside the field, the rest kept) and then right. The Kasi corrects the RT on the
 passes it (3), the Kabid validates (4), the Kadis signs with TTE (5), the operator archives (6),
 the petugas tells the applicant on WhatsApp (7).
 
-Return path: none can be taken in S2a. Its SOP (sops/S2a-kartu-keluarga-baru.yaml, as signed by
-Way Kanan) has no requirements check and no step with a decision, so no page offers "kembalikan
-ke pemohon"; see `test_s2a_offers_no_return_to_the_applicant`. The counter adding a missing file
-to a returned application is walked in alur/intake/tests/test_counter_forms.py (S2e).
+Return path: the Kabid finds the print does not match the files (step 4, "Perbaikan") and sends
+it back to the operator who typed it (step 2), as the seed's "Koreksi" outputs say; the operator
+corrects it and the Kasi and the Kabid pass it again.
 """
 
 from __future__ import annotations
@@ -83,6 +82,14 @@ def step_done(walk: Any, step: int) -> None:
     walk.sees("Langkah selesai")
 
 
+def step_return(walk: Any, step: int, reason: str) -> None:
+    """A check's "Perbaikan": back to the step the SOP names, with the reason."""
+    walk.page.get_by_label(re.compile("Perbaikan — kembalikan")).check()
+    walk.page.locator("textarea[name=reason], input[name=reason]").first.fill(reason)
+    walk.press(f"Simpan hasil langkah {step}")
+    walk.sees("Perkara dikembalikan")
+
+
 def receive_at_counter(walk: Any, start_label: str) -> None:
     walk.menu("Mulai prosedur")
     walk.follow(start_label)
@@ -112,7 +119,8 @@ def sign_archive_notify(walk: Any, reference: str, archive_by: str, notify_by: s
     step_done(walk, 7)
 
 
-def test_a_new_kk_from_the_counter_to_the_applicants_whatsapp(walk: Any) -> None:
+def test_a_new_kk_from_the_counter_to_the_applicants_whatsapp(walk: Any, whatsapp: Any) -> None:
+    applicant = whatsapp("6281234560011")
     signer_certificate("waykanan.kadis")
     husband = resident("Andi Pratama", "L", date(1996, 4, 12))
     wife = resident("Rina Lestari", "P", date(1998, 9, 3))
@@ -186,7 +194,20 @@ def test_a_new_kk_from_the_counter_to_the_applicants_whatsapp(walk: Any) -> None
     walk.sees("Koreksi tersimpan")
     step_done(walk, 3)
 
-    # Step 4: the Kabid validates the printed KK.
+    # Step 4: the Kabid finds the print does not match the files and sends it back to the
+    # operator (Perbaikan), who saves the entry again; the Kasi and the Kabid pass it.
+    walk.login("waykanan.kabid.dafduk")
+    open_case(walk, reference)
+    step_return(walk, 4, "Kode pos pada cetakan tidak sesuai formulir F-1.02.")
+    walk.login("waykanan.operator")
+    open_case(walk, reference)
+    walk.sees("Kode pos pada cetakan tidak sesuai formulir F-1.02.")
+    walk.page.locator("input[name=postal_code]").fill("34764")
+    walk.press("Simpan isian dan teruskan")
+    walk.sees("Data tersimpan")
+    walk.login("waykanan.kasi.dafduk")
+    open_case(walk, reference)
+    step_done(walk, 3)
     walk.login("waykanan.kabid.dafduk")
     open_case(walk, reference)
     step_done(walk, 4)
@@ -196,29 +217,11 @@ def test_a_new_kk_from_the_counter_to_the_applicants_whatsapp(walk: Any) -> None
     application.case.refresh_from_db()
     assert application.case.status == CaseStatus.DONE
     family.refresh_from_db()
-    assert family.rt == "004" and family.version == 2
+    assert family.rt == "004" and family.postal_code == "34764" and family.version == 3
     members = {m.resident_id: m.relation for m in FamilyMember.objects.filter(family=family)}
     assert members == {husband.pk: "kepala", wife.pk: "istri"}
     kk = CitizenDocument.objects.get(case=application.case, kind="kk")
     assert kk.signed_at is not None and kk.archived_at is not None
-    assert kk.data["version"] == 2 and timezone.localdate(kk.signed_at) == timezone.localdate()
-
-
-def test_s2a_offers_no_return_to_the_applicant(walk: Any) -> None:
-    """What keeps the return path out of S2a's journey: its steps have no decision, so neither
-    the data entry nor the Kasi's or Kabid's check offers "kembalikan" (the SOP file names
-    none; an engine rule for returns would be the place to add one)."""
-    husband = resident("Budi Hartono", "L", date(1994, 1, 20))
-    walk.login("waykanan.operator")
-    receive_at_counter(walk, "Terima permohonan Kartu Keluarga baru di loket")
-    walk.fill("Nama pemohon", "Budi Hartono")
-    walk.fill("NIK pemohon", husband.nik)
-    walk.fill("Nomor HP/WhatsApp", "081234560012")
-    walk.fill("Nama kepala keluarga", "Budi Hartono")
-    attach(walk, "Buku nikah", "buku-nikah.pdf", samples.pdf())
-    attach(walk, "Formulir F-1.02", "f102.pdf", samples.pdf())
-    walk.press("Simpan dan buat nomor permohonan")
-    reference = reference_of(walk)
-    open_case(walk, reference)
-    assert walk.page.get_by_text("Kembalikan ke pemohon").count() == 0
-    assert walk.page.get_by_text("Perbaikan — kembalikan").count() == 0
+    assert kk.data["version"] == 3 and timezone.localdate(kk.signed_at) == timezone.localdate()
+    # The applicant hears it on WhatsApp (a template: they have not written in 24 hours).
+    assert any(reference in text or "Kartu Keluarga" in text for text in applicant.everything())

@@ -10,9 +10,8 @@ Lampung. The Kasi corrects the destination address on the case page and passes i
 Kabid verifies (4), the Kadis signs with TTE (5), the operator archives (6), the petugas tells
 the applicant on WhatsApp (7).
 
-Return path: none can be taken in S2b: its SOP (sops/S2b-surat-pindah-wni.yaml) has no
-requirements check and no step with a decision, so no page offers "kembalikan ke pemohon"
-(see test_s2a_kk_baru.test_s2a_offers_no_return_to_the_applicant, the same for S2a).
+Return path: the Kabid's correction and verification (step 4, "Perbaikan") sends the letter back
+to the Kasi (step 3), who passes it again, as the seed's "Koreksi" outputs say.
 """
 
 from __future__ import annotations
@@ -35,6 +34,7 @@ from journeys.test_s2a_kk_baru import (
     sign_archive_notify,
     signer_certificate,
     step_done,
+    step_return,
 )
 
 
@@ -102,7 +102,15 @@ def test_a_family_moves_out_from_the_counter_to_the_applicants_whatsapp(walk: An
     walk.sees("Koreksi tersimpan")
     step_done(walk, 3)
 
-    # Step 4: the Kabid checks and verifies the letter.
+    # Step 4: the Kabid sends it back to the Kasi (Perbaikan: the reason is missing), who
+    # passes it again; then the Kabid verifies the letter.
+    walk.login("waykanan.kabid.dafduk")
+    open_case(walk, reference)
+    step_return(walk, 4, "Alasan pindah belum tertulis pada surat; mohon dilengkapi.")
+    walk.login("waykanan.kasi.pindah")
+    open_case(walk, reference)
+    walk.sees("Alasan pindah belum tertulis pada surat; mohon dilengkapi.")
+    step_done(walk, 3)
     walk.login("waykanan.kabid.dafduk")
     open_case(walk, reference)
     step_done(walk, 4)

@@ -52,11 +52,17 @@ def person(
     return resident
 
 
+_ENTERED: dict[str, dict[str, Any]] = {}
+
+
 def _family(case: Case, actor: User) -> dict[str, Any]:
+    """A new KK's data; the same again when the case comes back to the entry (Perbaikan)."""
+    if case.reference in _ENTERED:
+        return _ENTERED[case.reference]
     office = case.office
     head = person(office, actor, f"Kepala {case.pk}")
     wife = person(office, actor, f"Istri {case.pk}", sex="P")
-    return {
+    _ENTERED[case.reference] = {
         "head_nik": head.nik,
         "members": f"{wife.nik} istri",
         "address": "Jl. Uji No. 1",
@@ -65,6 +71,7 @@ def _family(case: Case, actor: User) -> dict[str, Any]:
         "village": "Uji",
         "district_code": home(office).district_code,
     }
+    return _ENTERED[case.reference]
 
 
 def _move(case: Case, actor: User) -> dict[str, Any]:
