@@ -39,6 +39,25 @@ def _html(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeS
     return mark_safe(render_to_string(template, context, request=request))  # noqa: S308
 
 
+KEPT = "logistics.typed"  # the session's copy of a refused form, shown again once
+
+
+def keep_typed(request: HttpRequest, key: str, data: dict[str, Any]) -> None:
+    """Keep what was typed in a form the service refused, for the page shown next."""
+    kept = dict(request.session.get(KEPT, {}))
+    kept[key] = {k: v for k, v in data.items() if isinstance(v, str) and k != "csrfmiddlewaretoken"}
+    request.session[KEPT] = kept
+
+
+def typed_back(request: HttpRequest, key: str) -> dict[str, Any] | None:
+    """What was typed in the refused form `key`, once (None when nothing was kept)."""
+    kept = dict(request.session.get(KEPT, {}))
+    value = kept.pop(key, None)
+    if value is not None:
+        request.session[KEPT] = kept
+    return value
+
+
 def _allocation(case: Any) -> Allocation | None:
     return Allocation.objects.filter(case=case).select_related("office").first()
 
@@ -46,11 +65,12 @@ def _allocation(case: Any) -> Allocation | None:
 def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeString | None:
     key = step.form
     context: dict[str, Any] = {"case": case, "task": task, "step": step, "key": key}
+    typed = typed_back(request, f"step-{task.pk}")
     if key == "logistics.ship":
-        context["form"] = ShipForm()
+        context["form"] = ShipForm(initial=typed)
     elif key == "logistics.pickup":
         context["shipment"] = Shipment.objects.filter(case=case).first()
-        context["form"] = PickupForm()
+        context["form"] = PickupForm(initial=typed)
     elif key == "logistics.cover_letter":
         cover = rounds.cover_letter_for(case)
         context["cover"] = cover
@@ -67,6 +87,7 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
                 "serials": serials.as_text(shipment.serials_shipped) if shipment else "",
                 "cover_days": rules.DEFAULT_COVER_DAYS,
             }
+            | (typed or {})
         )
     elif key == "logistics.allocate":
         context["allocation"] = _allocation(case)
@@ -74,7 +95,9 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
         allocation = _allocation(case)
         context["allocation"] = allocation
         if allocation is not None:
-            context["form"] = ScheduleForm(lines=allocation.lines.select_related("office"))
+            context["form"] = ScheduleForm(
+                lines=allocation.lines.select_related("office"), initial=typed
+            )
     elif key == "logistics.handover":
         line = (
             AllocationLine.objects.select_related("allocation", "office")
@@ -91,7 +114,8 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
                 initial={
                     "bast": bast.document_id if bast else None,
                     "hibah": hibah.document_id if hibah else None,
-                },
+                }
+                | (typed or {}),
             )
     return _html(request, "logistics/step_panel.html", context)
 
@@ -141,7 +165,9 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
         and allocation.status == AllocationStatus.PROPOSED
         and can(request.user, Capability.SIGN, allocation.office)
     ):
-        approve_form = ApproveForm(lines=lines)
+        approve_form = ApproveForm(
+            lines=lines, initial=typed_back(request, f"approve-{allocation.pk}")
+        )
     return _html(
         request,
         "logistics/case_panel.html",

@@ -18,6 +18,7 @@ from alur.logistics import charts, handover_documents, rounds, selectors, servic
 from alur.logistics.choices import Item
 from alur.logistics.forms import ApproveForm, CountForm, DamagedForm, RequestForm
 from alur.logistics.models import Allocation, AllocationLine, BlankRequest, Shipment
+from alur.logistics.panels import keep_typed
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow import services as workflow_services
@@ -319,16 +320,19 @@ def step_submit(request: HttpRequest, pk: int) -> HttpResponse:
     data: dict[str, Any] = {
         k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "upload")
     }
+    typed = dict(data)
     upload = request.FILES.get("berkas")
     if upload is not None:
         data["upload"] = read_bounded(upload)
-    run_service(
+    done = run_service(
         request,
         lambda: workflow_services.task_complete(
             task=task, actor=request.user, outcome=Outcome.DONE, data=data
         ),
         "Langkah selesai; perkara diteruskan.",
     )
+    if not done:
+        keep_typed(request, f"step-{task.pk}", typed)
     return redirect("workflow:case_detail", reference=task.case.reference)
 
 
@@ -351,6 +355,7 @@ def allocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (DomainError, PermissionDenied) as error:
         messages.error(request, error_text(error))
+        keep_typed(request, f"approve-{allocation.pk}", request.POST.dict())
     else:
         messages.success(request, "Porsi pembagian disetujui.")
     if allocation.case is not None:

@@ -319,3 +319,16 @@ def test_the_air_waybill_goes_up_with_the_shipment_and_only_its_readers_see_it(
     assert client.get(f"/logistik/pengiriman/{shipment.pk}/dokumen/").status_code == 404
     client.force_login(persona("waykanan.kadis"))
     assert client.get(url).status_code == 404
+
+
+def test_a_refused_step_form_shows_again_with_what_was_typed(client, persona) -> None:
+    case = s1_round()
+    task = drive_to(case, 13)
+    client.force_login(persona("babel.penghubung"))
+    fields = {"item": "ktp_el", "quantity": "-5", "carrier": "Sriwijaya Cargo", "waybill": "977-1"}
+    response = client.post(f"/logistik/tugas/{task.pk}/", fields)
+    assert texts(response) == ["Jumlah yang dikirim tidak boleh negatif."]
+    page = client.get(f"/perkara/{case.reference}/").content.decode()
+    assert 'value="Sriwijaya Cargo"' in page and 'value="977-1"' in page and 'value="-5"' in page
+    page = client.get(f"/perkara/{case.reference}/").content.decode()
+    assert 'value="Sriwijaya Cargo"' not in page  # shown once, then the form is fresh again
