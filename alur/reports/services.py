@@ -930,6 +930,16 @@ def period_close(*, period: ReportPeriod, actor: User, reason: str = "") -> Repo
     period = _locked(period)
     _check(period, "close")
     require(actor, Capability.HANDLE_CASES, period.definition.office)
+    found = submit_step(period)
+    if (
+        found is not None
+        and not Task.objects.filter(case_id=period.case_id, step=found[0]).exists()
+    ):
+        raise DomainError(
+            f"Periode belum dapat ditutup: langkah sebelum pengiriman laporan kab/kota (langkah "
+            f"{found[0]}) belum selesai pada perkara {period.case.reference}.",
+            code="not_collecting",
+        )
     now = timezone.now()
     offices = reporters(period)
     latest = max((deadline_for(period, o) for o in offices), default=now)

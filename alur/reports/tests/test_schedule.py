@@ -140,6 +140,10 @@ def test_an_early_report_completes_its_step_when_it_opens(
     sent = services.submission_send(period=period, office=office, actor=kadis, values=values)
     assert sent.status == SubmissionStatus.SUBMITTED and sent.timeliness == "on_time"
 
+    clock.set(datetime(2026, 11, 20, 16, 0, tzinfo=WIB))  # past every deadline
+    pelaksana = holders_of(definition.office, "pelaksana")[0]
+    with pytest.raises(DomainError, match="langkah 3"):
+        services.period_close(period=period, actor=pelaksana)  # steps 1 and 2 come first
     clock.set(datetime(2026, 11, 19, 10, 0, tzinfo=WIB))
     case = period.case
     for step in (1, 2):
