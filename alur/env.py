@@ -67,9 +67,11 @@ def database_config(default_sqlite: Path) -> dict:
     config = _env.db_url_config(url)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on beside the one writer. Every transaction begins IMMEDIATE, i.e.
-        # takes the write lock at BEGIN, where the busy timeout makes it wait its turn: a
-        # DEFERRED one reads first and fails at once ("database is locked") when it then writes
-        # while another writer holds or has just released the lock, whatever the timeout.
+        # takes the write lock at BEGIN, where the busy timeout makes it wait: a DEFERRED one
+        # reads first and fails at once ("database is locked") when it then writes while another
+        # writer holds or has just released the lock, whatever the timeout. The backend queues a
+        # process's threads for that lock in turn (alur/core/sqlite/base.py).
+        config["ENGINE"] = "alur.core.sqlite"
         config.setdefault("OPTIONS", {}).update(
             {
                 "transaction_mode": "IMMEDIATE",

@@ -59,9 +59,11 @@ def environment(database: str, folder: Path) -> str:
 def classify(error: BaseException) -> str:
     from django.db import InterfaceError, OperationalError
 
-    if isinstance(error, OperationalError | InterfaceError):
-        return "locked" if "locked" in str(error) else "database"
-    return "other"
+    if not isinstance(error, OperationalError | InterfaceError):
+        return "other"
+    if "database is locked" in str(error):
+        return "locked"  # SQLite
+    return "deadlock" if "deadlock detected" in str(error) else "database"
 
 
 class Tally:
@@ -215,6 +217,36 @@ def run_writers(plans: list[list[Callable[[], int]]]) -> tuple[Tally, float]:
     return tally, time.perf_counter() - started
 
 
+class BeginWaits:
+    """The time each transaction of this process waited at BEGIN: on SQLite with IMMEDIATE
+    transactions, the wait for the write lock (PostgreSQL waits at row locks instead)."""
+
+    def __init__(self) -> None:
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        self.samples: list[float] = []
+        self.cls = type(connections[DEFAULT_DB_ALIAS])
+        self.original = getattr(self.cls, "_start_transaction_under_autocommit", None)
+        if self.original is None:
+            return
+        original, samples = self.original, self.samples
+
+        def timed(wrapper: Any) -> None:
+            started = time.perf_counter()
+            try:
+                original(wrapper)
+            finally:
+                samples.append((time.perf_counter() - started) * 1000)
+
+        self.cls._start_transaction_under_autocommit = timed
+
+    def longest_ms(self) -> float | None:
+        return round(max(self.samples), 1) if self.samples else None
+
+    def reset(self) -> None:
+        self.samples.clear()
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[max(0, round(fraction * len(ordered)) - 1)] if ordered else 0.0
@@ -233,6 +265,7 @@ def child(args: argparse.Namespace) -> None:
     mode = options.get("transaction_mode") or ("DEFERRED" if args.child == "sqlite" else "-")
 
     ctx = mp.get_context("spawn")
+    begins = BeginWaits()
     for load in ("tasks", "letters"):
         per_writer = args.cases if load == "tasks" else args.letters
         make = prepare_cases if load == "tasks" else prepare_letters
@@ -251,6 +284,7 @@ def child(args: argparse.Namespace) -> None:
             plan(load, items[n * per_writer : (n + 1) * per_writer], args.steps)
             for n in range(args.writers)
         ]
+        begins.reset()
         together, together_s = run_writers(plans)
         stop.set()
         worker_done, worker_errors, worker_first = results.get(timeout=WORKER_LIMIT_S)
@@ -271,6 +305,7 @@ def child(args: argparse.Namespace) -> None:
             p50_ms=round(statistics.median(together.samples), 1),
             p95_ms=round(percentile(together.samples, 0.95), 1),
             max_ms=round(max(together.samples), 1),
+            longest_begin_ms=begins.longest_ms(),
             single_writer_per_s=round(alone_per_s, 1),
             single_writer_errors=sum(alone.errors.values()),
             ratio_vs_single_writer=round(per_s / alone_per_s, 2),

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import OperationalError
+from django.db.utils import ConnectionHandler
 
+from alur.core.sqlite.base import _turn_for
 from alur.env import database_config
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -91,7 +96,9 @@ def test_sqlite_transactions_take_the_write_lock_at_begin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    options = database_config(tmp_path / "alur.sqlite3")["OPTIONS"]
+    config = database_config(tmp_path / "alur.sqlite3")
+    assert config["ENGINE"] == "alur.core.sqlite"
+    options = config["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
     assert "journal_mode=WAL" in options["init_command"]
@@ -106,3 +113,41 @@ def test_postgresql_settings_are_left_as_they_were(
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert "transaction_mode" not in config.get("OPTIONS", {})
     assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (60, True)
+
+
+def _begin(connection: Any) -> None:
+    """What `transaction.atomic` does on entering its outermost block."""
+    connection.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+
+
+def test_a_write_turn_is_given_back_however_the_transaction_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_db_blocker: Any
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    path = tmp_path / "alur.sqlite3"
+    config = database_config(path)
+    config["OPTIONS"]["timeout"] = 0.2
+    connection = ConnectionHandler({"default": config})["default"]
+    turn = _turn_for(str(path))
+    with django_db_blocker.unblock():
+        for end in ("commit", "rollback", "close"):
+            _begin(connection)
+            assert turn.locked()
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE TABLE IF NOT EXISTS t (n integer)")
+                cursor.execute("INSERT INTO t VALUES (1)")
+            getattr(connection, end)()
+            assert not turn.locked(), end
+            if end != "close":
+                connection.set_autocommit(True)
+
+        # Another process holds SQLite's write lock: BEGIN fails after the busy timeout, and the
+        # turn is free again for the next writer of this process.
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError, match="database is locked"):
+            _begin(connection)
+        assert not turn.locked()
+        other.execute("ROLLBACK")
+        other.close()
+        connection.close()

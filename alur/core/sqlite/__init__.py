@@ -1,0 +1,1 @@
+"""Django's SQLite backend with write transactions served in turn (see `base`)."""
