@@ -43,6 +43,7 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
     if "reports.define" in keys:
         context["format"] = period.definition.fields
         context["schedule"] = schedule.next_opening_text(period.definition)
+        context["format_sent"] = period.distributed_at
     if "reports.distribute" in keys:
         context["distributed"] = period.distributed_at
         context["reporters"] = len(services.reporters(period))
