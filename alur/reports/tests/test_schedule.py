@@ -91,6 +91,11 @@ def test_the_clock_opens_each_week_once_sends_the_form_and_catches_up(clock: Any
     assert [(t.step, t.position_kind) for t in active(period.case)] == [(1, "kasi")]
     events = AuditEvent.objects.filter(object_id=str(period.pk), action="report.period.schedule")
     assert events.count() == 1 and events.get().actor is None
+    client = Client()
+    client.force_login(holder(active(period.case)[0]))
+    page = client.get(f"/perkara/{period.case.reference}/").content.decode()
+    assert "sudah dikirim otomatis ke kab/kota" in page
+    assert "dibuka otomatis" in client.get("/laporan/").content.decode()
 
     clock.set(datetime(2026, 11, 19, 8, 1, tzinfo=WIB))
     again = schedule.due_periods_open()
