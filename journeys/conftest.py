@@ -1,7 +1,8 @@
 """The journey harness: a persona on a 390×844 phone, walking the product's own pages.
 
 Every page a journey opens is checked as a person would notice it: no answer of 400 or more from
-the product, nothing wider than the screen, no English error words. A citizen on WhatsApp writes
+the product, nothing wider than the screen and nothing in it scrolling sideways (a table hiding
+its columns), no English error words. A citizen on WhatsApp writes
 through the local Graph API server, which signs each message and posts it to our webhook, as
 Meta does. Each journey's pages and seconds are printed at the end of the run.
 """
@@ -25,6 +26,34 @@ ENGLISH = re.compile(
     r"\b(Forbidden|Not Found|Page not found|Server Error|Traceback|Bad Request|"
     r"Internal Server Error|Service Unavailable|Method Not Allowed|CSRF verification)\b"
 )
+# Anything on the page that is wider than the screen or scrolls sideways inside it; elements
+# hidden on purpose (display none, a visually hidden table head) and the text inside a form
+# field (which scrolls within its box) do not count.
+SIDEWAYS = """() => {
+  const width = document.documentElement.clientWidth, found = [];
+  const hidden = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden') return true;
+      if (e.clientWidth <= 2 && s.overflow !== 'visible') return true;  // visually hidden
+    }
+    return false;
+  };
+  const name = el => el.tagName.toLowerCase()
+    + (typeof el.className === 'string' && el.className ? '.' + el.className.trim() : '');
+  for (const el of document.querySelectorAll('body *')) {
+    if (['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)) continue;  // text scrolls in a box
+    const style = getComputedStyle(el), box = el.getBoundingClientRect();
+    const scrolls = style.overflowX !== 'visible' && el.clientWidth > 2
+      && el.scrollWidth > el.clientWidth + 1;
+    if (scrolls && !hidden(el))
+      found.push(`${name(el)} scrolls sideways (${el.scrollWidth} px in ${el.clientWidth})`);
+    else if (box.width > 0 && box.right > width + 1 && style.position !== 'fixed' && !hidden(el))
+      found.push(`${name(el)} reaches ${Math.round(box.right)} px`);
+    if (found.length >= 3) break;
+  }
+  return found;
+}"""
 _RESULTS: list[tuple[str, int, float]] = []
 
 
@@ -66,6 +95,8 @@ class Walk:
         assert not self.failures, f"{where}: the product answered {self.failures}"
         width = self.page.evaluate("document.documentElement.scrollWidth")
         assert width <= WIDTH, f"{where}: the page is {width} px wide on a {WIDTH} px phone"
+        sideways = self.page.evaluate(SIDEWAYS)
+        assert not sideways, f"{where}: {sideways}"
         text = self.page.inner_text("body")
         english = ENGLISH.search(text)
         assert english is None, f"{where}: English error words: {english and english[0]!r}"
