@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ NOT_FOUND = (
 DENIED = "Anda tidak memiliki wewenang untuk membuka halaman ini."
 CSRF_EXPIRED = (
     "Formulir ini sudah kedaluwarsa (halaman dibuka terlalu lama, atau Anda sudah keluar dan "
-    "masuk lagi). Tidak ada yang tersimpan. Muat ulang halaman formulir, lalu kirim lagi."
+    "masuk lagi). Tidak ada yang tersimpan. Buka lagi halaman formulirnya, lalu kirim lagi."
 )
 SERVER_ERROR = (
     "Terjadi kesalahan di server. Kesalahan ini sudah dicatat untuk petugas teknis; data yang "
@@ -58,9 +59,16 @@ def permission_denied(request: HttpRequest, exception: BaseException | None = No
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A form sent with a missing or stale CSRF token (Django's reason is English: logged only)."""
+    """A form sent with a missing or stale CSRF token (Django's reason is English: logged only).
+    The way back is the page the form was on, when it is ours; the form's own address often
+    takes only a POST."""
     log.info("CSRF refused for %s: %s", request.path, reason)
-    return _page(request, 403, {"message": CSRF_EXPIRED, "csrf": True})
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    return _page(request, 403, {"message": CSRF_EXPIRED, "csrf": True, "back_url": back})
 
 
 def page_not_found(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:

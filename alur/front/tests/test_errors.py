@@ -101,10 +101,17 @@ def test_a_refusal_without_a_reason_gets_the_default_in_bahasa(rf, persona) -> N
 @pytest.mark.django_db
 def test_a_stale_form_answers_403_in_bahasa_and_keeps_nothing() -> None:
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/masuk/", {"username": "waykanan.operator", "password": "x"})
+    response = client.post(
+        "/masuk/",
+        {"username": "waykanan.operator", "password": "x"},
+        HTTP_REFERER="http://testserver/masuk/?next=/tugas/",
+    )
     body = text_of(response)
     assert response.status_code == 403
     assert "Formulir kedaluwarsa" in body and errors.CSRF_EXPIRED in body
+    assert 'href="http://testserver/masuk/?next=/tugas/">Buka lagi formulirnya' in body
+    elsewhere = client.post("/masuk/", {}, HTTP_REFERER="https://penyerang.example/")
+    assert "penyerang" not in elsewhere.content.decode()  # only a way back to our own pages
 
 
 @pytest.mark.django_db
