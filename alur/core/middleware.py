@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,16 @@ DATABASE_UNAVAILABLE = (
 )  # the 503 page (errors/503.html) for browsers, this sentence as plain text for machines
 
 
+def _retry_url(request: HttpRequest) -> str:
+    """Where "Coba lagi" leads: the page itself, or for a form sent, the page it was on."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    back = request.headers.get("Referer", "")
+    allowed = {request.get_host()}
+    ours = url_has_allowed_host_and_scheme(back, allowed_hosts=allowed)
+    return back if ours else "/"
+
+
 class DatabaseUnavailableMiddleware:
     """A lost database connection (a restart, a failover) answers 503 with Retry-After, not
     500: the request changed nothing (its transaction was not committed), and clients, Meta's
@@ -71,7 +82,7 @@ class DatabaseUnavailableMiddleware:
             # (the menu, the session and the user all need the database).
             page = render_to_string(
                 "errors/503.html",
-                {"message": DATABASE_UNAVAILABLE, "retry_url": request.get_full_path()},
+                {"message": DATABASE_UNAVAILABLE, "retry_url": _retry_url(request)},
             )
             response = HttpResponse(page, status=503)
         else:  # machines (Meta's webhook delivery, scripts) read the plain sentence

@@ -157,6 +157,12 @@ def test_a_lost_database_answers_a_503_page_to_a_browser(persona, monkeypatch) -
     assert response["Content-Type"].startswith("text/html")
     assert "Layanan sementara terganggu" in body and DATABASE_UNAVAILABLE in body
     assert 'href="/?tab=1">Coba lagi</a>' in body
+    sent = client.post(
+        "/", {}, HTTP_ACCEPT="text/html", HTTP_REFERER="http://testserver/naskah/baru/"
+    )  # a form sent: "Coba lagi" opens the form's page again, not its address
+    assert sent.status_code == 503 and 'href="http://testserver/naskah/baru/">Coba lagi' in text_of(
+        sent
+    )
     # A machine (no HTML in Accept) reads the sentence alone.
     plain = client.get("/")
     assert plain.status_code == 503 and plain.content.decode() == DATABASE_UNAVAILABLE
