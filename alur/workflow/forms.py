@@ -44,7 +44,8 @@ class OutsideRecordForm(forms.Form):
 
     def __init__(self, *args: object, office: Office, now: datetime, prefix: str, **kwargs: object):
         local_now = engine.local(office, now)
-        kwargs.setdefault("initial", {"occurred_at": local_now.replace(second=0, microsecond=0)})
+        minute = local_now.replace(tzinfo=None, second=0, microsecond=0)  # as the office reads it
+        kwargs.setdefault("initial", {"occurred_at": minute})
         super().__init__(*args, prefix=prefix, **kwargs)  # type: ignore[arg-type]
         self.office = office
         self.fields["occurred_at"].widget.attrs["max"] = local_now.strftime(LOCAL_MINUTE)

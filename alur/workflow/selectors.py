@@ -344,7 +344,7 @@ def open_tasks(user: User | AnonymousUser, case: Case, rows: list[TimelineRow]) 
             else:
                 why = review_bar(user, task, spec) or ""  # type: ignore[arg-type]
         may_act = holds and not why
-        record = staff and not may_act and may_record_outside(task, people)
+        record = staff and not may_act and may_record_outside(task, case.office_id, people)
         label = f"Catat: {done_phrase(step.activity)}" if record else ""
         result.append(OpenTask(row, step, may_act, people, why, record, label, ""))
     return result

@@ -643,13 +643,15 @@ MSG_BEFORE = "Waktu tidak boleh sebelum langkah ini dimulai ({start})."
 Upload = tuple[bytes, str, str]
 
 
-def may_record_outside(task: Task, holders_today: list[User] | None = None) -> bool:
+def may_record_outside(
+    task: Task, case_office_id: int, holders_today: list[User] | None = None
+) -> bool:
     """Can staff record this task for the party who does it? An outside party's step waiting
-    on them, or a step of a post nobody holds today (another office's official without an
+    on them, or a step of another office's post that nobody holds today (an official without an
     account): nothing waits on a party that has no way to act."""
     if task.status == TaskStatus.WAITING:
         return True
-    if task.status != TaskStatus.OPEN or task.office_id == task.case.office_id:
+    if task.status != TaskStatus.OPEN or task.office_id == case_office_id:
         return False
     people = holders_today
     if people is None:
@@ -685,7 +687,7 @@ def outside_step_record(
             if task.status == TaskStatus.DONE
             else "Perkara ini tidak sedang menunggu langkah tersebut."
         )
-    if not may_record_outside(task):
+    if not may_record_outside(task, case.office_id):
         raise DomainError(
             "Langkah ini dikerjakan oleh pemegang jabatannya; catat hanya langkah pihak luar."
         )

@@ -11,20 +11,12 @@ from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.web import error_text, run_service
+from alur.intake.files import read_bounded  # an upload read as the upload checks read it
 from alur.workflow import panels, selectors, services
 from alur.workflow.choices import Outcome
 from alur.workflow.forms import OutsideRecordForm
 from alur.workflow.models import Case, Task
 from alur.workflow.spec import APPLICANT
-
-
-def read_bounded(upload: Any) -> tuple[bytes, str, str]:
-    """An upload read as the project's upload checks read it (at most one byte past the
-    limit): the counter's helper."""
-    from alur.intake.files import read_bounded as read
-
-    return read(upload)
-
 
 INBOX_PAGE = 50  # the tasks due first; the rest follow as these are done
 

@@ -163,15 +163,21 @@ def test_the_case_page_shows_the_letter_and_asks_the_kadis_for_the_passphrase(
     assert "Kepala Bidang" in page  # the paraf given so far
 
 
-def test_rejecting_the_case_cancels_its_draft(persona: Callable[[str], Any]) -> None:
+def test_a_refusal_the_sop_does_not_have_leaves_the_draft_in_its_chain(
+    persona: Callable[[str], Any],
+) -> None:
+    # S0's checks answer Sesuai or Perbaikan (back to step 5); the SOP refuses nothing.
     case = start("S0")
     drafting = run_until_step(case, 5)
     letter = _report(case, holder(drafting))
     _done(case, 5)
     _done(case, 6)
     task = _task(case, 7)
-    services.task_complete(
-        task=task, actor=holder(task), outcome=Outcome.REJECT, reason="Laporan minggu ini batal."
-    )
     letter.refresh_from_db()
-    assert letter.status == LetterStatus.CANCELLED
+    before = letter.status
+    with pytest.raises(DomainError, match="tidak dapat menolak"):
+        services.task_complete(
+            task=task, actor=holder(task), outcome=Outcome.REJECT, reason="Laporan batal."
+        )
+    letter.refresh_from_db()
+    assert letter.status == before != LetterStatus.CANCELLED

@@ -204,7 +204,7 @@ def test_returned_for_missing_papers_the_citizen_sends_them_and_hears_when_done(
     (check,) = active(case)
     services.task_complete(
         task=check,
-        actor=persona("waykanan.petugas"),
+        actor=persona("waykanan.petugas.capil"),  # S2e's officer, Bidang Pencatatan Sipil
         outcome="return",
         return_to="applicant",
         reason="Surat keterangan lahir tidak terbaca",
