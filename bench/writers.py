@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -254,7 +255,13 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def child(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="alur-bench-writers-"))
-    url = environment(args.child, folder)
+    try:
+        measure(args, environment(args.child, folder))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, url: str) -> None:
     setup_django(url)
     from django.conf import settings
     from django.core.management import call_command
