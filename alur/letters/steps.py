@@ -10,7 +10,7 @@
 - `letters.number` / `letters.issue`: the number and the signed, archived PDF were made when the
   letter was signed (the TTE covers the number, so it is taken then); these steps check them.
 - `letters.deliver`: queues the signed PDF for the recipients of that step (and those without
-  a step) through the outbox.
+  a step) through the outbox; with no recipient at all it refuses to complete.
 """
 
 from __future__ import annotations
@@ -140,8 +140,18 @@ def on_issue(context: StepContext) -> None:
 
 
 def on_deliver(context: StepContext) -> None:
+    """A delivery step with nobody to deliver to refuses to complete, saying why: the letter
+    would otherwise be marked sent while it reached no one."""
     letter = _signed(context.case)
-    letter_deliver(letter=letter, actor=context.actor, step=context.step.number)
+    step = context.step.number
+    addressed = letter.recipients.filter(step__isnull=True) | letter.recipients.filter(step=step)
+    if not addressed.exists():
+        raise DomainError(
+            f"Langkah {step} mengirim naskah, tetapi naskah ini belum punya penerima untuk "
+            "langkah ini. Tambahkan penerima (nomor WhatsApp atau e-mail) pada halaman naskah, "
+            "lalu selesaikan langkah ini lagi."
+        )
+    letter_deliver(letter=letter, actor=context.actor, step=step)
 
 
 # --- the case page -------------------------------------------------------------------------

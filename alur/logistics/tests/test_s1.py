@@ -300,3 +300,18 @@ def test_the_shipment_arrives_two_working_days_later(office) -> None:
     friday = datetime(2026, 3, 6, 10, 0, tzinfo=wib)
     arrival = services.expected_arrival(province, friday)
     assert arrival.date().isoformat() == "2026-03-10"  # Monday, then Tuesday
+
+
+def test_a_delivery_step_without_recipients_refuses_to_complete() -> None:
+    """Step 10 sends the signed request letter: with nobody to send it to, the step says so and
+    stays open instead of completing silently."""
+    from alur.letters.models import Letter
+
+    case = s1_round()
+    task = drive_to(case, 10)
+    letter = Letter.objects.get(case=case)
+    letter.recipients.all().delete()
+    with pytest.raises(DomainError, match="belum punya penerima"):
+        complete(task)
+    task.refresh_from_db()
+    assert task.status != TaskStatus.DONE
