@@ -366,7 +366,9 @@ def may_edit(letter: Letter, actor: User) -> bool:
 
 
 def locked(letter: Letter) -> Letter:
-    return Letter.objects.select_for_update().select_related("office").get(pk=letter.pk)
+    """The letter's row locked, and only it: locking the joined office row too made concurrent
+    signings deadlock with every insert that references the office (bench/writers.py)."""
+    return Letter.objects.select_for_update(of=("self",)).select_related("office").get(pk=letter.pk)
 
 
 @transaction.atomic
