@@ -2,7 +2,8 @@
 officer, beside the liveness page `/sehat/` measured in the same process and run.
 
 The cases are generated in SQL (an S2e case with one task each, spread over every office of the
-demo, 5 % of the tasks still open, the rest done), then the inbox is requested through Django's
+demo, 5 % of the tasks still open, the rest done; in Way Kanan each task is routed to the SOP's
+unit, as the engine routes it), then the inbox is requested through Django's
 test client: the time is the whole request in the server (routing, session, query, SLA of each
 row, template), without a network in between.
 
@@ -42,17 +43,22 @@ def generate(cases: int) -> float:
             """,
             [sop_id, offices, len(offices), len(offices), cases],
         )
+        # Step 3 of S2e is the Kasi's, routed to the SOP's unit where the office has it (Way
+        # Kanan's Bidang Pelayanan Pencatatan Sipil), to the whole office elsewhere.
         cursor.execute(
             """
-            INSERT INTO workflow_task (case_id, step, actor, position_kind, office_id, status,
-                                       created_at, due_at, completed_at, outcome, branch,
+            INSERT INTO workflow_task (case_id, step, actor, position_kind, office_id, unit_id,
+                                       status, created_at, due_at, completed_at, outcome, branch,
                                        reason, return_to)
-            SELECT c.id, 3, 'kasi', 'kasi', c.office_id,
+            SELECT c.id, 3, 'kasi', 'kasi', c.office_id, u.id,
                    CASE WHEN c.status = 'open' THEN 'open' ELSE 'done' END,
                    c.started_at, c.started_at + interval '1 day',
                    CASE WHEN c.status = 'open' THEN NULL ELSE c.started_at + interval '2 hours' END,
                    CASE WHEN c.status = 'open' THEN '' ELSE 'done' END, '', '', ''
-            FROM workflow_case c WHERE c.reference LIKE 'GEN-%%'
+            FROM workflow_case c
+            LEFT JOIN org_unit u
+              ON u.office_id = c.office_id AND u.name = 'Bidang Pelayanan Pencatatan Sipil'
+            WHERE c.reference LIKE 'GEN-%%'
             """
         )
     psql("VACUUM ANALYZE workflow_case", DATABASE)
@@ -97,12 +103,14 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     mine = Task.objects.filter(office__code="18.08", position_kind="kasi", status="open").count()
+    routed = Task.objects.filter(office__code="18.08", unit__isnull=False, status="open").count()
     base = timed_get(client, "/sehat/", args.requests)
     inbox = timed_get(client, "/tugas/", args.requests)
     emit(
         bench="inbox",
         cases=args.cases,
         tasks_open_in_office=mine,
+        tasks_open_in_unit=routed,
         generate_s=round(seconds, 1),
         inbox_p95_ms=round(p95(inbox), 1),
         inbox_median_ms=round(statistics.median(inbox), 1),

@@ -80,13 +80,12 @@ def drive(url: str, seconds: float, queue: mp.Queue) -> None:  # type: ignore[ty
     from django.db import connection
 
     from alur.org.models import Office
-    from alur.org.selectors import holders_of
-    from alur.workflow import services
+    from alur.workflow import routing, services
     from alur.workflow.choices import CaseStatus, TaskStatus
 
     office = Office.objects.get(code="18.08")
-    people: dict[str, object] = {}
-    intake = holders_of(office, "kasi")[0]
+    people: dict[tuple[str, int | None], object] = {}
+    intake = routing.holders(office.pk, "kasi", None)[0]
     transitions = cases = 0
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
@@ -99,8 +98,9 @@ def drive(url: str, seconds: float, queue: mp.Queue) -> None:  # type: ignore[ty
             if task.status == TaskStatus.WAITING:
                 case = services.outside_step_complete(case=case, actor=intake)
             else:
-                actor = people.get(task.position_kind) or people.setdefault(
-                    task.position_kind, holders_of(office, task.position_kind)[0]
+                post = (task.position_kind, task.unit_id)  # the holders of the task's unit
+                actor = people.get(post) or people.setdefault(
+                    post, routing.holders(office.pk, task.position_kind, task.unit_id)[0]
                 )
                 services.task_complete(task=task, actor=actor, outcome="done")
                 case.refresh_from_db()

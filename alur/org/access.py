@@ -76,7 +76,9 @@ def active_appointments(
     return (
         Appointment.objects.active_on(_today(on))
         .filter(user=user, position__is_active=True, position__office__is_active=True)
-        .select_related("position", "position__office", "position__unit")
+        # A post's unit with two levels above it (seksi, bidang, sekretariat): its chain of units
+        # without another query (posts_held).
+        .select_related("position", "position__office", "position__unit__parent__parent")
     )
 
 
@@ -147,16 +149,31 @@ def unit_chains(office_ids: set[int]) -> dict[int, frozenset[int]]:
     return chains
 
 
+_UNIT_PARENT = Unit._meta.get_field("parent")
+
+
 def posts_held(user: User | AnonymousUser) -> tuple[Post, ...]:
-    """Every post the person holds today with its units; at most two queries per user object
-    and day (the appointments, and the units of their offices when a post sits in one)."""
+    """Every post the person holds today with its units; one query per user object and day
+    (the appointments with their units), two where units nest more than three deep."""
     cache = _cache(user)
     key = ("posts_held", timezone.localdate())
     if key in cache:
         return cache[key]
     appointments = _appointments(user)
-    with_units = {a.position.office_id for a in appointments if a.position.unit_id}
-    chains = unit_chains(with_units) if with_units else {}
+    chains: dict[int, frozenset[int]] = {}
+    deeper: set[int] = set()  # offices whose units nest deeper than the appointments' joins
+    for a in appointments:
+        unit, chain = a.position.unit, []
+        while unit is not None:
+            chain.append(unit.pk)
+            parent = unit.parent if _UNIT_PARENT.is_cached(unit) else None
+            if parent is None and unit.parent_id is not None:
+                deeper.add(a.position.office_id)
+            unit = parent
+        if chain:
+            chains[chain[0]] = frozenset(chain)
+    if deeper:
+        chains |= unit_chains(deeper)
     posts = tuple(
         Post(
             office_id=a.position.office_id,
