@@ -252,3 +252,14 @@ def test_the_inbox_lists_what_waits_on_outside_parties_in_the_unit(client, perso
     for other in ("waykanan.petugas", "metro.kasi"):  # another bidang, another office
         client.force_login(persona(other))
         assert case.reference not in client.get("/tugas/").content.decode(), other
+
+
+def test_another_office_s_post_that_nobody_holds_is_recorded_by_the_case_s_staff() -> None:
+    from alur.org.models import User
+
+    task = Task(status=TaskStatus.OPEN, office_id=2, position_kind="korwil")
+    assert services.may_record_outside(task, 1, [])  # nobody holds it: nothing waits on them
+    assert not services.may_record_outside(task, 1, [User(username="korwil")])
+    assert not services.may_record_outside(task, 2, [])  # the case's own office does its steps
+    task.status = TaskStatus.WAITING
+    assert services.may_record_outside(task, 2, [])
