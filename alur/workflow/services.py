@@ -760,12 +760,17 @@ def outside_step_record(
 @transaction.atomic
 def task_reassign(*, task: Task, to_user: User, actor: User, reason: str) -> Task:
     """A superior (someone who may initial, paraf) hands a task to another holder of the post."""
-    _case, task = _lock(task)
+    case, task = _lock(task)
     require(actor, Capability.PARAF, task.office)
     if task.status not in (TaskStatus.OPEN, TaskStatus.CLAIMED):
         raise ConflictError("Tugas ini tidak lagi terbuka.")
-    if not engine.holds(to_user, task.office_id, task.position_kind):
+    if not engine.holds(to_user, task.office_id, task.position_kind, task.unit_id):
         raise DomainError(f"{to_user.get_full_name()} tidak memegang jabatan untuk tugas ini.")
+    if review_bar(to_user, task, procedure(case)):
+        raise DomainError(
+            f"{to_user.get_full_name()} sudah memeriksa langkah {task.prior_review_step} "
+            "perkara ini; alihkan kepada orang lain."
+        )
     if not reason.strip():
         raise DomainError("Tuliskan alasan pengalihan tugas.")
     before = {"assignee": task.assignee_id}

@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 
 from alur.audit.models import AuditEvent
+from alur.core.errors import DomainError
 from alur.org.access import forget
 from alur.org.models import Office, Position, Unit, User
 from alur.org.services import appointment_create, office_update, position_create, user_create
@@ -143,3 +144,14 @@ def test_a_definitive_holder_of_both_posts_is_never_let_through(persona) -> None
     # The acting Kabid may (the office allows acting holders); the drive picks her.
     assert holder(kabid_step).username == "waykanan.kasi.capil"
     services.task_complete(task=kabid_step, actor=holder(kabid_step), outcome=Outcome.DONE)
+
+
+@pytest.mark.django_db
+def test_a_task_is_not_handed_to_the_one_who_passed_the_review_before_it(persona) -> None:
+    office = Office.objects.get(code="18.08")
+    office_update(office=office, actor=None, acting_may_review_twice=False)
+    _case, kabid_step, lina = _verify_as_kasi_then_reach_the_kabid(persona)
+    with pytest.raises(DomainError, match="alihkan kepada orang lain"):
+        services.task_reassign(
+            task=kabid_step, to_user=lina, actor=persona("waykanan.kadis"), reason="Kabid cuti"
+        )
