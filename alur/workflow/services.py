@@ -118,9 +118,9 @@ def _open(
     actor = spec.actors[step.actor]
     _start_clock(case, spec, number, now)
     if actor.is_outside:
-        # An outside party's step (the applicant signs, an informant reports) is recorded by the
-        # office or a channel: outside_step_complete. Only a return to the applicant stops the
-        # SLA clock.
+        # An outside party's step (the applicant signs, an informant reports) is done through a
+        # channel (outside_step_complete) or recorded by the staff who witness it
+        # (outside_step_record). Only a return to the applicant stops the SLA clock.
         task = Task.objects.create(
             case=case,
             step=number,
