@@ -12,6 +12,7 @@ from alur.letters.models_signing import SignerCertificate, certificate_upload
 from alur.letters.steps import case_letter
 from alur.org.models import User
 from alur.workflow.models import Task
+from alur.workflow.services import procedure
 from alur.workflow.tests.drive import DRIVERS
 
 PASSPHRASE = "Passphrase-Uji-2026"
@@ -31,6 +32,8 @@ def certificate_for(user: User) -> SignerCertificate:
 def draft(task: Task, actor: User, choice: dict[str, Any]) -> bool:
     if case_letter(task.case) is not None:
         return False  # the draft exists: finishing the step submits it
+    steps = procedure(task.case).steps
+    first_delivery = next((s.number for s in steps if s.action == "letters.deliver"), None)
     letter_create(
         office=task.case.office,
         actor=actor,
@@ -41,6 +44,8 @@ def draft(task: Task, actor: User, choice: dict[str, Any]) -> bool:
             subject=f"Naskah perkara {task.case.reference}",
             body="Dengan hormat,\n\nBersama ini kami sampaikan naskah perkara ini.",
         ),
+        # a delivery step with nobody to send to refuses to complete: the first one sends here
+        recipients=[("Penerima uji", "email", "penerima@dukcapil.example.go.id", first_delivery)],
     )
     return False
 
