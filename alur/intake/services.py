@@ -404,12 +404,7 @@ def attachment_add(
         raise DomainError(f"Layanan {application.service_code!r} tidak dikenal.")
     if actor is not None:
         require(actor, Capability.HANDLE_CASES, application.office)
-    errors: dict[str, list[str]] = {}
-    checked = _check_files(svc, [(requirement_key, data, declared_mime, filename)], errors)
-    errors = {k: v for k, v in errors.items() if k == file_field(requirement_key)}
-    if errors or not checked:
-        raise ValidationError(errors)
-    key, body, result = checked[0]
+    key, body, result = _check_one(svc, requirement_key, data, declared_mime, filename)
     saved: list[str] = []
     try:
         with transaction.atomic():
@@ -427,6 +422,19 @@ def attachment_add(
         _Cleanup(saved).run()
         raise
     return attachment
+
+
+def _check_one(
+    svc: Any, requirement_key: str, data: bytes, declared_mime: str, filename: str
+) -> tuple[str, bytes, Any]:
+    """One requirement's file checked as an application's files are: (key, body, result), or a
+    ValidationError keyed file_<requirement>."""
+    errors: dict[str, list[str]] = {}
+    checked = _check_files(svc, [(requirement_key, data, declared_mime, filename)], errors)
+    errors = {k: v for k, v in errors.items() if k == file_field(requirement_key)}
+    if errors or not checked:
+        raise ValidationError(errors)
+    return checked[0]
 
 
 # --- files kept between tries of a counter form ---------------------------------------------
@@ -450,12 +458,7 @@ def staged_file_put(
     if svc is None:
         raise DomainError(f"Layanan {service_code!r} tidak dikenal.")
     require(owner, Capability.HANDLE_CASES, office)
-    errors: dict[str, list[str]] = {}
-    checked = _check_files(svc, [(requirement_key, data, declared_mime, filename)], errors)
-    errors = {k: v for k, v in errors.items() if k == file_field(requirement_key)}
-    if errors or not checked:
-        raise ValidationError(errors)
-    _key, body, result = checked[0]
+    _key, body, result = _check_one(svc, requirement_key, data, declared_mime, filename)
     saved: list[str] = []
     try:
         with transaction.atomic():
