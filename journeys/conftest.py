@@ -135,6 +135,13 @@ class Walk:
     def fill(self, label: str, value: str) -> None:
         self.page.get_by_label(label).first.fill(value)
 
+    def send_back(self, step: int, reason: str) -> None:
+        """A check's "Perbaikan" on the case page: back where the SOP says, with the reason."""
+        self.page.get_by_label(re.compile("Perbaikan — kembalikan")).check()
+        self.fill("Catatan / alasan", reason)
+        self.press(f"Simpan hasil langkah {step}")
+        self.sees("Perkara dikembalikan")
+
     def sees(self, text: str | re.Pattern[str]) -> None:
         from playwright.sync_api import expect
 

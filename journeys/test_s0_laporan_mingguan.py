@@ -143,10 +143,7 @@ def test_a_week_from_its_format_to_the_signed_report_at_ditjen(walk: Any, whatsa
     # Step 6: the Kasi sends it back ("Perbaikan"); the pelaksana corrects and submits again.
     walk.login("babel.kasi")
     _case(walk, reference)
-    walk.page.get_by_label("Perbaikan — kembalikan").check()
-    walk.fill("Catatan / alasan", "Sebutkan kab/kota yang belum melapor di paragraf pembuka.")
-    walk.press("Simpan hasil langkah 6")
-    walk.sees("Perkara dikembalikan")
+    walk.send_back(6, "Sebutkan kab/kota yang belum melapor di paragraf pembuka.")
     walk.login("babel.pelaksana")
     _case(walk, reference)
     walk.follow("Ubah konsep")

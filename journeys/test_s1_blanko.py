@@ -157,10 +157,7 @@ def test_a_round_from_the_kab_kota_request_to_each_share_handed_over(
     # Step 3: the Kabid sends the concept back once; the Kasi corrects it.
     walk.login("babel.kabid")
     _case(walk, reference)
-    walk.page.get_by_label("Perbaikan — kembalikan").check()
-    walk.fill("Catatan / alasan", "Sebutkan jumlah seluruhnya pada paragraf pertama.")
-    walk.press("Simpan hasil langkah 3")
-    walk.sees("Perkara dikembalikan")
+    walk.send_back(3, "Sebutkan jumlah seluruhnya pada paragraf pertama.")
     walk.login("babel.kasi")
     _case(walk, reference)
     walk.follow("Ubah konsep")

@@ -83,11 +83,7 @@ def step_done(walk: Any, step: int) -> None:
 
 
 def step_return(walk: Any, step: int, reason: str) -> None:
-    """A check's "Perbaikan": back to the step the SOP names, with the reason."""
-    walk.page.get_by_label(re.compile("Perbaikan — kembalikan")).check()
-    walk.page.locator("textarea[name=reason], input[name=reason]").first.fill(reason)
-    walk.press(f"Simpan hasil langkah {step}")
-    walk.sees("Perkara dikembalikan")
+    walk.send_back(step, reason)
 
 
 def receive_at_counter(walk: Any, start_label: str) -> None:

@@ -87,10 +87,7 @@ def test_a_month_from_the_kabids_direction_to_the_lakip_material(walk: Any) -> N
     # Step 5: the Kasi sends the entry back once ("Perbaikan"), the staff re-import and finish.
     walk.login("sumbar.kasi")
     _case(walk, reference)
-    walk.page.get_by_label("Perbaikan — kembalikan").check()
-    walk.fill("Catatan / alasan", "Cocokkan lagi angka KIA dengan berkas cetak Bidang PIAK.")
-    walk.press("Simpan hasil langkah 5")
-    walk.sees("Perkara dikembalikan")
+    walk.send_back(5, "Cocokkan lagi angka KIA dengan berkas cetak Bidang PIAK.")
     walk.login("sumbar.staf")
     _case(walk, reference)
     _upload(walk, "piak-perbaikan.csv", coverage_csv(period, month_index=5))
