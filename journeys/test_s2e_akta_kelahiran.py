@@ -66,6 +66,7 @@ def from_inbox_waiting(walk: Any, reference: str) -> None:
     """Open a case from "Tugas saya", in the list of steps waiting on outside parties."""
     walk.menu("Tugas saya")
     walk.sees("Menunggu pihak luar")
+    shot(walk, f"inbox-waiting-{walk.who}")
     walk.page.locator("section.task.waiting", has_text=reference).get_by_role(
         "link", name="Buka perkara"
     ).click()
@@ -111,6 +112,13 @@ def test_a_birth_certificate_from_whatsapp_to_the_mother_s_whatsapp(
     assert found, filed
     reference = found.group(0)
     case = Application.objects.get(case__reference=reference).case
+
+    # Another bidang's officer sees what the case waits for and who holds it, and no form.
+    walk.login("waykanan.petugas")
+    walk.goto(f"/perkara/{reference}/")
+    walk.sees("Dipegang oleh Siti Rahmawati")
+    assert walk.page.get_by_role("button", name="Ambil tugas").count() == 0
+    shot(walk, "s2e-not-holder")
 
     # Step 2: the registration officer finds the F-2.01 unreadable and returns it.
     walk.login("waykanan.petugas.capil")
