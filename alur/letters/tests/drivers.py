@@ -45,7 +45,9 @@ def draft(task: Task, actor: User, choice: dict[str, Any]) -> bool:
             body="Dengan hormat,\n\nBersama ini kami sampaikan naskah perkara ini.",
         ),
         # a delivery step with nobody to send to refuses to complete: the first one sends here
-        recipients=[("Penerima uji", "email", "penerima@dukcapil.example.go.id", first_delivery)],
+        recipients=[("Penerima uji", "email", "penerima@dukcapil.example.go.id", first_delivery)]
+        if first_delivery is not None
+        else [],
     )
     return False
 
