@@ -315,19 +315,7 @@ def application_submit(
         raise DomainError(f"Saluran {channel!r} tidak dikenal.")
     if actor is not None:
         require(actor, Capability.HANDLE_CASES, office)
-    for kept in staged:
-        if (kept.owner_id, kept.office_id, kept.service_code) != (
-            getattr(actor, "pk", None),
-            office.pk,
-            svc.code,
-        ):
-            raise DomainError("Berkas sementara itu bukan milik formulir ini.", code="staged")
-    sent = {key for key, *_rest in files}
-    files = files + [
-        (kept.requirement, _read(kept), kept.mime, kept.name)
-        for kept in staged
-        if kept.requirement not in sent
-    ]
+    files = _with_staged(files, staged, getattr(actor, "pk", None), office.pk, svc.code)
     person, values, errors = _check_fields(svc, applicant, fields)
     checked = _check_files(svc, files, errors)
     if errors:
@@ -422,6 +410,26 @@ def attachment_add(
         _Cleanup(saved).run()
         raise
     return attachment
+
+
+def _with_staged(
+    files: list[Any], staged: Any, owner_id: int | None, office_id: int, service_code: str
+) -> list[Any]:
+    """The files sent with a form plus those staged by its earlier tries (a file sent again
+    replaces the staged one); staged files of another person, office or service are refused."""
+    for kept in staged:
+        if (kept.owner_id, kept.office_id, kept.service_code) != (
+            owner_id,
+            office_id,
+            service_code,
+        ):
+            raise DomainError("Berkas sementara itu bukan milik formulir ini.", code="staged")
+    sent = {key for key, *_rest in files}
+    return files + [
+        (kept.requirement, _read(kept), kept.mime, kept.name)
+        for kept in staged
+        if kept.requirement not in sent
+    ]
 
 
 def _check_one(
@@ -581,19 +589,7 @@ def counter_resubmit(
     require(actor, Capability.HANDLE_CASES, application.office)
     if application.case.status != CaseStatus.WAITING:
         raise ConflictError("Permohonan ini tidak sedang menunggu kelengkapan dari pemohon.")
-    for kept in staged:
-        if (kept.owner_id, kept.office_id, kept.service_code) != (
-            actor.pk,
-            application.office_id,
-            svc.code,
-        ):
-            raise DomainError("Berkas sementara itu bukan milik formulir ini.", code="staged")
-    sent = {key for key, *_rest in files}
-    files = files + [
-        (kept.requirement, _read(kept), kept.mime, kept.name)
-        for kept in staged
-        if kept.requirement not in sent
-    ]
+    files = _with_staged(files, staged, actor.pk, application.office_id, svc.code)
     if not files:
         raise DomainError("Lampirkan paling sedikit satu berkas yang dibawa pemohon.", code="files")
     errors: dict[str, list[str]] = {}
