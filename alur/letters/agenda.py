@@ -28,8 +28,9 @@ __all__ = [
 ]
 
 TITLE = "BUKU AGENDA SURAT KELUAR"
-HEADERS = ["No.", "Nomor Surat", "Tanggal", "Perihal", "Tujuan", "Diberikan oleh"]
-COLUMN_WIDTHS = [6, 34, 12, 48, 32, 26]
+HEADERS = ["No.", "Nomor Surat", "Tanggal", "Perihal", "Tujuan", "Diberikan oleh", "Keterangan"]
+COLUMN_WIDTHS = [6, 34, 12, 48, 32, 26, 30]
+VOID_MARK = "BATAL"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ class AgendaRow:
     subject: str
     recipient: str
     issued_by: str
+    # "BATAL: <reason>" for a number whose letter was never issued under it; "" otherwise.
+    remark: str = ""
+
+
+def void_remark(item: IssuedNumber) -> str:
+    """The book's mark of a voided number (the serial stays visible, never a silent gap)."""
+    if item.voided_at is None:
+        return ""
+    return f"{VOID_MARK}: {item.void_reason}" if item.void_reason else VOID_MARK
 
 
 def period_label(year: int, month: int | None = None) -> str:
@@ -100,6 +110,7 @@ def agenda_rows(
             subject=item.subject,
             recipient=item.recipient,
             issued_by=item.issued_by.get_full_name() if item.issued_by else "Sistem",
+            remark=void_remark(item),
         )
         for index, item in enumerate(
             agenda_issued(
@@ -163,6 +174,9 @@ def agenda_xlsx(
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in rows:
         sheet.append([row.no, row.number, row.date, row.subject, row.recipient, row.issued_by])
+        if row.remark:  # the void mark: the serial stays in the book, marked BATAL
+            sheet.cell(row=sheet.max_row, column=len(HEADERS), value=row.remark)
+            sheet.cell(row=sheet.max_row, column=2).font = Font(strike=True)
         sheet.cell(row=sheet.max_row, column=3).number_format = "DD/MM/YYYY"
         for column in (4, 5):
             sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True)
@@ -231,6 +245,7 @@ def agenda_pdf(
             f"<td>{escape(row.subject)}</td>"
             f"<td>{escape(row.recipient)}</td>"
             f"<td>{escape(row.issued_by)}</td>"
+            f'<td class="remark">{escape(row.remark)}</td>'
             "</tr>"
             for row in rows
         )

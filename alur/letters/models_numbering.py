@@ -1,7 +1,7 @@
 """Letter numbers (penomoran naskah dinas): series per office, a counter per series and year,
 and every number issued. The database holds the invariants: one counter row per series and year,
-no serial twice in a series and year, no number twice in an office, no document numbered twice
-in one series."""
+no serial twice in a series and year, no number twice in an office, no document holding two live
+numbers in one series (a voided number stays in the book beside the one taken after it)."""
 
 from __future__ import annotations
 
@@ -88,6 +88,18 @@ class IssuedNumber(models.Model):
     recipient = models.CharField("tujuan", max_length=300, blank=True)
     object_type = models.CharField("jenis dokumen", max_length=100, blank=True)
     object_id = models.CharField("id dokumen", max_length=64, blank=True)
+    # A number whose signing failed, or whose letter was cancelled before it was issued, stays in
+    # the book marked void (batal) with the reason: the serial is never given again, nor hidden.
+    voided_at = models.DateTimeField("dibatalkan", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="dibatalkan oleh",
+    )
+    void_reason = models.CharField("alasan batal", max_length=300, blank=True)
 
     class Meta:
         ordering = ["series", "year", "serial"]
@@ -100,8 +112,8 @@ class IssuedNumber(models.Model):
             models.UniqueConstraint(fields=["office", "number"], name="issued_number_unique_text"),
             models.UniqueConstraint(
                 fields=["object_type", "object_id", "series"],
-                condition=~Q(object_type=""),
-                name="issued_number_one_per_document",
+                condition=~Q(object_type="") & Q(voided_at__isnull=True),
+                name="issued_number_one_live_per_document",
             ),
             models.CheckConstraint(
                 condition=Q(serial__gte=1), name="issued_number_serial_positive"

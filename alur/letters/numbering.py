@@ -39,6 +39,7 @@ __all__ = [
     "format_number",
     "number_for",
     "number_take",
+    "number_void",
     "series_ensure",
     "to_roman",
 ]
@@ -203,10 +204,12 @@ def _object_key(obj: Model | None) -> tuple[str, str]:
 
 
 def number_for(*, series: NumberSeries, obj: Model) -> IssuedNumber | None:
-    """The number `obj` already holds in `series`, if any."""
+    """The live (not voided) number `obj` already holds in `series`, if any."""
     object_type, object_id = _object_key(obj)
     return (
-        IssuedNumber.objects.filter(series=series, object_type=object_type, object_id=object_id)
+        IssuedNumber.objects.filter(
+            series=series, object_type=object_type, object_id=object_id, voided_at__isnull=True
+        )
         .select_related("series")
         .first()
     )
@@ -315,5 +318,31 @@ def number_take(
             "subject": issued.subject,
             "recipient": issued.recipient,
         },
+    )
+    return issued
+
+
+def number_void(*, issued: IssuedNumber, reason: str, actor: User | None) -> IssuedNumber:
+    """Mark `issued` void (batal) in the book with `reason`: its document was never issued
+    under it (the signing failed, or the letter was cancelled). The row stays, so the book shows
+    the serial as void instead of a gap; the serial is never taken again. Run in the caller's
+    transaction; voiding twice changes nothing."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("number_void must run inside the caller's transaction")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Tuliskan alasan pembatalan nomor.", code="reason")
+    issued = IssuedNumber.objects.select_for_update().get(pk=issued.pk)
+    if issued.voided_at is not None:
+        return issued
+    issued.voided_at, issued.voided_by, issued.void_reason = timezone.now(), actor, reason[:300]
+    issued.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record(
+        actor=actor,
+        office=issued.office,
+        action="letter_number.void",
+        obj=issued,
+        reason=issued.void_reason,
+        after={"number": issued.number, "serial": issued.serial, "series": issued.series.key},
     )
     return issued
