@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -57,6 +58,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (10.0.0.0/8, 2001:db8::/32)."""
+    entries = env_list(name, [])
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfiguredError(
+                f"{name}: {entry!r} bukan alamat IP atau jaringan (contoh: 10.0.0.5, 10.0.0.0/24)"
+            ) from exc
+    return entries
 
 
 SQLITE_BUSY_TIMEOUT_S = 20  # how long a transaction waits for SQLite's write lock

@@ -10,6 +10,7 @@ from alur.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_required,
     env_str,
     local_secret_key,
@@ -35,6 +36,10 @@ SECRET_KEY = (
 PUBLIC_URL = env_str("PUBLIC_URL", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed:
+# the client is the right-most entry that is not one of them (alur/core/ratelimit.py). Empty:
+# REMOTE_ADDR is the client and X-Forwarded-For is ignored.
+ALUR_TRUSTED_PROXIES = env_networks("ALUR_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -133,6 +138,8 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the client's as the trusted proxies report it, not the proxy's own.
+AXES_CLIENT_IP_CALLABLE = "alur.core.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False

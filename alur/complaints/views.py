@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from alur.complaints.choices import Channel, Status
 from alur.complaints.forms import ComplaintForm, RegisterForm, TrackingForm
 from alur.complaints.models import Complaint
 from alur.core.errors import DomainError
+from alur.core.ratelimit import over_limit
 from alur.core.web import error_text, run_service
 
 FORM_LIMIT = 5  # complaints per client address and window
@@ -27,18 +27,6 @@ TRACKING_WINDOW = 10 * 60
 TOO_MANY = "Terlalu banyak percobaan dari perangkat ini. Silakan coba lagi nanti."
 NO_MATCH = "Nomor pengaduan atau 4 angka terakhir nomor HP tidak cocok."
 SESSION_SENT = "complaints:sent"
-
-
-def _over_limit(request: HttpRequest, name: str, limit: int, window: int) -> bool:
-    """Count one request from this address; True once it exceeds the window's allowance."""
-    key = f"complaints:{name}:{request.META.get('REMOTE_ADDR') or 'unknown'}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
 
 
 def _submit(form: ComplaintForm, channel: str, actor: Any) -> Complaint | None:
@@ -70,7 +58,7 @@ def public_form(request: HttpRequest) -> HttpResponse:
     offices = selectors.complaint_offices()
     if request.method == "POST":
         form = ComplaintForm(request.POST, offices=offices)
-        if _over_limit(request, "form", FORM_LIMIT, FORM_WINDOW):
+        if over_limit(request, "complaints:form", FORM_LIMIT, FORM_WINDOW):
             return render(
                 request,
                 "complaints/public_form.html",
@@ -103,7 +91,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
     form = TrackingForm()
     if request.method == "POST":
         form = TrackingForm(request.POST)
-        if _over_limit(request, "tracking", TRACKING_LIMIT, TRACKING_WINDOW):
+        if over_limit(request, "complaints:tracking", TRACKING_LIMIT, TRACKING_WINDOW):
             error, code = TOO_MANY, 429
         elif not form.is_valid():
             error = NO_MATCH if form.has_error("reference") else ""

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
+from alur.core.ratelimit import over_limit
 from alur.core.web import error_text, run_service
 from alur.intake import selectors
 from alur.intake.catalogue import service
@@ -190,22 +190,6 @@ def resubmit(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    """Count one lookup from this address; True once it exceeds the window's allowance."""
-    key = f"intake:tracking:{_client_address(request)}"
-    cache.add(key, 0, TRACKING_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, TRACKING_WINDOW)
-        count = 1
-    return count > TRACKING_LIMIT
-
-
 @never_cache
 def tracking(request: HttpRequest) -> HttpResponse:
     status = None
@@ -214,7 +198,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
     form = TrackingForm()
     if request.method == "POST":
         form = TrackingForm(request.POST)
-        if _over_limit(request):
+        if over_limit(request, "intake:tracking", TRACKING_LIMIT, TRACKING_WINDOW):
             error, code = TRACKING_TOO_MANY, 429
         elif not form.is_valid():
             error = TRACKING_NO_MATCH if form.has_error("reference") else ""
@@ -261,7 +245,7 @@ def _requirements_task(request: HttpRequest, pk: int) -> Task:
     task = Task.objects.select_related("case").filter(pk=pk).first()
     if task is None:
         raise Http404("Tugas tidak ditemukan.")
-    case_for(request.user, task.case.reference)  # 404 outside the person's reach
+    case_for(request.user, task.case.reference, personal=True)  # 404 outside the unit
     return task
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 
 from django import forms
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from alur.core.ratelimit import over_limit
 from alur.letters.archive import PDF_MAGIC, document_by_code
 
 VIEW_LIMIT = 30  # page views per client address and window
@@ -49,23 +49,6 @@ class CompareForm(forms.Form):
         return upload
 
 
-def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def over_limit(request: HttpRequest, bucket: str, limit: int, window: int = LIMIT_WINDOW) -> bool:
-    """Count one request of `bucket` from this address; True once it exceeds `limit` in the
-    window."""
-    key = f"letters:verification:{bucket}:{client_address(request)}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
-
-
 def _digest(upload: object) -> str:
     sha = hashlib.sha256()
     for chunk in upload.chunks():  # type: ignore[attr-defined]
@@ -80,9 +63,9 @@ def _groups(text: str, size: int = 16) -> list[str]:
 @never_cache
 def document(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
-        limited = over_limit(request, "upload", UPLOAD_LIMIT)
+        limited = over_limit(request, "verification:upload", UPLOAD_LIMIT, LIMIT_WINDOW)
     else:
-        limited = over_limit(request, "view", VIEW_LIMIT)
+        limited = over_limit(request, "verification:view", VIEW_LIMIT, LIMIT_WINDOW)
     if limited:
         return render(request, "letters/verification_limited.html", {"error": TOO_MANY}, status=429)
     found = document_by_code(code)

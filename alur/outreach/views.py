@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
+from alur.core.ratelimit import over_limit
 from alur.core.web import error_text, run_service
 from alur.intake.files import read_bounded
 from alur.org.access import Capability, offices_for
@@ -31,17 +31,6 @@ FORM_WINDOW = 60 * 60
 TOO_MANY = "Terlalu banyak rujukan dari perangkat ini. Silakan coba lagi nanti."
 SESSION_SENT = "outreach:sent"
 TYPED = "outreach:typed:"
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    key = f"outreach:form:{request.META.get('REMOTE_ADDR') or 'unknown'}"
-    cache.add(key, 0, FORM_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, FORM_WINDOW)
-        count = 1
-    return count > FORM_LIMIT
 
 
 def _input(data: dict[str, Any]) -> services.ReferralInput:
@@ -85,7 +74,7 @@ def public_form(request: HttpRequest) -> HttpResponse:
     extra: dict[str, Any] = {}
     if request.method == "POST":
         form = ReferralForm(request.POST, offices=offices)
-        if _over_limit(request):
+        if over_limit(request, "outreach:form", FORM_LIMIT, FORM_WINDOW):
             return render(
                 request, "outreach/public_form.html", {"form": form, "error": TOO_MANY}, status=429
             )
