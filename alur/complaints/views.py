@@ -18,7 +18,7 @@ from alur.complaints.forms import ComplaintForm, RegisterForm, TrackingForm
 from alur.complaints.models import Complaint
 from alur.core.errors import DomainError
 from alur.core.ratelimit import over_limit
-from alur.core.web import error_text, run_service
+from alur.core.web import error_text, int_param, run_service
 
 FORM_LIMIT = 5  # complaints per client address and window
 FORM_WINDOW = 60 * 60  # seconds
@@ -149,8 +149,8 @@ def counter(request: HttpRequest) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("tahun", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    default = timezone.localdate().year
+    return int_param(request, "tahun", default, minimum=2000, maximum=2100) or default
 
 
 @login_required

@@ -41,3 +41,22 @@ def form_data(form: Any) -> dict[str, Any]:
         text = " ".join(str(e) for e in errors)
         problems.append(f"{label}: {text}" if label else text)
     raise DomainError(" ".join(problems))
+
+
+def int_param(
+    request: HttpRequest,
+    name: str,
+    default: int | None = None,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
+    """A whole number from the query string (`?tahun=2026`): ASCII digits only ("²" and "١"
+    pass `str.isdigit` but are not taken), within the bounds; `default` otherwise."""
+    raw = request.GET.get(name, "").strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        return default
+    value = int(raw)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        return default
+    return value

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from alur.documents.choices import OutputKind
-from alur.documents.definitions import service_for
+from alur.documents.definitions import Renderer, service_for
 from alur.documents.models import CitizenDocument
 from alur.letters.compose import TTE_ID, Kop, Rendered, SignatureBlock, html_to_pdf
 from alur.letters.issuing import signature_block
@@ -173,6 +173,18 @@ def signer_position(document: CitizenDocument) -> Position | None:
     )
 
 
+def _renderer(document: CitizenDocument) -> Renderer | None:
+    service = service_for(document.case.sop.code)
+    return (service.renderers.get(document.kind) if service else None) or RENDERERS.get(
+        document.kind
+    )
+
+
+def has_pdf(document: CitizenDocument) -> bool:
+    """False for an output with no page of its own (a card printed on its blanko)."""
+    return _renderer(document) is not None
+
+
 def render_html(
     document: CitizenDocument,
     *,
@@ -180,10 +192,7 @@ def render_html(
     when: datetime | None = None,
     verify_url: str | None = None,
 ) -> str:
-    service = service_for(document.case.sop.code)
-    renderer = (service.renderers.get(document.kind) if service else None) or RENDERERS.get(
-        document.kind
-    )
+    renderer = _renderer(document)
     if renderer is None:
         raise ValueError(f"{document.kind} has no PDF")
     office = document.office

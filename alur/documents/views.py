@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
-from alur.core.web import error_text, run_service
+from alur.core.web import error_text, int_param, run_service
 from alur.documents import kept, registers, selectors
 from alur.documents.choices import OutputKind
-from alur.documents.definitions import DocumentService, require_service
+from alur.documents.definitions import DocumentService, service_for
 from alur.documents.forms import HandoverForm
 from alur.documents.issuing import documents_sign
 from alur.documents.panels import (
@@ -29,7 +29,7 @@ from alur.documents.panels import (
     SEARCH,
     SEARCH_BUTTON,
 )
-from alur.documents.render import document_pdf
+from alur.documents.render import document_pdf, has_pdf
 from alur.documents.services import entry_correct
 from alur.intake.files import read_bounded
 from alur.org.access import Capability, offices_for
@@ -43,8 +43,17 @@ def _task(request: HttpRequest, pk: int) -> Task:
     task = Task.objects.select_related("case", "case__sop", "case__office").filter(pk=pk).first()
     if task is None:
         raise Http404("Tugas tidak ditemukan.")
-    workflow_selectors.case_for(request.user, task.case.reference)
+    workflow_selectors.case_for(request.user, task.case.reference, personal=True)
     return task
+
+
+def _service(case: Case) -> DocumentService:
+    """The document service of the case; 404 for a case of a procedure that issues none (a
+    complaint, an outreach referral)."""
+    service = service_for(case.sop.code)
+    if service is None:
+        raise Http404("Perkara ini tidak menerbitkan dokumen kependudukan.")
+    return service
 
 
 def _complete(request: HttpRequest, task: Task, data: dict[str, Any], success: str) -> HttpResponse:
@@ -97,7 +106,7 @@ def _enter_refused(request: HttpRequest, key: str, form: forms.Form, error: Exce
 @require_POST
 def enter(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
-    service = require_service(task.case)
+    service = _service(task.case)
     if service.enter_form is None:
         raise Http404("Layanan ini tidak memiliki isian data.")
     form = service.enter_form(request.POST)
@@ -124,8 +133,8 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def correct(request: HttpRequest, reference: str) -> HttpResponse:
-    case = workflow_selectors.case_for(request.user, reference)
-    service = require_service(case)
+    case = workflow_selectors.case_for(request.user, reference, personal=True)
+    service = _service(case)
     if service.enter_form is None:
         raise Http404("Layanan ini tidak memiliki isian data.")
     form = service.enter_form(request.POST, prefix=CORRECTION_PREFIX)
@@ -152,7 +161,7 @@ def print_step(request: HttpRequest, pk: int) -> HttpResponse:
         if key.startswith("serial_")
     }
     data: dict[str, Any] = {"serials": serials, "nik": request.POST.get("nik", "")}
-    service = require_service(task.case)
+    service = _service(task.case)
     if service.print_form is not None:
         form = service.print_form(request.POST)
         form.is_valid()
@@ -179,7 +188,7 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign(request: HttpRequest, reference: str) -> HttpResponse:
-    case = workflow_selectors.case_for(request.user, reference)
+    case = workflow_selectors.case_for(request.user, reference, personal=True)
     run_service(
         request,
         lambda: documents_sign(
@@ -196,6 +205,8 @@ def sign(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_for(request.user, pk)
+    if not has_pdf(document):
+        raise Http404("Dokumen ini dicetak pada blanko dan tidak memiliki konsep PDF.")
     pdf = document_pdf(document).pdf
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="konsep-{document.kind}-{pk}.pdf"'
@@ -231,8 +242,14 @@ def register_book(request: HttpRequest) -> HttpResponse:
     rows: list[registers.RegisterRow] = []
     counts: dict[Any, dict[str, int]] = {}
     try:
-        year = int(request.GET.get("tahun") or today.year)
-        month = int(request.GET["bulan"]) if request.GET.get("bulan") else today.month
+        year = int_param(request, "tahun", minimum=1900) if request.GET.get("tahun") else today.year
+        month = (
+            int_param(request, "bulan", minimum=1, maximum=12)
+            if request.GET.get("bulan")
+            else today.month
+        )
+        if year is None or month is None:
+            raise ValueError(request.GET.get("tahun"))
         month_or_year = None if request.GET.get("setahun") else month
         args = {"office": office, "kind": kind, "year": year, "month": month_or_year}
         name = f"register-{kind}-{office.code}-{year}"

@@ -67,7 +67,13 @@ def missing_text(application: Application, keys: list[str], note: str = "") -> s
 
 def requirements_return(*, task: Task, actor: User, missing: list[str], note: str = "") -> Task:
     """Return the application to the applicant with the list of what is missing."""
-    application = Application.objects.get(case=task.case)
+    application = Application.objects.filter(case=task.case).first()
+    if application is None:
+        raise DomainError(
+            "Perkara ini bukan permohonan dengan berkas persyaratan; tidak ada yang dapat "
+            "dikembalikan ke pemohon.",
+            code="not_application",
+        )
     return task_complete(
         task=task,
         actor=actor,
