@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,9 +24,64 @@ from alur.letters.models_letter import (
     LetterStatus,
     ParafSlot,
 )
+from alur.letters.numbering import number_void
 from alur.org.access import Capability, require
-from alur.org.models import User
+from alur.org.choices import PositionKind
+from alur.org.models import Appointment, Position, User
 from alur.workflow.engine import holds
+
+# Who heads the office's administration (tata naskah): the Sekretaris, who leads the
+# secretariat that keeps the office's correspondence (the Kasubag Umum works under them).
+HEAD_OF_ADMINISTRATION = PositionKind.SEKRETARIS
+
+MSG_CANCEL_WHO = (
+    "Naskah hanya dapat dibatalkan oleh penyusunnya, pejabat penanda tangannya, atau Sekretaris "
+    "kantor ini."
+)
+
+
+def holds_position(user: User | AnonymousUser, position: Position) -> bool:
+    """Does `user` hold exactly `position` today, definitively or acting (Plt./Plh.)? Another
+    post of the same kind (the other Kabid) does not count."""
+    if not user.is_authenticated or not user.is_active or not position.is_active:
+        return False
+    return (
+        Appointment.objects.active_on(timezone.localdate())
+        .filter(user_id=user.pk, position_id=position.pk)
+        .exists()
+    )
+
+
+def may_paraf_slot(user: User | AnonymousUser, slot: ParafSlot) -> bool:
+    return holds_position(user, slot.position)
+
+
+def may_cancel(letter: Letter, user: User | AnonymousUser) -> bool:
+    """The letter's drafter, a holder of its signer's post, or the office's Sekretaris (definitive
+    or acting) may cancel it, while it is not signed."""
+    if letter.status in (LetterStatus.SIGNED, LetterStatus.CANCELLED):
+        return False
+    if not user.is_authenticated:
+        return False
+    return (
+        letter.drafted_by_id == user.pk
+        or holds_position(user, letter.signer_position)
+        or holds(user, letter.office_id, HEAD_OF_ADMINISTRATION)
+    )
+
+
+def number_release(letter: Letter, actor: User | None, reason: str) -> None:
+    """The number `letter` holds without being issued goes void in the book, with `reason`, and
+    the letter no longer holds it. Run in the caller's transaction, on the locked letter."""
+    if letter.number_id is None or letter.status == LetterStatus.SIGNED:
+        return
+    issued = letter.number
+    assert issued is not None  # noqa: S101 - number_id is set
+    number_void(issued=issued, reason=reason, actor=actor)
+    letter.number = None
+    letter.save(update_fields=["number"])
+    if actor is not None:
+        event_add(letter, LetterEventKind.VOID, actor, note=f"{issued.number}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -117,7 +173,7 @@ def letter_submit(*, letter: Letter, actor: User, restart: bool = False) -> Lett
 @transaction.atomic
 def letter_paraf(*, letter: Letter, actor: User, step: int | None = None) -> Letter:
     """Initial the letter: the next slot in order, or for a letter of a case the slot of SOP
-    step `step`. The actor must hold the slot's position (definitive, Plt. or Plh.)."""
+    step `step`. The actor must hold the slot's very position (definitive, Plt. or Plh.)."""
     letter = locked(letter)
     _require_review(letter)
     slots = letter.slots.select_related("position")
@@ -131,9 +187,10 @@ def letter_paraf(*, letter: Letter, actor: User, step: int | None = None) -> Let
             raise ConflictError("Semua paraf sudah lengkap; naskah menunggu tanda tangan.")
     if any(p.slot.pk == slot.pk for p in parafs(letter)):
         raise ConflictError(f"Naskah sudah diparaf oleh {slot.position.title} pada putaran ini.")
-    if not holds(actor, letter.office_id, slot.position.kind):
+    if not may_paraf_slot(actor, slot):
         raise DomainError(
-            f"Paraf ini menunggu {slot.position.title}; Anda tidak memegang jabatan itu.",
+            f"Paraf ini menunggu {slot.position.title} (atau Plt./Plh. jabatan itu); Anda tidak "
+            "memegang jabatan itu.",
             code="not_yours",
         )
     event_add(letter, LetterEventKind.PARAF, actor, position=slot.position, slot=slot)
@@ -199,12 +256,14 @@ def letter_return(*, letter: Letter, actor: User, note: str, checked: bool = Fal
 
 
 @transaction.atomic
-def letter_cancel(*, letter: Letter, actor: User, reason: str) -> Letter:
+def letter_cancel(*, letter: Letter, actor: User, reason: str, checked: bool = False) -> Letter:
+    """Cancel the letter with `reason` (see `may_cancel`); a number it holds without being
+    issued goes void in the book. `checked`: a refusal step of the case ("Tolak") cancels it,
+    and the engine already checked that the actor holds that step."""
     reason = reason.strip()
     if not reason:
         raise DomainError("Tuliskan alasan pembatalan.", code="reason")
     letter = locked(letter)
-    require(actor, Capability.HANDLE_CASES, letter.office)
     if letter.status == LetterStatus.SIGNED:
         raise DomainError(
             "Naskah yang sudah ditandatangani tidak dibatalkan; cabut dokumennya di arsip.",
@@ -212,6 +271,9 @@ def letter_cancel(*, letter: Letter, actor: User, reason: str) -> Letter:
         )
     if letter.status == LetterStatus.CANCELLED:
         return letter
+    if not checked and not may_cancel(letter, actor):
+        raise DomainError(MSG_CANCEL_WHO, code="not_yours")
+    number_release(letter, actor, f"Naskah dibatalkan: {reason}"[:300])
     letter.status = LetterStatus.CANCELLED
     letter.updated_at = timezone.now()
     letter.save(update_fields=["status", "updated_at"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -31,7 +32,7 @@ from alur.letters.models_letter import (
 )
 from alur.letters.models_numbering import NumberSeries
 from alur.letters.numbering import CLASSIFICATION_PATTERN, series_ensure
-from alur.org.access import KIND_CAPABILITIES, Capability, can, require
+from alur.org.access import KIND_CAPABILITIES, Capability, can, require, unit_chains
 from alur.org.models import Office, Position, User
 from alur.outbox.services import normalize_whatsapp_number
 from alur.workflow.choices import TaskStatus
@@ -134,27 +135,42 @@ def event_add(
     )
 
 
-def _position_of_kind(office: Office, kind: str) -> Position:
-    position = (
-        Position.objects.filter(office=office, kind=kind, is_active=True).order_by("pk").first()
+def _position_of_case(case: Case, kind: str, unit_id: int | None) -> Position:
+    """The post of `kind` that a step of the case names: in an office with several posts of that
+    kind (two Kabid), the one whose unit is the SOP's unit, above it or below it (the Kabid of
+    the bidang that owns the SOP); else the first. A paraf slot is then filled by that post's
+    holder only (definitive, Plt. or Plh.), not by any holder of the same kind."""
+    positions = list(
+        Position.objects.filter(office=case.office, kind=kind, is_active=True).order_by("pk")
     )
-    if position is None:
-        raise DomainError(f"{office} tidak memiliki jabatan {kind} untuk rantai naskah ini.")
-    return position
+    if not positions:
+        raise DomainError(f"{case.office} tidak memiliki jabatan {kind} untuk rantai naskah ini.")
+    if unit_id is None or len(positions) == 1:
+        return positions[0]
+    chains = unit_chains({case.office_id})
+    related = [
+        p
+        for p in positions
+        if p.unit_id is not None
+        and (unit_id in chains.get(p.unit_id, ()) or p.unit_id in chains.get(unit_id, ()))
+    ]
+    return (related or positions)[0]
 
 
 def chain_of_case(case: Case) -> tuple[list[tuple[Position, int]], Position]:
     """The paraf slots (position, SOP step) and the signer's position that the case's SOP names."""
+    from alur.workflow.routing import sop_unit
     from alur.workflow.services import procedure
 
     spec = procedure(case)
+    unit_id = sop_unit(case.office, spec)
     slots: list[tuple[Position, int]] = []
     signer: Position | None = None
     for step in spec.steps:
         actor = spec.actors[step.actor]
         if step.form not in (PARAF_KEY, SIGN_KEY) or actor.position_kind is None:
             continue
-        position = _position_of_kind(case.office, actor.position_kind)
+        position = _position_of_case(case, actor.position_kind, unit_id)
         if step.form == PARAF_KEY:
             slots.append((position, step.number))
         elif signer is None:
@@ -264,23 +280,58 @@ def _recipient_make(
     )
 
 
+MSG_RECIPIENT_WHO = (
+    "Naskah ini sudah ditandatangani: penerimanya hanya dapat ditambah oleh penyusun atau "
+    "penanda tangannya."
+)
+
+
+def may_add_recipient(letter: Letter, user: User | AnonymousUser) -> bool:
+    """Before signing, staff of the office add where the letter will go; once it is signed
+    (or waits for the second party's signature), only its drafter or its signer."""
+    if letter.status == LetterStatus.CANCELLED or not user.is_authenticated:
+        return False
+    if letter.status in (LetterStatus.SIGNED, LetterStatus.COSIGN):
+        return user.pk in (letter.drafted_by_id, letter.signed_by_id)
+    return can(user, Capability.HANDLE_CASES, letter.office)
+
+
 @transaction.atomic
 def recipient_add(
-    *, letter: Letter, actor: User, name: str, channel: str, address: str, step: int | None = None
+    *,
+    letter: Letter,
+    actor: User,
+    name: str,
+    channel: str,
+    address: str,
+    step: int | None = None,
+    by_step: bool = False,
 ) -> Recipient | None:
-    """Add where the letter goes once signed (before or after signing)."""
+    """Add where the letter goes once signed (see `may_add_recipient`). `by_step`: an SOP's
+    delivery step adds the recipients the office configured for it, and the engine already
+    checked that the actor holds that step."""
     letter = locked(letter)
     require(actor, Capability.HANDLE_CASES, letter.office)
     if letter.status == LetterStatus.CANCELLED:
         raise DomainError("Naskah sudah dibatalkan.", code="cancelled")
+    if not by_step and not may_add_recipient(letter, actor):
+        raise DomainError(MSG_RECIPIENT_WHO, code="not_yours")
     recipient = _recipient_make(letter, name, channel, address, step)
     if recipient is not None:
+        note = f"{recipient.name} ({recipient.get_channel_display()})"
+        event_add(letter, LetterEventKind.RECIPIENT, actor, note=note)
         record(
             actor=actor,
             office=letter.office,
             action="letter.recipient_add",
             obj=letter,
-            after={"name": recipient.name, "channel": channel, "step": step},
+            after={
+                "name": recipient.name,
+                "channel": channel,
+                "step": step,
+                "letter_status": letter.status,
+                "by_step": by_step,
+            },
         )
     return recipient
 

@@ -11,8 +11,11 @@ signed:
    of a case the signing task completed.
 
 The passphrase and the certificate are checked before anything is written: a wrong passphrase or
-an expired or foreign certificate changes nothing. If rendering or signing fails after the
-number was taken, the letter keeps its number for the next attempt, so the book has no gap.
+an expired or foreign certificate changes nothing. A number is taken only by a signing: if
+rendering, signing or archiving fails after the number was taken, the number is voided in the book
+(marked BATAL with the reason, never a silent gap) and the next attempt takes a new one. A number
+left by an attempt that never finished (the process stopped) is voided the same way when the
+letter is signed again.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
 from alur.letters import compose
 from alur.letters.archive import document_archive, new_verify_code, verification_url
-from alur.letters.chain import parafs, ready_to_sign
+from alur.letters.chain import holds_position, number_release, parafs, ready_to_sign
 from alur.letters.drafting import SIGN_KEY, event_add, locked, open_task
 from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus
 from alur.letters.models_signing import WRONG_PASSPHRASE, SignerCertificate, open_p12
@@ -37,7 +40,6 @@ from alur.org.access import Capability, active_appointments, can
 from alur.org.choices import AppointmentKind
 from alur.org.models import Position, User
 from alur.org.selectors import holders_of
-from alur.workflow.engine import holds
 
 ACTING_PREFIX = {AppointmentKind.PLT: "Plt.", AppointmentKind.PLH: "Plh."}
 
@@ -70,12 +72,7 @@ def signature_block(position: Position, signer: User | None) -> compose.Signatur
         signer = holders[0] if holders else None
     acting = ""
     if signer is not None:
-        appointment = (
-            active_appointments(signer)
-            .filter(position__office=position.office, position__kind=position.kind)
-            .order_by("kind")
-            .first()
-        )
+        appointment = active_appointments(signer).filter(position=position).order_by("kind").first()
         if appointment is not None:
             acting = ACTING_PREFIX.get(appointment.kind, "")
     return compose.SignatureBlock(
@@ -163,8 +160,7 @@ def _check_signable(letter: Letter, actor: User) -> None:
             code="not_ready",
         )
     if not (
-        holds(actor, letter.office_id, letter.signer_position.kind)
-        and can(actor, Capability.SIGN, letter.office)
+        holds_position(actor, letter.signer_position) and can(actor, Capability.SIGN, letter.office)
     ):
         raise DomainError(
             f"Naskah ini ditandatangani oleh {letter.signer_position.title}.", code="not_signer"
@@ -185,12 +181,36 @@ def unlock_certificate(certificate: SignerCertificate, passphrase: str) -> None:
         raise SigningError(WRONG_PASSPHRASE, code="wrong_passphrase", retryable=True) from error
 
 
+VOID_FAILED = "Penandatanganan gagal: {error}"
+VOID_UNFINISHED = (
+    "Penandatanganan sebelumnya tidak selesai; nomor baru diambil saat ditandatangani."
+)
+MSG_SIGNING_RACE = (
+    "Naskah ini sedang ditandatangani dalam permintaan lain. Muat ulang halaman naskah untuk "
+    "melihat hasilnya."
+)
+
+
+def _void_after_failure(letter_pk: int, number_id: int, actor: User, error: Exception) -> None:
+    """Signing failed after `number_id` was taken: void it, unless another attempt already did
+    (or the letter went on under another number)."""
+    detail = (
+        str(getattr(error, "message", "") or error)
+        if isinstance(error, DomainError)
+        else "gangguan sistem saat menyusun atau menandatangani PDF"
+    )
+    with transaction.atomic():
+        letter = locked(Letter.objects.get(pk=letter_pk))
+        if letter.number_id == number_id and letter.status == LetterStatus.REVIEW:
+            number_release(letter, actor, VOID_FAILED.format(error=detail)[:300])
+
+
 def _take_number(letter: Letter, actor: User) -> Letter:
     with transaction.atomic():
         letter = locked(letter)
         _check_signable(letter, actor)
         if letter.number_id is not None:
-            return letter
+            number_release(letter, actor, VOID_UNFINISHED)
         issued = number_take(
             office=letter.office,
             series_key=letter.series_key,
@@ -216,10 +236,24 @@ def letter_sign(*, letter: Letter, actor: User, passphrase: str, base_url: str) 
     _check_signable(letter, actor)
     certificate = usable_certificate(actor)
     unlock_certificate(certificate, passphrase)
-    letter = _take_number(letter, actor)
     if letter.cosigner_position_id is not None and letter.kind != "bast":
         raise DomainError("Tanda tangan pihak kedua hanya untuk berita acara serah terima.")
+    letter = _take_number(letter, actor)
+    assert letter.number_id is not None  # noqa: S101 - set by _take_number
+    number_id = letter.number_id
+    try:
+        return _sign_numbered(letter, actor, passphrase, base_url, certificate)
+    except Exception as error:
+        _void_after_failure(letter.pk, number_id, actor, error)
+        raise
+
+
+def _sign_numbered(
+    letter: Letter, actor: User, passphrase: str, base_url: str, certificate: SignerCertificate
+) -> Letter:
+    """Render, sign and archive the letter under the number it has just taken."""
     assert letter.number is not None  # noqa: S101 - set by _take_number
+    number_id = letter.number_id
     now = timezone.now()
     url = verification_url(letter.verify_code, base_url)
     rendered = compose.render_pdf(letter_content(letter, signer=actor, when=now, verify_url=url))
@@ -240,6 +274,8 @@ def letter_sign(*, letter: Letter, actor: User, passphrase: str, base_url: str) 
     with transaction.atomic():
         letter = locked(letter)
         _check_signable(letter, actor)
+        if letter.number_id != number_id:
+            raise ConflictError(MSG_SIGNING_RACE)
         block = signature_block(letter.signer_position, actor)
         document = document_archive(
             office=letter.office,
@@ -293,9 +329,12 @@ def _await_cosigner(
     """The first signature of a BAST signed by both parties: kept until the second party signs."""
     if rendered.second_box is None:
         raise DomainError("Templat naskah ini tidak memiliki tempat tanda tangan pihak kedua.")
+    number_id = letter.number_id
     with transaction.atomic():
         letter = locked(letter)
         _check_signable(letter, actor)
+        if letter.number_id != number_id:
+            raise ConflictError(MSG_SIGNING_RACE)
         letter.status = LetterStatus.COSIGN
         letter.first_signed_pdf = signed
         page, box = rendered.second_box
@@ -331,7 +370,7 @@ def may_cosign(letter: Letter, user: User) -> bool:
     return (
         letter.status == LetterStatus.COSIGN
         and position is not None
-        and holds(user, position.office_id, position.kind)
+        and holds_position(user, position)
         and can(user, Capability.SIGN, position.office_id)
     )
 

@@ -190,10 +190,12 @@ class LetterEventKind(models.TextChoices):
     PARAF = "paraf", "Paraf"
     RETURN = "return", "Dikembalikan untuk perbaikan"
     NUMBER = "number", "Nomor diambil"
+    VOID = "void", "Nomor dibatalkan"
     SIGN = "sign", "Ditandatangani (TTE)"
     COSIGN = "cosign", "Ditandatangani pihak kedua (TTE)"
     DELIVER = "deliver", "Dikirim"
     CANCEL = "cancel", "Dibatalkan"
+    RECIPIENT = "recipient", "Penerima ditambahkan"
 
 
 class LetterEvent(models.Model):

@@ -88,7 +88,7 @@ def _back_or_cancel(context: StepContext, letter: Letter) -> None:
     if context.outcome == Outcome.RETURN:
         letter_return(letter=letter, actor=context.actor, note=context.task.reason, checked=True)
     elif context.outcome == Outcome.REJECT and letter.status != LetterStatus.SIGNED:
-        letter_cancel(letter=letter, actor=context.actor, reason=context.task.reason)
+        letter_cancel(letter=letter, actor=context.actor, reason=context.task.reason, checked=True)
 
 
 def on_draft(context: StepContext) -> None:

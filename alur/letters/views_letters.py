@@ -62,14 +62,7 @@ def _mine(user: Any, letter: Letter) -> bool:
     if letter.status != LetterStatus.REVIEW:
         return False
     slot = chain.next_slot(letter)
-    kind = slot.position.kind if slot else letter.signer_position.kind
-    return (letter.office_id, kind) in _posts(user)
-
-
-def _posts(user: Any) -> frozenset[tuple[int, str]]:
-    from alur.org.access import posts_of
-
-    return posts_of(user)
+    return chain.holds_position(user, slot.position if slot else letter.signer_position)
 
 
 @login_required
@@ -177,6 +170,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter_or_404(request, pk)
     user = request.user
+    kept = _kept_take(request, letter)
     standalone = letter.case_id is None
     slot = chain.next_slot(letter) if letter.status == LetterStatus.REVIEW else None
     return render(
@@ -192,18 +186,19 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting": chain.waiting_for(letter),
             "may_edit": drafting.may_edit(letter, user),
             "may_submit": standalone and letter.status == LetterStatus.DRAFT,
-            "may_paraf": standalone
-            and slot is not None
-            and (letter.office_id, slot.position.kind) in _posts(user),
+            "may_paraf": standalone and slot is not None and chain.may_paraf_slot(user, slot),
             "may_sign": standalone
             and letter.status == LetterStatus.REVIEW
             and slot is None
-            and (letter.office_id, letter.signer_position.kind) in _posts(user),
+            and chain.holds_position(user, letter.signer_position),
             "may_return": standalone and letter.status == LetterStatus.REVIEW,
             "may_cosign": issuing.may_cosign(letter, user),
             "may_deliver": letter.status == LetterStatus.SIGNED,
+            "may_cancel": chain.may_cancel(letter, user),
+            "may_add_recipient": drafting.may_add_recipient(letter, user),
             "sign_form": SignForm(),
-            "recipient_form": RecipientForm(),
+            "recipient_form": RecipientForm(initial=kept.get("recipient", {})),
+            "cancel_reason": kept.get("reason", ""),
             "has_certificate": SignerCertificate.objects.filter(user=user).exists(),
         },
     )
@@ -224,11 +219,29 @@ def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+KEPT = "letters:kept"
+
+
+def _kept_take(request: HttpRequest, letter: Letter) -> dict[str, Any]:
+    """What was typed into a refused form of this letter's page (a cancellation's reason, a
+    recipient), to fill the form again; taken once."""
+    kept = request.session.pop(KEPT, None)
+    if not isinstance(kept, dict) or kept.get("letter") != letter.pk:
+        return {}
+    return kept
+
+
 def _act(
-    request: HttpRequest, pk: int, call: Callable[[Letter], object], success: str
+    request: HttpRequest,
+    pk: int,
+    call: Callable[[Letter], object],
+    success: str,
+    keep: dict[str, Any] | None = None,
 ) -> HttpResponse:
     letter = _letter_or_404(request, pk)
-    run_service(request, lambda: call(letter), success)
+    done = run_service(request, lambda: call(letter), success)
+    if not done and keep:
+        request.session[KEPT] = {"letter": letter.pk, **keep}
     if request.POST.get("next") == "case" and letter.case_id is not None:
         return redirect("workflow:case_detail", reference=letter.case.reference)
     return redirect("letters:detail", pk=letter.pk)
@@ -279,6 +292,7 @@ def letter_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             letter=letter, actor=request.user, reason=request.POST.get("reason", "")
         ),
         "Naskah dibatalkan.",
+        keep={"reason": request.POST.get("reason", "")[:300]},
     )
 
 
@@ -337,7 +351,8 @@ def recipient_add(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError("Lengkapi nama, saluran dan nomor/alamat penerima.")
         return drafting.recipient_add(letter=letter, actor=request.user, **form.cleaned_data)
 
-    return _act(request, pk, call, "Penerima ditambahkan.")
+    typed = {k: request.POST.get(k, "")[:254] for k in ("name", "channel", "address")}
+    return _act(request, pk, call, "Penerima ditambahkan.", keep={"recipient": typed})
 
 
 @login_required

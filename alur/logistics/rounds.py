@@ -416,5 +416,6 @@ def cover_letter_send(*, case: Case, step: int, actor: User) -> int:
             channel=recipient.channel,
             address=recipient.address,
             step=step,
+            by_step=True,
         )
     return letter_deliver(letter=cover, actor=actor)

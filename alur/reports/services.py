@@ -1425,7 +1425,13 @@ def report_send(*, case: Case, step: int, actor: User) -> int:
     configured = step_recipients(period.definition, step)
     for name, channel, address, _step in configured:
         recipient_add(
-            letter=letter, actor=actor, name=name, channel=channel, address=address, step=step
+            letter=letter,
+            actor=actor,
+            name=name,
+            channel=channel,
+            address=address,
+            step=step,
+            by_step=True,
         )
     own = (
         letter.recipients.filter(step=step).exists()

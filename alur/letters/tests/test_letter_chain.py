@@ -22,6 +22,7 @@ from alur.letters.chain import (
 from alur.letters.drafting import letter_create, letter_update, recipient_add
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.letters.tests.conftest import letter_input, position
+from alur.org.demo import KABID_DAFDUK
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +199,88 @@ def test_recipients_are_checked_and_not_doubled(
     assert first is not None and first.address == "6281234567890"
     assert again is None
     assert letter.recipients.count() == 1
+
+
+def _waykanan_letter(persona: Callable[[str], Any], office: Callable[[str], Any]) -> Letter:
+    """A Way Kanan letter initialled by the Kabid Pendaftaran Penduduk, signed by the Kadis."""
+    from alur.org.models import Position
+
+    waykanan = office("18.08")
+    return letter_create(
+        office=waykanan,
+        actor=persona("waykanan.operator"),
+        data=letter_input(),
+        signer=position(waykanan, "kadis"),
+        paraf=[Position.objects.get(office=waykanan, title=KABID_DAFDUK)],
+    )
+
+
+def test_paraf_slot_only_by_named_position(
+    persona: Callable[[str], Any], office: Callable[[str], Any]
+) -> None:
+    """The Plt. Kabid Pencatatan Sipil holds a Kabid post, but not the one the slot names."""
+    letter = _waykanan_letter(persona, office)
+    letter_submit(letter=letter, actor=persona("waykanan.operator"))
+    with pytest.raises(DomainError, match=KABID_DAFDUK):
+        letter_paraf(letter=letter, actor=persona("waykanan.kasi.capil"))
+    assert parafs(letter) == []
+    letter = letter_paraf(letter=letter, actor=persona("waykanan.kabid.dafduk"))
+    assert [p.name for p in parafs(letter)] == [persona("waykanan.kabid.dafduk").get_full_name()]
+
+
+def test_cancel_only_by_drafter_signer_or_head_of_administration(
+    draft: Callable[..., Letter], persona: Callable[[str], Any]
+) -> None:
+    letter = draft()
+    letter_submit(letter=letter, actor=persona("babel.pelaksana"))
+    letter_paraf(letter=letter, actor=persona("babel.kabid"))
+    letter_paraf(letter=letter, actor=persona("babel.sekretaris"))  # waiting for the signature
+    for outsider in ("babel.kasi", "babel.kasubag", "babel.kabid"):
+        with pytest.raises(DomainError, match="penyusunnya, pejabat penanda tangannya"):
+            letter_cancel(letter=letter, actor=persona(outsider), reason="Tidak perlu")
+        letter.refresh_from_db()
+        assert letter.status == LetterStatus.REVIEW
+    assert not AuditEvent.objects.filter(action="letter.cancel").exists()
+
+    for who in ("babel.pelaksana", "babel.kadis", "babel.sekretaris"):
+        other = draft()
+        with pytest.raises(DomainError, match="alasan"):
+            letter_cancel(letter=other, actor=persona(who), reason="  ")
+        letter_cancel(letter=other, actor=persona(who), reason="Dobel dengan naskah lain")
+        other.refresh_from_db()
+        assert other.status == LetterStatus.CANCELLED
+        event = AuditEvent.objects.filter(action="letter.cancel", object_id=str(other.pk)).get()
+        assert event.reason == "Dobel dengan naskah lain"
+
+
+def test_recipient_of_signed_letter_only_by_drafter_or_signer(
+    draft: Callable[..., Letter], persona: Callable[[str], Any], tte: Callable[..., Any]
+) -> None:
+    from alur.letters.issuing import letter_sign
+    from alur.letters.tests.conftest import TTE_PASSPHRASE
+
+    letter = draft()
+    letter_submit(letter=letter, actor=persona("babel.pelaksana"))
+    letter_paraf(letter=letter, actor=persona("babel.kabid"))
+    letter_paraf(letter=letter, actor=persona("babel.sekretaris"))
+    kadis = persona("babel.kadis")
+    tte(kadis)
+    letter = letter_sign(
+        letter=letter, actor=kadis, passphrase=TTE_PASSPHRASE, base_url="https://a.example/"
+    )
+    for outsider in ("babel.kasi", "babel.kasubag", "babel.sekretaris"):
+        with pytest.raises(DomainError, match="penyusun atau penanda tangannya"):
+            recipient_add(
+                letter=letter,
+                actor=persona(outsider),
+                name="Orang lain",
+                channel="whatsapp",
+                address="081299990000",
+            )
+    assert letter.recipients.count() == 0
+    for who, number in (("babel.pelaksana", "081211112222"), ("babel.kadis", "081233334444")):
+        recipient_add(
+            letter=letter, actor=persona(who), name="Ditjen", channel="whatsapp", address=number
+        )
+    assert letter.recipients.count() == 2
+    assert AuditEvent.objects.filter(action="letter.recipient_add").count() == 2

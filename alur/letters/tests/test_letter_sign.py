@@ -160,11 +160,17 @@ def test_signing_twice_is_refused_and_keeps_one_number(ready: Letter, kadis: Any
     assert IssuedDocument.objects.count() == 1
 
 
-def test_a_failed_render_keeps_the_number_for_the_next_attempt(
+def test_failed_signing_voids_number_in_agenda(
     ready: Letter, kadis: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The number is the letter's once taken: a second attempt gets the same one, no gap."""
+    """A number is the letter's only once it is signed: a failed attempt voids the number it
+    took, visibly (BATAL in the book and the workbook), and the next attempt takes a new one."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
     from alur.letters import compose
+    from alur.letters.agenda import agenda_rows, agenda_xlsx
 
     real = compose.render_pdf
 
@@ -175,13 +181,39 @@ def test_a_failed_render_keeps_the_number_for_the_next_attempt(
     with pytest.raises(OSError, match="disk full"):
         letter_sign(letter=ready, actor=kadis, passphrase=TTE_PASSPHRASE, base_url=BASE)
     ready.refresh_from_db()
-    held = ready.number.number
-    assert ready.status == LetterStatus.REVIEW
+    assert ready.number_id is None and ready.status == LetterStatus.REVIEW
+    failed = IssuedNumber.objects.get()
+    assert failed.voided_at is not None and "gagal" in failed.void_reason
+    assert AuditEvent.objects.filter(action="letter_number.void", object_id=str(failed.pk))
 
     monkeypatch.setattr(compose, "render_pdf", real)
     letter = letter_sign(letter=ready, actor=kadis, passphrase=TTE_PASSPHRASE, base_url=BASE)
-    assert letter.number.number == held
-    assert IssuedNumber.objects.count() == 1
+    assert letter.number.serial == failed.serial + 1
+    year = letter.number.year
+    rows = agenda_rows(office=letter.office, year=year)
+    assert [(r.number, r.remark.split(":")[0]) for r in rows] == [
+        (failed.number, "BATAL"),
+        (letter.number.number, ""),
+    ]
+    sheet = load_workbook(BytesIO(agenda_xlsx(office=letter.office, year=year))).active
+    cells = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    void_row = next(row for row in cells if failed.number in row)
+    assert any(str(c).startswith("BATAL") for c in void_row)
+
+
+def test_cancelling_a_numbered_letter_voids_its_number(
+    ready: Letter, kadis: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A number left by an attempt that never finished is voided when the letter is cancelled."""
+    from alur.letters.chain import letter_cancel
+    from alur.letters.issuing import _take_number
+
+    letter = _take_number(ready, kadis)  # the process stopped after taking the number
+    held = letter.number
+    assert held is not None
+    letter_cancel(letter=letter, actor=kadis, reason="Kegiatan ditunda.")
+    held.refresh_from_db()
+    assert held.void_reason == "Naskah dibatalkan: Kegiatan ditunda."
 
 
 def test_the_stamp_shows_the_signing_time_in_the_office_zone() -> None:
