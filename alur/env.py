@@ -108,3 +108,49 @@ def local_secret_key(path: Path) -> str:
     path.write_text(key, encoding="utf-8")
     path.chmod(0o600)
     return key
+
+
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_CHARACTERS = 10  # distinct characters; secrets.token_urlsafe(50) has about 40
+DEVELOPMENT_SECRETS = {"dev-token", "dev-app-secret", "dev-verify-token"}
+KEY_RECIPE = "buat dengan: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def production_problems(
+    *, secret_key: str, allowed_hosts: list[str], secrets: dict[str, str | None]
+) -> list[str]:
+    """What makes a production start unsafe, one line per variable, in Bahasa Indonesia."""
+    problems = []
+    if (
+        len(secret_key) < MIN_SECRET_KEY_LENGTH
+        or len(set(secret_key)) < MIN_SECRET_KEY_CHARACTERS
+        or secret_key.startswith("django-insecure-")
+    ):
+        problems.append(
+            f"SECRET_KEY terlalu lemah: paling sedikit {MIN_SECRET_KEY_LENGTH} karakter acak "
+            f"dengan {MIN_SECRET_KEY_CHARACTERS} karakter berbeda atau lebih ({KEY_RECIPE}); "
+            "kunci ini juga menyegel sertifikat tanda tangan"
+        )
+    if not allowed_hosts:
+        problems.append("ALLOWED_HOSTS kosong: isi dengan nama situs, mis. alur.example.go.id")
+    elif "*" in allowed_hosts:
+        problems.append("ALLOWED_HOSTS tidak boleh '*': sebutkan nama situs satu per satu")
+    for name, value in secrets.items():
+        if not value:
+            problems.append(f"{name} (atau {name}_FILE) kosong: isi dengan nilai dari Meta")
+        elif value in DEVELOPMENT_SECRETS:
+            problems.append(f"{name} masih nilai pengembangan ({value!r}): isi dengan nilai asli")
+    return problems
+
+
+def refuse_unsafe_production(
+    *, secret_key: str, allowed_hosts: list[str], secrets: dict[str, str | None]
+) -> None:
+    problems = production_problems(
+        secret_key=secret_key, allowed_hosts=allowed_hosts, secrets=secrets
+    )
+    if problems:
+        raise ImproperlyConfiguredError(
+            "ALUR_ENV=production tidak dijalankan karena pengaturan belum aman:\n"
+            + "\n".join(f"- {problem}" for problem in problems)
+        )

@@ -14,6 +14,7 @@ from alur.env import (
     env_required,
     env_str,
     local_secret_key,
+    refuse_unsafe_production,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -215,6 +216,19 @@ WHATSAPP_TIMEOUT_SECONDS = env_int("WHATSAPP_TIMEOUT_SECONDS", 10)
 WHATSAPP_CONVERSATION_IDLE_MINUTES = env_int("WHATSAPP_CONVERSATION_IDLE_MINUTES", 120)
 WHATSAPP_MEDIA_MAX_BYTES = env_int("WHATSAPP_MEDIA_MAX_BYTES", 5 * 1024 * 1024)
 
+# Production refuses to start with a weak key, no allowed hosts or an empty WhatsApp secret (the
+# static manifest is checked by alur/core/checks.py, after collectstatic has had its turn).
+if PRODUCTION:
+    refuse_unsafe_production(
+        secret_key=SECRET_KEY,
+        allowed_hosts=ALLOWED_HOSTS,
+        secrets={
+            "WHATSAPP_ACCESS_TOKEN": WHATSAPP_ACCESS_TOKEN,
+            "WHATSAPP_APP_SECRET": WHATSAPP_APP_SECRET,
+            "WHATSAPP_VERIFY_TOKEN": WHATSAPP_VERIFY_TOKEN,
+        },
+    )
+
 # E-mail: a hung SMTP server must not outlast the outbox's 5-minute sending lease.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -232,3 +246,13 @@ LOGGING = {
         for name in ("axes", "weasyprint", "fontTools", "httpx", "httpcore")
     },
 }
+
+# The audit trail (docs/deploy.md, "The audit trail"): signed checkpoints of every chain head
+# are appended to AUDIT_CHECKPOINT_DIR (default: MEDIA_ROOT/audit-checkpoints) with a key
+# derived from AUDIT_CHECKPOINT_KEY (default: SECRET_KEY); personal values in events older
+# than AUDIT_RETENTION_DAYS are blanked by `manage.py audit_redact`. Flushing the audit tables
+# (tests' flush) is allowed only outside production.
+AUDIT_CHECKPOINT_DIR = env_str("AUDIT_CHECKPOINT_DIR", "")
+AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 5 * 365)
+AUDIT_ALLOW_FLUSH = not PRODUCTION
