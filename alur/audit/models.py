@@ -61,6 +61,14 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField("waktu")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The form of the hash (alur.audit.hashing): 1 for events written before the office and the
+    # payload digest were hashed, 2 since. Each event is checked by its own form.
+    version = models.PositiveSmallIntegerField(default=1)
+    payload_digest = models.CharField(max_length=64, blank=True, default="")
+    payload_salt = models.CharField(max_length=32, blank=True, default="")
+    # Set when the payload's personal values were blanked at the end of their retention
+    # (alur.audit.services.redact); the digest stays, so the chain still checks.
+    redacted_at = models.DateTimeField("disamarkan pada", null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -76,6 +84,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["office", "-created_at"], name="auditevent_recent"),
         ]
 
+    REDACTED_LABEL = "(disamarkan)"
+
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.action}"
 
@@ -86,3 +96,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise AppendOnlyError("audit events cannot be deleted")
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.redacted_at is not None
+
+    @property
+    def object_display(self) -> str:
+        return self.REDACTED_LABEL if self.is_redacted else self.object_label
+
+    @property
+    def reason_display(self) -> str:
+        return self.REDACTED_LABEL if self.is_redacted else self.reason

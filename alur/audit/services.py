@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection
-from django.db.models import Model
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
-from alur.audit.hashing import event_hash, to_json_value
+from alur.audit.hashing import (
+    CURRENT_VERSION,
+    V2,
+    event_hash_v2,
+    new_salt,
+    payload_digest,
+    to_json_value,
+)
 from alur.audit.models import AuditChain, AuditEvent
 from alur.core.locking import locked_row
 from alur.org.models import Office, User
@@ -54,18 +63,20 @@ def record(
     object_id = str(obj.pk) if obj is not None else ""
     object_label = str(obj)[:200] if obj is not None else ""
     created_at = timezone.now()
-    digest = event_hash(
+    salt = new_salt()
+    payload = payload_digest(
+        salt=salt, before=before_json, after=after_json, reason=reason, object_label=object_label
+    )
+    digest = event_hash_v2(
         chain_key=chain.key,
+        office_id=office.pk if office else None,
         seq=seq,
         actor_id=actor.pk if actor else None,
         actor_label=actor_label,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        object_label=object_label,
-        before=before_json,
-        after=after_json,
-        reason=reason,
+        payload_digest=payload,
         created_at=created_at,
         prev_hash=chain.last_hash,
     )
@@ -85,6 +96,9 @@ def record(
         created_at=created_at,
         prev_hash=chain.last_hash,
         hash=digest,
+        version=CURRENT_VERSION,
+        payload_digest=payload,
+        payload_salt=salt,
     )
     chain.last_seq = seq
     chain.last_hash = digest
@@ -128,3 +142,71 @@ def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
         field = obj._meta.get_field(name)
         values[name] = getattr(obj, field.attname)
     return values
+
+
+REDACT_ACTION = "audit.redact"
+
+
+def redaction_cutoff(now: datetime | None = None) -> datetime:
+    """Events written before this moment have outlived AUDIT_RETENTION_DAYS."""
+    return (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+
+
+def redact(*, actor: User | None = None, before: datetime | None = None) -> dict[str, int]:
+    """Blank the personal values (before, after, reason, the object's label and the salt) of
+    every version-2 event written before `before` (default: the retention cutoff), chain by
+    chain, keeping each event's payload digest and hash so the chain still checks. Each chain
+    that was redacted gets an `audit.redact` event naming the last sequence number it covers;
+    `verify_audit` accepts a blanked event only below such an event.
+
+    Version-1 events hash their values directly and are left as they are (blanking them would
+    break their hash). Answers {chain key: events redacted}."""
+    cutoff = before or redaction_cutoff()
+    done: dict[str, int] = {}
+    keys = (
+        AuditEvent.objects.filter(version=V2, redacted_at__isnull=True, created_at__lt=cutoff)
+        .values_list("chain__key", flat=True)
+        .distinct()
+    )
+    for key in sorted(set(keys)):
+        with transaction.atomic():
+            chain = (
+                AuditChain.objects.select_for_update(of=("self",))
+                .select_related("office")
+                .get(key=key)
+            )
+            pending = AuditEvent.objects.filter(
+                chain=chain, version=V2, redacted_at__isnull=True, created_at__lt=cutoff
+            )
+            through = max(pending.values_list("seq", flat=True), default=0)
+            if not through:
+                continue
+            count = _blank(pending.filter(seq__lte=through))
+            record(
+                actor=actor,
+                office=chain.office,
+                action=REDACT_ACTION,
+                after={
+                    "through_seq": through,
+                    "count": count,
+                    "written_before": cutoff,
+                    "retention_days": settings.AUDIT_RETENTION_DAYS,
+                },
+                reason="Masa simpan data pribadi dalam jejak audit telah lewat.",
+            )
+            done[key] = count
+    return done
+
+
+def _blank(events: QuerySet[AuditEvent]) -> int:
+    """The one UPDATE the audit tables allow (the database triggers check its shape): the
+    payload's values blanked, everything the hash covers kept."""
+    return QuerySet.update(
+        events,
+        before=None,
+        after=None,
+        reason="",
+        object_label="",
+        payload_salt="",
+        redacted_at=timezone.now(),
+    )

@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
+from alur.audit.signals import acting
 from alur.org.models import Appointment, Office, Position, Region, Unit, User
 
 
@@ -60,3 +63,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Alur", {"fields": ("full_name", "nip", "phone")}),
     )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """The new password and its audit event (by the admin who set it) in one transaction;
+        every other admin change is audited from its log entry (alur.audit.signals)."""
+        with acting(request.user), transaction.atomic():
+            return super().user_change_password(request, id, form_url)

@@ -5,19 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from alur.audit.models import AppendOnlyError, AuditChain, AuditEvent
 from alur.audit.services import record
-
-
-def _without_guard(sql: str, params: list) -> None:
-    """Tamper with the table as an attacker with database access would: around the trigger."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # flush deferred FK checks first
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
-            cursor.execute(sql, params)
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
-        else:
-            cursor.execute("DROP TRIGGER audit_event_append_only")
-            cursor.execute(sql, params)
+from alur.audit.tests.tampering import without_guard as _without_guard
 
 
 def _verify() -> str:
@@ -26,22 +14,6 @@ def _verify() -> str:
     except CommandError:
         return "failed"
     return "ok"
-
-
-@pytest.fixture
-def events(office, persona) -> list[AuditEvent]:
-    metro = office("18.72")
-    with transaction.atomic():
-        return [
-            record(
-                actor=persona("metro.kadis"),
-                office=metro,
-                action=f"test.step{i}",
-                after={"i": i},
-                reason="uji",
-            )
-            for i in range(3)
-        ]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,95 @@
+"""Changes made outside the services, audited where they happen: every change through the
+Django admin (its LogEntry) and every password change (the admin's form, `changepassword`, a
+service), on the office's chain when the object belongs to one and on the global chain else."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.db import transaction
+from django.db.models import Model
+
+from alur.audit.services import record
+from alur.org.models import Office, User
+
+_acting: ContextVar[User | None] = ContextVar("audit_acting", default=None)
+
+ADMIN_ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
+PASSWORD_ACTION = "user.password_change"  # noqa: S105 - an action name
+
+
+@contextmanager
+def acting(user: Any) -> Iterator[None]:
+    """Name `user` as the actor of the password changes made inside the block."""
+    token = _acting.set(user if isinstance(user, User) else None)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def _office_of(obj: Model | None) -> Office | None:
+    if isinstance(obj, Office):
+        return obj
+    office_id = getattr(obj, "office_id", None)
+    return Office.objects.filter(pk=office_id).first() if office_id else None
+
+
+def _changed_fields(message: str) -> list[str]:
+    try:
+        parts = json.loads(message) if message else []
+    except ValueError:
+        return []
+    fields: list[str] = []
+    for part in parts if isinstance(parts, list) else []:
+        changed = part.get("changed", {}) if isinstance(part, dict) else {}
+        fields.extend(str(name) for name in changed.get("fields", []))
+    return fields
+
+
+def admin_change(sender: Any, instance: LogEntry, created: bool, **kwargs: Any) -> None:
+    """Each admin log entry (add, change, delete of any model) as an audit event."""
+    if not created:
+        return
+    fields = _changed_fields(instance.change_message)
+    if instance.action_flag == CHANGE and fields and set(fields) <= {"password"}:
+        return  # recorded as user.password_change by the save itself
+    try:
+        obj = instance.get_edited_object()
+    except Exception:  # a deleted or unknown object keeps its label below
+        obj = None
+    with transaction.atomic():
+        record(
+            actor=User.objects.filter(pk=instance.user_id).first(),
+            office=_office_of(obj),
+            action=ADMIN_ACTIONS.get(instance.action_flag, "admin.change"),
+            obj=obj,
+            after={
+                "model": f"{instance.content_type.app_label}.{instance.content_type.model}"
+                if instance.content_type_id
+                else "",
+                "object_id": instance.object_id,
+                "object": instance.object_repr,
+                "fields": fields,
+            },
+            reason="Diubah melalui halaman admin.",
+        )
+
+
+def password_change(sender: Any, instance: User, created: bool, **kwargs: Any) -> None:
+    """A saved password that was set in this save (set_password), for an existing account."""
+    if created or getattr(instance, "_password", None) is None:
+        return
+    with transaction.atomic():
+        record(
+            actor=_acting.get(),
+            office=None,
+            action=PASSWORD_ACTION,
+            obj=instance,
+            after={"username": instance.username},
+        )
