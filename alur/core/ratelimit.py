@@ -46,12 +46,12 @@ def _trusted(address: Address, networks: tuple[Network, ...]) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address as the trusted proxies report it (also django-axes' address)."""
-    remote = request.META.get("REMOTE_ADDR") or ""
+    """The client's address as the trusted proxies report it (also django-axes' address), or
+    "" when the connection has none."""
     networks = _networks(tuple(getattr(settings, "ALUR_TRUSTED_PROXIES", ())))
-    current = _address(remote)
+    current = _address(request.META.get("REMOTE_ADDR") or "")
     if current is None:
-        return remote or "unknown"
+        return ""
     if not networks:
         return str(current)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -119,5 +119,5 @@ def store() -> Store:
 def over_limit(request: HttpRequest, name: str, limit: int, window: int) -> bool:
     """Count one request of `name` from this client; True once it exceeds `limit` in `window`
     seconds."""
-    key = f"{KEY_PREFIX}{name}:{client_address(request)}"
+    key = f"{KEY_PREFIX}{name}:{client_address(request) or 'unknown'}"
     return store().hit(key, window) > limit
