@@ -44,6 +44,7 @@ class WebhookDelivery(models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", "Diterima"
         PROCESSED = "processed", "Diproses"
+        PARTIAL = "partial", "Diproses, sebagian butir dilewati"
         REJECTED = "rejected", "Tidak dapat dibaca"
 
     received_at = models.DateTimeField()
@@ -52,6 +53,9 @@ class WebhookDelivery(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
     processed_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # The entries, changes, messages or statuses skipped because they could not be read:
+    # [{"path": "entry[0].changes[0].value.messages[1]", "error": "pesan tanpa id"}, ...]
+    bad_items = models.JSONField("butir yang dilewati", default=list, blank=True)
 
     class Meta:
         ordering = ["-received_at"]

@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 from django.db import (
     DatabaseError,
+    DataError,
     IntegrityError,
     InterfaceError,
     OperationalError,
@@ -58,10 +59,10 @@ def _insert_sql() -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(
         quote(meta.get_field(name).column)
-        for name in ("received_at", "body", "signature", "state", "note")
+        for name in ("received_at", "body", "signature", "state", "note", "bad_items")
     )
     return (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s, '[]') "  # noqa: S608
         f"RETURNING {quote(meta.pk.column)}"
     )
 
@@ -130,97 +131,210 @@ def webhook_read_stranded(*, older_than: timedelta = STRANDED_AFTER, limit: int 
     return read
 
 
+class BadItem(Exception):
+    """One entry, change, message or status of a delivery that cannot be read; `reason` says
+    why, in the words the delivery's note keeps."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# What reading one item may raise besides BadItem: a wrong type or value in the JSON, or a value
+# the database refuses (a NUL in a text on PostgreSQL, a string longer than its column).
+_ITEM_ERRORS = (BadItem, ValueError, TypeError, KeyError, AttributeError, OverflowError, DataError)
+# At most this many bad items are kept on a delivery; the body holds them all.
+MAX_BAD_ITEMS = 100
+
+
 def webhook_process(delivery_id: int) -> WebhookDelivery:
-    """Read one stored delivery: its messages (de-duplicated by id) and its statuses."""
+    """Read one stored delivery: its messages (de-duplicated by id) and its statuses.
+
+    Each entry, change, message and status is read on its own (a savepoint each): an item that
+    cannot be read is recorded on the delivery with its error and skipped, and the items beside
+    it are stored and answered. The delivery is then `processed`, or `partial` when items were
+    skipped; either way it is read once and never again by the sweep.
+    """
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         if delivery.state != WebhookDelivery.State.RECEIVED:
             return delivery  # already read (a retried task)
         try:
-            payload = json.loads(bytes(delivery.body))
-            changes = [
-                change["value"]
-                for entry in payload["entry"]
-                for change in entry.get("changes", [])
-                if change.get("field", "messages") == "messages"
-            ]
+            entries = json.loads(bytes(delivery.body))["entry"]
+            if not isinstance(entries, list):
+                raise TypeError(f"entry adalah {type(entries).__name__}, bukan daftar")
         except (ValueError, KeyError, TypeError) as error:
             delivery.state = WebhookDelivery.State.REJECTED
             delivery.note = f"isi tidak dapat dibaca: {error!r}"[:500]
             delivery.processed_at = timezone.now()
             delivery.save(update_fields=["state", "note", "processed_at"])
             return delivery
-        notes: list[str] = []
-        for value in changes:
-            notes += _read_change(delivery, value)
-        delivery.state = WebhookDelivery.State.PROCESSED
-        delivery.note = "; ".join(notes)[:2000]
+        reading = _DeliveryReading(delivery)
+        for index, entry in enumerate(entries):
+            reading.entry(f"entry[{index}]", entry)
+        delivery.state = (
+            WebhookDelivery.State.PARTIAL if reading.bad else WebhookDelivery.State.PROCESSED
+        )
+        delivery.note = "; ".join(reading.notes)[:2000]
+        delivery.bad_items = reading.bad[:MAX_BAD_ITEMS]
         delivery.processed_at = timezone.now()
-        delivery.save(update_fields=["state", "note", "processed_at"])
+        delivery.save(update_fields=["state", "note", "bad_items", "processed_at"])
+    if reading.bad:
+        log.warning(
+            "webhook delivery %s: %d item(s) skipped: %s",
+            delivery.pk,
+            len(reading.bad),
+            "; ".join(f"{item['path']}: {item['error']}" for item in reading.bad[:5]),
+        )
     return delivery
 
 
-def _read_change(delivery: WebhookDelivery, value: dict[str, Any]) -> list[str]:
-    notes: list[str] = []
-    phone_number_id = str(value.get("metadata", {}).get("phone_number_id", ""))
-    number = BusinessNumber.objects.filter(phone_number_id=phone_number_id).first()
-    if number is None:
-        notes.append(f"phone_number_id {phone_number_id or '-'} tidak dikenal")
-    for message in value.get("messages", []):
-        inbound = _store_message(delivery, number, phone_number_id, message)
+def _as(kind: type, value: Any, what: str) -> Any:
+    if not isinstance(value, kind):
+        raise BadItem(f"{what} bukan {_KIND_WORDS[kind]}")
+    return value
+
+
+_KIND_WORDS = {dict: "objek", list: "daftar", str: "teks"}
+
+
+class _DeliveryReading:
+    """One delivery read item by item; what was skipped, and the notes, are collected."""
+
+    def __init__(self, delivery: WebhookDelivery) -> None:
+        self.delivery = delivery
+        self.notes: list[str] = []
+        self.bad: list[dict[str, str]] = []
+
+    def _each(self, path: str, read: Any, *args: Any) -> None:
+        """Read one item in its own savepoint; a failure is recorded and the item skipped."""
+        try:
+            with transaction.atomic():
+                read(*args)
+        except _ITEM_ERRORS as error:
+            reason = error.reason if isinstance(error, BadItem) else repr(error)
+            self.bad.append({"path": path, "error": reason[:300]})
+            self.notes.append(f"{path} dilewati: {reason}"[:300])
+
+    def entry(self, path: str, entry: Any) -> None:
+        try:
+            changes = _as(list, _as(dict, entry, path).get("changes", []), f"{path}.changes")
+        except BadItem as error:
+            self.bad.append({"path": path, "error": error.reason})
+            self.notes.append(f"{path} dilewati: {error.reason}")
+            return
+        for index, change in enumerate(changes):
+            self._each(f"{path}.changes[{index}]", self.change, f"{path}.changes[{index}]", change)
+
+    def change(self, path: str, change: Any) -> None:
+        change = _as(dict, change, path)
+        if change.get("field", "messages") != "messages":
+            return
+        value = _as(dict, change.get("value"), f"{path}.value")
+        metadata = value.get("metadata") or {}
+        phone_number_id = (
+            str(metadata.get("phone_number_id", "")) if isinstance(metadata, dict) else ""
+        )
+        number = BusinessNumber.objects.filter(phone_number_id=phone_number_id).first()
+        if number is None:
+            self.notes.append(f"phone_number_id {phone_number_id or '-'} tidak dikenal")
+        messages = _as(list, value.get("messages", []), f"{path}.value.messages")
+        statuses = _as(list, value.get("statuses", []), f"{path}.value.statuses")
+        for index, message in enumerate(messages):
+            where = f"{path}.value.messages[{index}]"
+            self._each(where, self.message, number, phone_number_id, message)
+        for index, status in enumerate(statuses):
+            self._each(f"{path}.value.statuses[{index}]", _apply_status, status)
+
+    def message(self, number: BusinessNumber | None, phone_number_id: str, message: Any) -> None:
+        inbound = _store_message(self.delivery, number, phone_number_id, message)
         if inbound is None:
-            notes.append(f"pesan {message.get('id')} sudah diterima sebelumnya")
+            self.notes.append(f"pesan {message.get('id')} sudah diterima sebelumnya")
         elif number is not None:
             from alur.whatsapp.tasks import handle_inbound
 
             transaction.on_commit(lambda pk=inbound.pk: handle_inbound(pk))
-    for status in value.get("statuses", []):
-        _apply_status(status)
-    return notes
+
+
+def _unix_time(value: Any, what: str) -> datetime:
+    """A Cloud API timestamp (Unix seconds, as a string of ASCII digits or a number)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadItem(f"{what} bukan waktu Unix: {str(value)[:40]!r}")
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (ValueError, OverflowError, OSError) as error:
+        raise BadItem(f"{what} di luar rentang: {value}") from error
+
+
+def _text(value: Any, what: str, limit: int | None = None) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str | int):
+        raise BadItem(f"{what} bukan teks")
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        raise BadItem(f"{what} lebih dari {limit} karakter")
+    return text
 
 
 def _store_message(
-    delivery: WebhookDelivery, number: BusinessNumber | None, phone_number_id: str, message: dict
+    delivery: WebhookDelivery, number: BusinessNumber | None, phone_number_id: str, message: Any
 ) -> InboundMessage | None:
-    kind = str(message.get("type", "unknown"))
-    media = message.get(kind, {}) if kind in MEDIA_KINDS else {}
-    text = message.get("text", {}).get("body", "") if kind == "text" else media.get("caption", "")
-    if kind == "interactive":
-        reply = message.get("interactive", {})
-        chosen = reply.get("button_reply") or reply.get("list_reply") or {}
-        text = chosen.get("id", "") or chosen.get("title", "")
+    """Store one message; None when its id was stored before. BadItem when it cannot be read."""
+    message = _as(dict, message, "pesan")
+    if not message.get("id"):
+        raise BadItem("pesan tanpa id")
+    message_id = _text(message["id"], "id pesan", 128)
+    sender = _text(message.get("from"), "pengirim (from)", 20)
+    sent_at = _unix_time(message.get("timestamp", 0), "timestamp")
+    kind = _text(message.get("type", "unknown"), "jenis (type)", 20) or "unknown"
+    content = message.get(kind) if kind in MEDIA_KINDS or kind in ("text", "interactive") else {}
+    content = _as(dict, content or {}, f"isi {kind}")
+    if kind == "text":
+        text = _text(content.get("body"), "teks pesan")
+    elif kind == "interactive":
+        chosen = content.get("button_reply") or content.get("list_reply") or {}
+        chosen = _as(dict, chosen, "pilihan")
+        text = _text(chosen.get("id"), "pilihan") or _text(chosen.get("title"), "pilihan")
+    else:
+        text = _text(content.get("caption"), "keterangan")
+    media = content if kind in MEDIA_KINDS else {}
     try:
         with transaction.atomic():
             return InboundMessage.objects.create(
-                message_id=str(message["id"]),
+                message_id=message_id,
                 delivery=delivery,
                 number=number,
-                phone_number_id=phone_number_id,
-                sender=str(message.get("from", "")),
+                phone_number_id=phone_number_id[:32],
+                sender=sender,
                 kind=kind,
-                text=text or "",
-                media_id=str(media.get("id", "")),
-                media_mime_type=str(media.get("mime_type", "")),
-                filename=str(media.get("filename", ""))[:255],
+                text=text,
+                media_id=_text(media.get("id"), "id media", 128),
+                media_mime_type=_text(media.get("mime_type"), "jenis media", 100),
+                filename=_text(media.get("filename"), "nama berkas")[:255],
                 raw=message,
-                sent_at=datetime.fromtimestamp(int(message.get("timestamp", 0)), tz=UTC),
+                sent_at=sent_at,
                 received_at=delivery.received_at,
             )
     except IntegrityError:
         return None  # Meta retried a message we already have
 
 
-def _apply_status(status: dict[str, Any]) -> None:
+def _apply_status(status: Any) -> None:
     """Delivery reports (sent, delivered, read, failed) update our outbound message."""
     from alur.outbox.services import message_status_update
 
+    status = _as(dict, status, "laporan status")
     errors = status.get("errors") or []
+    error = errors[0] if isinstance(errors, list) and errors else None
     message_status_update(
-        provider_message_id=str(status.get("id", "")),
-        status=str(status.get("status", "")),
-        at=datetime.fromtimestamp(int(status.get("timestamp", 0)), tz=UTC),
-        error=errors[0] if errors else None,
-        callback_data=status.get("biz_opaque_callback_data"),
+        provider_message_id=_text(status.get("id", ""), "id status"),
+        status=_text(status.get("status", ""), "status"),
+        at=_unix_time(status.get("timestamp", 0), "timestamp"),
+        error=error if isinstance(error, dict) else None,
+        callback_data=_text(status.get("biz_opaque_callback_data"), "callback") or None,
     )
 
 
