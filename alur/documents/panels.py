@@ -15,7 +15,7 @@ from alur.documents.choices import CARDS, OutputKind
 from alur.documents.definitions import DocumentService, service_for
 from alur.documents.forms import HandoverForm
 from alur.documents.issuing import sign_task
-from alur.documents.services import case_documents, fixed
+from alur.documents.services import MSG_NOT_ENTRY_STEP, case_documents, entry_task, fixed
 from alur.org.access import Capability, can
 from alur.registry.selectors import family_search
 from alur.workflow.models import Case, Task
@@ -152,15 +152,23 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
         and case.finished_at is None
         and not any(fixed(d) for d in documents)
         and can(request.user, Capability.HANDLE_CASES, case.office)
+        and entry_task(case, request.user) is not None
     )
     form = None
     state = kept.take(request, f"correct:{case.reference}")
     if correctable and service is not None and service.enter_form is not None:
         form = entry_form(service, service.enter_form, case, state, prefix=CORRECTION_PREFIX)
+    reviewing = (
+        not correctable
+        and case.finished_at is None
+        and not any(fixed(d) for d in documents)
+        and can(request.user, Capability.HANDLE_CASES, case.office)
+    )
     context = {
         "case": case,
         "documents": documents,
         "correction": form,
+        "frozen_note": MSG_NOT_ENTRY_STEP if reviewing else "",
         "errors": kept.summary(form, form.errors) if form is not None and form.is_bound else [],
         "open": state is not None,
         "anchor": CORRECTION_ANCHOR,

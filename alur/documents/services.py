@@ -8,6 +8,7 @@ import importlib
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Model
@@ -25,7 +26,9 @@ from alur.org.models import Office, User
 from alur.registry import services as registry
 from alur.registry.choices import ResidentStatus
 from alur.registry.models import Family, Resident
-from alur.workflow.models import Case
+from alur.workflow.choices import TaskStatus
+from alur.workflow.engine import holds
+from alur.workflow.models import Case, Task
 
 MSG_SIGNED = "{doc} sudah ditandatangani; isiannya tidak dapat diubah lagi."
 MSG_NO_SERIAL = "Isi nomor seri blanko {kind} yang dipakai untuk mencetak kartu."
@@ -33,6 +36,13 @@ MSG_SERIAL_USED = "Nomor seri blanko {serial} sudah tercatat untuk kartu lain."
 MSG_NO_BIOMETRICS = "Perekaman biometrik KTP-el {name} belum dilakukan; kartu belum dapat dicetak."
 MSG_RECIPIENT = "Isi nama penerima dan identitas yang ditunjukkan (mis. NIK/KTP-el)."
 MSG_TRACKING = "Isi nomor resi PT POS."
+MSG_NOT_ENTRY_STEP = (
+    "Isian perkara ini sudah diteruskan untuk diperiksa dan tidak dapat diubah dari sini. "
+    "Koreksi dilakukan oleh operator pada langkah pengisian setelah pemeriksa mengembalikan "
+    "perkara (Perbaikan); setelah dikoreksi, isian diperiksa lagi. Bila Anda pemeriksanya, "
+    "kembalikan langkah Anda dengan catatan perbaikan."
+)
+ENTRY_KEY = "documents.enter"
 
 
 def _staff(actor: User | None, office: Office | int) -> None:
@@ -326,12 +336,37 @@ def documents_archive(*, case: Case, actor: User | None) -> list[CitizenDocument
 # --- correcting the data entry --------------------------------------------------------------
 
 
+def entry_task(case: Case, user: User | AnonymousUser) -> Task | None:
+    """The open data-entry step (`documents.enter`) of `case` that `user` may act on: its post
+    in its unit, not claimed by someone else. The entry changes only there: once the step is
+    done the entry goes to its reviews, and it comes back to this step only by a return
+    (Perbaikan), whose correction then goes through every review after it again."""
+    from alur.workflow.services import procedure
+
+    if not user.is_authenticated or case.finished_at is not None:
+        return None
+    spec = procedure(case)
+    for task in case.tasks.filter(status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED)):
+        if (
+            spec.step(task.step).form == ENTRY_KEY
+            and holds(user, task.office_id, task.position_kind, task.unit_id)
+            and task.assignee_id in (None, user.pk)
+        ):
+            return task
+    return None
+
+
 @transaction.atomic
 def entry_correct(*, case: Case, actor: User, data: dict[str, Any]) -> list[CitizenDocument]:
-    """The operator corrects the case's data entry (after the Kasi's or Kabid's correction, or
-    a return) while none of its documents is `fixed`: the service's entry runs again, redoing
-    its registry changes, and each draft gets a new version."""
+    """The operator corrects the case's data entry at the open entry step (`entry_task`: the
+    entry came back by a return) while none of its documents is `fixed`: the service's entry runs
+    again, redoing its registry changes, and each draft gets a new version. Anyone else, and any
+    other step (data a review has passed, waiting for the next review or the signature), is
+    refused: approved data stay as they were approved."""
     require(actor, Capability.HANDLE_CASES, case.office)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("office", "sop").get(pk=case.pk)
+    )
     service = require_service(case)
     documents = case_documents(case, lock=True)
     if service.enter is None or not documents:
@@ -343,6 +378,9 @@ def entry_correct(*, case: Case, actor: User, data: dict[str, Any]) -> list[Citi
             raise ConflictError(MSG_SIGNED.format(doc=_label(document)))
     if case.finished_at is not None:
         raise ConflictError("Perkara ini sudah selesai; isiannya tidak dapat diubah lagi.")
+    task = entry_task(case, actor)
+    if task is None:
+        raise DomainError(MSG_NOT_ENTRY_STEP, code="not_entry_step")
     service.enter(EnterRequest(case=case, actor=actor, data=data))
     corrected = case_documents(case)
     record(
@@ -350,6 +388,6 @@ def entry_correct(*, case: Case, actor: User, data: dict[str, Any]) -> list[Citi
         office=case.office,
         action="documents.entry_correct",
         obj=case,
-        after={d.kind: d.data.get("version") for d in corrected},
+        after={d.kind: d.data.get("version") for d in corrected} | {"step": task.step},
     )
     return corrected

@@ -13,6 +13,7 @@ from alur.documents.models import CitizenDocument
 from alur.registry.demo import load_demo_families
 from alur.registry.models import Family
 from alur.workflow.models import Task
+from alur.workflow.services import task_complete
 from alur.workflow.tests.drive import holder, run_until_step, start
 
 pytestmark = pytest.mark.django_db
@@ -132,14 +133,23 @@ def test_s2a_chooses_a_resident_in_no_kk_as_the_head_of_a_new_kk(
 
 
 def test_a_refused_correction_keeps_what_was_typed_and_opens_the_form() -> None:
-    task = run_until_step(start("S2e"), 9)
+    """The Kasi sends the KK back (Perbaikan): the operator's correction form is on the case
+    page; a refused correction comes back with what was typed and the reason beside the field."""
+    review = run_until_step(start("S2a"), 3)
+    kasi = holder(review)
+    task_complete(task=review, actor=kasi, outcome="return", return_to=2, reason="RT belum benar.")
+    entry = review.case.tasks.get(step=2, status__in=("open", "claimed"))
     client = Client()
-    client.force_login(holder(task))
+    client.force_login(holder(entry))
     response = client.post(
-        f"/dokumen/perkara/{task.case.reference}/koreksi/",
-        {f"koreksi-{k}": v for k, v in BIRTH_ENTRY.items()} | {"koreksi-no_kk": "999"},
+        f"/dokumen/perkara/{review.case.reference}/koreksi/",
+        {
+            "koreksi-head_nik": "123",
+            "koreksi-address": "Jl. Koreksi No. 9",
+            "koreksi-district_code": "18.08.01",
+        },
     )
     assert response.url.endswith("#koreksi-isian")
-    body = _page(client, task)
+    body = _page(client, entry)
     assert '<details id="koreksi-isian" open>' in body
-    assert 'value="Saksi Kedua"' in body and 'href="#id_koreksi-no_kk"' in body
+    assert 'value="Jl. Koreksi No. 9"' in body and "Isian belum tersimpan" in body

@@ -46,6 +46,15 @@ def enter(task: Task, actor: Any, data: dict[str, Any]) -> Case:
     return task.case
 
 
+def send_back(case: Case, step: int, to: int) -> Task:
+    """The reviewer of `step` returns the case to step `to` (Perbaikan); the reopened task."""
+    review = case.tasks.get(step=step, status="open")
+    task_complete(
+        task=review, actor=holder(review), outcome="return", return_to=to, reason="Perbaikan."
+    )
+    return case.tasks.get(step=to, status__in=("open", "claimed"))
+
+
 def family_data(head: Resident, members: str, **extra: str) -> dict[str, Any]:
     return {
         "head_nik": head.nik,
@@ -83,7 +92,9 @@ def test_a_new_kk_is_corrected_by_the_operator_as_a_new_version() -> None:
     case = enter(task, operator, family_data(head, f"{wife.nik} istri\n{child.nik} Anak"))
     kk = CitizenDocument.objects.get(case=case, kind="kk")
     assert current(kk.family) == {head.nik, wife.nik, child.nik} and kk.data["version"] == 1
-    # The Kasi's correction: the child belongs to another KK; the operator corrects the entry.
+    # The Kasi's correction: the child belongs to another KK; the Kasi sends it back
+    # (Perbaikan) and the operator corrects the entry.
+    send_back(case, 3, 2)
     entry_correct(case=case, actor=operator, data=family_data(head, f"{wife.nik} istri"))
     kk.refresh_from_db()
     kk.family.refresh_from_db()
@@ -139,6 +150,7 @@ def test_skpwni_marks_the_movers_and_a_correction_gives_back_the_wrong_one() -> 
     case = enter(task, operator, move_data(head.nik, wife.nik))
     head.refresh_from_db()
     assert head.status == ResidentStatus.MOVED_OUT and current(family) == set()
+    send_back(case, 3, 2)
     entry_correct(case=case, actor=operator, data=move_data(wife.nik))
     head.refresh_from_db()
     wife.refresh_from_db()
@@ -246,13 +258,13 @@ def test_a_death_updates_the_kk_and_refuses_someone_already_dead() -> None:
     assert kinds == {"akta_kematian", "kk"}  # "3 in 1": the akta and the updated KK
     family.refresh_from_db()
     assert current(family) == {head.nik} and family.version == 2
-    # The wrong date was entered: the correction records the death again, a new version.
-    entry_correct(case=case, actor=operator, data=death_data(wife.nik, died_on=TODAY))
+    # Entered and printed at step 6: no step of S2f sends it back, so it stays as entered.
+    with pytest.raises(DomainError, match="kembalikan langkah Anda"):
+        entry_correct(case=case, actor=operator, data=death_data(wife.nik, died_on=TODAY))
     wife.refresh_from_db()
-    assert wife.status == ResidentStatus.DEAD and wife.died_on == TODAY
-    assert current(family) == {head.nik}
+    assert wife.died_on == TODAY - timedelta(days=2)
     document = CitizenDocument.objects.get(case=case, kind="akta_kematian")
-    assert document.data["version"] == 2 and document.register_number  # the number stays
+    assert document.data["version"] == 1 and document.register_number
 
 
 # --- S2c, S2d: the card's checks; a photo that is not an image ------------------------------
