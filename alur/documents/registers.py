@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.template.loader import render_to_string
 
+from alur.core.cells import defuse
 from alur.core.errors import DomainError
 from alur.documents.choices import CARDS, OutputKind
 from alur.documents.models import CitizenDocument
@@ -146,7 +147,7 @@ def register_xlsx(*, office: Office, kind: str, year: int, month: int | None = N
         sheet.column_dimensions[chr(64 + index)].width = width
     sheet["A1"].font = Font(bold=True, size=13)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    defuse(workbook).save(buffer)  # a name typed as "=HYPERLINK(...)" stays text
     return buffer.getvalue()
 
 

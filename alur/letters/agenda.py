@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.html import escape
 
+from alur.core.cells import defuse
 from alur.core.errors import DomainError
 from alur.letters.models_numbering import IssuedNumber, NumberSeries
 from alur.letters.words import month_name
@@ -187,7 +188,7 @@ def agenda_xlsx(
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    defuse(workbook).save(buffer)  # a subject typed as "=HYPERLINK(...)" stays text
     return buffer.getvalue()
 
 

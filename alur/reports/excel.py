@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from alur.core.cells import defuse
 from alur.reports.catalogue import DENOMINATOR_SUFFIX, NUMERATOR_SUFFIX
 
 MARKER_CELL = "B5"
@@ -47,7 +48,7 @@ def marker(definition_code: str, starts_on: str, office_code: str) -> str:
 
 def _save(workbook: Workbook) -> bytes:
     out = io.BytesIO()
-    workbook.save(out)
+    defuse(workbook).save(out)  # a label or name typed as "=..." stays text
     return out.getvalue()
 
 
