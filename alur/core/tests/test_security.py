@@ -23,6 +23,7 @@ import pytest
 from django.test import Client, override_settings
 
 from alur.core.middleware import CONTENT_SECURITY_POLICY
+from alur.core.tests.test_env import PRODUCTION_ENV
 from alur.org.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -89,12 +90,7 @@ def test_production_settings_mark_the_cookies_secure() -> None:
         "s.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECRET_KEY", "DEBUG"))}
-    env = {
-        "ALUR_ENV": "production",
-        "SECRET_KEY": "x" * 50,
-        "ALLOWED_HOSTS": "alur.go.id",
-        "DJANGO_SETTINGS_MODULE": "alur.settings",
-    }
+    env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "alur.settings"}
     done = subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, **env},
