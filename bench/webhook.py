@@ -113,7 +113,7 @@ def main() -> None:
         "DATABASE_URL": url,
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
         "ALUR_ENV": "production",
-        "SECRET_KEY": "bench-" + "x" * 50,
+        "SECRET_KEY": "bench-k7Qm4xZp2Lr9Vb8Nc3Hd6Tf1Gw5Js0YaUeIo7Pk2Xn4Rm9Qb8Lc3Zv",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "WHATSAPP_APP_SECRET": SECRET,
