@@ -18,6 +18,7 @@ import hmac
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,10 @@ def current_heads() -> list[Head]:
     ]
 
 
-def read() -> Reading:
+def read(until: datetime | None = None) -> Reading:
+    """Every line checked (signature, link to the line before); `last` is the last good one,
+    or the last good one written at or before `until` (to check a database restored to an
+    earlier moment)."""
     reading = Reading()
     try:
         text = path().read_text(encoding="utf-8")
@@ -115,7 +119,8 @@ def read() -> Reading:
                 "before it (a checkpoint was removed)"
             )
         prev_signature = signature
-        reading.last = checkpoint
+        if until is None or datetime.fromisoformat(checkpoint.at) <= until:
+            reading.last = checkpoint
     return reading
 
 
@@ -139,7 +144,7 @@ def write(*, force: bool = False) -> Checkpoint | None:
                 return None
             body = {
                 "v": 1,
-                "at": timezone.now().isoformat(timespec="seconds"),
+                "at": timezone.now().isoformat(timespec="microseconds"),
                 "count": len(heads),
                 "chains": [
                     {"key": h.key, "office": h.office_id, "seq": h.seq, "hash": h.hash}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from alur.audit import checkpoints
 from alur.audit.checkpoints import Checkpoint, Head
@@ -172,9 +173,10 @@ def _at(report: Report) -> str:
     return report.checkpoint.at if report.checkpoint else "?"
 
 
-def verify() -> Report:
-    """Every chain, against the last good checkpoint; the checkpoint file's own problems."""
-    reading = checkpoints.read()
+def verify(until: datetime | None = None) -> Report:
+    """Every chain, against the last good checkpoint (written at or before `until` when given);
+    the checkpoint file's own problems."""
+    reading = checkpoints.read(until)
     report = Report(checkpoint=reading.last, checkpoint_lines=reading.lines)
     report.problems.extend(Problem("checkpoint", None, None, text) for text in reading.problems)
     pinned = reading.last.heads if reading.last else {}

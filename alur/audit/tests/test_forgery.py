@@ -255,3 +255,76 @@ def test_the_database_refuses_any_other_update(events) -> None:
             "before = NULL, after = NULL, object_label = '', hash = 'x' WHERE id = %s",
             [timezone.now(), events[1].pk],
         )
+
+
+@pytest.mark.django_db
+def test_old_events_verify_by_their_version(office, capsys) -> None:
+    """Events written before version 2 keep their hash: they are checked as they were written,
+    never re-hashed, and an edit to one is still named."""
+    from alur.audit.hashing import event_hash
+
+    bandar = office("18.08")
+    chain, _ = AuditChain.objects.get_or_create(key=bandar.code, defaults={"office": bandar})
+    prev, seq = chain.last_hash, chain.last_seq
+    values = {
+        "actor_id": None,
+        "actor_label": "Sistem",
+        "action": "lama.catat",
+        "object_type": "",
+        "object_id": "",
+        "object_label": "Ani Lestari",
+        "before": None,
+        "after": {"nik": "1871010101900001"},
+        "reason": "sebelum versi 2",
+        "created_at": timezone.now() - timedelta(days=4000),
+    }
+    old = []
+    for _ in range(2):
+        seq += 1
+        digest = event_hash(chain_key=chain.key, seq=seq, prev_hash=prev, **values)
+        old.append(
+            AuditEvent.objects.create(
+                chain=chain, office=bandar, seq=seq, prev_hash=prev, hash=digest, **values
+            )
+        )
+        prev = digest
+    without_guard(
+        "UPDATE audit_auditchain SET last_seq = %s, last_hash = %s WHERE id = %s",
+        [seq, prev, chain.pk],
+    )
+    assert {event.version for event in old} == {1}
+    assert "audit trail intact" in _intact(capsys)
+    # Redaction leaves them (their hash covers the values) and the chain stays intact.
+    redact(before=timezone.now())
+    assert AuditEvent.objects.get(pk=old[0].pk).reason == "sebelum versi 2"
+    assert "audit trail intact" in _intact(capsys)
+    without_guard("UPDATE audit_auditevent SET reason = 'diubah' WHERE id = %s", [old[0].pk])
+    err = _damage(capsys)
+    assert f"event {old[0].pk} " in err and "edited" in err
+
+
+@pytest.mark.django_db
+def test_restore_is_checked_against_the_checkpoint_of_its_moment(events, capsys) -> None:
+    first = checkpoints.write()
+    kept = events[1]
+    # Later events and a later checkpoint; then the database goes back to an earlier backup.
+    with transaction.atomic():
+        from alur.audit.services import record
+
+        record(actor=None, office=events[0].office, action="test.later")
+    later = checkpoints.write()
+    assert first is not None and later is not None
+    without_guard(
+        "DELETE FROM audit_auditevent WHERE chain_id = %s AND seq > %s",
+        [kept.chain_id, events[2].seq],
+    )
+    without_guard(
+        "UPDATE audit_auditchain SET last_seq = %s, last_hash = %s WHERE id = %s",
+        [events[2].seq, events[2].hash, kept.chain_id],
+    )
+    assert "head moved back" in _damage(capsys)
+    capsys.readouterr()
+    call_command("verify_audit", checkpoint_until=first.at)
+    assert first.at in capsys.readouterr().out
+    with pytest.raises(CommandError, match="tidak terbaca"):
+        call_command("verify_audit", checkpoint_until="kemarin")

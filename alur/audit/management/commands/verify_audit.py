@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.dateparse import parse_datetime
 
 from alur.audit import checkpoints
 from alur.audit.verification import verify
@@ -12,8 +13,25 @@ class Command(BaseCommand):
         "exit non-zero naming the first bad event of each damaged chain."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--checkpoint-until",
+            metavar="WAKTU",
+            help="check against the last checkpoint written at or before this moment "
+            "(ISO 8601 with its offset, e.g. 2026-12-07T02:00+07:00): the backup's, after a "
+            "restore to an earlier point",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        report = verify()
+        until = None
+        if options.get("checkpoint_until"):
+            until = parse_datetime(options["checkpoint_until"])
+            if until is None or until.tzinfo is None:
+                raise CommandError(
+                    "Waktu --checkpoint-until tidak terbaca; tulis seperti "
+                    "2026-12-07T02:00+07:00 (dengan zona waktunya)."
+                )
+        report = verify(until)
         if report.problems:
             for problem in report.problems:
                 self.stderr.write(str(problem))
