@@ -181,13 +181,21 @@ def test_a_new_kk_from_the_counter_to_the_applicants_whatsapp(walk: Any, whatsap
     walk.sees("Data tersimpan")
     family = Family.objects.get(head=husband)
 
-    # Step 3: the Kasi corrects the RT on the case page, then passes it on.
+    # Step 3: the Kasi's correction of the RT goes back to the operator (Perbaikan): the Kasi
+    # does not rewrite the entry. The operator corrects it in the reopened entry and passes it
+    # on, and the Kasi checks it again.
     walk.login("waykanan.kasi.dafduk")
     open_case(walk, reference)
-    walk.page.get_by_text("Koreksi isian").click()
-    walk.page.locator("input[name='koreksi-rt']").fill("004")
-    walk.press("Simpan koreksi")
-    walk.sees("Koreksi tersimpan")
+    assert walk.page.get_by_role("button", name="Simpan koreksi").count() == 0
+    step_return(walk, 3, "RT pada KK seharusnya 004.")
+    walk.login("waykanan.operator")
+    open_case(walk, reference)
+    walk.sees("RT pada KK seharusnya 004.")
+    walk.page.locator("input[name=rt]").fill("004")
+    walk.press("Simpan isian dan teruskan")
+    walk.sees("Data tersimpan")
+    walk.login("waykanan.kasi.dafduk")
+    open_case(walk, reference)
     step_done(walk, 3)
 
     # Step 4: the Kabid finds the print does not match the files and sends it back to the

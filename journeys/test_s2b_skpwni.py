@@ -91,15 +91,25 @@ def test_a_family_moves_out_from_the_counter_to_the_applicants_whatsapp(walk: An
     walk.press("Simpan isian dan teruskan")
     walk.sees("Data tersimpan")
 
-    # Step 3: the Kasi corrects the destination address on the case page, then passes it on.
+    # Step 3: the Kasi's correction of the destination address goes back to the operator
+    # (Perbaikan), who corrects it on the case page and passes it on; the Kasi checks it again.
     walk.login("waykanan.kasi.pindah")
     open_case(walk, reference)
+    assert walk.page.get_by_role("button", name="Simpan koreksi").count() == 0
+    step_return(walk, 3, "Nomor rumah tujuan seharusnya 15.")
+    walk.login("waykanan.operator")
+    open_case(walk, reference)
+    walk.sees("Nomor rumah tujuan seharusnya 15.")
     walk.page.get_by_text("Koreksi isian").click()
     walk.page.locator("input[name='koreksi-destination_address']").fill(
         "Jl. Teuku Umar No. 15, Kedaton, Bandar Lampung"
     )
     walk.press("Simpan koreksi")
     walk.sees("Koreksi tersimpan")
+    walk.press("Simpan isian dan teruskan")
+    walk.sees("Data tersimpan")
+    walk.login("waykanan.kasi.pindah")
+    open_case(walk, reference)
     step_done(walk, 3)
 
     # Step 4: the Kabid sends it back to the Kasi (Perbaikan: the reason is missing), who
