@@ -13,12 +13,14 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from alur.complaints.choices import Channel, Status
 from alur.complaints.models import Complaint
 from alur.core.errors import DomainError
+from alur.core.validators import person_name, typed_number
 from alur.whatsapp.models import Conversation
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ def respond(d: Dialog, text: str, fetched: Fetched | None) -> None:
         status(d, match.group(0) if match else None)
         return
     at_start = d.c.state == Conversation.State.MENU or d.c.data.get("step") == "name"
-    if at_start and text.isdigit() and len(text) <= 3 and _rate(d, text):
+    if at_start and typed_number(text, max_digits=3) is not None and _rate(d, text):
         return  # a lone number where a name is asked: the score of the last answer
     if d.c.state == Conversation.State.MENU:
         menu(d)
@@ -65,7 +67,12 @@ def respond(d: Dialog, text: str, fetched: Fetched | None) -> None:
         if not text or len(text) > NAME_LIMIT:
             d.say(f"Mohon tulis nama Anda (paling banyak {NAME_LIMIT} huruf).")
             return
-        d.c.data.update(step="text", name=text)
+        try:
+            name = person_name(text)
+        except ValidationError as error:
+            d.say(" ".join(error.messages))
+            return
+        d.c.data.update(step="text", name=name)
     elif step == "text":
         if not text:
             d.say("Isi pengaduan tidak boleh kosong.")
@@ -178,12 +185,12 @@ def _rate(d: Dialog, text: str) -> bool:
         return False
     complaint = answered[0]
     try:
-        complaint_rate(complaint=complaint, score=text, channel=Channel.WHATSAPP)
+        rated = complaint_rate(complaint=complaint, score=text, channel=Channel.WHATSAPP)
     except DomainError as error:
         d.say(error.message)
         return True
     d.say(
-        f"Terima kasih atas penilaian Anda ({text} dari 5) untuk pengaduan "
+        f"Terima kasih atas penilaian Anda ({rated.satisfaction} dari 5) untuk pengaduan "
         f"{complaint.case.reference}."
     )
     return True

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from alur.complaints.choices import Category
+from alur.core.validators import MSG_LAST4 as LAST4_MESSAGE
 from alur.org.models import Office
 
 TEXT_ATTRS = {"rows": 6, "maxlength": "4000"}
@@ -70,10 +71,10 @@ class ComplaintForm(forms.Form):
 
 class TrackingForm(forms.Form):
     reference = forms.CharField(label="Nomor pengaduan", max_length=40)
-    last4 = forms.CharField(
+    last4 = forms.RegexField(
         label="4 angka terakhir nomor HP",
-        min_length=4,
-        max_length=4,
+        regex=r"^[0-9]{4}\Z",
+        error_messages={"invalid": LAST4_MESSAGE},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 

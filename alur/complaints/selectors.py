@@ -14,6 +14,7 @@ from django.http import Http404
 
 from alur.complaints.choices import Category, Channel, Status
 from alur.complaints.models import Complaint
+from alur.core.validators import is_ascii_digits
 from alur.org.access import Capability, office_ids_for, offices_for, scope
 from alur.org.models import Office, User
 from alur.sop.models import SopRevision
@@ -101,14 +102,15 @@ def register_rows(office: Office, year: int) -> QuerySet[Complaint]:
 def tracking_lookup(reference: str, last4: str) -> Complaint | None:
     """The complaint with this tracking number whose reporter's phone ends in `last4`."""
     reference = (reference or "").strip().upper()
-    if len(last4 or "") != 4 or not last4.isdigit() or not reference:
+    if len(last4 or "") != 4 or not is_ascii_digits(last4) or not reference:
         return None
     complaint = (
         Complaint.objects.select_related("case", "office").filter(case__reference=reference).first()
     )
     if complaint is None or not complaint.reporter_phone:
         return None
-    return complaint if hmac.compare_digest(complaint.reporter_phone[-4:], last4) else None
+    matches = hmac.compare_digest(complaint.reporter_phone[-4:].encode(), last4.encode())
+    return complaint if matches else None
 
 
 @dataclass(frozen=True)

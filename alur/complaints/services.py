@@ -22,6 +22,7 @@ from alur.complaints.choices import ACTION_STATUSES, CLOSED, Channel, Status
 from alur.complaints.models import Complaint, Opinion, RegisterCounter, TeamMember
 from alur.core.errors import ConflictError, DomainError
 from alur.core.locking import locked_row
+from alur.core.validators import person_name, typed_number
 from alur.org.access import Capability, can, require
 from alur.org.models import Office, User
 from alur.workflow import engine
@@ -153,6 +154,10 @@ def complaint_submit(
             return existing
     body = clean_text(text, MSG_TEXT_EMPTY, code="text")
     name = clean_text(reporter_name, MSG_NAME_EMPTY, limit=150, code="name")
+    try:
+        name = person_name(name)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), code="name") from error
     phone = ""
     if (reporter_phone or "").strip():
         phone = phone_normalize(reporter_phone)
@@ -450,14 +455,14 @@ def _hand_back(complaint: Complaint, actor: User) -> None:
 def complaint_rate(*, complaint: Complaint, score: Any, channel: str) -> Complaint:
     """The reporter's satisfaction (1–5) with an answered complaint; given once."""
     complaint = _locked(complaint)
-    text = str(score).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 5:
+    value = typed_number(str(score), max_digits=1)
+    if value is None or not 1 <= value <= 5:
         raise DomainError(MSG_SCORE_RANGE, code="score")
     if complaint.satisfaction is not None:
         raise ConflictError(MSG_SCORE_TWICE)
     if complaint.status != Status.ANSWERED:
         raise DomainError("Penilaian kepuasan dapat diberikan setelah pengaduan dijawab.")
-    complaint.satisfaction, complaint.satisfaction_at = int(text), timezone.now()
+    complaint.satisfaction, complaint.satisfaction_at = value, timezone.now()
     complaint.save(update_fields=["satisfaction", "satisfaction_at"])
     record(
         actor=None,

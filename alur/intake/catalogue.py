@@ -22,6 +22,7 @@ class FieldKind(StrEnum):
     NIK = "nik"
     KK = "kk"
     PHONE = "phone"
+    NAME = "name"  # a person's name, printed on documents: alur.core.validators.person_name
 
 
 KIND_LABELS = {Kind.IMAGE: "gambar (JPG/PNG)", Kind.PDF: "PDF"}
@@ -63,7 +64,7 @@ class Service:
 
 
 APPLICANT_FIELDS: tuple[Field, ...] = (
-    Field("name", "Nama pemohon"),
+    Field("name", "Nama pemohon", FieldKind.NAME),
     Field("nik", "NIK pemohon", FieldKind.NIK),
     Field("phone", "Nomor HP/WhatsApp", FieldKind.PHONE),
 )
@@ -97,7 +98,7 @@ SERVICES: dict[str, Service] = {
                 ),
                 F_102,
             ),
-            fields=(Field("head_name", "Nama kepala keluarga"),),
+            fields=(Field("head_name", "Nama kepala keluarga", FieldKind.NAME),),
         ),
         Service(
             code="S2b",
@@ -148,7 +149,7 @@ SERVICES: dict[str, Service] = {
                 ),
             ),
             fields=(
-                Field("child_name", "Nama anak"),
+                Field("child_name", "Nama anak", FieldKind.NAME),
                 Field("child_nik", "NIK anak", FieldKind.NIK, birth_date_field="child_birth_date"),
                 Field("child_birth_date", "Tanggal lahir anak", FieldKind.DATE),
             ),
@@ -174,7 +175,7 @@ SERVICES: dict[str, Service] = {
                 F_201,
             ),
             fields=(
-                Field("child_name", "Nama anak"),
+                Field("child_name", "Nama anak", FieldKind.NAME),
                 Field("child_birth_date", "Tanggal lahir anak", FieldKind.DATE),
                 Field("child_birth_place", "Tempat lahir anak"),
             ),
@@ -196,7 +197,7 @@ SERVICES: dict[str, Service] = {
                 Requirement("f201", "Formulir F-2.01 dengan pelapor dan 2 saksi"),
             ),
             fields=(
-                Field("deceased_name", "Nama almarhum/almarhumah"),
+                Field("deceased_name", "Nama almarhum/almarhumah", FieldKind.NAME),
                 Field("deceased_nik", "NIK almarhum/almarhumah", FieldKind.NIK),
                 Field("death_date", "Tanggal kematian", FieldKind.DATE),
                 Field("death_place", "Tempat kematian"),

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from alur.core.validators import MSG_LAST4 as LAST4_MESSAGE
 from alur.intake.catalogue import APPLICANT_FIELDS, FieldKind, Requirement, Service
 from alur.intake.files import read_bounded
 from alur.intake.models import StagedFile
@@ -202,7 +203,7 @@ class TrackingForm(forms.Form):
     )
     last4 = forms.RegexField(
         label="4 angka terakhir NIK atau nomor HP",
-        regex=r"^\d{4}$",
-        error_messages={"invalid": "Tulis tepat 4 angka."},
+        regex=r"^[0-9]{4}\Z",
+        error_messages={"invalid": LAST4_MESSAGE},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
     )

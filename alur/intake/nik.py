@@ -82,6 +82,9 @@ def _structure(
 ) -> bool:
     digits = value.strip()
     result.value = digits
+    if digits.isdigit() and not digits.isascii():
+        result.errors.append(f"{label} harus ditulis dengan angka biasa 0–9 (16 angka).")
+        return False
     if len(digits) != 16 or not digits.isascii() or not digits.isdigit():
         result.errors.append(f"{label} harus terdiri dari 16 angka.")
         return False

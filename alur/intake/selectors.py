@@ -10,6 +10,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from alur.core.validators import is_ascii_digits
 from alur.intake.catalogue import SERVICES, Service
 from alur.intake.models import Application, StagedFile
 from alur.org.access import Capability, office_ids_for, offices_for
@@ -49,7 +50,7 @@ def counter_office(user: User | AnonymousUser, code: str, office_code: str | Non
 def tracking_lookup(reference: str, last4: str) -> Application | None:
     """The application with this tracking number whose NIK or phone ends in `last4`."""
     reference = reference.strip().upper()
-    if len(last4) != 4 or not last4.isdigit() or not reference:
+    if len(last4) != 4 or not is_ascii_digits(last4) or not reference:
         return None
     application = (
         Application.objects.select_related("case", "case__sop", "office")
@@ -58,8 +59,8 @@ def tracking_lookup(reference: str, last4: str) -> Application | None:
     )
     if application is None:
         return None
-    nik_ok = hmac.compare_digest(application.applicant_nik[-4:], last4)
-    phone_ok = hmac.compare_digest(application.applicant_phone[-4:], last4)
+    nik_ok = hmac.compare_digest(application.applicant_nik[-4:].encode(), last4.encode())
+    phone_ok = hmac.compare_digest(application.applicant_phone[-4:].encode(), last4.encode())
     return application if nik_ok or phone_ok else None
 
 

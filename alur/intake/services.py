@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError, ValidationError
+from alur.core.validators import person_name
 from alur.intake.catalogue import APPLICANT_FIELDS, KIND_LABELS, FieldKind, Service, service
 from alur.intake.choices import Channel
 from alur.intake.files import CheckedFile, FileRejected, check_upload
@@ -106,6 +107,11 @@ def _field_value(
             raise ValueError(" ".join(result.errors))
     elif kind == FieldKind.PHONE:
         return normalize_phone(text)
+    elif kind == FieldKind.NAME:
+        try:
+            return person_name(text)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from error
     return text
 
 

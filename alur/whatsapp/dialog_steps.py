@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from alur.core.validators import person_name, to_ascii_digits, typed_number
 from alur.core.web import error_text
 from alur.intake.catalogue import APPLICANT_FIELDS, Field, FieldKind, Service, service
 from alur.whatsapp.models import Conversation
@@ -100,8 +101,9 @@ def advance(d: Dialog, text: str, fetched: Fetched | None) -> None:
 
 def choose(d: Dialog, text: str) -> None:
     offered = services_of(d)
-    if text.isdigit() and 1 <= int(text) <= len(offered):
-        start(d, offered[int(text) - 1])
+    choice = typed_number(text)
+    if choice is not None and 1 <= choice <= len(offered):
+        start(d, offered[choice - 1])
     else:
         menu(d)
 
@@ -113,7 +115,7 @@ def _value(field: Field, text: str, citizen: str) -> tuple[str | None, str]:
     if field.kind == FieldKind.NIK:
         from alur.intake.nik import check_nik
 
-        digits = re.sub(r"\D", "", text)
+        digits = re.sub(r"\D", "", to_ascii_digits(text))
         check = check_nik(digits)
         return (None, " ".join(check.errors)) if check.errors else (digits, "")
     if field.kind == FieldKind.DATE:
@@ -136,6 +138,11 @@ def _value(field: Field, text: str, citizen: str) -> tuple[str | None, str]:
             return None, error_text(error)
     if len(text) > 120:
         return None, f"{field.label} terlalu panjang (paling banyak 120 huruf)."
+    if field.kind == FieldKind.NAME:
+        try:
+            return person_name(text), ""
+        except ValidationError as error:
+            return None, error_text(error)
     return text, ""
 
 
@@ -315,8 +322,9 @@ def resubmit(d: Dialog, text: str, fetched: Fetched | None) -> None:
         d.reset()
         return
     if fetched is None:
-        if text.isdigit() and 1 <= int(text) <= len(svc.requirements):
-            chosen = svc.requirements[int(text) - 1]
+        choice = typed_number(text)
+        if choice is not None and 1 <= choice <= len(svc.requirements):
+            chosen = svc.requirements[choice - 1]
             d.c.data["key"] = chosen.key
             d.say(f"Silakan kirim foto atau PDF: {chosen.label}.")
         else:
