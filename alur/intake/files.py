@@ -23,6 +23,7 @@ from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
     IndirectObject,
+    NameObject,
     PdfObject,
     StreamObject,
 )
@@ -139,16 +140,23 @@ def _has_active_names(data: bytes) -> bool:
     return _ACTIVE_NAMES.search(_plain_names(data)) is not None
 
 
+def _name(obj: DictionaryObject, key: str) -> str | None:
+    """The name under `key`, followed through an indirect reference as a viewer follows it."""
+    value = obj.get(key)
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    return str(value) if isinstance(value, NameObject) else None
+
+
 def _refusal(obj: DictionaryObject) -> str | None:
     """Why a PDF holding this dictionary is refused, or None when it is harmless."""
     keys = set(obj.keys())
-    if keys & _EMBEDDED_KEYS or obj.get("/Type") == "/EmbeddedFile":
+    kind, subtype = _name(obj, "/Type"), _name(obj, "/Subtype")
+    if keys & _EMBEDDED_KEYS or kind == "/EmbeddedFile" or subtype == "/FileAttachment":
         return EMBEDDED_PDF
-    if obj.get("/Subtype") == "/FileAttachment":
-        return EMBEDDED_PDF
-    if keys & _ACTIVE_KEYS or obj.get("/S") in _ACTIVE_ACTIONS:
+    if keys & _ACTIVE_KEYS or _name(obj, "/S") in _ACTIVE_ACTIONS:
         return ACTIVE_PDF
-    if obj.get("/Subtype") in _ACTIVE_SUBTYPES:
+    if subtype in _ACTIVE_SUBTYPES:
         return ACTIVE_PDF
     return None
 
@@ -174,7 +182,8 @@ class _Reading:
     def stream(self, obj: StreamObject) -> None:
         """Open a stream (every filter in its chain), counting what it inflates to. Images are
         not opened: a viewer decodes them with its own limits, and their size is checked."""
-        if obj.get("/Subtype") == "/Image":
+        packed = _name(obj, "/Type") == "/ObjStm"
+        if _name(obj, "/Subtype") == "/Image" and not packed:
             width, height = obj.get("/Width", 0), obj.get("/Height", 0)
             if isinstance(width, int) and isinstance(height, int) and width * height > MAX_PIXELS:
                 raise FileRejected(HUGE_IMAGE)
@@ -185,7 +194,7 @@ class _Reading:
             raise FileRejected(BOMB_PDF)
         # An object stream is read by the parser; its text is also searched, in case it holds
         # objects the cross-reference table does not list but a viewer would find.
-        if obj.get("/Type") == "/ObjStm" and _has_active_names(data):
+        if packed and _has_active_names(data):
             raise FileRejected(ACTIVE_PDF)
 
     def check(self, root: PdfObject) -> None:
