@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from alur.core.fields import PersonNameField
 from alur.documents.choices import HandoverMethod
 from alur.registry.choices import Education, MaritalStatus, Relation, Religion, Sex
 
@@ -27,7 +28,7 @@ class AddressFields(forms.Form):
 
 
 class PersonFields(forms.Form):
-    name = forms.CharField(label="Nama lengkap", max_length=150)
+    name = PersonNameField(label="Nama lengkap")
     sex = forms.ChoiceField(label="Jenis kelamin", choices=Sex.choices)
     birth_place = forms.CharField(label="Tempat lahir", max_length=100)
     birth_date = forms.DateField(label="Tanggal lahir", widget=DATE)
@@ -39,8 +40,8 @@ class PersonFields(forms.Form):
         label="Pendidikan", choices=[("", "—"), *Education.choices], required=False
     )
     occupation = forms.CharField(label="Pekerjaan", max_length=100, required=False)
-    mother_name = forms.CharField(label="Nama ibu", max_length=150, required=False)
-    father_name = forms.CharField(label="Nama ayah", max_length=150, required=False)
+    mother_name = PersonNameField(label="Nama ibu", required=False)
+    father_name = PersonNameField(label="Nama ayah", required=False)
 
 
 class FamilyForm(AddressFields):
@@ -89,8 +90,8 @@ class BirthForm(PersonFields):
     applied_on = forms.DateField(
         label="Tanggal permohonan", widget=DATE, initial=timezone.localdate
     )
-    witness_1 = forms.CharField(label="Saksi 1", max_length=150)
-    witness_2 = forms.CharField(label="Saksi 2", max_length=150)
+    witness_1 = PersonNameField(label="Saksi 1")
+    witness_2 = PersonNameField(label="Saksi 2")
 
 
 class DeathForm(forms.Form):
@@ -98,13 +99,13 @@ class DeathForm(forms.Form):
     died_on = forms.DateField(label="Tanggal meninggal", widget=DATE)
     death_place = forms.CharField(label="Tempat meninggal", max_length=150)
     cause = forms.CharField(label="Sebab meninggal", max_length=150, required=False)
-    reporter_name = forms.CharField(label="Nama pelapor", max_length=150)
+    reporter_name = PersonNameField(label="Nama pelapor")
     reporter_nik = forms.CharField(label="NIK pelapor", max_length=16, required=False)
     reporter_relation = forms.CharField(
         label="Hubungan pelapor dengan yang meninggal", max_length=60, required=False
     )
-    witness_1 = forms.CharField(label="Saksi 1", max_length=150)
-    witness_2 = forms.CharField(label="Saksi 2", max_length=150)
+    witness_1 = PersonNameField(label="Saksi 1")
+    witness_2 = PersonNameField(label="Saksi 2")
 
 
 class ReplacementForm(forms.Form):
@@ -125,7 +126,7 @@ class HandoverForm(forms.Form):
         widget=forms.RadioSelect,
         initial=HandoverMethod.IN_PERSON,
     )
-    recipient_name = forms.CharField(label="Nama penerima", max_length=150, required=False)
+    recipient_name = PersonNameField(label="Nama penerima", required=False)
     recipient_id = forms.CharField(
         label="Identitas yang ditunjukkan", max_length=60, required=False, help_text="mis. NIK"
     )

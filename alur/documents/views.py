@@ -175,6 +175,9 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     form = HandoverForm(request.POST, request.FILES)
     form.is_valid()
+    if form.has_error("recipient_name"):
+        messages.error(request, "Nama penerima: " + " ".join(form.errors["recipient_name"]))
+        return redirect("workflow:case_detail", reference=task.case.reference)
     data: dict[str, Any] = {
         key: form.cleaned_data.get(key, "")
         for key in ("method", "recipient_name", "recipient_id", "pos_tracking")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from alur.core.fields import SubjectField
 from alur.letters.drafting import LetterInput
 from alur.letters.models_archive import DocumentKind
 from alur.letters.models_letter import LETTER_KINDS, Letter, Recipient
@@ -60,8 +61,8 @@ class LetterForm(forms.Form):
     classification = forms.CharField(
         label="Kode klasifikasi", max_length=24, help_text="mis. 400.12.2.1"
     )
-    subject = forms.CharField(label="Perihal / judul", max_length=300)
-    recipient = forms.CharField(label="Kepada Yth.", max_length=300, required=False)
+    subject = SubjectField(label="Perihal / judul", max_length=300)
+    recipient = SubjectField(label="Kepada Yth.", max_length=300, required=False)
     sender = forms.CharField(label="Dari (nota dinas)", max_length=200, required=False)
     sifat = forms.CharField(label="Sifat", max_length=40, initial="Biasa", required=False)
     lampiran = forms.CharField(label="Lampiran", max_length=80, initial="-", required=False)
@@ -187,7 +188,7 @@ class ChainForm(forms.Form):
 
 
 class RecipientForm(forms.Form):
-    name = forms.CharField(label="Nama penerima", max_length=200)
+    name = SubjectField(label="Nama penerima", max_length=200)
     channel = forms.ChoiceField(label="Saluran", choices=Recipient.Channel.choices)
     address = forms.CharField(label="Nomor WhatsApp / alamat surel", max_length=254)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from alur.core.fields import PersonNameField
 from alur.documents.forms import DATE, AddressFields, PersonFields
 from alur.org.models import Office
 from alur.outreach.choices import Category, LetterKind, VisitResult
@@ -13,7 +14,7 @@ class ReferralForm(forms.Form):
     office = forms.ModelChoiceField(
         label="Kantor Disdukcapil", queryset=Office.objects.none(), empty_label=None
     )
-    reporter_name = forms.CharField(label="Nama pelapor", max_length=150, required=False)
+    reporter_name = PersonNameField(label="Nama pelapor", required=False)
     reporter_org = forms.CharField(
         label="Instansi/lembaga pelapor",
         max_length=150,
@@ -26,7 +27,7 @@ class ReferralForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    name = forms.CharField(label="Nama penduduk rentan", max_length=150, required=False)
+    name = PersonNameField(label="Nama penduduk rentan", required=False)
     category = forms.ChoiceField(
         label="Kategori (Permendagri 96/2019)",
         choices=[("", "— pilih —"), *Category.choices],
@@ -62,7 +63,7 @@ class ReferralForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    contact_name = forms.CharField(label="Nama kontak/pendamping", max_length=150, required=False)
+    contact_name = PersonNameField(label="Nama kontak/pendamping", required=False)
     contact_phone = forms.CharField(
         label="Nomor HP kontak",
         max_length=20,
