@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib import admin
-from django.test import RequestFactory
 
 from alur.audit.models import AuditEvent
 from alur.org.models import User
@@ -43,14 +41,32 @@ def test_password_change_outside_the_admin_is_audited(persona) -> None:
 
 
 @pytest.mark.django_db
-def test_admin_change_is_audited(superuser, persona) -> None:
+def test_admin_change_is_audited(client, superuser, persona) -> None:
     target = persona("waykanan.operator")
-    request = RequestFactory().post("/admin/")
-    request.user = superuser
-    admin.site._registry[User].log_change(
-        request, target, [{"changed": {"fields": ["full_name", "is_staff"]}}]
+    client.force_login(superuser)
+    url = f"/admin/org/user/{target.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("password", "groups", "user_permissions")
+    }
+    data.update(
+        {
+            "full_name": "Nama Diubah Admin",
+            "is_active": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": target.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": target.date_joined.strftime("%H:%M:%S"),
+        }
     )
+    for flag in ("is_staff", "is_superuser"):
+        data.pop(flag, None)
+    answer = client.post(url, data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    target.refresh_from_db()
+    assert target.full_name == "Nama Diubah Admin"
     event = AuditEvent.objects.get(action="admin.change", object_id=str(target.pk))
     assert event.actor == superuser
-    assert event.after["fields"] == ["full_name", "is_staff"]
-    assert event.after["model"] == "org.user"
+    assert "Nama lengkap" in event.after["fields"] and event.after["model"] == "org.user"

@@ -328,3 +328,11 @@ def test_restore_is_checked_against_the_checkpoint_of_its_moment(events, capsys)
     assert first.at in capsys.readouterr().out
     with pytest.raises(CommandError, match="tidak terbaca"):
         call_command("verify_audit", checkpoint_until="kemarin")
+
+
+@pytest.mark.django_db
+def test_flush_refused_where_not_allowed(events, settings) -> None:
+    settings.AUDIT_ALLOW_FLUSH = False
+    with pytest.raises(CommandError, match="tidak boleh dikosongkan"):
+        call_command("flush", interactive=False, verbosity=0)
+    assert AuditEvent.objects.filter(pk=events[0].pk).exists()
