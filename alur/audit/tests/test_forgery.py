@@ -336,3 +336,16 @@ def test_flush_refused_where_not_allowed(events, settings) -> None:
     with pytest.raises(CommandError, match="tidak boleh dikosongkan"):
         call_command("flush", interactive=False, verbosity=0)
     assert AuditEvent.objects.filter(pk=events[0].pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_periodic_tasks_checkpoint_and_redact(events, settings) -> None:
+    from alur.audit.tasks import checkpoint_chains, redact_expired
+
+    checkpoint_chains()
+    assert checkpoints.read().last.heads["18.72"].seq == events[2].seq
+    settings.AUDIT_RETENTION_DAYS = -1  # everything written so far has outlived its retention
+    redact_expired()
+    assert AuditEvent.objects.get(pk=events[0].pk).redacted_at is not None
+    checkpoint_chains()
+    assert checkpoints.read().last.heads["18.72"].seq > events[2].seq  # the redaction event
