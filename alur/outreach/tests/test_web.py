@@ -22,7 +22,7 @@ def test_the_public_form_is_rate_limited_per_address(metro) -> None:
             {
                 "office": metro.pk,
                 "reporter_name": "Warga",
-                "name": f"Orang {index}",
+                "name": f"Orang {'ABCDE'[index]}",
                 "category": "terlantar",
                 "contact_phone": "081234567890",
             },
