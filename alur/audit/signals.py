@@ -5,7 +5,7 @@ service), on the office's chain when the object belongs to one and on the global
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -63,20 +63,54 @@ def admin_change(sender: Any, instance: LogEntry, created: bool, **kwargs: Any) 
         obj = instance.get_edited_object()
     except Exception:  # a deleted or unknown object keeps its label below
         obj = None
+    _record_admin(
+        User.objects.filter(pk=instance.user_id).first(),
+        instance.action_flag,
+        obj,
+        model=f"{instance.content_type.app_label}.{instance.content_type.model}"
+        if instance.content_type_id
+        else "",
+        object_id=str(instance.object_id or ""),
+        label=instance.object_repr,
+        fields=fields,
+    )
+
+
+def admin_deletions(user: Any, objects: Iterable[Model]) -> None:
+    """Several objects deleted at once by an admin action: Django writes their log entries in
+    one bulk insert, which sends no signal, so each gets its event here."""
+    objects = list(objects)
+    if len(objects) < 2:
+        return  # one deletion is logged with save(), and audited from its log entry
+    for obj in objects:
+        _record_admin(
+            user if isinstance(user, User) else None,
+            DELETION,
+            obj,
+            model=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            label=str(obj)[:200],
+            fields=[],
+        )
+
+
+def _record_admin(
+    actor: User | None,
+    flag: int,
+    obj: Model | None,
+    *,
+    model: str,
+    object_id: str,
+    label: str,
+    fields: list[str],
+) -> None:
     with transaction.atomic():
         record(
-            actor=User.objects.filter(pk=instance.user_id).first(),
+            actor=actor,
             office=_office_of(obj),
-            action=ADMIN_ACTIONS.get(instance.action_flag, "admin.change"),
+            action=ADMIN_ACTIONS.get(flag, "admin.change"),
             obj=obj,
-            after={
-                "model": f"{instance.content_type.app_label}.{instance.content_type.model}"
-                if instance.content_type_id
-                else "",
-                "object_id": instance.object_id,
-                "object": instance.object_repr,
-                "fields": fields,
-            },
+            after={"model": model, "object_id": object_id, "object": label, "fields": fields},
             reason="Diubah melalui halaman admin.",
         )
 

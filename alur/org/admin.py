@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
-from alur.audit.signals import acting
+from alur.audit.signals import acting, admin_deletions
 from alur.org.models import Appointment, Office, Position, Region, Unit, User
 
 
@@ -71,3 +71,7 @@ class UserAdmin(BaseUserAdmin):
         every other admin change is audited from its log entry (alur.audit.signals)."""
         with acting(request.user), transaction.atomic():
             return super().user_change_password(request, id, form_url)
+
+    def log_deletions(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        admin_deletions(request.user, queryset)
+        super().log_deletions(request, queryset)

@@ -70,3 +70,26 @@ def test_admin_change_is_audited(client, superuser, persona) -> None:
     event = AuditEvent.objects.get(action="admin.change", object_id=str(target.pk))
     assert event.actor == superuser
     assert "Nama lengkap" in event.after["fields"] and event.after["model"] == "org.user"
+
+
+@pytest.mark.django_db
+def test_admin_bulk_deletion_is_audited(client, superuser) -> None:
+    doomed = [
+        User.objects.create_user(username=f"sementara.{i}", password="Sandi-Sementara-2026!")
+        for i in range(2)
+    ]
+    client.force_login(superuser)
+    answer = client.post(
+        "/admin/org/user/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(user.pk) for user in doomed],
+            "post": "yes",
+        },
+    )
+    assert answer.status_code == 302
+    assert not User.objects.filter(username__startswith="sementara.").exists()
+    deleted = AuditEvent.objects.filter(action="admin.delete", actor=superuser)
+    assert sorted(deleted.values_list("object_id", flat=True)) == sorted(
+        str(user.pk) for user in doomed
+    )
