@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
+from alur.core.validators import is_ascii_digits
 from alur.letters.chain import waiting_for
 from alur.letters.delivery import letter_deliver
 from alur.letters.drafting import LetterInput, chain_of_case, letter_create, recipient_add
@@ -111,7 +112,7 @@ def notify_province(request: BlankRequest) -> int:
 def _chosen(province: Office, request_ids: Iterable[int | str]) -> list[BlankRequest]:
     ids = set()
     for value in request_ids:
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        if isinstance(value, int) or (isinstance(value, str) and is_ascii_digits(value)):
             ids.add(int(value))
         else:
             raise DomainError("Permohonan yang dipilih tidak dikenal.")

@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
 
+from alur.core.validators import is_ascii_digits
 from alur.outbox.choices import Channel, Kind
 from alur.outbox.models import OutboundMessage
 from alur.whatsapp import transport
@@ -109,7 +110,7 @@ def parse_callback_data(value: str | None) -> tuple[int, int] | None:
     """(row id, attempt) from `callback_data`, or None for anything else."""
     prefix, _, rest = (value or "").partition(":")
     row, _, attempt = rest.partition(":")
-    if prefix != CALLBACK_PREFIX or not row.isdigit() or not attempt.isdigit():
+    if prefix != CALLBACK_PREFIX or not is_ascii_digits(row) or not is_ascii_digits(attempt):
         return None
     return int(row), int(attempt)
 

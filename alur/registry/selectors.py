@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from alur.core.validators import is_ascii_digits, to_ascii_digits
 from alur.org.access import Capability, scope
 from alur.org.models import Office, User
 from alur.registry.models import Family, FamilyMember, Resident
@@ -61,8 +62,8 @@ def family_search(
     """Families whose No. KK is `query`, or with a current member whose NIK is `query`, in the
     offices `user` handles cases for (only `office`, when given); and the resident with that
     NIK when they are in no KK. Anything but 16 digits finds nothing."""
-    query = "".join(query.split())
-    if len(query) != 16 or not query.isdigit():
+    query = to_ascii_digits("".join(query.split()))
+    if len(query) != 16 or not is_ascii_digits(query):
         return FamilySearch(query, [], [])
     families = families_of(user)
     residents = residents_of(user)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from alur.audit.services import record, snapshot
 from alur.core.errors import DomainError
 from alur.core.locking import locked_row
+from alur.core.validators import is_ascii_digits
 from alur.intake.nik import FEMALE_DAY_OFFSET, check_nik
 from alur.org.access import Capability, require
 from alur.org.choices import RegionLevel
@@ -170,7 +171,7 @@ def _next_free(kind: str, prefix: str, taken: Iterable[str], what: str) -> str:
 
 def _digits(code: str) -> str:
     digits = code.replace(".", "")
-    if len(digits) != 6 or not digits.isdigit():
+    if len(digits) != 6 or not is_ascii_digits(digits):
         raise DomainError(f"Kode wilayah {code!r} harus kode kecamatan (6 angka).", code="region")
     return digits
 

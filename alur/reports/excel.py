@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from alur.core.cells import defuse
+from alur.core.validators import is_ascii_digits
 from alur.reports.catalogue import DENOMINATOR_SUFFIX, NUMERATOR_SUFFIX
 
 MARKER_CELL = "B5"
@@ -135,7 +136,7 @@ def _integer(value: Any, where: str, problems: list[str]) -> int | None:
         value = int(value)
     if isinstance(value, str):
         text = value.strip().replace(".", "").replace(" ", "")
-        if text.lstrip("-").isdigit():
+        if is_ascii_digits(text.lstrip("-")):
             value = int(text)
         else:
             problems.append(f"{where}: «{value}» bukan angka.")

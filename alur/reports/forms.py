@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from alur.core.errors import DomainError
+from alur.core.validators import is_ascii_digits
 from alur.reports.models import ReportDefinition
 
 CHANNEL_WORDS = {"wa": "whatsapp", "surel": "email", "e-mail": "email"}
@@ -142,7 +143,7 @@ class DefinitionForm(forms.Form):
                     f"Penerima baris {number}: tulis «nama | whatsapp atau email | alamat | "
                     "langkah»."
                 )
-            step = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else None
+            step = int(parts[3]) if len(parts) > 3 and is_ascii_digits(parts[3]) else None
             rows.append([parts[0], parts[1], parts[2], step])
         return rows
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
+from alur.core.validators import is_ascii_digits
 from alur.org.access import KIND_CAPABILITIES, Capability, require
 from alur.org.models import Appointment, Office, User
 from alur.org.regions import zone_label
@@ -576,7 +577,7 @@ def clean_values(period: ReportPeriod, raw: dict[str, Any]) -> dict[str, int]:
         text = str(value).strip().replace(".", "") if value is not None else ""
         if text == "":
             problems.append(f"{label}: wajib diisi (tulis 0 bila tidak ada).")
-        elif not text.lstrip("-").isdigit():
+        elif not is_ascii_digits(text.lstrip("-")):
             problems.append(f"{label}: «{value}» bukan angka.")
         elif int(text) < 0:
             problems.append(f"{label}: jumlah tidak boleh negatif.")

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
-from alur.core.web import error_text, form_data, run_service
+from alur.core.web import error_text, form_data, int_param, run_service
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.org.models import Office
 from alur.reports import charts, pdf, schedule, selectors, services
@@ -538,10 +538,7 @@ def registry_coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     offices, office = _office_in_reach(request)
-    try:
-        days = min(max(int(request.GET.get("hari", 30)), 1), 365)
-    except ValueError:
-        days = 30
+    days = min(max(int_param(request, "hari", 30) or 30, 1), 365)
     data = selectors.dashboard(request.user, office, days=days)
     sla_chart = charts.ranked_bars(
         [(s["code"], s["sla"]) for s in data["sops"]], "Kepatuhan SLA per SOP (%)", target=100

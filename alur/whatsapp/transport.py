@@ -249,7 +249,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     raw = response.headers.get("retry-after", "").strip()
     if not raw:
         return None
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():  # "²" passes isdigit alone
         return float(raw)
     try:
         when = parsedate_to_datetime(raw)

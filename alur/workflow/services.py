@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError, ValidationError
+from alur.core.validators import is_ascii_digits
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
 from alur.org.services import NATIONAL_CODE
@@ -569,7 +570,7 @@ def _return_target(step: StepSpec, return_to: int | str | None) -> int | str:
         raise DomainError(f"Langkah {step.number} tidak dapat dikembalikan menurut SOP.")
     if return_to is None and len(step.returns) == 1:
         return step.returns[0]
-    if isinstance(return_to, str) and return_to.isdigit():
+    if isinstance(return_to, str) and is_ascii_digits(return_to):
         return_to = int(return_to)
     if return_to not in step.returns:
         allowed = ", ".join("pemohon" if r == APPLICANT else f"langkah {r}" for r in step.returns)
