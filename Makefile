@@ -86,7 +86,8 @@ faults: $(VENV)/.dev system-deps
 	$(BIN)/python faults/run.py
 
 # The hostile walk, uploads, sessions/CSRF/headers, throttling and the schema fuzz (docs/security.md).
-HOSTILE := alur/front/tests/test_hostile_walk.py alur/core/tests/test_hostile_uploads.py \
+HOSTILE := alur/front/tests/test_hostile_walk.py alur/front/tests/test_need_to_know_walk.py \
+	alur/core/tests/test_hostile_uploads.py \
 	alur/core/tests/test_security.py alur/core/tests/test_openapi_fuzz.py \
 	alur/front/tests/test_login.py alur/intake/tests/test_tracking.py \
 	alur/complaints/tests/test_web.py alur/outreach/tests/test_web.py \

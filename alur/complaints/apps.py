@@ -11,14 +11,16 @@ class ComplaintsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from alur.complaints import panels, steps
-        from alur.complaints.selectors import forget_complaint_offices, takes_complaints
+        from alur.complaints.selectors import forget_complaint_offices, takes_complaints, team_cases
         from alur.front.nav import NavItem, register
         from alur.org.access import Capability
         from alur.sop.models import SopRevision
+        from alur.workflow.selectors import register_case_handlers
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
 
         register_start(Start("S2g", "complaints:counter", "Catat pengaduan di loket"))
+        register_case_handlers(team_cases)  # the answering team reads the office's complaints
         steps.register()
         panels.register()
         post_save.connect(forget_complaint_offices, sender=SopRevision, weak=False)

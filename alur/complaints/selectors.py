@@ -9,15 +9,16 @@ from statistics import median
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from alur.complaints.choices import Category, Channel, Status
-from alur.complaints.models import Complaint
+from alur.complaints.models import Complaint, TeamMember
 from alur.core.validators import is_ascii_digits
-from alur.org.access import Capability, office_ids_for, offices_for, scope
+from alur.org.access import Capability, office_ids_for, offices_for
 from alur.org.models import Office, User
 from alur.sop.models import SopRevision
+from alur.workflow.selectors import personal_cases
 
 SOP_CODE = "S2g"
 
@@ -68,9 +69,24 @@ def office_for(user: User | AnonymousUser, code: str | None) -> Office:
 
 
 def complaints_for(user: User | AnonymousUser) -> QuerySet[Complaint]:
-    return scope(Complaint.objects.all(), user, Capability.HANDLE_CASES).select_related(
+    """Complaints whose case the person handles (a reporter's personal data, need-to-know:
+    `workflow.selectors.personal_cases`)."""
+    return Complaint.objects.filter(personal_cases(user, "case")).select_related(
         "case", "office", "application__case"
     )
+
+
+def team_cases(user: User | AnonymousUser, prefix: str = "") -> Q:
+    """The complaint cases the person answers as a member of an office's answering team (Tim
+    Penjawab Aduan, S2g step 5): all of that office's, whatever unit handles them."""
+    offices = list(
+        TeamMember.objects.filter(user_id=user.pk, is_active=True).values_list(
+            "office_id", flat=True
+        )
+    )
+    if not offices:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}office_id__in": offices, f"{prefix}sop__code": SOP_CODE})
 
 
 def complaint_for(user: User | AnonymousUser, pk: int) -> Complaint:
@@ -87,15 +103,19 @@ def year_range(office: Office, year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def register_rows(office: Office, year: int) -> QuerySet[Complaint]:
-    """The complaint register (buku register pengaduan) of an office and year, by number.
+def register_rows(
+    office: Office, year: int, viewer: User | AnonymousUser | None = None
+) -> QuerySet[Complaint]:
+    """The complaint register (buku register pengaduan) of an office and year, by number; with
+    `viewer`, the complaints they handle (need-to-know: `complaints_for`).
 
     Complaints not yet registered (step 2 still open) follow the numbered ones."""
     start, end = year_range(office, year)
-    return (
-        Complaint.objects.filter(office=office, created_at__gte=start, created_at__lt=end)
-        .select_related("case", "application__case")
-        .order_by(F("register_serial").asc(nulls_last=True), "created_at")
+    rows = Complaint.objects.filter(office=office, created_at__gte=start, created_at__lt=end)
+    if viewer is not None:
+        rows = rows.filter(personal_cases(viewer, "case"))
+    return rows.select_related("case", "application__case").order_by(
+        F("register_serial").asc(nulls_last=True), "created_at"
     )
 
 

@@ -164,7 +164,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "office": office,
             "offices": selectors.staff_offices(request.user),
             "year": year,
-            "rows": list(selectors.register_rows(office, year)),
+            "rows": list(selectors.register_rows(office, year, viewer=request.user)),
         },
     )
 

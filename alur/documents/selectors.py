@@ -8,20 +8,22 @@ from django.http import Http404
 
 from alur.documents.definitions import DocumentService
 from alur.documents.models import CitizenDocument
-from alur.org.access import Capability, scope
 from alur.org.models import User
 from alur.registry.selectors import family_search
 from alur.workflow.models import Case
+from alur.workflow.selectors import personal_cases
 
 
 def documents_of(user: User | AnonymousUser) -> QuerySet[CitizenDocument]:
-    return scope(CitizenDocument.objects.all(), user, Capability.HANDLE_CASES).select_related(
+    """Citizens' documents whose case the person handles (personal data, need-to-know:
+    `workflow.selectors.personal_cases`)."""
+    return CitizenDocument.objects.filter(personal_cases(user, "case")).select_related(
         "case", "case__sop", "office", "resident", "family", "issued"
     )
 
 
 def document_for(user: User | AnonymousUser, pk: int) -> CitizenDocument:
-    """Document `pk` when `user` handles cases in its office; 404 otherwise."""
+    """Document `pk` when `user` handles its case; 404 otherwise."""
     document = documents_of(user).filter(pk=pk).first()
     if document is None:
         raise Http404("Dokumen tidak ditemukan.")

@@ -13,10 +13,11 @@ from django.http import Http404
 from alur.core.validators import is_ascii_digits
 from alur.intake.catalogue import SERVICES, Service
 from alur.intake.models import Application, StagedFile
-from alur.org.access import Capability, office_ids_for, offices_for
+from alur.org.access import Capability, offices_for
 from alur.org.models import Office, User
 from alur.sop.models import SopRevision
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, TaskStatus
+from alur.workflow.selectors import personal_cases
 
 WAITING_TEXT = "menunggu kelengkapan dari pemohon"
 
@@ -167,24 +168,21 @@ def staged_for(
 
 
 def waiting_applications(user: User | AnonymousUser, limit: int = 20) -> list[Application]:
-    """Applications returned to the applicant (their case waits for them) in the offices where
-    the person works the counter, the oldest return first."""
+    """Applications returned to the applicant (their case waits for them) whose case the person
+    handles, the oldest return first."""
     return list(
-        Application.objects.filter(
-            office__in=office_ids_for(user, Capability.HANDLE_CASES),
-            case__status=CaseStatus.WAITING,
-        )
+        Application.objects.filter(personal_cases(user, "case"), case__status=CaseStatus.WAITING)
         .select_related("case", "office")
         .order_by("case__paused_at", "created_at")[:limit]
     )
 
 
 def counter_application(user: User | AnonymousUser, reference: str) -> Application | None:
-    """The application of case `reference`, for the counter staff of its office."""
+    """The application of case `reference`, for the staff who handle its case (need-to-know:
+    `workflow.selectors.personal_cases`)."""
     return (
         Application.objects.filter(
-            case__reference=reference.strip().upper(),
-            office__in=office_ids_for(user, Capability.HANDLE_CASES),
+            personal_cases(user, "case"), case__reference=reference.strip().upper()
         )
         .select_related("case", "office")
         .first()

@@ -27,7 +27,7 @@ from alur.letters.models_archive import (
     IssuedDocument,
 )
 from alur.letters.signing import sha256_hex
-from alur.org.access import Capability, require, scope
+from alur.org.access import Capability, DataClass, office_ids_for, office_ids_seeing, require
 from alur.org.models import Office, User
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "document_revoke",
     "is_pdf",
     "new_verify_code",
+    "readable_documents",
     "verification_url",
 ]
 
@@ -325,9 +326,10 @@ def archive_search(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[IssuedDocument]:
-    """Issued documents of the offices where `user` is staff, newest first. `q` matches number,
-    title or the person the document is about; the dates are whole days in the server's zone."""
-    documents = scope(IssuedDocument.objects.all(), user, Capability.VIEW_OFFICE)
+    """Issued documents `user` may read (`readable_documents`), newest first. `q` matches
+    number, title or the person the document is about; the dates are whole days in the server's
+    zone."""
+    documents = readable_documents(user)
     if q and q.strip():
         text = q.strip()
         documents = documents.filter(
@@ -344,6 +346,35 @@ def archive_search(
     return documents.select_related("office").order_by("-issued_at", "-pk")
 
 
+# Documents about one resident: personal data (org.access.DataClass.PERSONAL).
+CITIZEN_KINDS = frozenset(
+    {
+        DocumentKind.KK,
+        DocumentKind.AKTA_KELAHIRAN,
+        DocumentKind.AKTA_KEMATIAN,
+        DocumentKind.SKPWNI,
+    }
+)
+
+
+def readable_documents(user: Any) -> QuerySet[IssuedDocument]:
+    """Issued documents `user` may find and download. A citizen's document (a KK, an akta, an
+    SKPWNI, or anything issued for a case or naming a resident) only for the staff who handle
+    its case (`workflow.selectors.personal_cases`; one kept without a case, for a post of its
+    office that sees personal data); the office's letters and reports for its staff
+    (VIEW_OFFICE)."""
+    from alur.workflow.selectors import personal_cases
+
+    citizen = Q(kind__in=CITIZEN_KINDS) | ~Q(subject_person="") | Q(citizen_document__isnull=False)
+    with_case = Q(citizen_document__isnull=False) & personal_cases(user, "citizen_document__case")
+    loose = Q(
+        citizen_document__isnull=True, office_id__in=office_ids_seeing(user, DataClass.PERSONAL)
+    )
+    office = Q(office_id__in=office_ids_for(user, Capability.VIEW_OFFICE))
+    return IssuedDocument.objects.filter((citizen & (with_case | loose)) | (~citizen & office))
+
+
 def document_for_download(user: Any, pk: int) -> IssuedDocument | None:
-    """Document `pk` when `user` is staff of its office; None otherwise (shown as not found)."""
-    return scope(IssuedDocument.objects.all(), user, Capability.VIEW_OFFICE).filter(pk=pk).first()
+    """Document `pk` when `user` may read it (`readable_documents`); None otherwise (shown as
+    not found)."""
+    return readable_documents(user).filter(pk=pk).first()

@@ -8,6 +8,7 @@ of their citizens.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -60,6 +61,64 @@ KIND_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 DENIED_MESSAGE = "Anda tidak memiliki wewenang untuk tindakan ini di kantor tersebut."
+
+
+class DataClass(StrEnum):
+    """What an office holds, by how much it says about a resident (UU 27/2022).
+
+    KIND_DATA below is the need-to-know table: which classes each position kind may see, show,
+    search and download. Read from the SOPs (`sops/`, seeds in `../shared/seeds/`), by who acts
+    on a citizen's case:
+
+    - KADIS signs every document (S2a-S2f step "Kadis menandatangani"), decides S3: all personal
+      data of the office (the post sits in no unit).
+    - KABID and KASI verify and approve applications (S2a-S2f, S3) and answer complaints (S2g
+      "tim penjawab": Kabid); OPERATOR enters and prints the data (S2a-S2f, S3); PETUGAS takes
+      the application and files at the counter, hands documents over and receives complaints
+      (S2a-S2g, S3); PELAKSANA is the seksi's staff who serves at the counter with them.
+    - SEKRETARIS is the "pejabat pengelola pengaduan" of S2g: the complaint and its reporter.
+    - KASUBAG acts only in S0 (weekly reports) and S1 (blanko logistics) at the province: no
+      resident's data; their steps, the aggregates and the office's letters.
+    - The audit trail is the managers' oversight (KADIS, SEKRETARIS, KABID: VIEW_AUDIT); it
+      names residents until their values are redacted for retention.
+    - MITRA (S3 "pemohon": kelurahan, pamong, Dinsos) only what they referred themselves.
+    - ANALIS, KORWIL (S0, S1 at the Ditjen) and PENGHUBUNG (S1 pickup in Jakarta): aggregates
+      and their own steps.
+
+    Personal data is further held to the unit that handles the case: a post sees it where its
+    unit (or one above it) is the unit of one of the case's tasks, where one of the case's
+    office-wide tasks is of its kind, or everywhere in the office when the post has no unit
+    (`reads_personal`); the workflow applies this to cases (`workflow.selectors`).
+    """
+
+    PERSONAL = "personal"  # residents' NIK, KK, names, addresses, phones, birth/death data, files
+    OWN_REFERRALS = "own_referrals"  # what a partner referred themselves, with its progress
+    OWN_STEPS = "own_steps"  # the steps routed to the post, and the case head around them
+    AGGREGATES = "aggregates"  # counts, recaps, reports and dashboards: no resident named
+    CORRESPONDENCE = "correspondence"  # the office's letters being drafted, initialled, signed
+    AUDIT_TRAIL = "audit_trail"  # who did what: names residents until redacted (VIEW_AUDIT)
+    OFFICE = "office"  # the office profile, calendar, staff list and agenda book
+
+
+_OVERSIGHT = frozenset({DataClass.OWN_STEPS, DataClass.AGGREGATES, DataClass.OFFICE})
+_ADMINISTRATION = _OVERSIGHT | {DataClass.CORRESPONDENCE}
+_CITIZEN_WORK = _ADMINISTRATION | {DataClass.PERSONAL}
+
+# The table: position kind -> the data classes its holders see (DataClass says why).
+KIND_DATA: dict[str, frozenset[DataClass]] = {
+    PositionKind.KADIS: _CITIZEN_WORK | {DataClass.AUDIT_TRAIL},
+    PositionKind.SEKRETARIS: _CITIZEN_WORK | {DataClass.AUDIT_TRAIL},
+    PositionKind.KABID: _CITIZEN_WORK | {DataClass.AUDIT_TRAIL},
+    PositionKind.KASI: _CITIZEN_WORK,
+    PositionKind.OPERATOR: _CITIZEN_WORK,
+    PositionKind.PETUGAS: _CITIZEN_WORK,
+    PositionKind.PELAKSANA: _CITIZEN_WORK,
+    PositionKind.KASUBAG: _ADMINISTRATION,
+    PositionKind.ANALIS: _OVERSIGHT,
+    PositionKind.KORWIL: _OVERSIGHT,
+    PositionKind.PENGHUBUNG: frozenset({DataClass.OWN_STEPS, DataClass.OFFICE}),
+    PositionKind.MITRA: frozenset({DataClass.OWN_REFERRALS, DataClass.OWN_STEPS}),
+}
 
 M = TypeVar("M", bound=Model)
 
@@ -266,3 +325,37 @@ def scope(
 
 def capabilities_in(user: User | AnonymousUser, office: Office) -> frozenset[Capability]:
     return frozenset(c for c in Capability if can(user, c, office))
+
+
+# --- need-to-know: the data classes of KIND_DATA ---------------------------------------------
+
+
+def sees(kind: str, data: DataClass) -> bool:
+    """Does the table let holders of `kind` see `data`?"""
+    return data in KIND_DATA.get(kind, frozenset())
+
+
+def office_ids_seeing(user: User | AnonymousUser, data: DataClass) -> frozenset[int]:
+    """Ids of the offices where the person holds a post whose kind sees `data` (personal data:
+    before the unit rule, `reads_personal`)."""
+    return frozenset(p.office_id for p in posts_held(user) if sees(p.kind, data))
+
+
+def personal_posts(user: User | AnonymousUser) -> tuple[Post, ...]:
+    """The person's posts whose kind sees residents' personal data."""
+    return tuple(p for p in posts_held(user) if sees(p.kind, DataClass.PERSONAL))
+
+
+def reads_personal(post: Post, office_id: int, handling: Iterable[tuple[str, int | None]]) -> bool:
+    """May `post` see the personal data of a record of `office_id` handled by tasks of
+    (position kind, unit) `handling`? Its kind must see personal data, and it must sit in no
+    unit (the Kadis), or in the unit (or below the unit) of one of the tasks, or hold the kind of
+    one of the office-wide tasks."""
+    if post.office_id != office_id or not sees(post.kind, DataClass.PERSONAL):
+        return False
+    if post.unit_id is None:
+        return True
+    return any(
+        (unit is None and kind == post.kind) or (unit is not None and unit in post.units)
+        for kind, unit in handling
+    )

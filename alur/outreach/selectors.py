@@ -5,31 +5,44 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from alur.org.access import Capability, office_ids_for
+from alur.org.access import Capability, DataClass, office_ids_for, office_ids_seeing
 from alur.org.models import Office
 from alur.outreach.choices import Channel
 from alur.outreach.models import Referral
 from alur.workflow.choices import CaseStatus
+from alur.workflow.selectors import personal_cases
 
 OPEN = (CaseStatus.OPEN, CaseStatus.WAITING)
 
 
 def referrals_for(user: Any) -> QuerySet[Referral]:
-    """Referrals `user` may read. Staff (who handle cases) read their offices' referrals; a
-    partner reads, need-to-know, only their own (referred from their account or taken up by
-    them) and the public form's referrals still waiting for a partner of their office."""
-    staff = office_ids_for(user, Capability.HANDLE_CASES)
-    partner = office_ids_for(user, Capability.REFER_RESIDENTS) - staff
+    """Referrals `user` may read (need-to-know, org.access.DataClass). The staff who handle the
+    referral's case read it (`workflow.selectors.personal_cases`), and every post of the office
+    that sees personal data reads those not yet taken up; a partner reads only their own
+    (referred from their account or taken up by them) and the public form's referrals still
+    waiting for a partner of their office, never another partner's."""
+    personal = office_ids_seeing(user, DataClass.PERSONAL)
+    partner = office_ids_seeing(user, DataClass.OWN_REFERRALS) & office_ids_for(
+        user, Capability.REFER_RESIDENTS
+    )
     pk = getattr(user, "pk", None)
     own = Q(referred_by_id=pk) | Q(referred_by__isnull=True, case__started_by_id=pk)
     waiting = Q(case__isnull=True, channel=Channel.WEB)
-    return Referral.objects.filter(
-        Q(office_id__in=staff) | (Q(office_id__in=partner) & (own | waiting))
-    ).select_related("office", "case", "resident", "family", "district", "referred_by")
+    staff = (Q(case__isnull=False) & personal_cases(user, "case")) | Q(
+        case__isnull=True, office_id__in=personal
+    )
+    readable = staff | (Q(office_id__in=partner) & (own | waiting))
+    return Referral.objects.filter(readable).select_related(
+        "office", "case", "resident", "family", "district", "referred_by"
+    )
 
 
 def is_staff_for(user: Any, referral: Referral) -> bool:
-    return referral.office_id in office_ids_for(user, Capability.HANDLE_CASES)
+    """Does the person read the referral as staff (not as its partner)?"""
+    return referral.office_id in office_ids_seeing(user, DataClass.PERSONAL) and (
+        referral.case_id is None
+        or Referral.objects.filter(personal_cases(user, "case"), pk=referral.pk).exists()
+    )
 
 
 def open_referrals(user: Any) -> QuerySet[Referral]:

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import IntEnum
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
-from alur.org.access import Capability, active_appointments, can, office_ids_for, posts_held
+from alur.org.access import (
+    Capability,
+    DataClass,
+    can,
+    office_ids_seeing,
+    personal_posts,
+    posts_held,
+    reads_personal,
+    sees,
+)
 from alur.org.models import Office, User
 from alur.workflow.choices import SlaState, TaskStatus
 from alur.workflow.models import ApplicantNotice, Case, Notification, OutsideRecord, Task
@@ -154,8 +165,126 @@ def sla_of(
     return Sla(SlaState.ON_TIME, left)
 
 
-def case_for(user: User | AnonymousUser, reference: str) -> Case:
-    """A case its office's staff may read, or one where the person has a task; 404 otherwise."""
+# --- need-to-know on cases (org.access.DataClass) ----------------------------------------
+
+# Step keys whose data is a resident's (an application, a complaint, a referral, a document,
+# a register look-up); an SOP with one of them, or with an applicant or informant, carries
+# residents' personal data. S0, S1 and S4 carry none: figures, blanko stock, recaps.
+PERSONAL_STEP_DOMAINS = ("intake.", "outreach.", "complaints.", "documents.", "registry.")
+
+
+class Reach(IntEnum):
+    """How far a person reads a case, least first."""
+
+    NONE = 0
+    OWN_STEPS = 1  # a step of theirs: the case page without residents' data
+    REFERRER = 2  # a partner's own referral (S3): what they referred, and where it stands
+    PERSONAL = 3  # the handling unit's staff: everything, residents' data included
+
+
+# Domain rules naming more handlers of a case than its tasks do (the answering team of a
+# complaint): each gives, for a person, a filter of the cases they handle, with a field prefix.
+CaseHandlers = Callable[[User | AnonymousUser, str], Q]
+_HANDLERS: list[CaseHandlers] = []
+
+
+def register_case_handlers(rule: CaseHandlers) -> None:
+    """A domain app names more handlers of its cases (in its AppConfig.ready)."""
+    if rule not in _HANDLERS:
+        _HANDLERS.append(rule)
+
+
+def _domain_handles(user: User | AnonymousUser, case: Case) -> bool:
+    if not _HANDLERS:
+        return False
+    condition = Q(pk__in=[])
+    for rule in _HANDLERS:
+        condition |= rule(user, "")
+    return Case.objects.filter(condition, pk=case.pk).exists()
+
+
+def carries_personal_data(case: Case) -> bool:
+    """Does the case's procedure hold a resident's data (an applicant, an informant, a form of
+    intake, outreach, complaints, documents or the register)?"""
+    from alur.workflow.services import procedure
+
+    spec = procedure(case)
+    return any(a.is_outside for a in spec.actors.values()) or any(
+        key.startswith(PERSONAL_STEP_DOMAINS)
+        for step in spec.steps
+        for key in (step.form, step.action)
+        if key
+    )
+
+
+def _handling(case: Case) -> set[tuple[str, int | None]]:
+    """(position kind, unit) of the case's tasks in its own office: who handles it."""
+    return set(
+        Task.objects.filter(case=case, office_id=case.office_id)
+        .exclude(position_kind="")
+        .values_list("position_kind", "unit_id")
+        .distinct()
+    )
+
+
+def _own_step(user: User | AnonymousUser, case: Case) -> bool:
+    """A step of the case is the person's: done by them, or open for (or claimed by) them in a
+    post whose kind sees its own steps."""
+    if not user.is_authenticated:
+        return False
+    posts = [p for p in posts_held(user) if sees(p.kind, DataClass.OWN_STEPS)]
+    rows = Task.objects.filter(case=case).values_list(
+        "office_id", "position_kind", "unit_id", "status", "assignee_id", "completed_by_id"
+    )
+    for office_id, kind, unit_id, status, assignee, completed_by in rows:
+        if completed_by == user.pk:
+            return True
+        if status == TaskStatus.CLAIMED and assignee != user.pk:
+            continue
+        if status in (TaskStatus.OPEN, TaskStatus.CLAIMED) and any(
+            p.reaches(office_id, kind, unit_id) for p in posts
+        ):
+            return True
+    return False
+
+
+def case_reach(user: User | AnonymousUser, case: Case) -> Reach:
+    """How far the person reads `case` (the one rule every case page asks):
+
+    - PERSONAL: a post of the case's office whose kind sees residents' data and that handles
+      the case (its unit meets the unit of one of the case's tasks, or it sits in no unit:
+      `org.access.reads_personal`). A case without residents' data (S0, S1, S4) is open so to
+      every case handler of its office.
+    - REFERRER: the partner who started the case (their referral, S3).
+    - OWN_STEPS: a step of the case is theirs (S0 reports of a kab/kota, S1 pickup, S4 ...).
+    """
+    if not user.is_authenticated:
+        return Reach.NONE
+    if not carries_personal_data(case):
+        if can(user, Capability.HANDLE_CASES, case.office_id):
+            return Reach.PERSONAL
+    else:
+        posts = [p for p in personal_posts(user) if p.office_id == case.office_id]
+        if any(p.unit_id is None for p in posts):
+            return Reach.PERSONAL
+        if posts:
+            handling = _handling(case)
+            if any(reads_personal(p, case.office_id, handling) for p in posts):
+                return Reach.PERSONAL
+        if _domain_handles(user, case):
+            return Reach.PERSONAL
+        if case.started_by_id == user.pk and case.office_id in office_ids_seeing(
+            user, DataClass.OWN_REFERRALS
+        ):
+            return Reach.REFERRER
+    return Reach.OWN_STEPS if _own_step(user, case) else Reach.NONE
+
+
+def case_for(user: User | AnonymousUser, reference: str, *, personal: bool = False) -> Case:
+    """A case the person may read (`case_reach`); 404 otherwise. `personal`: the page shows
+    residents' data (an application's files, a document's entries), so only the handling
+    unit's staff may read it; the case page itself hides that data from other readers
+    (`shows_personal`)."""
     case = (
         Case.objects.select_related("office", "sop", "started_by")
         .filter(reference=reference)
@@ -163,12 +292,42 @@ def case_for(user: User | AnonymousUser, reference: str) -> Case:
     )
     if case is None:
         raise Http404("Perkara tidak ditemukan.")
-    if can(user, Capability.HANDLE_CASES, case.office):
-        return case
-    offices = {a.position.office_id for a in active_appointments(user)}
-    if case.tasks.filter(office_id__in=offices).exists():
-        return case
-    raise Http404("Perkara tidak ditemukan.")
+    reach = case_reach(user, case)
+    if reach == Reach.NONE or (personal and reach < Reach.PERSONAL):
+        raise Http404("Perkara tidak ditemukan.")
+    case.reach = reach  # type: ignore[attr-defined]
+    return case
+
+
+def shows_personal(user: User | AnonymousUser, case: Case) -> bool:
+    """Does the case page show this reader all of it (subject, panels)? Every reader of a case
+    without residents' data; the handling staff and the referring partner of one with it."""
+    reach = getattr(case, "reach", None)
+    if reach is None:
+        reach = case_reach(user, case)
+    return reach >= Reach.REFERRER or not carries_personal_data(case)
+
+
+def personal_cases(user: User | AnonymousUser, case_field: str = "case") -> Q:
+    """The rows (of a model with a case in `case_field`; "" for Case itself) whose case's
+    personal data the person reads: `case_reach` PERSONAL as a filter, for lists and searches
+    of applications, complaints, referrals and issued documents. Cases without residents' data
+    are not told apart here: the lists that use it are of residents' records."""
+    prefix = f"{case_field}__" if case_field else ""
+    outer = case_field or "pk"
+    condition = Q(pk__in=[])
+    for post in personal_posts(user):
+        if post.unit_id is None:
+            condition |= Q(**{f"{prefix}office_id": post.office_id})
+            continue
+        tasks = Task.objects.filter(case_id=OuterRef(outer), office_id=post.office_id).filter(
+            Q(unit_id__in=post.units) | Q(unit__isnull=True, position_kind=post.kind)
+        )
+        condition |= Q(Exists(tasks), **{f"{prefix}office_id": post.office_id})
+    if user.is_authenticated:
+        for rule in _HANDLERS:
+            condition |= rule(user, prefix)
+    return condition
 
 
 @dataclass(frozen=True)
@@ -380,10 +539,12 @@ def waiting_outside(user: User | AnonymousUser, limit: int = WAITING_LIST) -> li
     """The latest steps waiting on outside parties (an applicant to sign, to come back) in the
     person's offices and units, so that the staff who meet them find the case: their ids through
     the `task_waiting` index, then (when there are any) the rows with their cases."""
-    offices = office_ids_for(user, Capability.HANDLE_CASES)
+    # They wait on residents: for the posts that see residents' data (org.access.DataClass).
+    posts = personal_posts(user)
+    offices = {post.office_id for post in posts}
     if not offices:
         return []
-    units = {unit for post in posts_held(user) for unit in post.units}
+    units = {unit for post in posts for unit in post.units}
     latest = list(
         Task.objects.filter(status=TaskStatus.WAITING, office_id__in=offices)
         .filter(Q(unit__isnull=True) | Q(unit_id__in=units))
@@ -414,9 +575,7 @@ def outside_records(case: Case) -> dict[int, OutsideRecord]:
 
 def outside_record_for(user: User | AnonymousUser, reference: str, pk: int) -> OutsideRecord:
     """A recorded outside step's file, for the case's office staff; 404 otherwise."""
-    case = case_for(user, reference)
-    if not can(user, Capability.HANDLE_CASES, case.office):
-        raise Http404("Berkas tidak ditemukan.")
+    case = case_for(user, reference, personal=True)
     entry = OutsideRecord.objects.filter(case=case, pk=pk).exclude(file="").first()
     if entry is None:
         raise Http404("Berkas tidak ditemukan.")

@@ -67,7 +67,10 @@ def _case_page(
     outcome form's values as posted, by task, so that nothing typed is lost on an error."""
     spec = services.procedure(case)
     rows = selectors.timeline(case)
-    records = selectors.outside_records(case)
+    # A reader with only a step of theirs on a case of a resident sees the steps, not the
+    # resident (org.access.DataClass).
+    personal = selectors.shows_personal(request.user, case)
+    records = selectors.outside_records(case) if personal else {}
     actions = []
     for item in selectors.open_tasks(request.user, case, rows):
         step = item.step
@@ -92,8 +95,9 @@ def _case_page(
             "spec": spec,
             "rows": rows,
             "actions": actions,
-            "case_panels": panels.case_panels(request, case),
-            "notices": selectors.applicant_notices(case),
+            "personal": personal,
+            "case_panels": panels.case_panels(request, case) if personal else [],
+            "notices": selectors.applicant_notices(case) if personal else [],
             "history": [(row, records.get(row.task.pk)) for row in rows],
             "Outcome": Outcome,
         },

@@ -4,17 +4,15 @@ Way Kanan record's content, and no action they try changes anything of Way Kanan
 
 from __future__ import annotations
 
-import re
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from alur.audit.models import AuditEvent
 from alur.complaints.services import complaint_submit
+from alur.front.tests.walking import paths, readable, routes, walked_routes
 from alur.intake.services import application_submit
 from alur.intake.tests.conftest import birth_request  # noqa: F401  (a fixture)
 from alur.letters.drafting import LetterInput, letter_create
@@ -35,25 +33,6 @@ PUBLIC = {
     "public_form",
     "public_sent",
 }
-PARAMETER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
-
-
-def _routes(patterns: Any = None, prefix: str = "") -> Iterator[tuple[str, str]]:
-    for entry in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(entry, URLResolver):
-            yield from _routes(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry.name or ""
-
-
-def _paths(route: str, values: dict[str, list[str]]) -> list[str]:
-    """Every way of filling the route's parameters from `values` (by name, then by kind)."""
-    paths = ["/" + route]
-    for match in PARAMETER.finditer(route):
-        name, kind = match.group("name"), match.group("kind") or "str"
-        options = values.get(name) or values.get(kind) or ["1"]
-        paths = [p.replace(match.group(0), option, 1) for p in paths for option in options]
-    return paths
 
 
 @pytest.fixture
@@ -106,15 +85,7 @@ def way_kanan(
 
 
 def _shows_secret(response: Any, poppler: Callable[[str], str]) -> bool:
-    if response.status_code != 200:
-        return False
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    if body.startswith(b"%PDF"):
-        text = subprocess.run(
-            [poppler("pdftotext"), "-", "-"], input=body, capture_output=True, check=False
-        ).stdout
-        return SECRET.encode() in text
-    return SECRET.encode() in body
+    return SECRET.encode() in readable(response, poppler)
 
 
 def _walk(
@@ -124,10 +95,8 @@ def _walk(
     methods: tuple[str, ...] = ("get", "post"),
 ) -> list[str]:
     leaks = []
-    for route, name in _routes():
-        if route.startswith("admin/") or name == "logout":  # the walker stays logged in
-            continue
-        for path in _paths(route, values):
+    for route, name in walked_routes():  # the walker stays logged in
+        for path in paths(route, values):
             for method in methods:
                 response = getattr(client, method)(
                     path, {"reason": "x", "note": "x", "text": "x", "passphrase": "x"}
@@ -160,7 +129,7 @@ def test_an_anonymous_visitor_sees_only_the_public_pages(
 ) -> None:
     anonymous = Client()
     assert _walk(anonymous, way_kanan, poppler) == []
-    for route, name in _routes():
+    for route, name in routes():
         if route.startswith("admin/") or name in PUBLIC or "<" in route:
             continue
         response = anonymous.get("/" + route)

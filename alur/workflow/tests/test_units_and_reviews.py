@@ -64,7 +64,7 @@ def test_a_post_without_a_unit_or_without_holders_in_it_is_office_wide() -> None
 def test_the_case_page_shows_forms_only_to_those_who_may_act(client, persona) -> None:
     task = run_until_step(start("S2e"), 2)
     page = f"/perkara/{task.case.reference}/"
-    client.force_login(persona("waykanan.petugas"))  # a petugas of another bidang
+    client.force_login(persona("waykanan.kadis"))  # sees the case, does not hold the step
     body = client.get(page).content.decode()
     assert "Ambil tugas" not in body and "Lengkap — teruskan" not in body
     assert "Menunggu Petugas Pelayanan Online (Bidang Pelayanan Pencatatan Sipil)" in body
@@ -72,6 +72,10 @@ def test_the_case_page_shows_forms_only_to_those_who_may_act(client, persona) ->
     response = client.post(f"/tugas/{task.pk}/selesai/", {"outcome": "done"})
     messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert messages == ["Tugas ini bukan untuk jabatan Anda di kantor tersebut."]
+    # A petugas of another bidang does not handle the case: neither its page nor its step.
+    client.force_login(persona("waykanan.petugas"))
+    assert client.get(page).status_code == 404
+    assert client.post(f"/tugas/{task.pk}/selesai/", {"outcome": "done"}).status_code == 404
     task.refresh_from_db()
     assert task.status == TaskStatus.OPEN
     client.force_login(persona("waykanan.petugas.capil"))
