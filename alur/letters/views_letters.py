@@ -90,7 +90,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     case: Case | None = None
     reference = request.GET.get("perkara") or request.POST.get("perkara")
     if reference:
-        case = case_for(request.user, reference)
+        case = case_for(request.user, reference, personal=True)
         office = case.office
     else:
         office = _office_for_new(request)
