@@ -79,13 +79,7 @@ def complaints_for(user: User | AnonymousUser) -> QuerySet[Complaint]:
 def team_cases(user: User | AnonymousUser, prefix: str = "") -> Q:
     """The complaint cases the person answers as a member of an office's answering team (Tim
     Penjawab Aduan, S2g step 5): all of that office's, whatever unit handles them."""
-    offices = list(
-        TeamMember.objects.filter(user_id=user.pk, is_active=True).values_list(
-            "office_id", flat=True
-        )
-    )
-    if not offices:
-        return Q(pk__in=[])
+    offices = TeamMember.objects.filter(user_id=user.pk, is_active=True).values("office_id")
     return Q(**{f"{prefix}office_id__in": offices, f"{prefix}sop__code": SOP_CODE})
 
 

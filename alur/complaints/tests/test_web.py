@@ -229,10 +229,14 @@ def test_the_escalation_through_the_case_page(
         member = logged_in(Client(), persona, username)
         assert "Catat pendapat" in member.get(url).content.decode()
         member.post(f"/pengaduan/{complaint.pk}/pendapat/", {"text": f"Pendapat {username}"})
-    outsider = logged_in(Client(), persona, "waykanan.kasi.pindah")
+    outsider = logged_in(Client(), persona, "waykanan.kadis")  # reads it, not on the team
     assert "Catat pendapat" not in outsider.get(url).content.decode()
     refused = outsider.post(f"/pengaduan/{complaint.pk}/pendapat/", {"text": "x"}, follow=True)
     assert "bukan anggota Tim Penjawab Aduan" in refused.content.decode()
+    # Another unit's Kasi, off the team, does not handle the complaint: not even its page.
+    stranger = logged_in(Client(), persona, "waykanan.kasi.pindah")
+    assert stranger.get(url).status_code == 404
+    assert stranger.post(f"/pengaduan/{complaint.pk}/pendapat/", {"text": "x"}).status_code == 404
     lead = logged_in(Client(), persona, TEAM_LEAD)
     lead.post(f"/pengaduan/{complaint.pk}/solusi/", {"solution": "Perbaiki data di SIAK."})
     official = logged_in(Client(), persona, OFFICIAL)
