@@ -26,6 +26,7 @@ from alur.letters.chain import (
     letter_paraf,
     letter_return,
     letter_submit,
+    may_paraf_slot,
     parafs,
     waiting_for,
 )
@@ -193,6 +194,47 @@ def draft_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) ->
     )
 
 
+def paraf_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString:
+    """The paraf step's outcome, for the holder of the very post its slot names (definitive,
+    Plt. or Plh.) only; another holder of the same kind (the other Kabid) reads whose it is."""
+    letter = case_letter(case)
+    slot = (
+        letter.slots.select_related("position").filter(step=step.number).first() if letter else None
+    )
+    mine = slot is not None and may_paraf_slot(request.user, slot)
+    match = request.resolver_match
+    posted = (
+        request.method == "POST"
+        and match is not None
+        and match.url_name == "task_complete"
+        and match.kwargs.get("pk") == task.pk
+    )
+    typed = (
+        {k: request.POST.get(k, "") for k in ("outcome", "reason", "return_to")} if posted else {}
+    )
+    not_yours = (
+        f"Paraf langkah ini diberikan oleh {slot.position.title} (atau Plt./Plh. jabatan itu)."
+        if slot is not None
+        else "Naskah ini tidak memiliki tempat paraf untuk langkah ini."
+    )
+    return mark_safe(  # noqa: S308 - a rendered template, escaped by Django
+        render_to_string(
+            "letters/panels/paraf.html",
+            {
+                "letter": letter,
+                "case": case,
+                "task": task,
+                "step": step,
+                "mine": mine,
+                "typed": typed,
+                "returns": step.returns,
+                "not_yours": not_yours,
+            },
+            request=request,
+        )
+    )
+
+
 def sign_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
     letter = case_letter(case)
     mine = letter is not None and open_task(case, request.user, "letters.sign") is not None
@@ -216,3 +258,4 @@ def register() -> None:
     register_case_panel(case_panel)
     register_step_panel("letters.draft", draft_panel)
     register_step_panel("letters.sign", sign_panel, replaces_outcome=True)
+    register_step_panel("letters.paraf", paraf_panel, replaces_outcome=True)

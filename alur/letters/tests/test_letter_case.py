@@ -181,3 +181,37 @@ def test_a_refusal_the_sop_does_not_have_leaves_the_draft_in_its_chain(
         )
     letter.refresh_from_db()
     assert letter.status == before != LetterStatus.CANCELLED
+
+
+def test_the_paraf_step_offers_its_outcome_only_to_the_post_its_slot_names() -> None:
+    """A second Kabid post in the office, held by an acting head: the S0 paraf step of the
+    Kabid shows its outcome to the Kabid its slot names, and to the other Kabid only whose it
+    is; a paraf posted by the other Kabid is refused and the letter keeps no paraf."""
+    from datetime import date
+
+    from alur.letters.chain import parafs
+    from alur.letters.steps import case_letter
+    from alur.org.choices import AppointmentKind, PositionKind
+    from alur.org.models import Appointment, Position, User
+
+    task = run_until_step(start("S0"), 7)
+    letter = case_letter(task.case)
+    assert letter is not None
+    slot = letter.slots.select_related("position").get(step=7)
+    other = Position.objects.create(
+        office=task.case.office, kind=PositionKind.KABID, title="Kepala Bidang Lain"
+    )
+    acting = User.objects.create_user(username="plt.kabid.lain", full_name="Plt Kabid Lain")
+    Appointment.objects.create(
+        user=acting, position=other, kind=AppointmentKind.PLT, starts_on=date(2020, 1, 1)
+    )
+    page = f"/perkara/{task.case.reference}/"
+    named, stranger = Client(), Client()
+    named.force_login(holder(task))
+    stranger.force_login(acting)
+    assert "paraf dan teruskan" in named.get(page).content.decode()
+    body = stranger.get(page).content.decode()
+    assert "paraf dan teruskan" not in body
+    assert f"diberikan oleh {slot.position.title}" in body
+    stranger.post(f"/tugas/{task.pk}/selesai/", {"outcome": "done"})
+    assert parafs(letter) == []
