@@ -27,6 +27,7 @@ from alur.letters.agenda import period_label
 from alur.letters.compose import Kop
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
+from alur.workflow.selectors import personal_cases
 
 HEADERS = ["No.", "Nomor register", "Tanggal", "Nama", "NIK / No. KK", "No. perkara", "Status"]
 COLUMN_WIDTHS = [6, 30, 12, 34, 20, 20, 22]
@@ -59,14 +60,18 @@ def _bounds(office: Office, first: date, last: date) -> tuple[datetime, datetime
     return start, datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
 
 
-def _issued(office: Office, first: date, last: date) -> list[tuple[CitizenDocument, date]]:
-    """The documents issued by `office` from `first` to `last` (local dates) with their day."""
+def _issued(
+    office: Office, first: date, last: date, viewer: User | AnonymousUser | None = None
+) -> list[tuple[CitizenDocument, date]]:
+    """The documents issued by `office` from `first` to `last` (local dates) with their day;
+    with `viewer`, those whose case they handle (need-to-know: residents' data)."""
     start, end = _bounds(office, first, last)
     paper = Q(signed_at__gte=start, signed_at__lt=end) & ~Q(kind__in=list(CARDS))
     cards = Q(printed_at__gte=start, printed_at__lt=end, kind__in=list(CARDS))
     zone = ZoneInfo(office.timezone)
+    handled = personal_cases(viewer, "case") if viewer is not None else Q()
     rows = (
-        CitizenDocument.objects.filter(Q(office=office) & (paper | cards))
+        CitizenDocument.objects.filter(Q(office=office) & (paper | cards) & handled)
         .select_related("case", "case__sop", "resident", "family", "family__head")
         .order_by("pk")
     )
@@ -93,13 +98,14 @@ def register_rows(
     month: int | None = None,
     viewer: User | AnonymousUser | None = None,
 ) -> list[RegisterRow]:
-    """The register book of `kind`: the documents issued in the period, in register order."""
+    """The register book of `kind`: the documents issued in the period, in register order (of
+    the cases `viewer` handles, when given)."""
     if viewer is not None:
         require(viewer, Capability.HANDLE_CASES, office)
     if kind not in OutputKind.values:
         raise DomainError(f"Jenis dokumen {kind!r} tidak dikenal.", code="kind")
     first, last = period_bounds(year, month)
-    found = [(d, day) for d, day in _issued(office, first, last) if d.kind == kind]
+    found = [(d, day) for d, day in _issued(office, first, last, viewer) if d.kind == kind]
     found.sort(key=lambda item: (item[0].register_year or 0, item[0].register_serial or 0, item[1]))
     rows = []
     for index, (document, day) in enumerate(found, start=1):
@@ -126,11 +132,18 @@ def _title(kind: str) -> str:
     return f"BUKU REGISTER {OutputKind(kind).label.upper()}"
 
 
-def register_xlsx(*, office: Office, kind: str, year: int, month: int | None = None) -> bytes:
+def register_xlsx(
+    *,
+    office: Office,
+    kind: str,
+    year: int,
+    month: int | None = None,
+    viewer: User | AnonymousUser | None = None,
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    rows = register_rows(office=office, kind=kind, year=year, month=month)
+    rows = register_rows(office=office, kind=kind, year=year, month=month, viewer=viewer)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Register"
@@ -151,11 +164,18 @@ def register_xlsx(*, office: Office, kind: str, year: int, month: int | None = N
     return buffer.getvalue()
 
 
-def register_pdf(*, office: Office, kind: str, year: int, month: int | None = None) -> bytes:
+def register_pdf(
+    *,
+    office: Office,
+    kind: str,
+    year: int,
+    month: int | None = None,
+    viewer: User | AnonymousUser | None = None,
+) -> bytes:
     """The book as an A4 landscape PDF under the office's letterhead (no signature space)."""
     from weasyprint import HTML
 
-    rows = register_rows(office=office, kind=kind, year=year, month=month)
+    rows = register_rows(office=office, kind=kind, year=year, month=month, viewer=viewer)
     html = render_to_string(
         "documents/pdf/register.html",
         {

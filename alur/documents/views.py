@@ -257,11 +257,15 @@ def register_book(request: HttpRequest) -> HttpResponse:
         args = {"office": office, "kind": kind, "year": year, "month": month_or_year}
         name = f"register-{kind}-{office.code}-{year}"
         if request.GET.get("format") == "xlsx":
-            response = HttpResponse(registers.register_xlsx(**args), content_type=XLSX)
+            response = HttpResponse(
+                registers.register_xlsx(viewer=request.user, **args), content_type=XLSX
+            )
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
             return response
         if request.GET.get("format") == "pdf":
-            response = HttpResponse(registers.register_pdf(**args), content_type="application/pdf")
+            response = HttpResponse(
+                registers.register_pdf(viewer=request.user, **args), content_type="application/pdf"
+            )
             response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
             return response
         rows = registers.register_rows(viewer=request.user, **args)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from alur.core.validators import is_ascii_digits, to_ascii_digits
-from alur.org.access import Capability, scope
+from alur.org.access import DataClass, office_ids_seeing
 from alur.org.models import Office, User
 from alur.registry.models import Family, FamilyMember, Resident
 
@@ -41,11 +41,13 @@ class FamilySearch:
 
 
 def residents_of(user: User | AnonymousUser) -> QuerySet[Resident]:
-    return scope(Resident.objects.all(), user, Capability.HANDLE_CASES)
+    """Residents of the offices where the person holds a post that sees personal data."""
+    return Resident.objects.filter(office_id__in=office_ids_seeing(user, DataClass.PERSONAL))
 
 
 def families_of(user: User | AnonymousUser) -> QuerySet[Family]:
-    return scope(Family.objects.all(), user, Capability.HANDLE_CASES)
+    """Families of the offices where the person holds a post that sees personal data."""
+    return Family.objects.filter(office_id__in=office_ids_seeing(user, DataClass.PERSONAL))
 
 
 def family_card(family: Family) -> FamilyCard:
