@@ -144,7 +144,14 @@ def correct(request: HttpRequest, reference: str) -> HttpResponse:
         return _back(reference, anchor)
     try:
         entry_correct(case=case, actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
-    except (DomainError, ValidationError, PermissionDenied) as error:
+    except DomainError as error:
+        if error.code != "not_entry_step":
+            _enter_refused(request, key, form, error)
+            return _back(reference, anchor)
+        # Not theirs to correct (data a review has passed): the reason, not a form to fix.
+        messages.error(request, error_text(error))
+        return redirect("workflow:case_detail", reference=reference)
+    except (ValidationError, PermissionDenied) as error:
         _enter_refused(request, key, form, error)
         return _back(reference, anchor)
     messages.success(request, "Koreksi tersimpan; konsep dokumen diperbarui (versi baru).")

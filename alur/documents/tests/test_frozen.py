@@ -74,6 +74,8 @@ def test_the_correction_form_and_its_post_refuse_a_reviewer_after_passing() -> N
         {"koreksi-head_nik": kk.family.head.nik, "koreksi-members": "", "koreksi-rt": "009"},
     )
     assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Koreksi dilakukan oleh operator" in page and "Simpan koreksi" not in page
     kk.refresh_from_db()
     assert kk.data["version"] == 1
 
