@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.ratelimit import over_limit
+from alur.core.validators import is_ascii_digits
 from alur.core.web import error_text, run_service
 from alur.intake.files import read_bounded
 from alur.org.access import Capability, offices_for
@@ -300,7 +301,7 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
     task_pk = request.POST.get("task", "")
     task = (
         Task.objects.filter(pk=int(task_pk), case=referral.case).first()
-        if task_pk.isdigit() and referral.case
+        if is_ascii_digits(task_pk) and referral.case
         else None
     )
 
