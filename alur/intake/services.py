@@ -25,7 +25,7 @@ from alur.intake.selectors import open_duplicates
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
 from alur.outbox.services import normalize_whatsapp_number
-from alur.workflow.choices import CaseStatus
+from alur.workflow.choices import CaseStatus, TaskStatus
 from alur.workflow.services import case_start, outside_step_complete
 
 # (requirement key, data, declared mime, filename)
@@ -52,6 +52,12 @@ class DuplicateApplication(DomainError):
         super().__init__(message, code="duplicate_exact" if exact else "duplicate")
         self.applications = applications
         self.exact = exact
+
+
+MSG_ALREADY_CHECKED = (
+    "Berkas permohonan ini sudah diperiksa petugas, jadi tidak dapat ditambah lagi. Bila petugas "
+    "meminta kelengkapan, Anda akan diberi tahu lewat WhatsApp."
+)
 
 
 def file_field(requirement_key: str) -> str:
@@ -392,12 +398,20 @@ def attachment_add(
     actor: User | None = None,
     source_media_id: str = "",
 ) -> Attachment:
-    """Store a file the applicant sends after applying (a missing or corrected requirement)."""
+    """Store a file the applicant sends after applying (a missing or corrected requirement):
+    before any officer has checked the application, or while the case is returned to the
+    applicant. Files an officer has passed are not added to afterwards."""
     svc = service(application.service_code)
     if svc is None:
         raise DomainError(f"Layanan {application.service_code!r} tidak dikenal.")
     if actor is not None:
         require(actor, Capability.HANDLE_CASES, application.office)
+    case = application.case
+    if case.status != CaseStatus.WAITING and (
+        case.finished_at is not None
+        or case.tasks.filter(status=TaskStatus.DONE, completed_by__isnull=False).exists()
+    ):
+        raise ValidationError(MSG_ALREADY_CHECKED, code="checked")
     key, body, result = _check_one(svc, requirement_key, data, declared_mime, filename)
     saved: list[str] = []
     try:

@@ -197,3 +197,37 @@ def test_normalize_phone(raw: str, expected: str) -> None:
 def test_normalize_phone_refuses_garbage() -> None:
     with pytest.raises(ValueError, match="Nomor HP tidak sah"):
         normalize_phone("12ab")
+
+
+def test_checked_files_are_not_added_to_until_the_case_is_returned_to_the_applicant(
+    office: Callable[[str], Any], birth_request: dict[str, Any]
+) -> None:
+    """Once the officer passed the requirements (S2e step 2), a file sent later is refused; a
+    return to the applicant opens the file list again."""
+    from alur.workflow.services import task_complete
+    from alur.workflow.tests.drive import holder
+
+    application = submit(office("18.08"), birth_request)
+    check = application.case.tasks.get(step=2)
+    task_complete(task=check, actor=holder(check), outcome="done")
+    application.refresh_from_db()
+    kwargs = {
+        "requirement_key": "kk",
+        "data": samples.jpeg(),
+        "declared_mime": "image/jpeg",
+        "filename": "kk-lain.jpg",
+    }
+    with pytest.raises(ValidationError, match="sudah diperiksa petugas"):
+        attachment_add(application=application, **kwargs)
+    assert application.attachments.filter(requirement="kk").count() == 1
+
+    kasi = application.case.tasks.get(step=3)
+    task_complete(task=kasi, actor=holder(kasi), outcome="return", return_to=2, reason="KK buram.")
+    back = application.case.tasks.get(step=2, status__in=("open", "claimed"))
+    task_complete(
+        task=back, actor=holder(back), outcome="return", return_to="applicant", reason="KK buram."
+    )
+    application.case.refresh_from_db()
+    assert application.case.status == CaseStatus.WAITING
+    attachment_add(application=application, **kwargs)
+    assert application.attachments.filter(requirement="kk").count() == 2
