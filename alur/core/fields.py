@@ -23,7 +23,8 @@ class PersonNameField(forms.CharField):
 
 
 class SubjectField(forms.CharField):
-    """A subject line: no invisible or direction-changing characters, no leading = + - @."""
+    """A subject line, or a label that may hold digits (a recipient office, "Ketua RT 03"): no
+    invisible or direction-changing characters, no leading = + - @."""
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from alur.core.fields import PersonNameField
+from alur.core.fields import PersonNameField, SubjectField
 from alur.documents.forms import DATE, AddressFields, PersonFields
 from alur.org.models import Office
 from alur.outreach.choices import Category, LetterKind, VisitResult
@@ -14,7 +14,8 @@ class ReferralForm(forms.Form):
     office = forms.ModelChoiceField(
         label="Kantor Disdukcapil", queryset=Office.objects.none(), empty_label=None
     )
-    reporter_name = PersonNameField(label="Nama pelapor", required=False)
+    # Who reports may be a role ("Ketua RT 03 Hadimulyo"): free text, no hidden characters.
+    reporter_name = SubjectField(label="Nama pelapor", max_length=150, required=False)
     reporter_org = forms.CharField(
         label="Instansi/lembaga pelapor",
         max_length=150,
@@ -63,7 +64,7 @@ class ReferralForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    contact_name = PersonNameField(label="Nama kontak/pendamping", required=False)
+    contact_name = SubjectField(label="Nama kontak/pendamping", max_length=150, required=False)
     contact_phone = forms.CharField(
         label="Nomor HP kontak",
         max_length=20,
