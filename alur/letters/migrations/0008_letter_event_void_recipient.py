@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('letters', '0007_issued_number_void'),
+        ("letters", "0007_issued_number_void"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='letterevent',
-            name='kind',
-            field=models.CharField(choices=[('draft', 'Konsep dibuat'), ('edit', 'Konsep diubah'), ('submit', 'Diajukan untuk paraf'), ('check', 'Diperiksa'), ('paraf', 'Paraf'), ('return', 'Dikembalikan untuk perbaikan'), ('number', 'Nomor diambil'), ('void', 'Nomor dibatalkan'), ('sign', 'Ditandatangani (TTE)'), ('cosign', 'Ditandatangani pihak kedua (TTE)'), ('deliver', 'Dikirim'), ('cancel', 'Dibatalkan'), ('recipient', 'Penerima ditambahkan')], max_length=10, verbose_name='kejadian'),
+            model_name="letterevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Konsep dibuat"),
+                    ("edit", "Konsep diubah"),
+                    ("submit", "Diajukan untuk paraf"),
+                    ("check", "Diperiksa"),
+                    ("paraf", "Paraf"),
+                    ("return", "Dikembalikan untuk perbaikan"),
+                    ("number", "Nomor diambil"),
+                    ("void", "Nomor dibatalkan"),
+                    ("sign", "Ditandatangani (TTE)"),
+                    ("cosign", "Ditandatangani pihak kedua (TTE)"),
+                    ("deliver", "Dikirim"),
+                    ("cancel", "Dibatalkan"),
+                    ("recipient", "Penerima ditambahkan"),
+                ],
+                max_length=10,
+                verbose_name="kejadian",
+            ),
         ),
     ]
