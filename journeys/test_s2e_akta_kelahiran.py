@@ -113,12 +113,17 @@ def test_a_birth_certificate_from_whatsapp_to_the_mother_s_whatsapp(
     reference = found.group(0)
     case = Application.objects.get(case__reference=reference).case
 
-    # Another bidang's officer sees what the case waits for and who holds it, and no form.
-    walk.login("waykanan.petugas")
+    # The Kadis sees what the case waits for and who holds it, and no form.
+    walk.login("waykanan.kadis")
     walk.goto(f"/perkara/{reference}/")
     walk.sees("Dipegang oleh Siti Rahmawati")
     assert walk.page.get_by_role("button", name="Ambil tugas").count() == 0
     shot(walk, "s2e-not-holder")
+    # Another bidang's officer does not handle the case: it is not found for them.
+    walk.login("waykanan.petugas")
+    answer = walk.page.goto(f"{walk.base}/perkara/{reference}/")
+    assert answer is not None and answer.status == 404
+    walk.failures.clear()
 
     # Step 2: the registration officer finds the F-2.01 unreadable and returns it.
     walk.login("waykanan.petugas.capil")
