@@ -85,13 +85,25 @@ backup-check: $(VENV)/.dev
 faults: $(VENV)/.dev system-deps
 	$(BIN)/python faults/run.py
 
-# The hostile walk, uploads, sessions/CSRF/headers, throttling and the schema fuzz (docs/security.md).
+# The hostile walks (strangers and every post of one office), uploads, hostile input, approved data,
+# sessions/CSRF/headers, rate limits, production start, the audit trail and the schema fuzz
+# (docs/security.md).
 HOSTILE := alur/front/tests/test_hostile_walk.py alur/front/tests/test_need_to_know_walk.py \
 	alur/core/tests/test_hostile_uploads.py \
 	alur/core/tests/test_security.py alur/core/tests/test_openapi_fuzz.py \
 	alur/front/tests/test_login.py alur/intake/tests/test_tracking.py \
 	alur/complaints/tests/test_web.py alur/outreach/tests/test_web.py \
-	alur/letters/tests/test_verification.py
+	alur/letters/tests/test_verification.py alur/core/tests/test_ratelimit.py \
+	alur/core/tests/test_env.py alur/core/tests/test_validators.py \
+	alur/core/tests/test_ascii_digits.py alur/intake/tests/test_hostile_input.py \
+	alur/complaints/tests/test_hostile_input.py alur/whatsapp/tests/test_hostile_input.py \
+	alur/outreach/tests/test_hostile_input.py alur/whatsapp/tests/test_webhook_items.py \
+	alur/documents/tests/test_no_server_error.py alur/documents/tests/test_names.py \
+	alur/documents/tests/test_workbook_cells.py alur/letters/tests/test_agenda_cells.py \
+	alur/documents/tests/test_frozen.py alur/workflow/tests/test_need_to_know.py \
+	alur/org/tests/test_need_to_know.py alur/letters/tests/test_archive_need_to_know.py \
+	alur/outreach/tests/test_need_to_know.py alur/documents/tests/test_need_to_know.py \
+	alur/audit/tests/test_forgery.py alur/audit/tests/test_admin_audit.py
 hostile: $(VENV)/.dev system-deps
 	FUZZ_EXAMPLES=100 $(BIN)/pytest -p no:cacheprovider -v $(HOSTILE)
 
