@@ -10,10 +10,12 @@ Meta does. Each journey's pages and seconds are printed at the end of the run.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +24,9 @@ import pytest
 from alur.org.demo import DEMO_PASSWORD
 
 WIDTH, HEIGHT = 390, 844
+# JOURNEY_SHOTS=<dir>: a full-page screenshot of every page a journey checks, to look at.
+SHOTS = os.environ.get("JOURNEY_SHOTS", "")
+
 ENGLISH = re.compile(
     r"\b(Forbidden|Not Found|Page not found|Server Error|Traceback|Bad Request|"
     r"Internal Server Error|Service Unavailable|Method Not Allowed|CSRF verification)\b"
@@ -100,6 +105,10 @@ class Walk:
         text = self.page.inner_text("body")
         english = ENGLISH.search(text)
         assert english is None, f"{where}: English error words: {english and english[0]!r}"
+        if SHOTS:
+            shot = Path(SHOTS) / f"{self.name}-{self.pages:02d}-{self.who or 'warga'}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(shot), full_page=True)
 
     def login(self, username: str, next_path: str = "/") -> None:
         self.page.context.clear_cookies()
