@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -295,28 +295,6 @@ def _schedule(definition: ReportDefinition) -> str:
         f"{definition.distribute_weekday}/{definition.distribute_day} "
         f"{definition.distribute_time:%H:%M} {'otomatis' if definition.auto_start else 'manual'}"
     )
-
-
-@transaction.atomic
-def target_set(
-    *, definition: ReportDefinition, actor: User, year: int, indicator: str, value: Decimal
-) -> CoverageTarget:
-    require(actor, Capability.HANDLE_CASES, definition.office)
-    if indicator not in definition.field_keys:
-        raise DomainError(f"Indikator «{indicator}» tidak dikenal.")
-    if not Decimal(0) <= value <= Decimal(100):
-        raise DomainError("Target cakupan antara 0 dan 100 persen.")
-    target, _ = CoverageTarget.objects.update_or_create(
-        definition=definition, year=year, indicator=indicator, defaults={"target": value}
-    )
-    record(
-        actor=actor,
-        office=definition.office,
-        action="report.target.set",
-        obj=definition,
-        after={"year": year, "indicator": indicator, "target": str(value)},
-    )
-    return target
 
 
 # --- periods --------------------------------------------------------------------------------
@@ -1388,13 +1366,6 @@ def lakip_deliver(*, period: ReportPeriod, actor: User | None) -> list[str]:
         after={"files": paths, "to": told},
     )
     return paths
-
-
-def parse_decimal(text: str) -> Decimal:
-    try:
-        return Decimal(str(text).replace(",", "."))
-    except (InvalidOperation, ValueError) as error:
-        raise DomainError(f"«{text}» bukan angka.") from error
 
 
 # --- S0's delivery steps: the signed report to the recipients the office configured -----------
