@@ -182,7 +182,9 @@ def weasyprint_recap(office: Any, title: str, recap: dict[str, Any]) -> bytes:
 def bench_recap(repeat: int) -> None:
     from django.db import connection
 
-    from alur.reports import pdf, services
+    from alur.reports import pdf
+    from alur.reports.files import recap_xlsx
+    from alur.reports.selectors import recap_compute
 
     period, offices = recap_setup()
 
@@ -196,7 +198,7 @@ def bench_recap(repeat: int) -> None:
             return len(cursor.fetchall())
 
     base_ms, _rows = timed(baseline, repeat)
-    recap_ms, recap = timed(lambda: services.recap_compute(period), repeat)
+    recap_ms, recap = timed(lambda: recap_compute(period), repeat)
     emit(
         bench="reports_recap",
         offices=offices,
@@ -213,7 +215,7 @@ def bench_recap(repeat: int) -> None:
         lambda: pdf.recap_pdf(office=office, title=period.definition.title, recap=recap),
         max(repeat // 2, 1),
     )
-    xlsx_ms, _ = timed(lambda: services.recap_xlsx(period), max(repeat // 2, 1))
+    xlsx_ms, _ = timed(lambda: recap_xlsx(period), max(repeat // 2, 1))
     weasy_ms, weasy = timed(lambda: weasyprint_recap(office, period.definition.title, recap), 1)
     emit(
         bench="reports_recap_pdf",

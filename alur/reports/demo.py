@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from alur.org.models import Office, User
 from alur.org.selectors import holders_of
-from alur.reports import schedule, services
+from alur.reports import schedule
 from alur.reports.choices import JobStatus, PeriodStatus, ReportKind
 from alur.reports.models import CoverageImport, CoverageRow, ReportDefinition, ReportPeriod
-from alur.reports.services import definition_ensure
+from alur.reports.selectors import deadline_for, prefill, reporters
+from alur.reports.services.definitions import clean_recipients, definition_ensure
+from alur.reports.services.weekly import submission_send
 from alur.workflow.choices import ACTIVE_TASK, Outcome
 from alur.workflow.models import Task
 from alur.workflow.services import task_complete
@@ -69,7 +71,7 @@ def load_demo_reports(*, open_periods: bool = False) -> int:
     weekly = definition_ensure(office=babel, sop_code="S0", kind=ReportKind.SERVICE)
     stale = any(INVENTED_MAIL in [str(v) for v in r] for r in weekly.recipients)
     if not weekly.recipients or stale:
-        recipients = services.clean_recipients("S0", demo_recipients())
+        recipients = clean_recipients("S0", demo_recipients())
         ReportDefinition.objects.filter(pk=weekly.pk).update(recipients=recipients)
     sumbar = Office.objects.get(code="13")
     monthly = definition_ensure(office=sumbar, sop_code="S4", kind=ReportKind.COVERAGE)
@@ -153,7 +155,7 @@ def open_week(definition: ReportDefinition) -> ReportPeriod | None:
         probe = ReportPeriod(
             definition=definition, starts_on=choice.starts_on, ends_on=choice.ends_on
         )
-        latest = max(services.deadline_for(probe, o) for o in services.reporters(probe))
+        latest = max(deadline_for(probe, o) for o in reporters(probe))
         if latest + timedelta(hours=3) <= now:
             chosen = choice
             break
@@ -167,17 +169,17 @@ def open_week(definition: ReportDefinition) -> ReportPeriod | None:
     )
     assert period.case is not None  # noqa: S101 - period_start opens a case
     _complete(period.case, "babel.pelaksana", "Formulir dikirim ke semua kab/kota.")
-    offices = services.reporters(period)
+    offices = reporters(period)
     for index, office in enumerate(offices[: ON_TIME + LATE]):
-        deadline = services.deadline_for(period, office)
+        deadline = deadline_for(period, office)
         if index < ON_TIME:
             sent_at = deadline - timedelta(hours=2, minutes=37 * index)
         else:
             sent_at = min(deadline + timedelta(minutes=40 + 25 * index), now)
         kadis = holders_of(office, "kadis")[0]
-        own = services.prefill(period, office)
+        own = prefill(period, office)
         values = {key: own.get(key, 0) + figure(office.code, key) for key in definition.field_keys}
-        services.submission_send(
+        submission_send(
             period=period,
             office=office,
             actor=kadis,

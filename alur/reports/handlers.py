@@ -5,16 +5,24 @@ from __future__ import annotations
 from django.db import transaction
 
 from alur.core.errors import DomainError
-from alur.reports import services
 from alur.reports.choices import ReportKind, Source, SubmissionStatus
 from alur.reports.models import ReportPeriod, Submission
+from alur.reports.selectors import SEND_KEY, coverage_ready
+from alur.reports.services.coverage import lakip_deliver
+from alur.reports.services.periods import period_aggregate, period_ensure
+from alur.reports.services.weekly import (
+    period_distribute,
+    report_send,
+    sent_tasks_settle,
+    submission_save,
+)
 from alur.sop.registry import register_action, register_form
 from alur.workflow.choices import Outcome
 from alur.workflow.services import StepContext
 
 
 def _period(context: StepContext) -> ReportPeriod:
-    return services.period_ensure(case=context.case, actor=context.actor)
+    return period_ensure(case=context.case, actor=context.actor)
 
 
 def on_define(context: StepContext) -> None:
@@ -27,8 +35,8 @@ def on_distribute(context: StepContext) -> None:
     """Step 2 of S0: the form to every kab/kota (nothing new when the schedule sent it). Those
     that already sent their report have their step completed once it opens, after commit."""
     period = _period(context)
-    services.period_distribute(period=period, actor=context.actor)
-    transaction.on_commit(lambda: services.sent_tasks_settle(period=period), robust=True)
+    period_distribute(period=period, actor=context.actor)
+    transaction.on_commit(lambda: sent_tasks_settle(period=period), robust=True)
 
 
 def on_submit(context: StepContext) -> None:
@@ -36,7 +44,7 @@ def on_submit(context: StepContext) -> None:
         return
     period = _period(context)
     if period.definition.kind == ReportKind.COVERAGE:
-        services.coverage_ready(period)  # S4 step 4: the data of every kab/kota are in
+        coverage_ready(period)  # S4 step 4: the data of every kab/kota are in
         return
     office = context.task.office
     values = context.data.get("values")
@@ -52,7 +60,7 @@ def on_submit(context: StepContext) -> None:
         if draft.status == SubmissionStatus.SUBMITTED:
             return
         values, source, reason = draft.values, draft.source, draft.edit_reason
-    services.submission_save(
+    submission_save(
         period=period,
         office=office,
         actor=context.actor,
@@ -66,25 +74,25 @@ def on_submit(context: StepContext) -> None:
 def on_collect(context: StepContext) -> None:
     period = _period(context)
     if period.definition.kind == ReportKind.COVERAGE:
-        services.coverage_ready(period)  # S4 step 3: the PIAK file was received and read
+        coverage_ready(period)  # S4 step 3: the PIAK file was received and read
 
 
 def on_aggregate(context: StepContext) -> None:
     period = _period(context)
     if period.definition.kind == ReportKind.COVERAGE:
-        services.coverage_ready(period)
-    services.period_aggregate(period=period, actor=context.actor)
+        coverage_ready(period)
+    period_aggregate(period=period, actor=context.actor)
 
 
 def on_deliver(context: StepContext) -> None:
-    services.lakip_deliver(period=_period(context), actor=context.actor)
+    lakip_deliver(period=_period(context), actor=context.actor)
 
 
 def on_send(context: StepContext) -> None:
     """S0 steps 12 and 13: the signed report to the recipients configured for the step."""
     if context.actor is None:
         raise DomainError("Langkah pengiriman dikerjakan oleh pelaksananya.")
-    services.report_send(case=context.case, step=context.step.number, actor=context.actor)
+    report_send(case=context.case, step=context.step.number, actor=context.actor)
 
 
 def register_all() -> None:
@@ -95,7 +103,7 @@ def register_all() -> None:
     register_action("reports.aggregate", on_aggregate)
     register_action("reports.deliver", on_deliver)
     register_action(
-        services.SEND_KEY,
+        SEND_KEY,
         on_send,
         description="Send the signed report to the recipients the office configured for this "
         "delivery step (WhatsApp numbers, e-mail) through the outbox; a step with no recipient "

@@ -10,10 +10,19 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from alur.org.access import Capability, can
-from alur.reports import schedule, selectors, services
+from alur.reports import schedule, selectors
 from alur.reports.choices import ReportKind
 from alur.reports.forms import CloseForm, CoverageUploadForm, SubmissionForm
 from alur.reports.models import Submission
+from alur.reports.selectors import (
+    coverage_checks,
+    deadline_text,
+    delivery_steps,
+    period_of,
+    prefill,
+    reporters,
+    step_recipients,
+)
 from alur.workflow.panels import register_case_panel, register_step_panel
 
 KEYS = (
@@ -32,7 +41,7 @@ def _html(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeS
 
 
 def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeString | None:
-    period = services.period_of(case)
+    period = period_of(case)
     keys = {step.form, step.action}
     context: dict[str, Any] = {"case": case, "task": task, "step": step, "period": period}
     if period is None:
@@ -46,22 +55,22 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
         context["format_sent"] = period.distributed_at
     if "reports.distribute" in keys:
         context["distributed"] = period.distributed_at
-        context["reporters"] = len(services.reporters(period))
+        context["reporters"] = len(reporters(period))
     if "reports.send" in keys:
         context.update(_send_context(case, step.number, period))
     if "reports.submit" in keys and not coverage:
         existing = Submission.objects.filter(period=period, office=task.office).first()
-        values = existing.values if existing else services.prefill(period, task.office)
+        values = existing.values if existing else prefill(period, task.office)
         context["form"] = SubmissionForm(
             definition=period.definition, initial={f"v_{k}": v for k, v in values.items()}
         )
         context["submission"] = existing
-        context["deadline"] = services.deadline_text(period, task.office)
+        context["deadline"] = deadline_text(period, task.office)
         context["office"] = task.office
     if coverage and keys & {"reports.collect", "reports.submit", "reports.aggregate"}:
         context["job"] = selectors.latest_import(period)
         if context["job"] is not None and context["job"].status == "done":
-            context["checks"] = services.coverage_checks(period)
+            context["checks"] = coverage_checks(period)
         if keys & {"reports.collect", "reports.submit"} and period.status == "open":
             context["upload_form"] = CoverageUploadForm()
             context["sample"] = True
@@ -76,7 +85,7 @@ def _send_context(case: Any, step: int, period: Any) -> dict[str, Any]:
     from alur.letters.steps import case_letter
 
     letter = case_letter(case)
-    configured = services.step_recipients(period.definition, step)
+    configured = step_recipients(period.definition, step)
     own = (
         [r for r in letter.recipients.all() if r.step in (step, None)] if letter is not None else []
     )
@@ -85,7 +94,7 @@ def _send_context(case: Any, step: int, period: Any) -> dict[str, Any]:
         "letter": letter,
         "send_to": configured,
         "letter_to": [r for r in own if [r.channel, r.address] not in [c[1:3] for c in configured]],
-        "last_step": step == max(services.delivery_steps(case.sop.code) or [step]),
+        "last_step": step == max(delivery_steps(case.sop.code) or [step]),
     }
 
 
@@ -93,14 +102,14 @@ def draft_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeSt
     """On a report case's drafting step without a letter: make it from the recap."""
     from alur.letters.steps import case_letter
 
-    period = services.period_of(case)
+    period = period_of(case)
     if period is None or not period.recap or case_letter(case) is not None:
         return None
     return _html(request, "reports/panels/draft.html", {"case": case, "period": period})
 
 
 def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
-    period = services.period_of(case)
+    period = period_of(case)
     if period is None:
         return None
     if period.definition.kind == ReportKind.COVERAGE:
@@ -113,7 +122,7 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
                 "period": period,
                 "coverage": True,
                 "job": job,
-                "checks": services.coverage_checks(period) if job else None,
+                "checks": coverage_checks(period) if job else None,
             },
         )
     rows = selectors.reporter_rows(request.user, period)

@@ -27,10 +27,14 @@ from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
 from alur.org.models import Office, User
 from alur.org.regions import zone_label
-from alur.reports import services
 from alur.reports.choices import Frequency, PeriodStatus, ReportKind
 from alur.reports.models import ReportDefinition, ReportPeriod
+from alur.reports.services.definitions import definition_ensure, definition_update
+from alur.reports.services.periods import period_open
+from alur.reports.services.weekly import period_distribute
 from alur.reports.timeliness import (
+    MONTHS,
+    WEEKDAYS,
     due_period,
     next_period,
     opening_moment,
@@ -94,8 +98,8 @@ def opens_at(definition: ReportDefinition, starts_on: date, ends_on: date) -> da
 def moment_text(moment: datetime, zone: str) -> str:
     local = timezone.localtime(moment, moment.tzinfo)
     return (
-        f"{services.WEEKDAYS[local.weekday()]}, {local.day} "
-        f"{services.MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} {zone_label(zone)}"
+        f"{WEEKDAYS[local.weekday()]}, {local.day} "
+        f"{MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} {zone_label(zone)}"
     )
 
 
@@ -159,7 +163,7 @@ def definition_for(office: Office, sop_code: str) -> ReportDefinition:
     kind = KIND_OF_SOP.get(sop_code)
     if kind is None:
         raise DomainError(f"SOP {sop_code} bukan laporan berkala.")
-    return services.definition_ensure(office=office, sop_code=sop_code, kind=kind)
+    return definition_ensure(office=office, sop_code=sop_code, kind=kind)
 
 
 @transaction.atomic
@@ -197,7 +201,7 @@ def period_start(
     if weekly and any(
         value is not None and value != getattr(definition, name) for name, value in changes.items()
     ):
-        definition = services.definition_update(
+        definition = definition_update(
             definition=definition,
             actor=actor,
             title=definition.title,
@@ -226,7 +230,7 @@ def period_start(
         subject=_subject(definition, starts, ends),
         actor=actor,
     )
-    period = services.period_open(case=case, actor=actor, definition=definition, starts_on=starts)
+    period = period_open(case=case, actor=actor, definition=definition, starts_on=starts)
     first = _first_task(case)
     if first is not None and engine.holds(actor, first.office_id, first.position_kind):
         engine_services.task_complete(
@@ -270,9 +274,7 @@ def scheduled_open(*, definition: ReportDefinition, now: datetime | None = None)
             actor=None,
             reason=f"Dibuka otomatis sesuai jadwal ({moment_text(due_at, zone)}).",
         )
-        period = services.period_open(
-            case=case, actor=None, definition=definition, starts_on=starts
-        )
+        period = period_open(case=case, actor=None, definition=definition, starts_on=starts)
         late = int((now - due_at).total_seconds() // 60)
         record(
             actor=None,
@@ -291,7 +293,7 @@ def scheduled_open(*, definition: ReportDefinition, now: datetime | None = None)
         and period.status == PeriodStatus.OPEN
         and period.distributed_at is None
     ):
-        services.period_distribute(period=period, actor=None)
+        period_distribute(period=period, actor=None)
         period.refresh_from_db()
     return period
 

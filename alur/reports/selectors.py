@@ -7,6 +7,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,23 +17,35 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from alur.org.access import Capability, can, office_ids_for
+from alur.core.errors import DomainError
+from alur.org.access import KIND_CAPABILITIES, Capability, can, office_ids_for
 from alur.org.choices import OfficeLevel
-from alur.org.models import Office, User
+from alur.org.models import Appointment, Office, User
 from alur.org.regions import zone_label
 from alur.registry import rollup
-from alur.reports import catalogue, coverage, services
-from alur.reports.choices import PeriodStatus, ReportKind, SubmissionStatus, Timeliness
-from alur.reports.models import CoverageImport, ReportDefinition, ReportPeriod, Submission
-from alur.reports.timeliness import rates
+from alur.reports import catalogue, coverage, recap
+from alur.reports.choices import JobStatus, PeriodStatus, ReportKind, SubmissionStatus, Timeliness
+from alur.reports.counts import own_counts
+from alur.reports.models import (
+    CoverageImport,
+    CoverageRow,
+    CoverageTarget,
+    ReportDefinition,
+    ReportPeriod,
+    Submission,
+)
+from alur.reports.timeliness import MONTHS, WEEKDAYS, deadline_day, local_deadline, rates
 from alur.sop.models import SopRevision
 from alur.sop.specs import spec_for
-from alur.workflow.choices import CaseStatus, TaskStatus
+from alur.workflow import services as engine_services
+from alur.workflow.choices import ACTIVE_TASK, CaseStatus, TaskStatus
 from alur.workflow.models import Case, Task
 from alur.workflow.selectors import Calendars
+from alur.workflow.spec import OfficeRelation
 from alur.worktime.calendar import working_minutes_between
 
 READ = Capability.VIEW_REPORTS
+SEND_KEY = "reports.send"  # S0's delivery steps: the signed report to the configured recipients
 TASK_SAMPLE = 5000
 
 
@@ -80,7 +93,7 @@ class ReporterRow:
 def reporter_rows(user: User | AnonymousUser, period: ReportPeriod) -> list[ReporterRow]:
     """One row per expected kab/kota: on time, late, missing (after closing) or not yet in.
     A kab/kota's staff see their own row only."""
-    offices = services.reporters(period)
+    offices = reporters(period)
     if not may_see_all(user, period):
         mine = office_ids_for(user, Capability.SUBMIT_REPORTS)
         offices = [o for o in offices if o.pk in mine]
@@ -102,7 +115,7 @@ def reporter_rows(user: User | AnonymousUser, period: ReportPeriod) -> list[Repo
         rows.append(
             ReporterRow(
                 office=office,
-                deadline=services.deadline_text(period, office),
+                deadline=deadline_text(period, office),
                 status=status,
                 status_label=labels[status],
                 submission=submission,
@@ -154,9 +167,7 @@ def registry_coverage(office: Office) -> dict[str, Any]:
     keys = set(coverage.RESIDENT_INDICATORS)
     fields = definition.fields if definition is not None else catalogue.INDICATORS
     targets = (
-        services._targets(definition, day.year)
-        if definition is not None
-        else catalogue.DEFAULT_TARGETS
+        _targets(definition, day.year) if definition is not None else catalogue.DEFAULT_TARGETS
     )
     kabkota.sort(key=lambda o: o.code)
     return coverage.report(
@@ -329,3 +340,253 @@ def _reporting(user: User | AnonymousUser, office: Office) -> list[dict[str, Any
             }
         )
     return found
+
+
+def delivery_steps(sop_code: str) -> list[int]:
+    """The steps of the SOP's current revision that send the signed report (`reports.send`)."""
+    try:
+        revision = engine_services.current_revision(sop_code)
+    except DomainError:
+        return []
+    return [s.number for s in engine_services.procedure(revision).steps if s.action == SEND_KEY]
+
+
+def period_of(case: Case) -> ReportPeriod | None:
+    return (
+        ReportPeriod.objects.select_related("definition", "definition__office")
+        .filter(case=case)
+        .first()
+    )
+
+
+def reporters(period: ReportPeriod) -> list[Office]:
+    """The kab/kota expected to report: the active child offices of the province."""
+    return list(
+        Office.objects.filter(parent=period.definition.office, is_active=True).order_by("code")
+    )
+
+
+def deadline_for(period: ReportPeriod, office: Office) -> datetime:
+    definition = period.definition
+    day = deadline_day(
+        definition.frequency,
+        period.ends_on,
+        weekday=definition.deadline_weekday,
+        day_of_month=definition.deadline_day,
+    )
+    return local_deadline(day, definition.deadline_time, office.timezone)
+
+
+def deadline_text(period: ReportPeriod, office: Office) -> str:
+    moment = deadline_for(period, office)
+    return (
+        f"{WEEKDAYS[moment.weekday()]}, {moment.day} {MONTHS[moment.month - 1]} {moment.year} "
+        f"pukul {moment:%H.%M} {zone_label(office.timezone)}"
+    )
+
+
+def submitters(offices: list[Office]) -> list[Appointment]:
+    """Active appointments in `offices` whose post may send reports (one per person and office)."""
+    kinds = [k for k, caps in KIND_CAPABILITIES.items() if Capability.SUBMIT_REPORTS in caps]
+    seen: set[tuple[int, int]] = set()
+    found = []
+    for appointment in (
+        Appointment.objects.active_on(timezone.localdate())
+        .filter(position__office__in=offices, position__kind__in=kinds, position__is_active=True)
+        .select_related("user", "position", "position__office")
+        .order_by("position__office__code", "user__username")
+    ):
+        key = (appointment.position.office_id, appointment.user_id)
+        if key not in seen:
+            seen.add(key)
+            found.append(appointment)
+    return found
+
+
+def prefill(period: ReportPeriod, office: Office) -> dict[str, int]:
+    return own_counts(office, period.starts_on, period.ends_on, period.definition.field_keys)
+
+
+def submit_step(period: ReportPeriod) -> tuple[int, str] | None:
+    """The number and position kind of the case's step in which each kab/kota sends."""
+    if period.case_id is None:
+        return None
+    case = Case.objects.select_related("sop").defer("sop__definition").get(pk=period.case_id)
+    spec = engine_services.procedure(case)
+    for step in spec.steps:
+        actor = spec.actors[step.actor]
+        if step.form == "reports.submit" and actor.office == OfficeRelation.CHILDREN:
+            return step.number, actor.position_kind or ""
+    return None
+
+
+def submit_position(period: ReportPeriod) -> str:
+    found = submit_step(period)
+    return found[1] if found else "kadis"
+
+
+def open_submit_task(period: ReportPeriod, office: Office) -> Task | None:
+    found = submit_step(period)
+    if found is None:
+        return None
+    return (
+        Task.objects.filter(
+            case_id=period.case_id, step=found[0], office=office, status__in=ACTIVE_TASK
+        )
+        .select_related("case")
+        .order_by("pk")
+        .first()
+    )
+
+
+def recap_compute(period: ReportPeriod) -> dict[str, Any]:
+    """The recap of a weekly period from the database: three queries."""
+    definition = period.definition
+    offices = reporters(period)
+    sent = {
+        s.office.code: recap.Sent(s.values, s.submitted_at, s.timeliness)
+        for s in period.submissions.filter(status=SubmissionStatus.SUBMITTED).select_related(
+            "office"
+        )
+    }
+    previous_period = (
+        ReportPeriod.objects.filter(definition=definition, ends_on__lt=period.starts_on)
+        .order_by("-ends_on")
+        .first()
+    )
+    previous: dict[str, dict[str, int]] = {}
+    if previous_period is not None:
+        previous = {
+            code: values
+            for code, values in previous_period.submissions.filter(
+                status=SubmissionStatus.SUBMITTED
+            ).values_list("office__code", "values")
+        }
+    return recap.build(
+        period_label=period.label,
+        fields=definition.fields,
+        reporters=[
+            recap.Reporter(o.code, o.short_name or o.name, o.timezone, deadline_for(period, o))
+            for o in offices
+        ],
+        sent=sent,
+        previous=previous,
+        closed=period.status == PeriodStatus.CLOSED,
+    )
+
+
+def _targets(definition: ReportDefinition, year: int) -> dict[str, Decimal]:
+    found = {
+        t.indicator: t.target
+        for t in CoverageTarget.objects.filter(definition=definition, year=year)
+    }
+    return {
+        k: found.get(k, catalogue.DEFAULT_TARGETS.get(k, Decimal(100)))
+        for k in definition.field_keys
+    }
+
+
+def coverage_compute(period: ReportPeriod) -> dict[str, Any]:
+    definition = period.definition
+    province = definition.office
+    offices = reporters(period)
+    rows = period.rows.values_list("office__code", "indicator", "numerator", "denominator")
+    result = coverage.report(
+        period_label=period.label,
+        province=(province.code, province.short_name or province.name),
+        indicators=definition.fields,
+        targets=_targets(definition, period.starts_on.year),
+        offices=[(o.code, o.short_name or o.name) for o in offices],
+        rows=list(rows),
+    )
+    result["checks"] = coverage_checks(period)
+    result["trend"] = coverage_trend(period)
+    return result
+
+
+def _month_rows(period: ReportPeriod | None) -> dict[tuple[str, str], tuple[int, int]]:
+    if period is None:
+        return {}
+    return {
+        (code, indicator): (n, d)
+        for code, indicator, n, d in period.rows.values_list(
+            "office__code", "indicator", "numerator", "denominator"
+        )
+    }
+
+
+def previous_period(period: ReportPeriod) -> ReportPeriod | None:
+    return (
+        ReportPeriod.objects.filter(definition=period.definition, ends_on__lt=period.starts_on)
+        .order_by("-ends_on")
+        .first()
+    )
+
+
+def coverage_checks(period: ReportPeriod) -> dict[str, Any]:
+    """What the import accepted but a reviewer should see: kab/kota without data, and jumps
+    from last month beyond the definition's threshold."""
+    current = _month_rows(period)
+    previous = _month_rows(previous_period(period))
+    codes = {code for code, _i in current}
+    missing = [o.code for o in reporters(period) if o.code not in codes]
+    jumped = coverage.jumps(current, previous, float(period.definition.jump_threshold))
+    return {
+        "missing": missing,
+        "jumps": [
+            {"code": c, "indicator": i, "before": b, "now": n, "delta": round(n - b, 2)}
+            for c, i, b, n in jumped
+        ],
+    }
+
+
+def coverage_trend(period: ReportPeriod, months: int = 12) -> list[dict[str, Any]]:
+    """The province's coverage per indicator for the last `months` periods up to `period`."""
+    from django.db.models import Sum
+
+    periods = list(
+        ReportPeriod.objects.filter(
+            definition=period.definition, starts_on__lte=period.starts_on
+        ).order_by("-starts_on")[:months]
+    )
+    sums = (
+        CoverageRow.objects.filter(period__in=periods)
+        .values("period_id", "indicator")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+    )
+    by_period: dict[int, dict[str, float | None]] = {}
+    for row in sums:
+        by_period.setdefault(row["period_id"], {})[row["indicator"]] = coverage.percent(
+            row["n"], row["d"]
+        )
+    return [
+        {"label": p.label, "month": f"{p.starts_on:%m/%y}", "values": by_period.get(p.pk, {})}
+        for p in reversed(periods)
+        if p.pk in by_period
+    ]
+
+
+def coverage_ready(period: ReportPeriod) -> CoverageImport:
+    job = period.imports.filter(status=JobStatus.DONE).order_by("-created_at").first()
+    if job is None:
+        raise DomainError(
+            "Data cakupan kabupaten/kota bulan ini belum diimpor tanpa kesalahan. Unggah berkas "
+            "PIAK (Excel/CSV) pada langkah ini.",
+            code="no_data",
+        )
+    return job
+
+
+def step_recipients(definition: ReportDefinition, step: int) -> list[list[Any]]:
+    return [list(r) for r in definition.recipients if len(r) > 3 and r[3] == step]
+
+
+def province_number(office: Office) -> str | None:
+    from alur.whatsapp.models import BusinessNumber
+
+    number = (
+        BusinessNumber.objects.filter(office=office, is_active=True, is_complaints=False)
+        .order_by("pk")
+        .first()
+    )
+    return number.phone_number_id if number else None

@@ -3,17 +3,19 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from alur.reports import schedule, services
+from alur.reports import schedule
+from alur.reports.services.coverage import coverage_import_run
+from alur.reports.services.reminders import reminders_send
 
 
 @db_task()
 def run_coverage_import(job_id: int) -> None:
-    services.coverage_import_run(job_id)
+    coverage_import_run(job_id)
 
 
 @db_periodic_task(crontab(minute="*/15"))
 def send_report_reminders() -> int:
-    return services.reminders_send()
+    return reminders_send()
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -15,6 +15,7 @@ from alur.letters.words import month_name
 from alur.reports.choices import Frequency, Timeliness
 
 MONTHS = [month_name(m) for m in range(1, 13)]
+WEEKDAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
 
 def period_for(frequency: str, day: date, *, distribute_weekday: int = 3) -> tuple[date, date]:

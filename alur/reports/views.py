@@ -15,9 +15,10 @@ from alur.core.errors import DomainError
 from alur.core.web import error_text, form_data, int_param, run_service
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.org.models import Office
-from alur.reports import charts, pdf, schedule, selectors, services
+from alur.reports import charts, files, pdf, schedule, selectors
 from alur.reports.choices import ReportKind, Source
 from alur.reports.excel import XLSX_MIME
+from alur.reports.files import coverage_sample_xlsx, form_bytes, form_filename, lakip_files
 from alur.reports.forms import (
     CloseForm,
     CoverageUploadForm,
@@ -28,6 +29,24 @@ from alur.reports.forms import (
     WeeklyStartForm,
 )
 from alur.reports.models import CoverageImport, ReportDefinition, Submission
+from alur.reports.selectors import (
+    coverage_compute,
+    deadline_text,
+    delivery_steps,
+    open_submit_task,
+    prefill,
+    recap_compute,
+)
+from alur.reports.services import weekly
+from alur.reports.services.coverage import coverage_import_create
+from alur.reports.services.definitions import definition_update, parse_fields
+from alur.reports.services.weekly import (
+    recap_letter_draft,
+    recap_step_complete,
+    submission_save,
+    submission_send,
+    upload_form,
+)
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow.models import Task
 
@@ -54,7 +73,7 @@ def periods(request: HttpRequest) -> HttpResponse:
 
 
 def _coverage_context(period) -> dict:  # type: ignore[no-untyped-def]
-    data = period.recap if period.recap.get("indicators") else services.coverage_compute(period)
+    data = period.recap if period.recap.get("indicators") else coverage_compute(period)
     return {
         "coverage": data,
         "coverage_charts": pdf.coverage_charts(data),
@@ -79,7 +98,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["job"] = selectors.latest_import(period)
         context["upload_form"] = CoverageUploadForm()
     elif context["all"]:
-        recap = period.recap or services.recap_compute(period)
+        recap = period.recap or recap_compute(period)
         context["recap"] = recap
         context["recap_chart"] = charts.ranked_bars(
             [(r["name"], r["total"]) for r in recap["rows"]],
@@ -106,7 +125,7 @@ def submission(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     period = selectors.period_for(request.user, pk)
     office = _reporter(request, period, code)
     existing = Submission.objects.filter(period=period, office=office).first()
-    own = services.prefill(period, office)
+    own = prefill(period, office)
     initial = {f"v_{k}": v for k, v in (existing.values if existing else own).items()}
     if existing:
         initial["reason"] = existing.edit_reason
@@ -121,11 +140,11 @@ def submission(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             values = form.values()
             reason = (form.data.get("reason") or "").strip()
             if send:
-                services.submission_send(
+                submission_send(
                     period=period, office=office, actor=request.user, values=values, reason=reason
                 )
             else:
-                services.submission_save(
+                submission_save(
                     period=period, office=office, actor=request.user, values=values, reason=reason
                 )
 
@@ -142,9 +161,9 @@ def submission(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "upload_form": UploadForm(),
             "submission": existing,
             "own": own,
-            "deadline": services.deadline_text(period, office),
+            "deadline": deadline_text(period, office),
             "may_submit": may_submit,
-            "task": services.open_submit_task(period, office),
+            "task": open_submit_task(period, office),
         },
     )
 
@@ -160,7 +179,7 @@ def submission_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     def call() -> None:
         data = form_data(form)
         upload = data["file"]
-        services.upload_form(
+        upload_form(
             period=period,
             office=office,
             actor=request.user,
@@ -186,10 +205,10 @@ def form_download(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     period = selectors.period_for(request.user, pk)
     office = _reporter(request, period, code)
     existing = Submission.objects.filter(period=period, office=office).first()
-    values = existing.values if existing else services.prefill(period, office)
+    values = existing.values if existing else prefill(period, office)
     return _download(
-        services.form_bytes(period, office, values),
-        services.form_filename(period, office),
+        form_bytes(period, office, values),
+        form_filename(period, office),
         XLSX_MIME,
     )
 
@@ -205,7 +224,7 @@ def _province_period(request: HttpRequest, pk: int):  # type: ignore[no-untyped-
 def recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     period = _province_period(request, pk)
     return _download(
-        services.recap_xlsx(period),
+        files.recap_xlsx(period),
         f"rekap-{period.definition.code}-{period.starts_on:%Y%m%d}.xlsx",
         XLSX_MIME,
     )
@@ -214,7 +233,7 @@ def recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def recap_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     period = _province_period(request, pk)
-    recap = period.recap or services.recap_compute(period)
+    recap = period.recap or recap_compute(period)
     data = pdf.recap_pdf(
         office=period.definition.office, title=period.definition.title, recap=recap
     )
@@ -228,7 +247,7 @@ def lakip_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = _province_period(request, pk)
     if period.definition.kind != ReportKind.COVERAGE:
         raise Http404("Bukan laporan cakupan.")
-    xlsx, pdf_bytes = services.lakip_files(period)
+    xlsx, pdf_bytes = lakip_files(period)
     name = f"lakip-{period.definition.code}-{period.starts_on:%Y%m}"
     if fmt == "pdf":
         return _download(pdf_bytes, name + ".pdf", "application/pdf")
@@ -242,7 +261,7 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST)
     run_service(
         request,
-        lambda: services.period_close(
+        lambda: weekly.period_close(
             period=period, actor=request.user, reason=form_data(form)["reason"]
         ),
         "Periode ditutup; kab/kota yang belum mengirim tercatat tidak melapor.",
@@ -260,7 +279,7 @@ def coverage_upload(request: HttpRequest, pk: int) -> HttpResponse:
     def call() -> None:
         upload = form_data(form)["file"]
         job.append(
-            services.coverage_import_create(
+            coverage_import_create(
                 period=period, actor=request.user, data=upload.read(), filename=upload.name
             )
         )
@@ -308,7 +327,7 @@ def recap_step(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     run_service(
         request,
-        lambda: services.recap_step_complete(task=task, actor=request.user),
+        lambda: recap_step_complete(task=task, actor=request.user),
         "Periode ditutup dan direkap; konsep laporan provinsi dibuat dari rekap.",
     )
     return redirect("workflow:case_detail", reference=task.case.reference)
@@ -320,7 +339,7 @@ def recap_letter(request: HttpRequest, reference: str) -> HttpResponse:
     case = workflow_selectors.case_for(request.user, reference)
     run_service(
         request,
-        lambda: services.recap_letter_draft(case=case, actor=request.user),
+        lambda: recap_letter_draft(case=case, actor=request.user),
         "Konsep laporan disusun dari rekap.",
     )
     return redirect("workflow:case_detail", reference=case.reference)
@@ -355,11 +374,11 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             data = {**initial, **form_data(form)}
-            services.definition_update(
+            definition_update(
                 definition=definition,
                 actor=request.user,
                 title=data["title"],
-                fields=services.parse_fields(data["fields_text"]),
+                fields=parse_fields(data["fields_text"]),
                 deadline_weekday=data["deadline_weekday"],
                 deadline_time=data["deadline_time"],
                 deadline_day=data["deadline_day"],
@@ -385,7 +404,7 @@ def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "definition": definition,
             "form": form,
-            "delivery_steps": services.delivery_steps(definition.sop_code),
+            "delivery_steps": delivery_steps(definition.sop_code),
             "next_opening": schedule.next_opening_text(definition),
         },
     )
@@ -425,9 +444,9 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "reports/start.html", {"office": office, "code": code})
     choices = schedule.period_choices(definition)
     free = [(c.offset, schedule.choice_text(c)) for c in choices if c.taken is None]
-    weekly = definition.kind == ReportKind.SERVICE
+    is_weekly = definition.kind == ReportKind.SERVICE
     data = request.POST if request.method == "POST" else None
-    if weekly:
+    if is_weekly:
         form: Any = WeeklyStartForm(
             data,
             periods=free,
@@ -450,9 +469,9 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         def call() -> None:
             values = form_data(form)
             extra: dict[str, Any] = {}
-            if weekly:
+            if is_weekly:
                 extra = {
-                    "fields": services.parse_fields(values["fields_text"]),
+                    "fields": parse_fields(values["fields_text"]),
                     "distribute_weekday": values["distribute_weekday"],
                     "distribute_time": values["distribute_time"],
                     "deadline_weekday": values["deadline_weekday"],
@@ -482,9 +501,9 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "free": free,
             "taken": [c for c in choices if c.taken is not None],
-            "weekly": weekly,
+            "weekly": is_weekly,
             "recipients": definition.recipients,
-            "delivery_steps": services.delivery_steps(definition.sop_code),
+            "delivery_steps": delivery_steps(definition.sop_code),
             "next_opening": schedule.next_opening_text(definition),
             "may_edit": can(request.user, Capability.HANDLE_CASES, office),
         },
@@ -500,7 +519,7 @@ def coverage_sample(request: HttpRequest, pk: int) -> HttpResponse:
     if period.definition.kind != ReportKind.COVERAGE:
         raise Http404("Bukan laporan cakupan.")
     return _download(
-        services.coverage_sample_xlsx(period),
+        coverage_sample_xlsx(period),
         f"contoh-impor-{period.definition.code}-{period.starts_on:%Y%m}.xlsx",
         XLSX_MIME,
     )

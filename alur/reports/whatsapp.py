@@ -17,10 +17,10 @@ from alur.core.web import error_text
 from alur.org.access import Capability, can
 from alur.org.models import Office, User
 from alur.outbox.services import message_enqueue, normalize_whatsapp_number
-from alur.reports import services
 from alur.reports.choices import Source
 from alur.reports.excel import MARKER_CELL, ZIP_MAGIC
 from alur.reports.models import ReportPeriod
+from alur.reports.services.weekly import upload_form
 
 
 def _sender(phone: str) -> User | None:
@@ -125,7 +125,7 @@ def _submit(user: User, reporting: list[Office], fetched) -> str:  # type: ignor
         )
     try:
         try:
-            submission = services.upload_form(
+            submission = upload_form(
                 period=period,
                 office=office,
                 actor=user,
@@ -137,7 +137,7 @@ def _submit(user: User, reporting: list[Office], fetched) -> str:  # type: ignor
         except DomainError as error:
             if error.code != "not_sender":
                 raise
-            services.upload_form(
+            upload_form(
                 period=period,
                 office=office,
                 actor=user,

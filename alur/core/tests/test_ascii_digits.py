@@ -22,7 +22,7 @@ def test_a_workbook_cell_with_a_superscript_is_not_a_number() -> None:
 
 
 def test_a_report_value_with_a_superscript_is_refused_with_its_label() -> None:
-    from alur.reports.services import clean_values
+    from alur.reports.services.weekly import clean_values
 
     period: Any = SimpleNamespace(definition=SimpleNamespace(labels={"kk": "KK terbit"}))
     with pytest.raises(DomainError) as refused:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from alur.reports import services
 from alur.reports.choices import ReportKind
+from alur.reports.files import lakip_files
 from alur.reports.models import ReportPeriod
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_the_lakip_charts_are_coloured_and_name_every_kab_kota(
         .first()
     )
     assert period is not None, "the demo has S4 months for Sumatera Barat"
-    _xlsx, pdf = services.lakip_files(period)
+    _xlsx, pdf = lakip_files(period)
     (tmp_path / "lakip.pdf").write_bytes(pdf)
     text = subprocess.run(
         [poppler("pdftotext"), "-layout", str(tmp_path / "lakip.pdf"), "-"],

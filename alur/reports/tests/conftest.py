@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from alur.org.models import Office
-from alur.reports import services
 from alur.reports.models import ReportPeriod
+from alur.reports.selectors import period_of
 from alur.workflow.models import Case
 from alur.workflow.tests.drive import run_until_step, start
 
@@ -56,7 +56,7 @@ def s0_collecting(clock: Clock) -> Callable[[], tuple[Case, ReportPeriod]]:
     def make() -> tuple[Case, ReportPeriod]:
         case = start("S0")
         run_until_step(case, 3)
-        period = services.period_of(case)
+        period = period_of(case)
         assert period is not None
         return case, period
 

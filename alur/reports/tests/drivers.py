@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from alur.org.models import Office, User
-from alur.reports import services
 from alur.reports.choices import ReportKind
 from alur.reports.demo import demo_figures
 from alur.reports.models import ReportPeriod
+from alur.reports.selectors import reporters
+from alur.reports.services.coverage import coverage_import_create, coverage_import_run
+from alur.reports.services.periods import period_ensure
+from alur.reports.services.weekly import submission_send
 from alur.workflow.models import Task
 from alur.workflow.tests.drive import DRIVERS
 
@@ -28,7 +31,7 @@ def coverage_csv(period: ReportPeriod, month_index: int = 4, skip: tuple[str, ..
             + [f"{k}_{s}" for k in keys for s in ("pembilang", "penyebut")]
         )
     ]
-    for office in services.reporters(period):
+    for office in reporters(period):
         if office.code in skip:
             continue
         cells = [office.code, office.short_name.replace(",", " ")]
@@ -40,19 +43,19 @@ def coverage_csv(period: ReportPeriod, month_index: int = 4, skip: tuple[str, ..
 
 
 def import_coverage(period: ReportPeriod, actor: User, data: bytes, name: str = "piak.csv") -> Any:
-    job = services.coverage_import_create(period=period, actor=actor, data=data, filename=name)
-    return services.coverage_import_run(job.pk)
+    job = coverage_import_create(period=period, actor=actor, data=data, filename=name)
+    return coverage_import_run(job.pk)
 
 
 def _period(task: Task, actor: User) -> ReportPeriod:
-    return services.period_ensure(case=task.case, actor=actor)
+    return period_ensure(case=task.case, actor=actor)
 
 
 def submit(task: Task, actor: User, choice: dict[str, Any]) -> bool:
     period = _period(task, actor)
     if period.definition.kind == ReportKind.COVERAGE:
         return False  # S4 step 4: the imported rows are the entry
-    services.submission_send(
+    submission_send(
         period=period,
         office=task.office,
         actor=actor,

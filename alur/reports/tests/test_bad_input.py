@@ -14,9 +14,11 @@ from openpyxl import Workbook, load_workbook
 
 from alur.core.errors import DomainError
 from alur.org.selectors import holders_of
-from alur.reports import services
 from alur.reports.choices import JobStatus
+from alur.reports.files import form_bytes
 from alur.reports.models import CoverageImport, CoverageRow, Submission
+from alur.reports.services.periods import period_aggregate, period_ensure
+from alur.reports.services.weekly import submission_save, upload_form
 from alur.reports.tests.conftest import kab_kota
 from alur.reports.tests.drivers import coverage_csv, figures, import_coverage
 from alur.workflow.tests.drive import holder, run_until_step, start
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def _filled(period: Any, office: Any, changes: dict[str, Any]) -> bytes:
     """The period's form for the office with column C filled, then `changes` (cell → value)."""
-    data = services.form_bytes(period, office, figures(office, period.definition.field_keys))
+    data = form_bytes(period, office, figures(office, period.definition.field_keys))
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook["Laporan"]
     for cell, value in changes.items():
@@ -37,7 +39,7 @@ def _filled(period: Any, office: Any, changes: dict[str, Any]) -> bytes:
 
 
 def _upload(period: Any, office: Any, data: bytes) -> Submission:
-    return services.upload_form(
+    return upload_form(
         period=period,
         office=office,
         actor=holders_of(office, "kadis")[0],
@@ -99,7 +101,7 @@ def test_values_typed_on_the_web_form_are_checked_per_field(clock: Any, s0_colle
     office = kab_kota()[0]
     values = {k: "1" for k in period.definition.field_keys} | {"kk": "sepuluh", "kia": "-2"}
     with pytest.raises(DomainError) as refused:
-        services.submission_save(
+        submission_save(
             period=period, office=office, actor=holders_of(office, "operator")[0], values=values
         )
     assert "Kartu Keluarga (KK): «sepuluh» bukan angka." in refused.value.message
@@ -109,7 +111,7 @@ def test_values_typed_on_the_web_form_are_checked_per_field(clock: Any, s0_colle
 def _s4_period(persona: Any) -> tuple[Any, Any]:
     case = start("S4")
     run_until_step(case, 3)
-    return case, services.period_ensure(case=case, actor=persona("sumbar.staf"))
+    return case, period_ensure(case=case, actor=persona("sumbar.staf"))
 
 
 def _csv_with(period: Any, edit: Any) -> bytes:
@@ -165,16 +167,16 @@ def test_a_closed_period_refuses_submissions_and_imports(
 ) -> None:
     _case, period = s0_collecting()
     office = kab_kota()[0]
-    services.period_aggregate(period=period, actor=None)
+    period_aggregate(period=period, actor=None)
     with pytest.raises(DomainError, match="sudah ditutup"):
-        services.submission_save(
+        submission_save(
             period=period,
             office=office,
             actor=holders_of(office, "operator")[0],
             values=figures(office, period.definition.field_keys),
         )
     _s4, coverage_period = _s4_period(persona)
-    services.period_aggregate(period=coverage_period, actor=None)
+    period_aggregate(period=coverage_period, actor=None)
     with pytest.raises(DomainError, match="sudah ditutup"):
         import_coverage(coverage_period, persona("sumbar.staf"), coverage_csv(coverage_period))
 
@@ -182,7 +184,7 @@ def test_a_closed_period_refuses_submissions_and_imports(
 def test_an_oversized_upload_is_refused_by_its_size_before_it_is_read(persona: Any) -> None:
     case = start("S4")
     staff = holder(run_until_step(case, 3))
-    period = services.period_ensure(case=case, actor=staff)
+    period = period_ensure(case=case, actor=staff)
     client = Client()
     client.force_login(staff)
     huge = SimpleUploadedFile("piak.csv", b"kode,x\n" + b"1" * (11 * 1024 * 1024), "text/csv")

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from alur.org.demo import DEMO_PASSWORD
 from alur.org.selectors import holders_of
-from alur.reports import services
 from alur.reports.models import Submission
+from alur.reports.selectors import period_of
 from alur.reports.tests.conftest import kab_kota
 from alur.reports.tests.drivers import figures
 from alur.workflow.tests.drive import run_until_step, start
@@ -20,7 +20,7 @@ from alur.workflow.tests.drive import run_until_step, start
 def test_a_kadis_sends_the_weekly_report_on_a_phone(phone_page: Any, live_server: Any) -> None:
     case = start("S0")
     run_until_step(case, 3)
-    period = services.period_of(case)
+    period = period_of(case)
     office = kab_kota()[0]
     kadis = holders_of(office, "kadis")[0]
     url = f"/laporan/periode/{period.pk}/kantor/{office.code}/"

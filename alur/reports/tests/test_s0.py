@@ -19,10 +19,18 @@ from alur.org.models import User
 from alur.org.selectors import holders_of
 from alur.outbox.models import OutboundMessage
 from alur.outbox.services import normalize_whatsapp_number
-from alur.reports import services
 from alur.reports.choices import PeriodStatus, Timeliness
 from alur.reports.counts import register_count_provider, unregister_count_provider
+from alur.reports.files import recap_xlsx
 from alur.reports.models import Submission
+from alur.reports.selectors import prefill, recap_compute
+from alur.reports.services.reminders import reminders_send
+from alur.reports.services.weekly import (
+    period_close,
+    recap_step_complete,
+    submission_save,
+    submission_send,
+)
 from alur.reports.tests.conftest import WIB, WITA, kab_kota
 from alur.reports.tests.drivers import figures
 from alur.workflow import services as engine
@@ -35,7 +43,7 @@ pytestmark = pytest.mark.django_db
 
 def _send(period: Any, office: Any, **extra: Any) -> Submission:
     kadis = holders_of(office, "kadis")[0]
-    return services.submission_send(
+    return submission_send(
         period=period,
         office=office,
         actor=kadis,
@@ -90,9 +98,9 @@ def test_a_week_from_thursday_to_the_signed_delivered_report(
     pelaksana = holders_of(period.definition.office, "pelaksana")[0]
     clock.set(datetime(2026, 11, 20, 13, 0, tzinfo=WIB))
     with pytest.raises(DomainError, match="belum dapat ditutup"):
-        services.period_close(period=period, actor=pelaksana)
+        period_close(period=period, actor=pelaksana)
     clock.set(datetime(2026, 11, 20, 16, 0, tzinfo=WIB))
-    services.period_close(period=period, actor=pelaksana, reason="Tenggat lewat")
+    period_close(period=period, actor=pelaksana, reason="Tenggat lewat")
     case.refresh_from_db()
     assert [t.step for t in active(case)] == [4]
     assert case.tasks.get(step=3, office=offices[5]).status == TaskStatus.CANCELLED
@@ -100,7 +108,7 @@ def test_a_week_from_thursday_to_the_signed_delivered_report(
         _send(period, offices[5])
 
     step4 = active(case)[0]
-    services.recap_step_complete(task=step4, actor=holder(step4))
+    recap_step_complete(task=step4, actor=holder(step4))
     period.refresh_from_db()
     rates = period.recap["rates"]
     assert rates == {
@@ -123,7 +131,7 @@ def test_a_week_from_thursday_to_the_signed_delivered_report(
     assert [i[0] for i in letter.extra["items"]] == [o.short_name for o in offices] + ["Jumlah"]
     assert "Tidak melapor" in letter.extra["items"][5][2]
     assert "tingkat pelaporan 85.7%" in letter.body
-    xlsx = load_workbook(__import__("io").BytesIO(services.recap_xlsx(period)))
+    xlsx = load_workbook(__import__("io").BytesIO(recap_xlsx(period)))
     assert xlsx["Rekap"].cell(row=5, column=2).value == offices[0].short_name
 
     # The Kabid sends the draft back once (the SOP's Perbaikan), then the chain runs to the end.
@@ -168,10 +176,10 @@ def test_the_change_from_last_week_is_in_the_recap(clock: Any, s0_collecting: An
     office = kab_kota()[0]
     keys = period2.definition.field_keys
     doubled = {k: 2 * v for k, v in figures(office, keys).items()}
-    services.submission_send(
+    submission_send(
         period=period2, office=office, actor=holders_of(office, "kadis")[0], values=doubled
     )
-    recap = services.recap_compute(period2)
+    recap = recap_compute(period2)
     [row] = [r for r in recap["rows"] if r["code"] == office.code]
     assert row["change"] == 100.0
     assert recap["totals"]["previous"] == first_total
@@ -184,11 +192,11 @@ def test_reminders_go_before_the_deadline_to_those_who_have_not_sent(
     offices = kab_kota()
     _send(period, offices[0])
     clock.set(datetime(2026, 11, 20, 10, 59, tzinfo=WIB))
-    assert services.reminders_send() == 0  # more than 3 hours before 14.00
+    assert reminders_send() == 0  # more than 3 hours before 14.00
     clock.set(datetime(2026, 11, 20, 11, 30, tzinfo=WIB))
-    reminded = services.reminders_send()
+    reminded = reminders_send()
     assert reminded == 12  # Kadis and operator of the six offices still to send
-    assert services.reminders_send() == 0  # once
+    assert reminders_send() == 0  # once
     notices = Notification.objects.filter(kind="reports.reminder")
     assert not notices.filter(office=offices[0]).exists()
     assert OutboundMessage.objects.filter(dedupe_key__startswith="report-remind:").count() == 12
@@ -205,20 +213,18 @@ def test_the_form_is_prefilled_from_the_offices_own_counts_and_a_change_needs_a_
 
     register_count_provider(provider)
     try:
-        assert services.prefill(period, office) == {"kk": 41, "akta_lahir": 17}
+        assert prefill(period, office) == {"kk": 41, "akta_lahir": 17}
         operator = holders_of(office, "operator")[0]
         values = figures(office, period.definition.field_keys) | {"kk": 41, "akta_lahir": 20}
         with pytest.raises(DomainError, match="Akta Kelahiran; tuliskan alasan"):
-            services.submission_save(period=period, office=office, actor=operator, values=values)
-        draft = services.submission_save(
+            submission_save(period=period, office=office, actor=operator, values=values)
+        draft = submission_save(
             period=period, office=office, actor=operator, values=values, reason="3 akta susulan"
         )
         assert draft.status == "draft" and draft.edit_reason == "3 akta susulan"
         # The operator prepares; sending is the Kadis's step.
         with pytest.raises(DomainError, match="Kepala Dinas"):
-            services.submission_send(
-                period=period, office=office, actor=operator, values=values, reason="x"
-            )
+            submission_send(period=period, office=office, actor=operator, values=values, reason="x")
         client = Client()
         client.force_login(holders_of(office, "kadis")[0])
         page = client.get(f"/laporan/periode/{period.pk}/kantor/{office.code}/").content.decode()

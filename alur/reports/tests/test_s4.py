@@ -10,9 +10,12 @@ import pytest
 from django.test import Client
 
 from alur.core.errors import DomainError
-from alur.reports import services
 from alur.reports.choices import JobStatus, PeriodStatus
 from alur.reports.demo import demo_figures
+from alur.reports.selectors import reporters
+from alur.reports.services import coverage as coverage_services
+from alur.reports.services.coverage import coverage_import_create
+from alur.reports.services.periods import period_ensure
 from alur.reports.tests.drivers import coverage_csv, import_coverage
 from alur.workflow import services as engine
 from alur.workflow.choices import CaseStatus, Outcome
@@ -26,11 +29,11 @@ def test_a_month_is_imported_validated_computed_charted_and_exported(persona: An
     case = start("S4")
     task = run_until_step(case, 3)
     staff = holder(task)
-    period = services.period_ensure(case=case, actor=staff)
+    period = period_ensure(case=case, actor=staff)
     with pytest.raises(DomainError, match="belum diimpor"):
         engine.task_complete(task=task, actor=staff, outcome=Outcome.DONE)
 
-    offices = services.reporters(period)
+    offices = reporters(period)
     missing, jumping = offices[0], offices[1]
 
     def edit(lines: list[str]) -> list[str]:
@@ -89,8 +92,8 @@ def test_the_import_page_shows_progress_while_the_worker_reads(persona: Any) -> 
     case = start("S4")
     run_until_step(case, 3)
     staff = persona("sumbar.staf")
-    period = services.period_ensure(case=case, actor=staff)
-    job = services.coverage_import_create(
+    period = period_ensure(case=case, actor=staff)
+    job = coverage_import_create(
         period=period, actor=staff, data=coverage_csv(period), filename="piak.csv"
     )
     client = Client()
@@ -98,17 +101,17 @@ def test_the_import_page_shows_progress_while_the_worker_reads(persona: Any) -> 
     queued = client.get(f"/laporan/impor/{job.pk}/?json=1").json()
     assert queued["status"] == "queued" and queued["percent"] == 0
     seen: list[tuple[int, int]] = []
-    original = services._progress
+    original = coverage_services._progress
 
     def spy(job_id: int, done: int, total: int) -> None:
         original(job_id, done, total)
         seen.append((done, total))
 
-    services._progress = spy  # type: ignore[assignment]
+    coverage_services._progress = spy  # type: ignore[assignment]
     try:
-        services.coverage_import_run(job.pk)
+        coverage_services.coverage_import_run(job.pk)
     finally:
-        services._progress = original  # type: ignore[assignment]
+        coverage_services._progress = original  # type: ignore[assignment]
     assert seen[-1] == (19, 19)
     assert client.get(f"/laporan/impor/{job.pk}/?json=1").json()["percent"] == 100
     assert [t.step for t in active(case)] == [3]

@@ -15,9 +15,10 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError, DomainError
 from alur.org.selectors import holders_of
 from alur.outbox.services import normalize_whatsapp_number
-from alur.reports import schedule, services
+from alur.reports import schedule
 from alur.reports.choices import Frequency, SubmissionStatus
 from alur.reports.models import ReportDefinition, ReportPeriod
+from alur.reports.services.weekly import period_close, submission_send
 from alur.reports.tests.conftest import WIB, WITA, kab_kota
 from alur.reports.tests.drivers import figures
 from alur.reports.timeliness import due_period
@@ -139,16 +140,16 @@ def test_an_early_report_completes_its_step_when_it_opens(
     values = figures(office, definition.field_keys)
     operator = holders_of(office, "operator")[0]
     with pytest.raises(DomainError, match="Kepala Dinas"):
-        services.submission_send(period=period, office=office, actor=operator, values=values)
+        submission_send(period=period, office=office, actor=operator, values=values)
     clock.set(datetime(2026, 11, 19, 9, 15, tzinfo=WIB))
     kadis = holders_of(office, "kadis")[0]
-    sent = services.submission_send(period=period, office=office, actor=kadis, values=values)
+    sent = submission_send(period=period, office=office, actor=kadis, values=values)
     assert sent.status == SubmissionStatus.SUBMITTED and sent.timeliness == "on_time"
 
     clock.set(datetime(2026, 11, 20, 16, 0, tzinfo=WIB))  # past every deadline
     pelaksana = holders_of(definition.office, "pelaksana")[0]
     with pytest.raises(DomainError, match="langkah 3"):
-        services.period_close(period=period, actor=pelaksana)  # steps 1 and 2 come first
+        period_close(period=period, actor=pelaksana)  # steps 1 and 2 come first
     clock.set(datetime(2026, 11, 19, 10, 0, tzinfo=WIB))
     case = period.case
     for step in (1, 2):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from alur.org.selectors import holders_of
 from alur.outbox.models import OutboundMessage
 from alur.outbox.services import normalize_whatsapp_number
-from alur.reports import services
+from alur.reports.files import form_bytes
 from alur.reports.models import Submission
 from alur.reports.tests.conftest import kab_kota
 from alur.reports.tests.drivers import figures
@@ -52,9 +52,7 @@ def test_a_kadis_sends_the_form_over_whatsapp_and_an_operator_keeps_a_draft(
         lambda inbound: conversation.Fetched(files[inbound.media_id], "x", inbound.filename),
     )
     kadis = holders_of(first, "kadis")[0]
-    files["media1"] = services.form_bytes(
-        period, first, figures(first, period.definition.field_keys)
-    )
+    files["media1"] = form_bytes(period, first, figures(first, period.definition.field_keys))
     assert document_receive(_inbound(normalize_whatsapp_number(kadis.phone), 1).pk)
     sent = Submission.objects.get(period=period, office=first)
     assert sent.status == "submitted" and sent.source == "whatsapp"
@@ -62,7 +60,7 @@ def test_a_kadis_sends_the_form_over_whatsapp_and_an_operator_keeps_a_draft(
     assert "diterima (tepat waktu)" in reply.payload["body"]
 
     operator = holders_of(second, "operator")[0]
-    files["media2"] = services.form_bytes(period, second, {"kk": 1})  # the rest left empty
+    files["media2"] = form_bytes(period, second, {"kk": 1})  # the rest left empty
     assert document_receive(_inbound(normalize_whatsapp_number(operator.phone), 2).pk)
     reply = OutboundMessage.objects.get(dedupe_key="wa-report:wamid.report2")
     assert (
@@ -71,9 +69,7 @@ def test_a_kadis_sends_the_form_over_whatsapp_and_an_operator_keeps_a_draft(
     )
     assert not Submission.objects.filter(period=period, office=second).exists()
 
-    files["media3"] = services.form_bytes(
-        period, second, figures(second, period.definition.field_keys)
-    )
+    files["media3"] = form_bytes(period, second, figures(second, period.definition.field_keys))
     assert document_receive(_inbound(normalize_whatsapp_number(operator.phone), 3).pk)
     draft = Submission.objects.get(period=period, office=second)
     assert draft.status == "draft"

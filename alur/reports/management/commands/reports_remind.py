@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from alur.reports.services import reminders_send
+from alur.reports.services.reminders import reminders_send
 
 
 class Command(BaseCommand):
