@@ -10,7 +10,6 @@ the serial back, so the register has no gap.
 
 from __future__ import annotations
 
-import string
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,18 +28,6 @@ DEFAULT_FORMATS: dict[str, str] = {
     OutputKind.SKPWNI: "SKPWNI/{region}/{date}/{serial}",
     OutputKind.KK: "KK/{region}/{year}/{serial}",
 }
-PLACEHOLDERS = frozenset({"region", "date", "year", "serial"})
-
-
-def format_check(fmt: str) -> None:
-    names = [name for _t, name, _s, _c in string.Formatter().parse(fmt) if name is not None]
-    unknown = sorted(set(names) - PLACEHOLDERS)
-    if unknown or "serial" not in names:
-        raise DomainError(
-            "Format nomor register harus memuat {serial} dan hanya {region}, {date}, {year}, "
-            "{serial}.",
-            code="format",
-        )
 
 
 def _format(office: Office, kind: str) -> tuple[str, int]:

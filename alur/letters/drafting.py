@@ -108,10 +108,6 @@ def content_of(letter: Letter) -> dict[str, Any]:
     return {name: getattr(letter, name) for name in CONTENT_FIELDS}
 
 
-def holder_title(position: Position) -> str:
-    return position.title
-
-
 def event_add(
     letter: Letter,
     kind: str,

@@ -1,5 +1,5 @@
 """QR codes that point to a document's public verification page, for the printed page (SVG in
-the WeasyPrint HTML) and for screens or messages (PNG)."""
+the WeasyPrint HTML)."""
 
 from __future__ import annotations
 
@@ -30,9 +30,3 @@ def qr_svg(url: str, *, scale: int = QR_SCALE) -> str:
         title="Kode QR verifikasi dokumen",
     )
     return out.getvalue().decode("utf-8")
-
-
-def qr_png(url: str, *, scale: int = QR_SCALE) -> bytes:
-    out = io.BytesIO()
-    qr_code(url).save(out, kind="png", scale=scale, border=QR_BORDER)
-    return out.getvalue()

@@ -703,9 +703,3 @@ def check_visit_done(case: Case, actor: User | None) -> None:
         raise DomainError(
             MSG_NOT_ASSIGNED.format(officer=visit.officer.get_full_name()), code="not_assigned"
         )
-
-
-def may_view(user: Any, referral: Referral) -> bool:
-    return can(user, Capability.HANDLE_CASES, referral.office) or can(
-        user, Capability.REFER_RESIDENTS, referral.office
-    )

@@ -18,7 +18,7 @@ transactions creating it at once are serialised by its unique constraint.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
@@ -701,13 +701,6 @@ def kia_record(*, resident: Resident, actor: User | None) -> Resident:
         value=timezone.now(),
         action="registry.kia_record",
     )
-
-
-def resident_input_dict(data: ResidentInput) -> dict:
-    """`data` as plain JSON values (kept on a draft document)."""
-    values = asdict(data)
-    values["birth_date"] = data.birth_date.isoformat()
-    return values
 
 
 # --- corrections ----------------------------------------------------------------------------

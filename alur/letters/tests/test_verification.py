@@ -14,7 +14,7 @@ from weasyprint import HTML
 from alur.letters import views_public
 from alur.letters.archive import document_archive, document_replace, document_revoke
 from alur.letters.models_archive import DocumentKind, IssuedDocument
-from alur.letters.qr import QR_BORDER, qr_png, qr_svg
+from alur.letters.qr import QR_BORDER, qr_svg
 from alur.org.models import Office
 
 SUBJECT = "Budi Santoso"
@@ -182,10 +182,6 @@ def test_qr_svg_encodes_the_url() -> None:
     assert segno.make("https://alur.example.go.id/verifikasi/ZZZZZZZZZZZZZZZZ/").matrix != (
         reference.matrix
     )
-
-
-def test_qr_png_is_a_png() -> None:
-    assert qr_png(URL).startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_qr_svg_renders_in_weasyprint() -> None:
