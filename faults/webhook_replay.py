@@ -10,8 +10,10 @@ rounds it waits for the worker to read everything (a citizen's messages must arr
 for the dialog; the replays need not).
 
 Found: one stored inbound message per message id, one complaint and one case per citizen,
-and no reply sent twice (no citizen gets the same text twice); every acknowledged post is a
-stored delivery (one row per HTTP request, by design: the raw body as received).
+one reply per message (no citizen gets the same text twice, none goes unanswered); every
+acknowledged post is a stored delivery (one row per HTTP request, by design: the raw body as
+received). Only the citizens' replies are counted: the consumer also runs the periodic tasks,
+which queue messages of their own (the weekly report forms to the kab/kota officers).
 
     python faults/webhook_replay.py [--citizens 40] [--posts 1000] [--concurrency 16]
 """
@@ -43,7 +45,14 @@ from common import (
 
 NUMBER = "108117961900"  # Way Kanan's complaints number (demo)
 DISPLAY = "628117961900"
-DIALOG = ["Halo", "Budi {n}", "Antrean KTP-el {n} tidak dipanggil dua hari.", "LEWATI", "YA"]
+# A name is letters only (alur.core.validators.person_name refuses digits): "Budi Santoso", ...
+DIALOG = ["Halo", "{name}", "Antrean KTP-el {n} tidak dipanggil dua hari.", "LEWATI", "YA"]
+GIVEN = ["Budi", "Siti", "Agus", "Dewi", "Rina", "Joko", "Wati", "Eko"]
+FAMILY = ["Santoso", "Lestari", "Hidayat", "Purnama", "Saputra", "Wibowo", "Utami"]
+
+
+def citizen_name(index: int) -> str:
+    return f"{GIVEN[index % len(GIVEN)]} {FAMILY[index // len(GIVEN) % len(FAMILY)]}"
 
 
 def main() -> int:
@@ -77,6 +86,7 @@ def main() -> int:
 
 def run(args: argparse.Namespace, verdict: Verdict, base: str, graph: str) -> int:
     from alur.complaints.models import Complaint
+    from alur.outbox.choices import MessageStatus
     from alur.outbox.models import OutboundMessage
     from alur.whatsapp import payloads
     from alur.whatsapp.models import InboundMessage, WebhookDelivery
@@ -130,8 +140,10 @@ def run(args: argparse.Namespace, verdict: Verdict, base: str, graph: str) -> in
                     payloads.message_notification(
                         phone_number_id=NUMBER,
                         display_phone_number=DISPLAY,
-                        message=payloads.text_message(citizen, template.format(n=i + 1)),
-                        profile_name=f"Budi {i + 1}",
+                        message=payloads.text_message(
+                            citizen, template.format(n=i + 1, name=citizen_name(i))
+                        ),
+                        profile_name=citizen_name(i),
                     )
                 )
                 for i, citizen in enumerate(citizens)
@@ -154,13 +166,36 @@ def run(args: argparse.Namespace, verdict: Verdict, base: str, graph: str) -> in
             if not settled:
                 break
     seconds = time.monotonic() - started
+    sent = wait_until(
+        lambda: (
+            not OutboundMessage.objects.filter(
+                recipient__in=citizens, status__in=[MessageStatus.QUEUED, MessageStatus.SENDING]
+            ).exists()
+        ),
+        60,
+        0.25,
+    )
+    verdict.check(bool(sent), "the outbox sent every reply")
+    accepted = httpx.get(
+        f"{graph}/_control/messages", params={"phone_number_id": NUMBER}, timeout=30
+    ).json()["data"]
+    provider = Counter((m["wa_id"], m["message"].get("text", {}).get("body")) for m in accepted)
     posts = sum(answers.values())
     inbound = InboundMessage.objects.count()
     deliveries = WebhookDelivery.objects.count()
     complaints = Complaint.objects.count()
     cases = Case.objects.count() - cases_before
-    replies = list(OutboundMessage.objects.values_list("recipient", "payload"))
+    # The citizens' replies; the periodic tasks of the consumer queue messages of their own
+    # (the weekly report forms to the kab/kota officers), counted apart.
+    to_citizens = OutboundMessage.objects.filter(recipient__in=citizens)
+    replies = list(to_citizens.values_list("recipient", "payload"))
+    others = OutboundMessage.objects.exclude(recipient__in=citizens).count()
     per_citizen = Counter(recipient for recipient, _ in replies)
+    per_message = Counter(
+        to_citizens.filter(object_type="whatsapp.inboundmessage").values_list(
+            "object_id", flat=True
+        )
+    )
     doubled_replies = [
         key for key, count in Counter((r, p.get("body")) for r, p in replies).items() if count > 1
     ]
@@ -168,7 +203,8 @@ def run(args: argparse.Namespace, verdict: Verdict, base: str, graph: str) -> in
         f"{posts} POSTs in {seconds:.1f} s, answers {dict(answers)}; stored: {deliveries} "
         f"deliveries, {inbound} inbound messages, {complaints} complaints, {cases} new cases, "
         f"{len(replies)} outbound replies ({min(per_citizen.values(), default=0)}–"
-        f"{max(per_citizen.values(), default=0)} per citizen)"
+        f"{max(per_citizen.values(), default=0)} per citizen); {others} other outbound "
+        "messages (the consumer's periodic tasks)"
     )
     verdict.check(answers == Counter({200: posts}), "every POST acknowledged with 200")
     verdict.check(deliveries == posts, f"one stored delivery per POST ({deliveries})")
@@ -189,8 +225,18 @@ def run(args: argparse.Namespace, verdict: Verdict, base: str, graph: str) -> in
         not doubled_replies, f"no citizen got the same reply twice ({len(doubled_replies)})"
     )
     verdict.check(
+        sum(provider.values()) == len(replies) and set(provider.values()) <= {1},
+        f"the provider accepted each reply once ({sum(provider.values())} sends, "
+        f"{len(replies)} replies)",
+    )
+    verdict.check(
         len(set(per_citizen.values())) == 1 and len(per_citizen) == args.citizens,
         "every citizen got the same number of replies",
+    )
+    verdict.check(
+        len(per_message) == inbound and set(per_message.values()) == {1},
+        f"one reply per inbound message ({len(per_message)} of {inbound} answered, "
+        f"at most {max(per_message.values(), default=0)} each)",
     )
     return verdict.finish(
         posts=posts,
@@ -200,7 +246,9 @@ def run(args: argparse.Namespace, verdict: Verdict, base: str, graph: str) -> in
         complaints=complaints,
         cases=cases,
         replies=len(replies),
+        other_outbound=others,
         doubled_replies=len(doubled_replies),
+        provider_sends=sum(provider.values()),
         post_seconds=round(seconds, 1),
     )
 
