@@ -1,5 +1,8 @@
 """Reads of the reports app, scoped by org.access: periods in reach, a period's status per
-kab/kota, and the SOP dashboards (backlog, throughput, SLA, time per step against mutu baku)."""
+kab/kota, and the SOP dashboards (backlog, throughput, SLA, time per step against mutu baku).
+Below them, what the services and pages read about one period already in reach: its reporters
+and their deadlines, the step in which each kab/kota sends, the S0 recap and the S4 coverage
+computed from the database."""
 
 from __future__ import annotations
 
@@ -342,6 +345,9 @@ def _reporting(user: User | AnonymousUser, office: Office) -> list[dict[str, Any
     return found
 
 
+# --- one period: reporters and deadlines, the sending step, the recap and the coverage ---------
+
+
 def delivery_steps(sop_code: str) -> list[int]:
     """The steps of the SOP's current revision that send the signed report (`reports.send`)."""
     try:
@@ -439,6 +445,14 @@ def open_submit_task(period: ReportPeriod, office: Office) -> Task | None:
     )
 
 
+def previous_period(period: ReportPeriod) -> ReportPeriod | None:
+    return (
+        ReportPeriod.objects.filter(definition=period.definition, ends_on__lt=period.starts_on)
+        .order_by("-ends_on")
+        .first()
+    )
+
+
 def recap_compute(period: ReportPeriod) -> dict[str, Any]:
     """The recap of a weekly period from the database: three queries."""
     definition = period.definition
@@ -449,16 +463,12 @@ def recap_compute(period: ReportPeriod) -> dict[str, Any]:
             "office"
         )
     }
-    previous_period = (
-        ReportPeriod.objects.filter(definition=definition, ends_on__lt=period.starts_on)
-        .order_by("-ends_on")
-        .first()
-    )
+    before = previous_period(period)
     previous: dict[str, dict[str, int]] = {}
-    if previous_period is not None:
+    if before is not None:
         previous = {
             code: values
-            for code, values in previous_period.submissions.filter(
+            for code, values in before.submissions.filter(
                 status=SubmissionStatus.SUBMITTED
             ).values_list("office__code", "values")
         }
@@ -513,14 +523,6 @@ def _month_rows(period: ReportPeriod | None) -> dict[tuple[str, str], tuple[int,
             "office__code", "indicator", "numerator", "denominator"
         )
     }
-
-
-def previous_period(period: ReportPeriod) -> ReportPeriod | None:
-    return (
-        ReportPeriod.objects.filter(definition=period.definition, ends_on__lt=period.starts_on)
-        .order_by("-ends_on")
-        .first()
-    )
 
 
 def coverage_checks(period: ReportPeriod) -> dict[str, Any]:

@@ -350,17 +350,8 @@ def upload_form(
     source: str = Source.EXCEL,
 ) -> Submission:
     values = read_form(period, office, data)
-    if send:
-        return submission_send(
-            period=period,
-            office=office,
-            actor=actor,
-            values=values,
-            source=source,
-            reason=reason,
-            file=(filename[-80:] or "laporan.xlsx", data),
-        )
-    return submission_save(
+    write = submission_send if send else submission_save
+    return write(
         period=period,
         office=office,
         actor=actor,
