@@ -8,13 +8,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Pengaduan"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
         from alur.complaints import panels, steps
-        from alur.complaints.selectors import forget_complaint_offices, takes_complaints, team_cases
+        from alur.complaints.selectors import takes_complaints, team_cases
         from alur.front.nav import NavItem, register
         from alur.org.access import Capability
-        from alur.sop.models import SopRevision
         from alur.workflow.selectors import register_case_handlers
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
@@ -23,7 +20,6 @@ class ComplaintsConfig(AppConfig):
         register_case_handlers(team_cases)  # the answering team reads the office's complaints
         steps.register()
         panels.register()
-        post_save.connect(forget_complaint_offices, sender=SopRevision, weak=False)
         for label, url_name, order in (
             ("Register pengaduan", "complaints:register", 30),
             ("Rekap pengaduan", "complaints:stats", 31),

@@ -15,9 +15,10 @@ from django.http import Http404
 from alur.complaints.choices import Category, Channel, Status
 from alur.complaints.models import Complaint, TeamMember
 from alur.core.validators import is_ascii_digits
-from alur.org.access import Capability, office_ids_for, offices_for
+from alur.org.access import Capability, offices_for
 from alur.org.models import Office, User
 from alur.sop.models import SopRevision
+from alur.sop.selectors import runs_sop
 from alur.workflow.selectors import personal_cases
 
 SOP_CODE = "S2g"
@@ -29,26 +30,10 @@ def complaint_offices() -> QuerySet[Office]:
     return Office.objects.filter(code__in=list(codes), is_active=True).order_by("code")
 
 
-_complaint_office_ids: frozenset[int] | None = None
-
-
-def complaint_office_ids() -> frozenset[int]:
-    """The ids of `complaint_offices()`, kept per process: the navigation asks on every page.
-    Loading an SOP revision forgets them (`forget_complaint_offices`, on SopRevision's save)."""
-    global _complaint_office_ids
-    if _complaint_office_ids is None:
-        _complaint_office_ids = frozenset(complaint_offices().values_list("pk", flat=True))
-    return _complaint_office_ids
-
-
-def forget_complaint_offices(**_kwargs: object) -> None:
-    global _complaint_office_ids
-    _complaint_office_ids = None
-
-
 def takes_complaints(user: User | AnonymousUser) -> bool:
-    """Does one of the person's offices take complaints? (No query once the process knows.)"""
-    return bool(office_ids_for(user, Capability.HANDLE_CASES) & complaint_office_ids())
+    """Does one of the person's offices take complaints? (`sop.selectors.runs_sop`: read each
+    request, so an SOP loaded by another process counts at once.)"""
+    return runs_sop(user, SOP_CODE)
 
 
 def staff_offices(user: User | AnonymousUser) -> list[Office]:

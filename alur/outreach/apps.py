@@ -8,13 +8,10 @@ class OutreachConfig(AppConfig):
     verbose_name = "Dukcapil Siaga"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
         from alur.front.nav import NavItem, register
         from alur.org.access import Capability
         from alur.outreach import panels, steps
-        from alur.outreach.selectors import forget_siaga_offices, runs_siaga
-        from alur.sop.models import SopRevision
+        from alur.outreach.selectors import runs_siaga
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
 
@@ -28,7 +25,6 @@ class OutreachConfig(AppConfig):
             )
         )
         steps.register()
-        post_save.connect(forget_siaga_offices, sender=SopRevision, weak=False)
         panels.register()
         register(
             NavItem("Dukcapil Siaga", "outreach:list", Capability.HANDLE_CASES, 40, runs_siaga)

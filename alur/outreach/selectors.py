@@ -9,6 +9,7 @@ from alur.org.access import Capability, DataClass, office_ids_for, office_ids_se
 from alur.org.models import Office
 from alur.outreach.choices import Channel
 from alur.outreach.models import Referral
+from alur.sop.selectors import runs_sop
 from alur.workflow.choices import CaseStatus
 from alur.workflow.selectors import personal_cases
 
@@ -57,22 +58,10 @@ def referral_for(user: Any, pk: int) -> Referral:
     return referral
 
 
-_siaga_office_ids: frozenset[int] | None = None
-
-
-def forget_siaga_offices(**_kwargs: object) -> None:
-    """Loading an SOP revision may change which offices run S3 (SopRevision's post_save)."""
-    global _siaga_office_ids
-    _siaga_office_ids = None
-
-
 def runs_siaga(user: Any) -> bool:
-    """Does one of the offices where the person handles cases run Dukcapil Siaga? (The menu
-    asks on every page: the offices are kept per process.)"""
-    global _siaga_office_ids
-    if _siaga_office_ids is None:
-        _siaga_office_ids = frozenset(referral_offices().values_list("pk", flat=True))
-    return bool(office_ids_for(user, Capability.HANDLE_CASES) & _siaga_office_ids)
+    """Does one of the offices where the person handles cases run Dukcapil Siaga? (Read each
+    request by `sop.selectors.runs_sop`, so an SOP loaded by another process counts at once.)"""
+    return runs_sop(user, "S3")
 
 
 def referral_offices() -> QuerySet[Office]:

@@ -33,6 +33,30 @@ def can_read_sops(user: User | AnonymousUser) -> bool:
     return bool(office_ids_for(user, Capability.VIEW_OFFICE))
 
 
+def runs_sop(
+    user: User | AnonymousUser, code: str, capability: Capability = Capability.HANDLE_CASES
+) -> bool:
+    """Does one of the active offices where the person has `capability` run the SOP `code` (own
+    a stored revision of it)? The menu asks on every page: one query per request for every code,
+    kept on the request's user object as `org.access` keeps the person's posts, and nothing kept
+    per process, so an SOP loaded by any process shows on the next page of every worker."""
+    offices = office_ids_for(user, capability)
+    if not offices:
+        return False
+    known: dict[Capability, frozenset[str]] | None = getattr(user, "_alur_sop_codes", None)
+    if known is None:
+        known = {}
+        user._alur_sop_codes = known  # type: ignore[union-attr]
+    if capability not in known:
+        running = Office.objects.filter(pk__in=offices, is_active=True).values("code")
+        known[capability] = frozenset(
+            SopRevision.objects.filter(office_code__in=running)
+            .values_list("code", flat=True)
+            .distinct()
+        )
+    return code in known[capability]
+
+
 def code_order(code: str) -> tuple[int, str]:
     """S0, S1, S2a … S2g, S3, S4, …, S10: by number, then letter."""
     match = re.fullmatch(r"S(\d+)([a-z]?)", code)

@@ -325,3 +325,32 @@ def test_the_menu_offers_the_register_only_where_complaints_are_taken(persona: A
     labels = [label for label, _url in items_for(persona("babel.kabid"))]
     assert "Register pengaduan" not in labels and "Rekap pengaduan" not in labels
     assert "Stok blanko" in labels  # the province's other entries are still there
+
+
+def test_an_sop_loaded_by_another_process_shows_in_the_menu_at_once(persona: Any) -> None:
+    """Which offices take complaints is read from the SOP table on each request, not kept by the
+    process: a revision stored elsewhere (no signal reaches this process) counts at once."""
+    from alur.front.nav import items_for
+    from alur.org.access import Capability, offices_for
+    from alur.sop.models import SopRevision
+
+    labels = [label for label, _url in items_for(persona("babel.kabid"))]
+    assert "Register pengaduan" not in labels
+    province = offices_for(persona("babel.kabid"), Capability.HANDLE_CASES).get()
+    kept = SopRevision.objects.filter(code="S2g").first()
+    assert kept is not None
+    SopRevision.objects.bulk_create(  # another process's load_sops: no post_save here
+        [
+            SopRevision(
+                code="S2g",
+                revision=kept.revision + 1,
+                name=kept.name,
+                office_code=province.code,
+                definition=kept.definition,
+                checksum=kept.checksum,
+                source=kept.source,
+            )
+        ]
+    )
+    labels = [label for label, _url in items_for(persona("babel.kabid"))]
+    assert "Register pengaduan" in labels and "Rekap pengaduan" in labels

@@ -72,3 +72,32 @@ def test_the_open_list_has_a_map_and_partners_see_their_referrals(metro, persona
     outsider = Client()
     outsider.force_login(persona("waykanan.kasi.dafduk"))
     assert "PAK KLIWON" not in outsider.get("/siaga/").content.decode()
+
+
+def test_dukcapil_siaga_loaded_by_another_process_shows_in_the_menu_at_once(persona) -> None:
+    """Which offices run S3 is read from the SOP table on each request, not kept by the process:
+    a revision stored elsewhere (no signal reaches this process) counts on the next page."""
+    from alur.front.nav import items_for
+    from alur.sop.models import SopRevision
+
+    labels = [label for label, _url in items_for(persona("metro.kasi"))]
+    assert "Dukcapil Siaga" in labels
+    labels = [label for label, _url in items_for(persona("waykanan.kasi.capil"))]
+    assert "Dukcapil Siaga" not in labels
+    kept = SopRevision.objects.filter(code="S3").first()
+    assert kept is not None
+    SopRevision.objects.bulk_create(  # another process's load_sops: no post_save here
+        [
+            SopRevision(
+                code="S3",
+                revision=kept.revision + 1,
+                name=kept.name,
+                office_code="18.08",
+                definition=kept.definition,
+                checksum=kept.checksum,
+                source=kept.source,
+            )
+        ]
+    )
+    labels = [label for label, _url in items_for(persona("waykanan.kasi.capil"))]
+    assert "Dukcapil Siaga" in labels
