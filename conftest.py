@@ -35,6 +35,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     print(f"\n{len(races)} race tests need PostgreSQL and are left out on {engine}")
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How much the hostile walks tried (docs/security.md quotes it from `make hostile`)."""
+    from alur.front.tests.walking import PATTERNS, WALKED, WALKERS
+
+    if not WALKED:
+        return
+    terminalreporter.section("hostile walks: requests")
+    for walk, walkers in sorted(WALKERS.items()):
+        counts = ", ".join(
+            f"{k.split(': ')[1]} {n:,}" for k, n in WALKED.items() if k.startswith(walk)
+        )
+        terminalreporter.line(f"{walk}: {len(walkers)} walkers, {counts}")
+    terminalreporter.line(
+        f"URL patterns walked: {len(PATTERNS)}; requests: {sum(WALKED.values()):,}"
+    )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_and_inline(django_test_environment: None) -> None:
     from django.conf import settings

@@ -12,7 +12,7 @@ from django.test import Client
 
 from alur.audit.models import AuditEvent
 from alur.complaints.services import complaint_submit
-from alur.front.tests.walking import paths, readable, routes, walked_routes
+from alur.front.tests.walking import paths, readable, routes, tally, walked_routes
 from alur.intake.services import application_submit
 from alur.intake.tests.conftest import birth_request  # noqa: F401  (a fixture)
 from alur.letters.drafting import LetterInput, letter_create
@@ -93,11 +93,13 @@ def _walk(
     values: dict[str, list[str]],
     poppler: Any,
     methods: tuple[str, ...] = ("get", "post"),
+    walker: str = "anonymous",
 ) -> list[str]:
     leaks = []
     for route, name in walked_routes():  # the walker stays logged in
         for path in paths(route, values):
             for method in methods:
+                tally("strangers", walker, method, route)
                 response = getattr(client, method)(
                     path, {"reason": "x", "note": "x", "text": "x", "passphrase": "x"}
                 )
@@ -111,7 +113,7 @@ def test_another_offices_head_sees_and_changes_nothing_of_way_kanan(
 ) -> None:
     owner = Client()
     owner.force_login(persona("waykanan.kasi.capil"))
-    seen_by_owner = _walk(owner, way_kanan, poppler, methods=("get",))
+    seen_by_owner = _walk(owner, way_kanan, poppler, methods=("get",), walker="owner")
     # The walk reaches the records: their own staff see the secret on these pages.
     assert {"case_detail", "detail", "preview", "answer_sheet", "office_events"} <= {
         leak.rsplit("(", 1)[1].rstrip(")") for leak in seen_by_owner
@@ -120,7 +122,7 @@ def test_another_offices_head_sees_and_changes_nothing_of_way_kanan(
     before = AuditEvent.objects.filter(office__code="18.08").count()
     stranger = Client()
     stranger.force_login(persona("babel.kadis"))
-    assert _walk(stranger, way_kanan, poppler) == []
+    assert _walk(stranger, way_kanan, poppler, walker="babel.kadis") == []
     assert AuditEvent.objects.filter(office__code="18.08").count() == before
 
 

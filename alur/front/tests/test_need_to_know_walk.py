@@ -16,7 +16,7 @@ from weasyprint import HTML
 
 from alur.complaints.services import complaint_submit
 from alur.documents.models import CitizenDocument
-from alur.front.tests.walking import paths, readable, walked_routes
+from alur.front.tests.walking import paths, readable, tally, walked_routes
 from alur.intake.services import application_submit
 from alur.intake.tests.conftest import birth_request  # noqa: F401  (a fixture)
 from alur.letters.archive import document_archive
@@ -204,13 +204,16 @@ def _values(route: str, records: dict[str, list[str]]) -> dict[str, list[str]]:
 AUDIT_ROUTE = "kantor/<str:code>/audit/"
 
 
-def _seen(client: Client, values: dict[str, list[str]], poppler: Any) -> dict[str, set[str]]:
+def _seen(
+    client: Client, values: dict[str, list[str]], poppler: Any, walker: str
+) -> dict[str, set[str]]:
     """Each sentinel the person reads, with the pages where it shows (the audit trail apart)."""
     seen: dict[str, set[str]] = {}
     for route, name in walked_routes():
         if route == AUDIT_ROUTE:
             continue
         for path in paths(route, _values(route, values)):
+            tally("every post of one office", walker, "get", route)
             text = readable(client.get(path), poppler)
             for sentinel in SENTINELS:
                 if sentinel.encode() in text:
@@ -239,7 +242,7 @@ def test_every_position_kind_of_an_office_sees_only_what_its_work_needs(
         assert user.appointments.filter(position__kind=kind).exists(), username
         client = Client(raise_request_exception=False)  # a 500 shows nothing
         client.force_login(user)
-        seen = _seen(client, records, poppler)
+        seen = _seen(client, records, poppler, username)
         for sentinel in sorted(set(seen) - expected):
             wrong.append(f"{username} reads {sentinel} at {sorted(seen[sentinel])[:3]}")
         for sentinel in sorted(expected - set(seen)):

@@ -5,12 +5,26 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PARAMETER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
+
+# What the walks requested, by walk and method, printed after the run (conftest.py), so that
+# `make hostile` says how much it tried.
+WALKED: Counter[str] = Counter()
+WALKERS: dict[str, set[str]] = {}
+PATTERNS: set[str] = set()
+
+
+def tally(walk: str, walker: str, method: str, route: str) -> None:
+    """Count one request of a walk: the walk, who walked, the method, the URL pattern."""
+    WALKED[f"{walk}: {method.upper()}"] += 1
+    WALKERS.setdefault(walk, set()).add(walker)
+    PATTERNS.add(route)
 
 
 def routes(patterns: Any = None, prefix: str = "") -> Iterator[tuple[str, str]]:
