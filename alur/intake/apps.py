@@ -24,6 +24,7 @@ class IntakeConfig(AppConfig):
                     "intake:counter_form",
                     f"Terima permohonan {svc.name} di loket",
                     url_kwargs={"code": code},
+                    cancel_on_case_page=True,  # the applicant withdraws
                 )
             )
         checking.register()

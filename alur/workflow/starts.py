@@ -31,6 +31,10 @@ class Start:
     # False for procedures that people outside the office start (a partner refers a resident):
     # then the capability alone decides.
     by_position: bool = True
+    # True where a case of the procedure may be stopped from its page ("Batalkan perkara", with
+    # a reason: the applicant withdraws). False where the app's own record closes the case and
+    # tells those concerned (a complaint, a referral, a report period).
+    cancel_on_case_page: bool = False
 
     def allows(self, user: User | AnonymousUser, office: Office, first_staff: str | None) -> bool:
         if not can(user, self.capability, office):
@@ -55,3 +59,8 @@ def register(start: Start) -> None:
 
 def registered(code: str) -> list[Start]:
     return [start for (sop, _name), start in sorted(_STARTS.items()) if sop == code]
+
+
+def cancellable_on_page(code: str) -> bool:
+    """May a case of the SOP `code` be cancelled from the case page?"""
+    return any(start.cancel_on_case_page for start in registered(code))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tugas/<int:pk>/lepas/", views.task_release, name="task_release"),
     path("tugas/<int:pk>/catat/", views.task_record, name="task_record"),
     path("perkara/<str:reference>/", views.case_detail, name="case_detail"),
+    path("perkara/<str:reference>/batalkan/", views.case_cancel, name="case_cancel"),
     path(
         "perkara/<str:reference>/catatan/<int:pk>/berkas/",
         views.record_file,

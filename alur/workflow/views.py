@@ -62,9 +62,11 @@ def _case_page(
     *,
     bound: dict[int, Any] | None = None,
     typed: dict[int, dict[str, str]] | None = None,
+    cancel_reason: str = "",
 ) -> HttpResponse:
     """The case page. `bound`: a record form as posted (with its errors), by task; `typed`: the
-    outcome form's values as posted, by task, so that nothing typed is lost on an error."""
+    outcome form's values as posted, by task, and `cancel_reason` the cancellation's, so that
+    nothing typed is lost on an error."""
     spec = services.procedure(case)
     rows = selectors.timeline(case)
     # A reader with only a step of theirs on a case of a resident sees the steps, not the
@@ -100,6 +102,8 @@ def _case_page(
             "notices": selectors.applicant_notices(case) if personal else [],
             "history": [(row, records.get(row.task.pk)) for row in rows],
             "Outcome": Outcome,
+            "may_cancel": not services.cancel_bar(request.user, case, on_page=True),
+            "cancel_reason": cancel_reason,
         },
     )
 
@@ -107,6 +111,27 @@ def _case_page(
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_page(request, selectors.case_for(request.user, reference))
+
+
+@login_required
+@require_POST
+def case_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case page's "Batalkan perkara" (who may: `services.cancel_bar`)."""
+    case = selectors.case_for(request.user, reference)
+    reason = request.POST.get("reason", "")
+    done = run_service(
+        request,
+        lambda: services.case_cancel(
+            case=case,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=reason,
+            on_page=True,
+        ),
+        "Perkara dibatalkan; tugas yang masih terbuka ditutup.",
+    )
+    if not done and reason.strip():
+        return _case_page(request, case, cancel_reason=reason)
+    return redirect("workflow:case_detail", reference=case.reference)
 
 
 def _task_or_404(request: HttpRequest, pk: int) -> Task:
