@@ -82,3 +82,23 @@ def hours_set(request: HttpRequest, code: str) -> HttpResponse:
 
     run_service(request, change, "Jam kerja diperbarui.")
     return _back(code)
+
+
+@login_required
+@require_POST
+def hours_reset(request: HttpRequest, code: str) -> HttpResponse:
+    """Back to the national hours (Perpres 21/2023), with a reason."""
+    office = office_for(request.user, code, Capability.VIEW_OFFICE)
+    changed: list[bool] = []
+    done = run_service(
+        request,
+        lambda: changed.append(
+            services.weekly_hours_reset(
+                office=office, actor=request.user, reason=request.POST.get("reason", "")
+            )
+        ),
+        "Jam kerja kembali ke jam kerja bawaan (Perpres 21/2023).",
+    )
+    if done and not changed[0]:
+        messages.info(request, "Kantor sudah memakai jam kerja bawaan; tidak ada yang diubah.")
+    return _back(code)

@@ -71,3 +71,40 @@ def test_hours_are_edited_with_a_reason_and_incomplete_forms_explain(
     assert WeeklyHours.objects.filter(office=office("18.08")).count() == 5  # default kept Tue-Fri
     response = client.post("/kantor/18.08/jam-kerja/", {"weekday": 1, "reason": "x"})
     assert any("Isi jam buka" in t for t in texts(response))
+
+
+@pytest.mark.django_db
+def test_a_kadis_goes_back_to_the_national_hours_from_the_office_page(
+    client, persona, office
+) -> None:
+    waykanan = office("18.08")
+    client.force_login(persona("waykanan.kadis"))
+    assert "Kembali ke jam kerja bawaan" not in client.get("/kantor/18.08/").content.decode()
+    hours = {"weekday": "4", "opens": "08:00", "closes": "11:00", "reason": "Jumat pendek"}
+    client.post("/kantor/18.08/jam-kerja/", hours)
+    assert WeeklyHours.objects.filter(office=waykanan).exists()
+    assert "Kembali ke jam kerja bawaan" in client.get("/kantor/18.08/").content.decode()
+    response = client.post("/kantor/18.08/jam-kerja/bawaan/", {"reason": " "})
+    assert texts(response)[-1] == "Alasan wajib diisi."
+    assert WeeklyHours.objects.filter(office=waykanan).exists()
+    response = client.post("/kantor/18.08/jam-kerja/bawaan/", {"reason": "Ikut Perpres"})
+    assert texts(response)[-1] == "Jam kerja kembali ke jam kerja bawaan (Perpres 21/2023)."
+    assert not WeeklyHours.objects.filter(office=waykanan).exists()
+    event = AuditEvent.objects.filter(action="weekly_hours.reset").latest("pk")
+    assert event.reason == "Ikut Perpres"
+    response = client.post("/kantor/18.08/jam-kerja/bawaan/", {"reason": "Lagi"})
+    assert texts(response)[-1].startswith("Kantor sudah memakai jam kerja bawaan")
+
+
+@pytest.mark.django_db
+def test_an_operator_cannot_reset_the_hours(client, persona) -> None:
+    client.force_login(persona("waykanan.kadis"))
+    client.post(
+        "/kantor/18.08/jam-kerja/",
+        {"weekday": "4", "opens": "08:00", "closes": "11:00", "reason": "Jumat pendek"},
+    )
+    client.force_login(persona("waykanan.operator"))
+    assert "Kembali ke jam kerja bawaan" not in client.get("/kantor/18.08/").content.decode()
+    response = client.post("/kantor/18.08/jam-kerja/bawaan/", {"reason": "Ikut Perpres"})
+    assert any("tidak memiliki wewenang" in t for t in texts(response))
+    assert WeeklyHours.objects.filter(office__code="18.08").exists()
