@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class ComplaintsConfig(AppConfig):
@@ -9,9 +16,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from alur.complaints import panels, steps
-        from alur.complaints.selectors import takes_complaints, team_cases
-        from alur.front.nav import NavItem, register
-        from alur.org.access import Capability
+        from alur.complaints.selectors import team_cases
         from alur.workflow.selectors import register_case_handlers
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
@@ -20,8 +25,16 @@ class ComplaintsConfig(AppConfig):
         register_case_handlers(team_cases)  # the answering team reads the office's complaints
         steps.register()
         panels.register()
-        for label, url_name, order in (
-            ("Register pengaduan", "complaints:register", 30),
-            ("Rekap pengaduan", "complaints:stats", 31),
-        ):
-            register(NavItem(label, url_name, Capability.HANDLE_CASES, order, takes_complaints))
+
+    def menu(self) -> list[MenuItem]:
+        from alur.complaints.selectors import takes_complaints
+        from alur.org.access import Capability
+        from alur.org.menu import MenuItem
+
+        return [
+            MenuItem(label, url_name, Capability.HANDLE_CASES, order, takes_complaints)
+            for label, url_name, order in (
+                ("Register pengaduan", "complaints:register", 30),
+                ("Rekap pengaduan", "complaints:stats", 31),
+            )
+        ]

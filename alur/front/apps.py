@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class FrontConfig(AppConfig):
@@ -7,6 +14,11 @@ class FrontConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from alur.front.nav import NavItem, register
+        from alur.front import nav
 
-        register(NavItem("Beranda", "front:home", order=0))
+        nav.collect()
+
+    def menu(self) -> list[MenuItem]:
+        from alur.org.menu import MenuItem
+
+        return [MenuItem("Beranda", "front:home", order=0)]

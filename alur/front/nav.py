@@ -1,32 +1,25 @@
-"""The staff navigation. Each app registers its entries in its AppConfig.ready()."""
+"""The staff navigation: the entries every app declares in its AppConfig's `menu()`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from alur.org.access import Capability, office_ids_for
+from alur.org.access import office_ids_for
+from alur.org.menu import MenuItem
 from alur.org.models import User
 
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url_name: str
-    capability: Capability | None = None  # shown when the person has it in some office
-    order: int = 100
-    # shown only when this also holds (e.g. one of the person's offices runs the procedure)
-    when: Callable[[User], bool] | None = None
+_ITEMS: dict[str, MenuItem] = {}
 
 
-_ITEMS: dict[str, NavItem] = {}
-
-
-def register(item: NavItem) -> None:
-    _ITEMS[item.url_name] = item
+def collect() -> None:
+    """Read the entries of every installed app (FrontConfig.ready(), once all apps are ready)."""
+    _ITEMS.clear()
+    for config in apps.get_app_configs():
+        menu = getattr(config, "menu", None)
+        for item in menu() if menu is not None else ():
+            _ITEMS[item.url_name] = item
 
 
 def items_for(user: User | AnonymousUser) -> list[tuple[str, str]]:

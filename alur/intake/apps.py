@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class IntakeConfig(AppConfig):
@@ -8,11 +15,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Permohonan"
 
     def ready(self) -> None:
-        from alur.front.nav import NavItem, register
         from alur.intake import checking, panels
-        from alur.org.access import Capability
-
-        register(NavItem("Loket", "intake:counter", Capability.HANDLE_CASES, order=20))
         from alur.intake.catalogue import SERVICES
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
@@ -29,3 +32,9 @@ class IntakeConfig(AppConfig):
             )
         checking.register()
         panels.register()
+
+    def menu(self) -> list[MenuItem]:
+        from alur.org.access import Capability
+        from alur.org.menu import MenuItem
+
+        return [MenuItem("Loket", "intake:counter", Capability.HANDLE_CASES, order=20)]

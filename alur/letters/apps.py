@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class LettersConfig(AppConfig):
@@ -8,10 +15,15 @@ class LettersConfig(AppConfig):
     verbose_name = "Naskah dinas"
 
     def ready(self) -> None:
-        from alur.front.nav import NavItem, register
         from alur.letters import steps
-        from alur.org.access import Capability
 
-        register(NavItem("Naskah dinas", "letters:list", Capability.HANDLE_CASES, order=55))
-        register(NavItem("Arsip dokumen", "archive:archive", Capability.VIEW_OFFICE, order=60))
         steps.register()
+
+    def menu(self) -> list[MenuItem]:
+        from alur.org.access import Capability
+        from alur.org.menu import MenuItem
+
+        return [
+            MenuItem("Naskah dinas", "letters:list", Capability.HANDLE_CASES, order=55),
+            MenuItem("Arsip dokumen", "archive:archive", Capability.VIEW_OFFICE, order=60),
+        ]

@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class LogisticsConfig(AppConfig):
@@ -8,13 +15,10 @@ class LogisticsConfig(AppConfig):
     verbose_name = "Logistik blanko"
 
     def ready(self) -> None:
-        from alur.front.nav import NavItem, register
         from alur.logistics import handlers, panels
-        from alur.org.access import Capability
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
 
-        register(NavItem("Stok blanko", "logistics:stock", Capability.VIEW_REPORTS, order=70))
         # S1 starts at the monitoring and evaluation meeting (step 1): its page takes the kab/kota
         # requests the round answers and the meeting's minutes.
         register_start(
@@ -22,3 +26,9 @@ class LogisticsConfig(AppConfig):
         )
         handlers.register_all()
         panels.register_all()
+
+    def menu(self) -> list[MenuItem]:
+        from alur.org.access import Capability
+        from alur.org.menu import MenuItem
+
+        return [MenuItem("Stok blanko", "logistics:stock", Capability.VIEW_REPORTS, order=70)]

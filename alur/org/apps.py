@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class OrgConfig(AppConfig):
@@ -7,8 +14,8 @@ class OrgConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Kantor dan pegawai"
 
-    def ready(self) -> None:
-        from alur.front.nav import NavItem, register
+    def menu(self) -> list[MenuItem]:
         from alur.org.access import Capability
+        from alur.org.menu import MenuItem
 
-        register(NavItem("Kantor", "org:office_list", Capability.VIEW_OFFICE, order=90))
+        return [MenuItem("Kantor", "org:office_list", Capability.VIEW_OFFICE, order=90)]

@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class OutboxConfig(AppConfig):
@@ -9,7 +16,9 @@ class OutboxConfig(AppConfig):
 
     def ready(self) -> None:
         import alur.outbox.senders  # noqa: F401 - registers the channels' senders
-        from alur.front.nav import NavItem, register
-        from alur.org.access import Capability
 
-        register(NavItem("Pesan keluar", "outbox:list", Capability.VIEW_AUDIT, order=70))
+    def menu(self) -> list[MenuItem]:
+        from alur.org.access import Capability
+        from alur.org.menu import MenuItem
+
+        return [MenuItem("Pesan keluar", "outbox:list", Capability.VIEW_AUDIT, order=70)]

@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class OutreachConfig(AppConfig):
@@ -8,10 +15,8 @@ class OutreachConfig(AppConfig):
     verbose_name = "Dukcapil Siaga"
 
     def ready(self) -> None:
-        from alur.front.nav import NavItem, register
         from alur.org.access import Capability
         from alur.outreach import panels, steps
-        from alur.outreach.selectors import runs_siaga
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
 
@@ -26,11 +31,15 @@ class OutreachConfig(AppConfig):
         )
         steps.register()
         panels.register()
-        register(
-            NavItem("Dukcapil Siaga", "outreach:list", Capability.HANDLE_CASES, 40, runs_siaga)
-        )
-        register(
-            NavItem(
+
+    def menu(self) -> list[MenuItem]:
+        from alur.org.access import Capability
+        from alur.org.menu import MenuItem
+        from alur.outreach.selectors import runs_siaga
+
+        return [
+            MenuItem("Dukcapil Siaga", "outreach:list", Capability.HANDLE_CASES, 40, runs_siaga),
+            MenuItem(
                 "Rujukan penduduk rentan", "outreach:partner_list", Capability.REFER_RESIDENTS, 41
-            )
-        )
+            ),
+        ]

@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class ReportsConfig(AppConfig):
@@ -8,15 +15,12 @@ class ReportsConfig(AppConfig):
     verbose_name = "Laporan berkala dan dasbor"
 
     def ready(self) -> None:
-        from alur.front.nav import NavItem, register
-        from alur.org.access import Capability
         from alur.reports import handlers, panels
         from alur.reports.whatsapp import document_receive
         from alur.whatsapp.conversation import register_inbound_handler
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
 
-        register(NavItem("Laporan berkala", "reports:periods", Capability.VIEW_REPORTS, order=60))
         # The SOPs' first steps: S0's Kasi sets the week's format, S4's Kabid gives direction.
         register_start(
             Start(
@@ -36,7 +40,15 @@ class ReportsConfig(AppConfig):
                 url_kwargs={"code": "S4"},
             )
         )
-        register(NavItem("Dasbor kinerja SOP", "reports:dashboard", Capability.VIEW_REPORTS, 61))
         handlers.register_all()
         panels.register_all()
         register_inbound_handler(document_receive)
+
+    def menu(self) -> list[MenuItem]:
+        from alur.org.access import Capability
+        from alur.org.menu import MenuItem
+
+        return [
+            MenuItem("Laporan berkala", "reports:periods", Capability.VIEW_REPORTS, order=60),
+            MenuItem("Dasbor kinerja SOP", "reports:dashboard", Capability.VIEW_REPORTS, 61),
+        ]

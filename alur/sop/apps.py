@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class SopConfig(AppConfig):
@@ -6,8 +13,8 @@ class SopConfig(AppConfig):
     label = "sop"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self) -> None:
-        from alur.front.nav import NavItem, register
+    def menu(self) -> list[MenuItem]:
         from alur.org.access import Capability
+        from alur.org.menu import MenuItem
 
-        register(NavItem("SOP", "sop:list", Capability.VIEW_OFFICE, order=80))
+        return [MenuItem("SOP", "sop:list", Capability.VIEW_OFFICE, order=80)]

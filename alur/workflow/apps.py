@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from alur.org.menu import MenuItem
 
 
 class WorkflowConfig(AppConfig):
@@ -7,16 +14,19 @@ class WorkflowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Alur kerja"
 
-    def ready(self) -> None:
-        from alur.front.nav import NavItem, register
+    def menu(self) -> list[MenuItem]:
         from alur.org.access import Capability, office_ids_for
+        from alur.org.menu import MenuItem
+        from alur.org.models import User
 
-        def starts_something(user) -> bool:  # type: ignore[no-untyped-def]
+        def starts_something(user: User) -> bool:
             """Staff, and partners who refer residents (S3 starts with their referral)."""
             return any(
                 office_ids_for(user, c)
                 for c in (Capability.VIEW_OFFICE, Capability.REFER_RESIDENTS)
             )
 
-        register(NavItem("Tugas saya", "workflow:inbox", Capability.VIEW_OFFICE, order=10))
-        register(NavItem("Mulai prosedur", "workflow:start_list", order=12, when=starts_something))
+        return [
+            MenuItem("Tugas saya", "workflow:inbox", Capability.VIEW_OFFICE, order=10),
+            MenuItem("Mulai prosedur", "workflow:start_list", order=12, when=starts_something),
+        ]
