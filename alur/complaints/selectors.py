@@ -6,7 +6,6 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet
@@ -78,7 +77,7 @@ def complaint_for(user: User | AnonymousUser, pk: int) -> Complaint:
 
 def year_range(office: Office, year: int) -> tuple[datetime, datetime]:
     """The year in the office's time zone, as [start, end)."""
-    tz = ZoneInfo(office.timezone)
+    tz = office.zone
     return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
 
 

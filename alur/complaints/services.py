@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -233,7 +232,7 @@ def register_number_take(complaint: Complaint, when: datetime) -> str:
     """
     if complaint.register_serial is not None:
         return complaint.register_number
-    year = when.astimezone(ZoneInfo(complaint.office.timezone)).year
+    year = when.astimezone(complaint.office.zone).year
     counter = _locked_counter(complaint.office, year)
     counter.last_serial += 1
     counter.save(update_fields=["last_serial"])

@@ -11,7 +11,6 @@ the serial back, so the register has no gap.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import timezone
@@ -50,7 +49,7 @@ def register_number_take(document: CitizenDocument, when: datetime | None = None
     if not connection.in_atomic_block:
         raise RuntimeError("register numbers are taken in the transaction that uses them")
     office = document.office
-    local = (when or timezone.now()).astimezone(ZoneInfo(office.timezone))
+    local = (when or timezone.now()).astimezone(office.zone)
     fmt, padding = _format(office, document.kind)
     counter = _locked_counter(office, document.kind, local.year)
     counter.last_serial += 1

@@ -13,7 +13,6 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
@@ -55,7 +54,7 @@ class RegisterRow:
 
 
 def _bounds(office: Office, first: date, last: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(office.timezone)
+    zone = office.zone
     start = datetime.combine(first, time.min, tzinfo=zone)
     return start, datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
 
@@ -68,7 +67,7 @@ def _issued(
     start, end = _bounds(office, first, last)
     paper = Q(signed_at__gte=start, signed_at__lt=end) & ~Q(kind__in=list(CARDS))
     cards = Q(printed_at__gte=start, printed_at__lt=end, kind__in=list(CARDS))
-    zone = ZoneInfo(office.timezone)
+    zone = office.zone
     handled = personal_cases(viewer, "case") if viewer is not None else Q()
     rows = (
         CitizenDocument.objects.filter(Q(office=office) & (paper | cards) & handled)

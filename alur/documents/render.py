@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -202,7 +201,7 @@ def render_html(
         if position is not None
         else SignatureBlock(position_title="Kepala Dinas", name="")
     )
-    local = timezone.localtime(when or timezone.now(), ZoneInfo(office.timezone))
+    local = timezone.localtime(when or timezone.now(), office.zone)
     context = renderer(document) | {
         "document": document,
         "kop": Kop.of(office),

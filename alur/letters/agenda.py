@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
@@ -80,7 +79,7 @@ def agenda_issued(
     _validate_period(year, month)
     issued = IssuedNumber.objects.filter(office=office, year=year)
     if month is not None:
-        zone = ZoneInfo(office.timezone)
+        zone = office.zone
         start = datetime.combine(date(year, month, 1), time.min, tzinfo=zone)
         end = datetime.combine(
             (date(year, month, 28) + timedelta(days=4)).replace(day=1), time.min, tzinfo=zone
@@ -102,7 +101,7 @@ def agenda_rows(
     viewer: User | AnonymousUser | None = None,
 ) -> list[AgendaRow]:
     """The book's rows; dates are the office's local dates. One query."""
-    zone = ZoneInfo(office.timezone)
+    zone = office.zone
     return [
         AgendaRow(
             no=index,

@@ -93,7 +93,7 @@ def letter_content(
     """What the template renders. A letter without a number renders as a draft (KONSEP)."""
     office = letter.office
     final = letter.number_id is not None and verify_url is not None
-    local_date = timezone.localtime(when, timezone=_zone(office.timezone)).date() if when else None
+    local_date = timezone.localtime(when, timezone=office.zone).date() if when else None
     extra = letter.extra or {}
     return compose.LetterContent(
         kind=letter.kind,
@@ -119,12 +119,6 @@ def letter_content(
         draft=not final,
         timezone=office.timezone,
     )
-
-
-def _zone(name: str):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 def draft_pdf(letter: Letter) -> bytes:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import string
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
@@ -259,7 +258,7 @@ def number_take(
     moment = when or timezone.now()
     if timezone.is_naive(moment):
         raise ValueError("`when` must be timezone-aware")
-    local = moment.astimezone(ZoneInfo(office.timezone))
+    local = moment.astimezone(office.zone)
     counter = _locked_counter(series, local.year)
     if obj is not None:
         # A concurrent request for the same document may have committed while we waited.

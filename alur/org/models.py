@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -87,6 +88,12 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The office's time zone. Not cached on the instance: `ZoneInfo` keeps one object per
+        name already, and a cached zone would outlive an edit of `timezone`."""
+        return ZoneInfo(self.timezone)
 
 
 class Unit(models.Model):

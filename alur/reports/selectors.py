@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from statistics import median
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -108,7 +107,7 @@ def reporter_rows(user: User | AnonymousUser, period: ReportPeriod) -> list[Repo
         submission = by_office.get(office.pk)
         if submission is not None and submission.status == SubmissionStatus.SUBMITTED:
             status = submission.timeliness
-            local = timezone.localtime(submission.submitted_at, ZoneInfo(office.timezone))
+            local = timezone.localtime(submission.submitted_at, office.zone)
             sent = f"{local:%d-%m-%Y %H.%M} {zone_label(office.timezone)}"
         else:
             status = (

@@ -19,20 +19,14 @@ _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def new_reference(code: str, office: Office, now: datetime) -> str:
     """A tracking number such as S2E-1808-261123-K7QM4X: SOP, office, local date, random part."""
-    local = timezone.localtime(now, timezone=zone(office))
+    local = timezone.localtime(now, timezone=office.zone)
     tail = "".join(secrets.choice(_ALPHABET) for _ in range(6))
     return f"{code.upper()}-{office.code.replace('.', '')}-{local:%y%m%d}-{tail}"
 
 
-def zone(office: Office):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(office.timezone)
-
-
 def local(office: Office, moment: datetime) -> datetime:
     """`moment` on the office's clock (WIB, WITA or WIT)."""
-    return timezone.localtime(moment, timezone=zone(office))
+    return timezone.localtime(moment, timezone=office.zone)
 
 
 def holds(

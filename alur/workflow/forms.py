@@ -53,4 +53,4 @@ class OutsideRecordForm(forms.Form):
     def occurred_at_aware(self) -> datetime:
         """The time entered, on the office's clock (the form reads it without a zone)."""
         value: datetime = self.cleaned_data["occurred_at"]
-        return value.replace(tzinfo=None).replace(tzinfo=engine.zone(self.office))
+        return value.replace(tzinfo=None).replace(tzinfo=self.office.zone)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
@@ -68,7 +67,7 @@ def _build(office: Office, since: datetime | None) -> WorkCalendar:
     if since is not None:
         closures = closures.filter(ends_at__gt=since)
     return WorkCalendar(
-        timezone=ZoneInfo(office.timezone),
+        timezone=office.zone,
         weekly_hours=hours,
         closures=tuple(closures.values_list("starts_at", "ends_at")),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,7 +34,7 @@ def _lock_office(office: Office | int) -> Office:
 
 
 def _local(moment: datetime, office: Office) -> str:
-    local = moment.astimezone(ZoneInfo(office.timezone))
+    local = moment.astimezone(office.zone)
     return f"{local:%d-%m-%Y %H:%M} {local:%Z}"
 
 

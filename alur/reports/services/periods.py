@@ -5,7 +5,6 @@ coverage per indicator)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,7 +62,7 @@ def period_open(
     )
     if definition.office_id != case.office_id:
         raise DomainError("Definisi laporan ini milik kantor lain.")
-    day = timezone.localtime(case.started_at, ZoneInfo(case.office.timezone)).date()
+    day = timezone.localtime(case.started_at, case.office.zone).date()
     wanted = starts_on
     starts_on, ends_on = period_for(
         definition.frequency,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -264,7 +263,7 @@ def sent_tasks_settle(*, period: ReportPeriod) -> int:
         sender = submission.submitted_by
         if sender is None or not engine.holds(sender, task.office_id, task.position_kind):
             continue
-        moment = timezone.localtime(submission.submitted_at, ZoneInfo(submission.office.timezone))
+        moment = timezone.localtime(submission.submitted_at, submission.office.zone)
         task_complete(
             task=task,
             actor=sender,
@@ -418,8 +417,8 @@ def period_close(*, period: ReportPeriod, actor: User, reason: str = "") -> Repo
 
 
 def _local(moment: datetime, period: ReportPeriod) -> str:
-    zone = period.definition.office.timezone
-    return f"{timezone.localtime(moment, ZoneInfo(zone)):%d-%m-%Y %H.%M} {zone_label(zone)}"
+    office = period.definition.office
+    return f"{timezone.localtime(moment, office.zone):%d-%m-%Y %H.%M} {zone_label(office.timezone)}"
 
 
 def _letter_body(period: ReportPeriod) -> str:
