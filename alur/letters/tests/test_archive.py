@@ -216,8 +216,9 @@ def test_archive_page_lists_and_pins_queries(client, waykanan: Office, metro: Of
     assert response.status_code == 200
     assert "400/0/WK/2026" in body and "400/2/WK/2026" in body
     assert "METRO" not in body
-    # session, user, appointments, count, unread-notification badge, page
-    assert len(queries) == 6, "\n".join(q["sql"][:150] for q in queries.captured_queries)
+    # session, user, appointments, the SOPs the person's offices run (menu), count,
+    # unread-notification badge, page
+    assert len(queries) == 7, "\n".join(q["sql"][:150] for q in queries.captured_queries)
     for i in range(10):
         archive(waykanan, f"lagi {i}", number=f"400/1{i}/WK/2026")
     with CaptureQueriesContext(connection) as more:
