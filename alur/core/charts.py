@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from alur.core.numbers import number as number  # what the charts write their values with
+
 WIDTH = 320  # px: fits the 324 px inside a card on a 390-px phone, at 1:1
 FONT = 12  # px, labels
 SMALL = 11  # px, values, axes and legends
@@ -81,11 +83,6 @@ def short_name(name: str) -> str:
         if name.startswith(prefix):
             return name[len(prefix) :]
     return name
-
-
-def number(value: float) -> str:
-    """12345 → "12.345", as Indonesian writes it, without the template engine."""
-    return f"{round(value):,}".replace(",", ".")
 
 
 def percent(value: float, digits: int = 1) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from alur.core.errors import DomainError
+from alur.core.numbers import number
 from alur.letters.drafting import LetterInput, letter_create
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.logistics.models import AllocationLine
@@ -54,7 +55,7 @@ def hibah_for(line: AllocationLine) -> Letter | None:
 
 
 def _quantity(line: AllocationLine) -> str:
-    return f"{line.share:,}".replace(",", ".") + " keping"
+    return number(line.share) + " keping"
 
 
 def _share(line: AllocationLine, kind: str) -> tuple[AllocationLine, Letter | None]:

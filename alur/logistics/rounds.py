@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
+from alur.core.numbers import number as _n
 from alur.core.validators import is_ascii_digits
 from alur.letters.chain import waiting_for
 from alur.letters.delivery import letter_deliver
@@ -41,10 +42,6 @@ CODE = "S1"
 CLASSIFICATION = "400.12.2.1"  # Pendaftaran Penduduk, identity documents (blanko KTP-el)
 COVER_KEY = "s1_cover_for"  # Letter.extra: the case whose request letter it covers
 DITJEN = "Direktur Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam Negeri"
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _province_name(office: Office) -> str:

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
 from alur.core.locking import locked_row
+from alur.core.numbers import number as n
 from alur.letters.models_archive import DocumentKind, DocumentStatus, IssuedDocument
 from alur.logistics import rules, serials
 from alur.logistics.choices import (
@@ -59,11 +60,6 @@ Upload = tuple[bytes, str, str]
 class OutOfStock(DomainError):
     def __init__(self, message: str) -> None:
         super().__init__(message, code="out_of_stock")
-
-
-def n(value: int) -> str:
-    """A whole number the Indonesian way: 12.500."""
-    return f"{value:,}".replace(",", ".")
 
 
 def item_label(item: str) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from alur.core.numbers import number as _n
 from alur.org.regions import zone_label
 from alur.reports.choices import Timeliness
 from alur.reports.timeliness import rates
@@ -147,7 +148,3 @@ def letter_items(recap: dict[str, Any]) -> list[list[str]]:
     note = "" if totals["change"] is None else f"{totals['change']:+.1f}% dari periode lalu"
     items.append(["Jumlah", _n(totals["total"]), note])
     return items
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")

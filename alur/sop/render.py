@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
+from alur.core.numbers import number as _number
 from alur.org.models import Office
 from alur.sop.schema import APPLICANT, END, ListItem, Sop, Step
 
@@ -1087,10 +1088,6 @@ def kop_of(sop: Sop, office: Office | None) -> Kop:
         address = []
     lines += [("sop-kop-unit", text) for text in units]
     return Kop(lines, [line for line in address if line])
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def minutes_text(low: int, high: int) -> str:
