@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from alur.complaints.choices import Channel
 from alur.complaints.models import Complaint
-from alur.outbox.services import message_enqueue
+from alur.outbox.content import whatsapp_text
+from alur.outbox.services import message_enqueue, whatsapp_enqueue
 from alur.whatsapp.models import BusinessNumber
 
 
@@ -32,20 +33,13 @@ def tell_reporter(complaint: Complaint, body: str, key: str, subject: str) -> bo
         number = complaints_number(complaint)
         if number is None or not complaint.reporter_phone:
             return False
-        message_enqueue(
+        whatsapp_enqueue(
             office=complaint.office,
-            channel="whatsapp",
-            kind="text",
             sender=number.phone_number_id,
             recipient=complaint.reporter_phone,
-            payload={"body": body},
-            template_fallback={
-                "name": number.status_template,
-                "language": number.template_language,
-                "components": [
-                    {"type": "body", "parameters": [{"type": "text", "text": body[:1000]}]}
-                ],
-            },
+            content=whatsapp_text(
+                body, template=number.status_template, language=number.template_language
+            ),
             dedupe_key=dedupe,
             cause=complaint,
         )

@@ -16,7 +16,8 @@ from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus, Re
 from alur.org.access import Capability, require
 from alur.org.models import User
 from alur.outbox.choices import Channel, Kind
-from alur.outbox.services import message_enqueue
+from alur.outbox.content import whatsapp_document
+from alur.outbox.services import message_enqueue, whatsapp_enqueue
 
 # The approved WhatsApp template (utility, document header, one body parameter) a letter goes
 # as when its recipient has not written to the number in the last 24 hours.
@@ -65,39 +66,16 @@ def _enqueue(letter: Letter, recipient: Recipient, actor: User | None) -> None:
     assert document is not None  # noqa: S101 - signed letters have their document
     dedupe = f"letter:{letter.pk}:{recipient.channel}:{recipient.address}"
     if recipient.channel == Recipient.Channel.WHATSAPP:
-        message = message_enqueue(
+        message = whatsapp_enqueue(
             office=letter.office,
-            channel=Channel.WHATSAPP,
-            kind=Kind.DOCUMENT,
             sender=_whatsapp_sender(letter),
             recipient=recipient.address,
-            payload={
-                "path": document.file.name,
-                "filename": _filename(letter),
-                "caption": _caption(letter),
-            },
-            template_fallback={
-                "name": DOCUMENT_TEMPLATE,
-                "language": "id",
-                "components": [
-                    {
-                        "type": "header",
-                        "parameters": [
-                            {
-                                "type": "document",
-                                "document": {
-                                    "path": document.file.name,
-                                    "filename": _filename(letter),
-                                },
-                            }
-                        ],
-                    },
-                    {
-                        "type": "body",
-                        "parameters": [{"type": "text", "text": _caption(letter)[:1000]}],
-                    },
-                ],
-            },
+            content=whatsapp_document(
+                path=document.file.name,
+                filename=_filename(letter),
+                caption=_caption(letter),
+                template=DOCUMENT_TEMPLATE,
+            ),
             dedupe_key=dedupe,
             cause=letter,
             actor=actor,

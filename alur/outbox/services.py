@@ -46,6 +46,7 @@ from alur.outbox.choices import (
     MessageStatus,
     Outcome,
 )
+from alur.outbox.content import WhatsAppContent
 from alur.outbox.models import OutboundMessage
 from alur.outbox.senders import SendError, parse_callback_data, receipt_error, sender_for
 
@@ -248,6 +249,32 @@ def message_enqueue(
     )
     _schedule_on_commit(message.pk)
     return message
+
+
+def whatsapp_enqueue(
+    *,
+    office: Office,
+    sender: str,
+    recipient: str,
+    content: WhatsAppContent,
+    dedupe_key: str | None = None,
+    cause: Model | None = None,
+    actor: User | None = None,
+) -> OutboundMessage:
+    """Queue a WhatsApp message built by `alur.outbox.content` (text or document, with the
+    template that carries it outside the 24-hour window); see `message_enqueue`."""
+    return message_enqueue(
+        office=office,
+        channel=Channel.WHATSAPP,
+        kind=content.kind,
+        sender=sender,
+        recipient=recipient,
+        payload=content.payload,
+        template_fallback=content.template_fallback,
+        dedupe_key=dedupe_key,
+        cause=cause,
+        actor=actor,
+    )
 
 
 def retry_delay(attempts: int, *, retry_after: float | None = None) -> timedelta:

@@ -16,7 +16,8 @@ from alur.core.errors import DomainError
 from alur.core.web import error_text
 from alur.org.access import Capability, can
 from alur.org.models import Office, User
-from alur.outbox.services import message_enqueue, normalize_whatsapp_number
+from alur.outbox.content import whatsapp_text
+from alur.outbox.services import normalize_whatsapp_number, whatsapp_enqueue
 from alur.reports.choices import Source
 from alur.reports.excel import MARKER_CELL, ZIP_MAGIC
 from alur.reports.models import ReportPeriod
@@ -53,13 +54,11 @@ def _marker(data: bytes) -> list[str]:
 
 
 def _reply(inbound, text: str) -> None:  # type: ignore[no-untyped-def]
-    message_enqueue(
+    whatsapp_enqueue(
         office=inbound.number.office,
-        channel="whatsapp",
-        kind="text",
         sender=inbound.number.phone_number_id,
         recipient=inbound.sender,
-        payload={"body": text},
+        content=whatsapp_text(text),
         dedupe_key=f"wa-report:{inbound.message_id}",
         cause=inbound,
     )

@@ -98,16 +98,15 @@ class Dialog:
     # -- replies ---------------------------------------------------------------------------
 
     def say(self, body: str) -> None:
-        from alur.outbox.services import message_enqueue
+        from alur.outbox.content import whatsapp_text
+        from alur.outbox.services import whatsapp_enqueue
 
         self.c.replies += 1
-        message_enqueue(
+        whatsapp_enqueue(
             office=self.number.office,
-            channel="whatsapp",
-            kind="text",
             sender=self.number.phone_number_id,
             recipient=self.c.citizen,
-            payload={"body": body},
+            content=whatsapp_text(body),
             dedupe_key=f"wa-reply:{self.inbound.message_id}:{self.c.replies}",
             cause=self.inbound,
         )

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from alur.outbox.content import whatsapp_text
 from alur.outbox.models import OutboundMessage
-from alur.outbox.services import message_enqueue
+from alur.outbox.services import whatsapp_enqueue
 from alur.sop.registry import register_action
 from alur.whatsapp.models import BusinessNumber
 from alur.workflow.models import Case
@@ -34,18 +35,13 @@ def notify(case: Case, body: str, key: str) -> OutboundMessage | None:
     number = number_for(case)
     if application is None or number is None or not application.applicant_phone:
         return None
-    return message_enqueue(
+    return whatsapp_enqueue(
         office=case.office,
-        channel="whatsapp",
-        kind="text",
         sender=number.phone_number_id,
         recipient=application.applicant_phone,
-        payload={"body": body},
-        template_fallback={
-            "name": number.status_template,
-            "language": number.template_language,
-            "components": [{"type": "body", "parameters": [{"type": "text", "text": body[:1000]}]}],
-        },
+        content=whatsapp_text(
+            body, template=number.status_template, language=number.template_language
+        ),
         dedupe_key=f"case-notice:{case.reference}:{key}",
         cause=case,
     )

@@ -23,8 +23,8 @@ from alur.reports.services.periods import notify
 def reminders_send(now: datetime | None = None) -> int:
     """Remind the kab/kota that have not sent yet, `remind_hours` before their own deadline
     (once per period, office and person). Returns how many people were reminded."""
-    from alur.outbox.choices import Channel, Kind
-    from alur.outbox.services import message_enqueue, normalize_whatsapp_number
+    from alur.outbox.content import whatsapp_text
+    from alur.outbox.services import normalize_whatsapp_number, whatsapp_enqueue
 
     now = now or timezone.now()
     reminded = 0
@@ -57,13 +57,11 @@ def reminders_send(now: datetime | None = None) -> int:
                     continue
                 reminded += 1
                 if sender and appointment.user.phone:
-                    message_enqueue(
+                    whatsapp_enqueue(
                         office=period.definition.office,
-                        channel=Channel.WHATSAPP,
-                        kind=Kind.TEXT,
                         sender=sender,
                         recipient=normalize_whatsapp_number(appointment.user.phone),
-                        payload={"body": text},
+                        content=whatsapp_text(text),
                         dedupe_key=f"report-remind:{period.pk}:{office.code}:{appointment.user_id}",
                         cause=period,
                     )

@@ -54,8 +54,8 @@ def period_distribute(*, period: ReportPeriod, actor: User | None) -> int:
     """Send the period's form to every kab/kota: an in-app notice to everyone there who may
     report, and the Excel form on WhatsApp from the province's number (through the outbox).
     Idempotent: a second run queues nothing new. Returns the number of offices reached."""
-    from alur.outbox.choices import Channel, Kind
-    from alur.outbox.services import message_enqueue, normalize_whatsapp_number
+    from alur.outbox.content import whatsapp_document
+    from alur.outbox.services import normalize_whatsapp_number, whatsapp_enqueue
 
     period = locked_period(period)
     check_action(period, "submit")
@@ -89,36 +89,16 @@ def period_distribute(*, period: ReportPeriod, actor: User | None) -> int:
                 f"{message} Isi kolom Jumlah, lalu kirim berkas ini kembali ke nomor ini atau "
                 "unggah di Alur."
             )
-            message_enqueue(
+            whatsapp_enqueue(
                 office=province,
-                channel=Channel.WHATSAPP,
-                kind=Kind.DOCUMENT,
                 sender=sender,
                 recipient=phone,
-                payload={
-                    "path": path,
-                    "filename": form_filename(period, office),
-                    "caption": caption,
-                },
-                template_fallback={
-                    "name": FORM_TEMPLATE,
-                    "language": "id",
-                    "components": [
-                        {
-                            "type": "header",
-                            "parameters": [
-                                {
-                                    "type": "document",
-                                    "document": {
-                                        "path": path,
-                                        "filename": form_filename(period, office),
-                                    },
-                                }
-                            ],
-                        },
-                        {"type": "body", "parameters": [{"type": "text", "text": caption[:1000]}]},
-                    ],
-                },
+                content=whatsapp_document(
+                    path=path,
+                    filename=form_filename(period, office),
+                    caption=caption,
+                    template=FORM_TEMPLATE,
+                ),
                 dedupe_key=f"report-form:{period.pk}:{office.code}:{phone}",
                 cause=period,
                 actor=actor,
