@@ -34,9 +34,10 @@ from alur.letters.models_signing import certificate_upload
 from alur.letters.steps import case_letter
 from alur.logistics import selectors
 from alur.logistics.choices import Item, ShipmentStatus
+from alur.logistics.ledger import balance_of
 from alur.logistics.models import Allocation, BlankRequest, Shipment
 from alur.logistics.rounds import cover_letter_for
-from alur.logistics.services import HIBAH_MISSING, balance_of
+from alur.logistics.services import HIBAH_MISSING
 from alur.org.models import Office, User
 from alur.outbox.services import normalize_whatsapp_number
 from alur.workflow.choices import CaseStatus

@@ -142,7 +142,7 @@ def blank_use(office: Office, item: str, *, cause: Model, actor: User | None) ->
 
     The logistics app keeps the stock; an installation without it prints without a ledger."""
     try:
-        logistics = importlib.import_module("alur.logistics.services")
+        logistics = importlib.import_module("alur.logistics.ledger")
     except ImportError:
         return
     logistics.blank_consume(office, item, cause=cause, actor=actor)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from alur.logistics import services
+from alur.logistics import ledger, services
 from alur.logistics.choices import Item, MovementKind, RequestStatus
 from alur.logistics.models import BlankRequest, Stock
 from alur.org.choices import PositionKind
@@ -42,7 +42,7 @@ def printing_offices() -> list[Office]:
 
 
 def _count(office: Office, item: str, counted: int, start: date) -> None:
-    services.stock_count_record(
+    ledger.stock_count_record(
         office=office,
         item=item,
         counted=counted,
@@ -56,10 +56,10 @@ def _count(office: Office, item: str, counted: int, start: date) -> None:
 def _printing(office: Office, weekly: int, start: date) -> None:
     """Twelve weeks of KTP-el printing, one recap line a week."""
     for week in range(1, WEEKS + 1):
-        left = services.balance_of(office, Item.KTP_EL)
+        left = ledger.balance_of(office, Item.KTP_EL)
         if left == 0:
             break
-        services.movement_post(
+        ledger.movement_post(
             office=office,
             item=Item.KTP_EL,
             kind=MovementKind.ISSUE,

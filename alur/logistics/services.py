@@ -1,26 +1,23 @@
-"""Every change to blank stock, requests, shipments, allocations and hand-overs.
+"""The S1 stages of blank stock: requests, shipments, allocations and hand-overs.
 
-Each service runs in one transaction with its audit events. Ledger lines are appended under a row
-lock on the office's `Stock` row for the item; a transfer locks its two rows in office-id order so
-that two transfers never wait for each other crosswise.
+Each service runs in one transaction with its audit events; stock moves through the ledger
+(`alur.logistics.ledger`), which locks and appends the lines.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Model, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
-from alur.core.locking import locked_row
 from alur.core.numbers import number as n
 from alur.letters.models_archive import DocumentKind, DocumentStatus, IssuedDocument
 from alur.logistics import rules, serials
@@ -31,6 +28,18 @@ from alur.logistics.choices import (
     MovementKind,
     RequestStatus,
     ShipmentStatus,
+)
+from alur.logistics.ledger import (
+    Document,
+    append_line,
+    balance_of,
+    check_bast,
+    check_quantity,
+    issued_in_window,
+    item_label,
+    locked_stock,
+    require_staff,
+    transfer_lines,
 )
 from alur.logistics.models import (
     Allocation,
@@ -50,369 +59,13 @@ from alur.worktime.calendar import working_intervals_on
 from alur.worktime.selectors import calendar_for
 
 AIR_FREIGHT_WORKING_DAYS = 2
-MAX_QUANTITY = 10_000_000
 SHARE_TEMPLATE = "porsi_blanko_ktp_el"  # approved WhatsApp template (utility, one body parameter)
 
 # A file as a view reads it: (bytes, the declared type, the sender's file name).
 Upload = tuple[bytes, str, str]
 
 
-class OutOfStock(DomainError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="out_of_stock")
-
-
-def item_label(item: str) -> str:
-    try:
-        return Item(item).label
-    except ValueError:
-        raise DomainError(f"Barang '{item}' tidak dikenal.") from None
-
-
-def _check_quantity(quantity: Any, what: str = "Jumlah", *, allow_zero: bool = False) -> int:
-    if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise DomainError(f"{what} harus bilangan bulat.")
-    if quantity < 0:
-        raise DomainError(f"{what} tidak boleh negatif.")
-    if quantity == 0 and not allow_zero:
-        raise DomainError(f"{what} harus lebih dari 0.")
-    if quantity > MAX_QUANTITY:
-        raise DomainError(f"{what} terlalu besar.")
-    return quantity
-
-
-def _require_staff(actor: User | None, office: Office) -> None:
-    """`actor` None is the system (demo loading, a channel); a person must be the office's staff."""
-    if actor is not None:
-        require(actor, Capability.HANDLE_CASES, office)
-
-
-def _cause_key(cause: Model | str | None) -> tuple[str, str]:
-    if cause is None:
-        return "", ""
-    if isinstance(cause, str):
-        return "text", cause[:64]
-    if cause.pk is None:
-        raise ValueError("the cause of a movement must be saved first")
-    return cause._meta.label_lower, str(cause.pk)
-
-
-# --- the ledger ----------------------------------------------------------------------------
-
-
-def _locked_stock(office: Office, item: str) -> Stock:
-    item_label(item)
-    return locked_row(Stock, office=office, item=item)
-
-
-def _out_of_stock(stock: Stock, wanted: int) -> OutOfStock:
-    label = item_label(stock.item)
-    if stock.balance == 0:
-        return OutOfStock(f"Stok {label} di {stock.office} habis.")
-    return OutOfStock(
-        f"Stok {label} di {stock.office} tinggal {n(stock.balance)}; tidak cukup untuk {n(wanted)}."
-    )
-
-
-@dataclass(frozen=True)
-class Document:
-    """What stands behind a movement: a number, an archived document, or the causing object."""
-
-    ref: str = ""
-    issued: IssuedDocument | None = None
-    cause: Model | str | None = None
-
-    def check(self) -> None:
-        if not (self.ref.strip() or self.issued is not None or self.cause is not None):
-            raise DomainError(
-                "Setiap mutasi stok harus memiliki dokumen dasar (nomor dokumen atau berkas)."
-            )
-
-
-def _append(
-    stock: Stock,
-    *,
-    kind: str,
-    quantity: int,
-    actor: User | None,
-    document: Document,
-    occurred_on: date | None = None,
-    counterpart: Office | None = None,
-    note: str = "",
-) -> LedgerLine:
-    """Append one line to a locked stock row, with its audit event."""
-    document.check()
-    new_balance = stock.balance + quantity
-    if new_balance < 0:
-        raise _out_of_stock(stock, -quantity)
-    now = timezone.now()
-    today = timezone.localdate(now)
-    occurred_on = occurred_on or today
-    if occurred_on > today:
-        raise DomainError("Tanggal dokumen mutasi tidak boleh di masa depan.")
-    cause_type, cause_id = _cause_key(document.cause)
-    line = LedgerLine.objects.create(
-        stock=stock,
-        office_id=stock.office_id,
-        item=stock.item,
-        seq=stock.last_seq + 1,
-        kind=kind,
-        quantity=quantity,
-        balance=new_balance,
-        occurred_on=occurred_on,
-        posted_at=now,
-        posted_by=actor,
-        document_ref=document.ref.strip()[:200],
-        document=document.issued,
-        cause_type=cause_type,
-        cause_id=cause_id,
-        counterpart=counterpart,
-        note=note.strip(),
-    )
-    stock.balance, stock.last_seq, stock.updated_at = new_balance, line.seq, now
-    stock.save(update_fields=["balance", "last_seq", "updated_at"])
-    record(
-        actor=actor,
-        office=stock.office,
-        action=f"logistics.{kind}",
-        obj=line,
-        after={
-            "item": stock.item,
-            "seq": line.seq,
-            "quantity": quantity,
-            "balance": new_balance,
-            "document_ref": line.document_ref,
-            "document": document.issued.pk if document.issued else None,
-            "cause": f"{cause_type}:{cause_id}" if cause_type else "",
-            "counterpart": counterpart.code if counterpart else None,
-        },
-        reason=line.note,
-    )
-    return line
-
-
-_SIGN = {
-    MovementKind.RECEIPT: 1,
-    MovementKind.ISSUE: -1,
-    MovementKind.DAMAGED: -1,
-}
-
-
-@transaction.atomic
-def movement_post(
-    *,
-    office: Office,
-    item: str,
-    kind: str,
-    quantity: int,
-    actor: User | None,
-    document_ref: str = "",
-    cause: Model | str | None = None,
-    occurred_on: date | None = None,
-    note: str = "",
-) -> LedgerLine:
-    """Post a receipt, an issue to printing or a damaged count of `quantity` (a positive
-    number). Transfers go through `handover_post`, stock counts through `stock_count_record`."""
-    if kind not in _SIGN:
-        raise DomainError(f"Jenis mutasi '{kind}' tidak dapat diposting langsung.")
-    _check_quantity(quantity)
-    _require_staff(actor, office)
-    stock = _locked_stock(office, item)
-    return _append(
-        stock,
-        kind=kind,
-        quantity=_SIGN[MovementKind(kind)] * quantity,
-        actor=actor,
-        document=Document(ref=document_ref, cause=cause),
-        occurred_on=occurred_on,
-        note=note,
-    )
-
-
-@transaction.atomic
-def blank_consume(
-    office: Office, item: str, *, cause: Model | str, actor: User | None
-) -> LedgerLine:
-    """One blank of `item` used by printing a card (KTP-el, KIA); `cause` is what was printed."""
-    _require_staff(actor, office)
-    stock = _locked_stock(office, item)
-    if stock.balance < 1:
-        raise OutOfStock(
-            f"Stok {item_label(item)} di {office} habis; kartu tidak dapat dicetak. "
-            "Ajukan permohonan blanko ke provinsi."
-        )
-    return _append(
-        stock,
-        kind=MovementKind.ISSUE,
-        quantity=-1,
-        actor=actor,
-        document=Document(cause=cause),
-        note="Pencetakan",
-    )
-
-
-@transaction.atomic
-def damaged_record(
-    *,
-    office: Office,
-    item: str,
-    quantity: int,
-    document_ref: str,
-    actor: User | None,
-    note: str = "",
-) -> LedgerLine:
-    """Blanks found damaged (misprint, broken chip): out of stock, with the berita acara."""
-    return movement_post(
-        office=office,
-        item=item,
-        kind=MovementKind.DAMAGED,
-        quantity=quantity,
-        actor=actor,
-        document_ref=document_ref,
-        note=note,
-    )
-
-
-@transaction.atomic
-def stock_count_record(
-    *,
-    office: Office,
-    item: str,
-    counted: int,
-    document_ref: str,
-    actor: User | None,
-    note: str = "",
-    occurred_on: date | None = None,
-) -> LedgerLine | None:
-    """A physical stock count (stok opname): the difference to the books becomes a line.
-
-    Returns None when the count matches the books (the count is still audited)."""
-    if isinstance(counted, int) and not isinstance(counted, bool) and counted < 0:
-        raise DomainError("Hasil hitung stok (stok opname) tidak boleh negatif.")
-    _check_quantity(counted, "Hasil hitung stok", allow_zero=True)
-    _require_staff(actor, office)
-    document = Document(ref=document_ref)
-    document.check()
-    stock = _locked_stock(office, item)
-    difference = counted - stock.balance
-    if difference == 0:
-        record(
-            actor=actor,
-            office=office,
-            action="logistics.count_matched",
-            obj=stock,
-            after={"item": item, "counted": counted, "document_ref": document_ref},
-            reason=note,
-        )
-        return None
-    return _append(
-        stock,
-        kind=MovementKind.ADJUSTMENT,
-        quantity=difference,
-        actor=actor,
-        document=document,
-        occurred_on=occurred_on,
-        note=note or f"Stok opname: dihitung {n(counted)}",
-    )
-
-
-def _check_bast(bast: IssuedDocument | None, source: Office) -> IssuedDocument:
-    if bast is None:
-        raise DomainError(
-            "Serah terima blanko memerlukan Berita Acara Serah Terima (BAST) yang sudah "
-            "ditandatangani dan diarsipkan."
-        )
-    bast = IssuedDocument.objects.select_for_update().get(pk=bast.pk)
-    if bast.kind != DocumentKind.BAST:
-        raise DomainError(f"Dokumen {bast} bukan Berita Acara Serah Terima (BAST).")
-    if bast.status != DocumentStatus.VALID:
-        raise DomainError(
-            f"BAST {bast} berstatus {bast.get_status_display().lower()}; gunakan BAST yang sah."
-        )
-    if bast.office_id != source.pk:
-        raise DomainError(f"BAST {bast} bukan terbitan {source}, kantor yang menyerahkan.")
-    return bast
-
-
-def _transfer(
-    *,
-    source: Office,
-    target: Office,
-    item: str,
-    quantity: int,
-    bast: IssuedDocument,
-    actor: User | None,
-    cause: Model | None,
-) -> tuple[LedgerLine, LedgerLine]:
-    if source.pk == target.pk:
-        raise DomainError("Kantor asal dan tujuan mutasi tidak boleh sama.")
-    first, second = sorted([source, target], key=lambda o: o.pk)
-    stocks = {first.pk: _locked_stock(first, item), second.pk: _locked_stock(second, item)}
-    document = Document(ref=bast.number or bast.title, issued=bast, cause=cause)
-    out = _append(
-        stocks[source.pk],
-        kind=MovementKind.TRANSFER_OUT,
-        quantity=-quantity,
-        actor=actor,
-        document=document,
-        counterpart=target,
-        note=f"Serah terima ke {target}",
-    )
-    into = _append(
-        stocks[target.pk],
-        kind=MovementKind.TRANSFER_IN,
-        quantity=quantity,
-        actor=actor,
-        document=document,
-        counterpart=source,
-        note=f"Serah terima dari {source}",
-    )
-    return out, into
-
-
-@transaction.atomic
-def transfer_post(
-    *,
-    source: Office,
-    target: Office,
-    item: str,
-    quantity: int,
-    bast: IssuedDocument | None,
-    actor: User | None,
-) -> tuple[LedgerLine, LedgerLine]:
-    """Move stock from one office to another, on both ledgers, against a signed BAST of the
-    handing-over office. Allocated blanks go through `handover_post`."""
-    _check_quantity(quantity)
-    if actor is not None and not (
-        can(actor, Capability.HANDLE_CASES, source) or can(actor, Capability.HANDLE_CASES, target)
-    ):
-        raise PermissionDenied(DENIED_MESSAGE)
-    bast = _check_bast(bast, source)
-    return _transfer(
-        source=source,
-        target=target,
-        item=item,
-        quantity=quantity,
-        bast=bast,
-        actor=actor,
-        cause=None,
-    )
-
-
 # --- requests ------------------------------------------------------------------------------
-
-
-def issued_in_window(office: Office, item: str, today: date | None = None) -> int:
-    since = (today or timezone.localdate()) - timedelta(days=rules.USE_WINDOW_DAYS)
-    total = LedgerLine.objects.filter(
-        office=office, item=item, kind=MovementKind.ISSUE, occurred_on__gt=since
-    ).aggregate(total=Sum("quantity"))["total"]
-    return -(total or 0)
-
-
-def balance_of(office: Office, item: str) -> int:
-    stock = Stock.objects.filter(office=office, item=item).only("balance").first()
-    return stock.balance if stock else 0
 
 
 @transaction.atomic
@@ -429,8 +82,8 @@ def blank_request_submit(
     """A kab/kota asks its province for blanks; stock and monthly use are taken from its ledger."""
     require(actor, Capability.HANDLE_CASES, office)
     item_label(item)
-    _check_quantity(quantity, "Jumlah yang diminta")
-    _check_quantity(backlog, "Jumlah sudah rekam belum cetak", allow_zero=True)
+    check_quantity(quantity, "Jumlah yang diminta")
+    check_quantity(backlog, "Jumlah sudah rekam belum cetak", allow_zero=True)
     if office.parent_id is None:
         raise DomainError(f"{office} tidak memiliki kantor provinsi untuk dimintai blanko.")
     if not justification.strip():
@@ -512,7 +165,7 @@ def shipment_dispatch(
     if not _may_dispatch(actor, office):
         raise PermissionDenied(DENIED_MESSAGE)
     item_label(item)
-    _check_quantity(quantity, "Jumlah yang dikirim")
+    check_quantity(quantity, "Jumlah yang dikirim")
     if not carrier.strip():
         raise DomainError("Tuliskan ekspedisi atau maskapai pengangkut.")
     if not waybill.strip():
@@ -589,7 +242,7 @@ def shipment_pickup(
     them (step 14): who went (the person recording it, and the names in the note), when, and
     the shipping document they were handed, when there is one."""
     shipment = Shipment.objects.select_for_update().select_related("office").get(pk=shipment.pk)
-    _require_staff(actor, shipment.office)
+    require_staff(actor, shipment.office)
     if shipment.picked_up_at is not None:
         raise ConflictError(f"Penjemputan pengiriman {shipment.waybill} sudah dicatat.")
     now = timezone.now()
@@ -626,11 +279,11 @@ def shipment_receive(
     """Inspect an arrived shipment and post it to the province's stock: `received` good blanks
     and `damaged` ones (taken in and written off at once, with the inspection as document)."""
     shipment = Shipment.objects.select_for_update().select_related("office").get(pk=shipment.pk)
-    _require_staff(actor, shipment.office)
+    require_staff(actor, shipment.office)
     if shipment.status != ShipmentStatus.DISPATCHED:
         raise ConflictError(f"Pengiriman {shipment.waybill} sudah diterima.")
-    _check_quantity(received, "Jumlah blanko baik", allow_zero=True)
-    _check_quantity(damaged, "Jumlah blanko rusak", allow_zero=True)
+    check_quantity(received, "Jumlah blanko baik", allow_zero=True)
+    check_quantity(damaged, "Jumlah blanko rusak", allow_zero=True)
     arrived = received + damaged
     if arrived > shipment.quantity_shipped:
         raise DomainError(
@@ -669,9 +322,9 @@ def shipment_receive(
             "receipt_note",
         ]
     )
-    stock = _locked_stock(shipment.office, shipment.item)
+    stock = locked_stock(shipment.office, shipment.item)
     document = Document(ref=shipment.waybill, cause=shipment)
-    _append(
+    append_line(
         stock,
         kind=MovementKind.RECEIPT,
         quantity=arrived,
@@ -680,7 +333,7 @@ def shipment_receive(
         note=f"Diterima dari Badan Penghubung ({shipment.carrier})",
     )
     if damaged:
-        _append(
+        append_line(
             stock,
             kind=MovementKind.DAMAGED,
             quantity=-damaged,
@@ -739,10 +392,10 @@ def allocation_propose(
     case: Any = None,
 ) -> Allocation:
     """Propose the split of `total` blanks of the province `office` among its kab/kota."""
-    _require_staff(actor, office)
+    require_staff(actor, office)
     item_label(item)
-    _check_quantity(total, "Jumlah yang dibagi", allow_zero=True)
-    _check_quantity(cover_days, "Target ketersediaan (hari)")
+    check_quantity(total, "Jumlah yang dibagi", allow_zero=True)
+    check_quantity(cover_days, "Target ketersediaan (hari)")
     if case is not None and Allocation.objects.filter(case=case).exists():
         raise ConflictError("Usulan pembagian untuk perkara ini sudah dibuat.")
     children = list(Office.objects.filter(parent=office, is_active=True).order_by("code"))
@@ -860,7 +513,7 @@ def allocation_approve(
         label = f"Porsi {by_office[office_id].office}"
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             raise DomainError(f"{label} tidak boleh negatif.")
-        _check_quantity(value, label, allow_zero=True)
+        check_quantity(value, label, allow_zero=True)
     final = {line.office_id: shares.get(line.office_id, line.proposed) for line in lines}
     edited = {k: v for k, v in final.items() if v != by_office[k].proposed}
     if edited and not reason.strip():
@@ -895,7 +548,7 @@ def allocation_approve(
 def allocation_publish(*, allocation: Allocation, actor: User | None) -> Allocation:
     """The approved split becomes the allocation list (Daftar Porsi Pembagian)."""
     allocation = _locked_allocation(allocation)
-    _require_staff(actor, allocation.office)
+    require_staff(actor, allocation.office)
     if allocation.status == AllocationStatus.PROPOSED:
         raise DomainError("Porsi pembagian belum disetujui Kepala Dinas.")
     if allocation.status == AllocationStatus.PUBLISHED:
@@ -921,7 +574,7 @@ def allocation_schedule(
 ) -> Allocation:
     """Agree with each kab/kota (by office id) how and when it gets its share."""
     allocation = _locked_allocation(allocation)
-    _require_staff(actor, allocation.office)
+    require_staff(actor, allocation.office)
     if allocation.status != AllocationStatus.PUBLISHED:
         raise DomainError("Jadwal dibuat setelah porsi pembagian ditetapkan.")
     lines = [
@@ -1007,7 +660,7 @@ def shares_announce(*, allocation: Allocation, actor: User | None) -> int:
     has no number or address in Alur: a notice that reaches nobody is not a notice. Returns how
     many messages were queued."""
     allocation = _locked_allocation(allocation)
-    _require_staff(actor, allocation.office)
+    require_staff(actor, allocation.office)
     if allocation.status != AllocationStatus.PUBLISHED:
         raise DomainError("Porsi diberitahukan setelah porsi pembagian ditetapkan.")
     lines = [
@@ -1137,13 +790,13 @@ def handover_post(
         raise DomainError("Serah terima dilakukan setelah porsi pembagian ditetapkan.")
     if line.share <= 0:
         raise DomainError(f"Porsi {target} nol; tidak ada blanko yang diserahterimakan.")
-    bast = _check_bast(bast, source)
+    bast = check_bast(bast, source)
     if AllocationLine.objects.filter(bast=bast).exclude(pk=line.pk).exists():
         raise DomainError(f"BAST {bast} sudah dipakai untuk serah terima lain.")
     hibah = _check_hibah(hibah, target)
     if AllocationLine.objects.filter(hibah=hibah).exclude(pk=line.pk).exists():
         raise DomainError(f"Surat pernyataan {hibah} sudah dipakai untuk serah terima lain.")
-    _transfer(
+    transfer_lines(
         source=source,
         target=target,
         item=allocation.item,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from alur.core.errors import DomainError
 from alur.core.web import error_text, form_data, run_service
 from alur.intake.files import read_bounded
-from alur.logistics import charts, handover_documents, rounds, selectors, services
+from alur.logistics import charts, handover_documents, ledger, rounds, selectors, services
 from alur.logistics.choices import Item
 from alur.logistics.forms import ApproveForm, CountForm, DamagedForm, RequestForm
 from alur.logistics.models import Allocation, AllocationLine, BlankRequest, Shipment
@@ -113,7 +113,7 @@ def stock_count(request: HttpRequest, code: str, item: str) -> HttpResponse:
         code,
         item,
         CountForm(request.POST),
-        services.stock_count_record,
+        ledger.stock_count_record,
         "Hasil stok opname dicatat.",
     )
 
@@ -126,7 +126,7 @@ def damaged(request: HttpRequest, code: str, item: str) -> HttpResponse:
         code,
         item,
         DamagedForm(request.POST),
-        services.damaged_record,
+        ledger.damaged_record,
         "Blanko rusak dicatat.",
     )
 

@@ -22,7 +22,7 @@ OPENING_KTP_EL = 150
 def _opening_stock(office: Office) -> None:
     """Kota Metro's blank KTP-el, as its opening stock count (stok opname) records them."""
     from alur.logistics.choices import Item
-    from alur.logistics.services import balance_of, stock_count_record
+    from alur.logistics.ledger import balance_of, stock_count_record
 
     if balance_of(office, Item.KTP_EL) > 0:
         return

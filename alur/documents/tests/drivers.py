@@ -26,7 +26,7 @@ from alur.workflow.tests.drive import DRIVERS
 
 def stock_up(office: Office, item: str) -> None:
     """Blanks in the office's stock, as a stock count would record them."""
-    from alur.logistics.services import balance_of, stock_count_record
+    from alur.logistics.ledger import balance_of, stock_count_record
 
     if balance_of(office, item) < 5:
         stock_count_record(

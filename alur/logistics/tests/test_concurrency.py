@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from alur.core.errors import DomainError
-from alur.logistics import services
+from alur.logistics import ledger
 from alur.logistics.choices import Item
 from alur.logistics.models import LedgerLine, Stock
 from alur.org.models import Office, User
@@ -21,7 +21,7 @@ def race(office: Office, operator: User) -> list[str]:
     def issue(number: int) -> None:
         try:
             barrier.wait(timeout=10)
-            services.blank_consume(office, Item.KTP_EL, cause=f"cetak {number}", actor=operator)
+            ledger.blank_consume(office, Item.KTP_EL, cause=f"cetak {number}", actor=operator)
             results.append("printed")
         except DomainError as error:
             results.append(error.code)
@@ -41,7 +41,7 @@ def test_two_concurrent_issues_of_the_last_blank(demo_transactional) -> None:
     bangka = Office.objects.get(code="19.01")
     operator = User.objects.get(username="bangka.operator")
     for _round in range(3):
-        services.stock_count_record(
+        ledger.stock_count_record(
             office=bangka, item=Item.KTP_EL, counted=1, document_ref="BA-SO/uji", actor=operator
         )
         results = race(bangka, operator)

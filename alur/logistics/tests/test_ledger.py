@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
-from alur.logistics import services
+from alur.logistics import ledger, services
 from alur.logistics.choices import Item, MovementKind, RequestStatus
+from alur.logistics.ledger import blank_consume
 from alur.logistics.models import POSTED_LINE_MESSAGE, LedgerLine, PostedLineError, Stock
-from alur.logistics.services import blank_consume
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def bangka(office):
 
 
 def receive(office, quantity: int, item: str = Item.RIBBON) -> LedgerLine:
-    return services.movement_post(
+    return ledger.movement_post(
         office=office,
         item=item,
         kind=MovementKind.RECEIPT,
@@ -37,7 +37,7 @@ def test_each_movement_is_a_line_with_its_balance_and_audit(bangka, persona) -> 
     operator = persona("bangka.operator")
     first = receive(bangka, 5)
     used = blank_consume(bangka, Item.RIBBON, cause="KTP-el 1901015503950001", actor=operator)
-    counted = services.stock_count_record(
+    counted = ledger.stock_count_record(
         office=bangka, item=Item.RIBBON, counted=2, document_ref="BA-SO/07", actor=operator
     )
     assert [(x.seq, x.kind, x.quantity, x.balance) for x in (first, used, counted)] == [
@@ -61,7 +61,7 @@ def test_each_movement_is_a_line_with_its_balance_and_audit(bangka, persona) -> 
 
 def test_consuming_the_last_blank_then_none_left(bangka, persona) -> None:
     operator = persona("bangka.operator")
-    services.stock_count_record(
+    ledger.stock_count_record(
         office=bangka, item=Item.KIA, counted=1, document_ref="BA-SO/10", actor=operator
     )
     blank_consume(bangka, Item.KIA, cause="KIA", actor=operator)
@@ -72,7 +72,7 @@ def test_consuming_the_last_blank_then_none_left(bangka, persona) -> None:
         f"Stok Blanko KIA di {bangka} habis; kartu tidak dapat dicetak. "
         "Ajukan permohonan blanko ke provinsi."
     )
-    assert services.balance_of(bangka, Item.KIA) == 0
+    assert ledger.balance_of(bangka, Item.KIA) == 0
 
 
 def test_outsiders_cannot_move_an_offices_stock(bangka, persona) -> None:
@@ -83,7 +83,7 @@ def test_outsiders_cannot_move_an_offices_stock(bangka, persona) -> None:
 
 def test_a_negative_count_is_refused(bangka, persona) -> None:
     with pytest.raises(DomainError) as refused:
-        services.stock_count_record(
+        ledger.stock_count_record(
             office=bangka,
             item=Item.KTP_EL,
             counted=-3,
@@ -94,10 +94,10 @@ def test_a_negative_count_is_refused(bangka, persona) -> None:
 
 
 def test_a_count_that_matches_posts_no_line_but_is_audited(bangka, persona) -> None:
-    balance = services.balance_of(bangka, Item.KTP_EL)
+    balance = ledger.balance_of(bangka, Item.KTP_EL)
     lines = LedgerLine.objects.count()
     assert (
-        services.stock_count_record(
+        ledger.stock_count_record(
             office=bangka,
             item=Item.KTP_EL,
             counted=balance,
@@ -112,15 +112,15 @@ def test_a_count_that_matches_posts_no_line_but_is_audited(bangka, persona) -> N
 
 def test_every_movement_needs_a_document(bangka) -> None:
     with pytest.raises(DomainError, match="harus memiliki dokumen dasar"):
-        services.movement_post(
+        ledger.movement_post(
             office=bangka, item=Item.RIBBON, kind="receipt", quantity=1, actor=None
         )
     with pytest.raises(DomainError, match="harus lebih dari 0"):
-        services.damaged_record(
+        ledger.damaged_record(
             office=bangka, item=Item.KTP_EL, quantity=0, document_ref="BA", actor=None
         )
     with pytest.raises(DomainError, match="tidak dapat diposting langsung"):
-        services.movement_post(
+        ledger.movement_post(
             office=bangka,
             item=Item.RIBBON,
             kind="transfer_in",
@@ -131,9 +131,9 @@ def test_every_movement_needs_a_document(bangka) -> None:
 
 
 def test_damaged_more_than_in_stock_is_refused(bangka) -> None:
-    balance = services.balance_of(bangka, Item.KTP_EL)
+    balance = ledger.balance_of(bangka, Item.KTP_EL)
     with pytest.raises(DomainError, match=f"tinggal {balance:,}".replace(",", ".")):
-        services.damaged_record(
+        ledger.damaged_record(
             office=bangka,
             item=Item.KTP_EL,
             quantity=balance + 1,
@@ -217,7 +217,7 @@ def test_requests_carry_their_justification_from_the_ledger(bangka, persona) -> 
         letter_number="470/12/2026",
         actor=operator,
     )
-    assert request.stock_on_hand == services.balance_of(bangka, Item.KTP_EL)
+    assert request.stock_on_hand == ledger.balance_of(bangka, Item.KTP_EL)
     assert request.monthly_use > 0  # the demo printed for twelve weeks
     assert request.status == RequestStatus.SUBMITTED
     with pytest.raises(DomainError, match="Tuliskan alasan"):

@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alur.logistics import services
+from alur.logistics import ledger, services
 from alur.logistics.choices import Item, MovementKind
 from alur.logistics.models import BlankRequest, LedgerLine, Shipment
 from alur.logistics.tests.conftest import s1_round
@@ -28,7 +28,7 @@ def test_the_province_sees_every_kab_kota_stock_with_a_chart(client, persona, of
         assert str(child) in body
         assert f"/logistik/riwayat/{child.code}/ktp_el/" in body
     bangka = office("19.01")
-    assert f'<td data-label="Stok">{services.balance_of(bangka, Item.KTP_EL)}</td>' in body
+    assert f'<td data-label="Stok">{ledger.balance_of(bangka, Item.KTP_EL)}</td>' in body
 
 
 def test_a_kab_kota_sees_only_its_own_stock(client, persona, office) -> None:
@@ -53,7 +53,7 @@ def test_the_stock_page_query_count_does_not_grow_with_lines(
         client.get("/logistik/")
     for child in office("19").children.all():
         for _ in range(3):
-            services.movement_post(
+            ledger.movement_post(
                 office=child,
                 item=Item.KTP_EL,
                 kind=MovementKind.RECEIPT,
@@ -88,12 +88,12 @@ def test_a_negative_count_from_the_page_is_refused(client, persona, office) -> N
         "/logistik/riwayat/19.01/ktp_el/opname/", {"counted": "7", "document_ref": "BA-SO/1"}
     )
     assert texts(response)[-1] == "Hasil stok opname dicatat."
-    assert services.balance_of(office("19.01"), Item.KTP_EL) == 7
+    assert ledger.balance_of(office("19.01"), Item.KTP_EL) == 7
     response = client.post(
         "/logistik/riwayat/19.01/ktp_el/rusak/", {"quantity": "2", "document_ref": "BA-R/1"}
     )
     assert texts(response)[-1] == "Blanko rusak dicatat."
-    assert services.balance_of(office("19.01"), Item.KTP_EL) == 5
+    assert ledger.balance_of(office("19.01"), Item.KTP_EL) == 5
 
 
 def test_reconciliation_page(client, persona) -> None:

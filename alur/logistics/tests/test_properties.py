@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alur.core.errors import DomainError
-from alur.logistics import rules, services
+from alur.logistics import ledger, rules, services
 from alur.logistics.choices import Item, MovementKind
 from alur.logistics.models import LedgerLine, Stock
 from alur.logistics.tests.conftest import archived
@@ -37,7 +37,7 @@ def _apply(op: tuple, offices: list[Office], basts: list) -> None:
     kind, index, quantity, *rest = op
     office = offices[index]
     if kind in ("receipt", "issue", "damaged"):
-        services.movement_post(
+        ledger.movement_post(
             office=office,
             item=ITEM,
             kind=kind,
@@ -46,13 +46,13 @@ def _apply(op: tuple, offices: list[Office], basts: list) -> None:
             actor=None,
         )
     elif kind == "count":
-        services.stock_count_record(
+        ledger.stock_count_record(
             office=office, item=ITEM, counted=quantity, document_ref="BA-SO/uji", actor=None
         )
     elif kind == "consume":
-        services.blank_consume(office, ITEM, cause="cetak uji", actor=None)
+        ledger.blank_consume(office, ITEM, cause="cetak uji", actor=None)
     else:
-        services.transfer_post(
+        ledger.transfer_post(
             source=office,
             target=offices[rest[0]],
             item=ITEM,
@@ -173,7 +173,7 @@ def test_need_is_never_negative_and_grows_with_backlog(backlog, stock, monthly, 
 @pytest.mark.django_db
 def test_a_proposal_sums_to_the_received_total(office, persona) -> None:
     province = office("19")
-    services.movement_post(
+    ledger.movement_post(
         office=province,
         item=Item.KIA,
         kind=MovementKind.RECEIPT,

@@ -9,7 +9,7 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.letters.archive import document_revoke
 from alur.letters.models_archive import DocumentKind
-from alur.logistics import selectors, services
+from alur.logistics import ledger, selectors, services
 from alur.logistics.choices import AllocationStatus, Item, MovementKind, ShipmentStatus
 from alur.logistics.models import Allocation, AllocationLine, LedgerLine, Shipment
 from alur.logistics.tests.conftest import archived, s1_decide, s1_round
@@ -39,7 +39,7 @@ def drive_to(case, number: int, decide=None):
 
 def test_s1_runs_end_to_end_and_every_ledger_reconciles(office, persona) -> None:
     province = office("19")
-    before = services.balance_of(province, Item.KTP_EL)
+    before = ledger.balance_of(province, Item.KTP_EL)
     case = run_to_end(s1_round(), s1_decide())
     assert case.status == CaseStatus.DONE
 
@@ -58,7 +58,7 @@ def test_s1_runs_end_to_end_and_every_ledger_reconciles(office, persona) -> None
     assert all(line.handed_over_at and line.bast for line in lines if line.share)
 
     # The province took in 1,000, wrote off 10 and handed the 990 over: back where it started.
-    assert services.balance_of(province, Item.KTP_EL) == before
+    assert ledger.balance_of(province, Item.KTP_EL) == before
     for line in lines:
         if line.share:
             into = LedgerLine.objects.get(
@@ -243,7 +243,7 @@ def test_a_transfer_without_a_signed_bast_and_hibah_statement_is_refused(office,
 def test_transfer_post_needs_a_valid_bast_too(office, persona) -> None:
     province, bangka = office("19"), office("19.01")
     with pytest.raises(DomainError, match="memerlukan Berita Acara Serah Terima"):
-        services.transfer_post(
+        ledger.transfer_post(
             source=province,
             target=bangka,
             item=Item.KTP_EL,
@@ -251,7 +251,7 @@ def test_transfer_post_needs_a_valid_bast_too(office, persona) -> None:
             bast=None,
             actor=persona("babel.kasi"),
         )
-    out, into = services.transfer_post(
+    out, into = ledger.transfer_post(
         source=province,
         target=bangka,
         item=Item.KTP_EL,

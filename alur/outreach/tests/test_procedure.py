@@ -17,7 +17,7 @@ from alur.core.errors import DomainError
 from alur.documents.models import CitizenDocument
 from alur.documents.tests.drivers import stock_up
 from alur.letters.tests.drivers import PASSPHRASE, certificate_for
-from alur.logistics.services import balance_of
+from alur.logistics.ledger import balance_of
 from alur.outreach import services
 from alur.outreach.models import Referral
 from alur.outreach.tests.drivers import referral_input
