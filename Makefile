@@ -55,7 +55,7 @@ run: $(VENV)/.base system-deps
 	@echo "Alur berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
 	@echo "WhatsApp lokal: $(BIN)/python manage.py whatsapp_simulate --number 08117961700"
 	@trap 'kill 0' INT TERM EXIT; \
-		$(BIN)/python -m alur.whatsapp.graph_server --port $(GRAPH_PORT) --quiet \
+		$(BIN)/python -m peers.graph_api --port $(GRAPH_PORT) --quiet \
 			--webhook-url http://$(HOST):$(PORT)/whatsapp/webhook/ & \
 		WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
 			$(BIN)/python manage.py run_huey --workers 2 --flush-locks --delay 0.2 --max-delay 1 & \

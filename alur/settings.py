@@ -204,7 +204,7 @@ HUEY = (
 )
 
 # WhatsApp Cloud API (Graph API). Development and tests talk to the local Graph API server
-# (`python -m alur.whatsapp.graph_server`), which speaks the same protocol.
+# (`python -m peers.graph_api`), which speaks the same protocol.
 WHATSAPP_API_BASE = env_str("WHATSAPP_API_BASE", "http://127.0.0.1:8765/v21.0")
 WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "" if PRODUCTION else "dev-token")
 WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "" if PRODUCTION else "dev-app-secret")

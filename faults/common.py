@@ -198,8 +198,8 @@ class Process:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def graph_server(port: int, webhook_url: str | None = None, auto_statuses: bool = False) -> Process:
-    command = [PYTHON, "-m", "alur.whatsapp.graph_server", "--port", str(port), "--quiet"]
+def graph_api(port: int, webhook_url: str | None = None, auto_statuses: bool = False) -> Process:
+    command = [PYTHON, "-m", "peers.graph_api", "--port", str(port), "--quiet"]
     command += ["--app-secret", APP_SECRET, "--access-token", ACCESS_TOKEN]
     if webhook_url:
         command += ["--webhook-url", webhook_url]

@@ -32,7 +32,7 @@ from common import (
     APP_SECRET,
     Verdict,
     free_port,
-    graph_server,
+    graph_api,
     gunicorn,
     huey_consumer,
     prepare_database,
@@ -67,7 +67,7 @@ def main() -> int:
     redis_flush(redis)
     graph_port, web_port = free_port(), free_port()
     base = f"http://127.0.0.1:{web_port}"
-    graph = graph_server(graph_port)
+    graph = graph_api(graph_port)
     env = server_env(url, redis, graph_base=f"http://127.0.0.1:{graph_port}/v21.0")
     web = gunicorn(web_port, env, workers=4)
     consumer = huey_consumer(env)

@@ -48,7 +48,7 @@ def main() -> int:
     from alur.outbox.models import OutboundMessage
     from alur.outbox.services import deliver_due, message_enqueue
     from alur.whatsapp import transport
-    from alur.whatsapp.graph_server import start_server
+    from peers.graph_api import start_server
 
     logging.getLogger("alur.whatsapp.transport").setLevel(logging.ERROR)  # 503 per attempt
     HUEY.immediate = True  # the nudge after commit runs here, as a worker would run it at once

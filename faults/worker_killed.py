@@ -31,7 +31,7 @@ from common import (
     Process,
     Verdict,
     free_port,
-    graph_server,
+    graph_api,
     gunicorn,
     huey_consumer,
     prepare_database,
@@ -57,7 +57,7 @@ def main() -> int:
     redis_flush(redis)
     port, web_port = free_port(), free_port()
     webhook = f"http://127.0.0.1:{web_port}/whatsapp/webhook/"
-    graph = graph_server(port, webhook_url=webhook, auto_statuses=True).start()
+    graph = graph_api(port, webhook_url=webhook, auto_statuses=True).start()
     base = f"http://127.0.0.1:{port}"
     env = server_env(url, redis, graph_base=f"{base}/v21.0")
     web = gunicorn(web_port, env, workers=2).start()

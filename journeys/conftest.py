@@ -238,7 +238,7 @@ def whatsapp(live_server: Any, demo_transactional: None, settings: Any) -> Itera
     """The local Graph API server wired to the live server's webhook: `whatsapp(number)` is a
     citizen with that WhatsApp id."""
     from alur.whatsapp import transport
-    from alur.whatsapp.graph_server.server import start_server
+    from peers.graph_api.server import start_server
 
     running = start_server(
         port=0,

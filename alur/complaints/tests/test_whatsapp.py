@@ -20,8 +20,8 @@ from alur.complaints.models import Complaint
 from alur.complaints.tests.conftest import OFFICER
 from alur.outbox.models import OutboundMessage
 from alur.whatsapp import payloads
-from alur.whatsapp.graph_server import RunningServer
-from alur.whatsapp.graph_server.server import start_server
+from peers.graph_api import RunningServer
+from peers.graph_api.server import start_server
 
 pytestmark = pytest.mark.django_db
 

@@ -26,11 +26,11 @@ from alur.intake.tests import samples
 from alur.registry.choices import ResidentStatus
 from alur.registry.models import Family, Resident
 from alur.whatsapp import payloads, transport
-from alur.whatsapp.graph_server.server import start_server
 from alur.whatsapp.models import BusinessNumber
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import Case, Task
 from alur.workflow.tests.drive import SPECS, step_once
+from peers.graph_api.server import start_server
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from alur.letters.tests.conftest import TTE_PASSPHRASE, letter_input
 from alur.outbox.choices import MessageStatus
 from alur.outbox.models import OutboundMessage
 from alur.outbox.services import deliver_due
-from alur.outbox.tests.conftest import control, graph, graph_server  # noqa: F401
+from alur.outbox.tests.conftest import control, graph, graph_api  # noqa: F401
 from alur.workflow import services
 from alur.workflow.choices import CaseStatus, Outcome
 from alur.workflow.models import Case, Task

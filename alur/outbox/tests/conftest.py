@@ -14,7 +14,7 @@ from alur.outbox.models import OutboundMessage
 from alur.outbox.senders import SENDERS, SendError
 from alur.outbox.services import message_enqueue
 from alur.whatsapp import transport
-from alur.whatsapp.graph_server import RunningServer, start_server
+from peers.graph_api import RunningServer, start_server
 
 AKTA_LAHIR = "108117961700"  # Way Kanan's business number for akta kelahiran (demo)
 CITIZEN = "081234567890"
@@ -81,7 +81,7 @@ GRAPH_SECRET = "outbox-test-secret"
 
 
 @pytest.fixture(scope="session")
-def graph_server() -> Iterator[RunningServer]:
+def graph_api() -> Iterator[RunningServer]:
     running = start_server(port=0, app_secret=GRAPH_SECRET, access_token=GRAPH_TOKEN)
     yield running
     running.stop()
@@ -95,12 +95,12 @@ def control(server: RunningServer, name: str, payload: Any = None, method: str =
 
 
 @pytest.fixture
-def graph(graph_server: RunningServer, settings: Any) -> Iterator[RunningServer]:
+def graph(graph_api: RunningServer, settings: Any) -> Iterator[RunningServer]:
     """The real transport pointed at a clean local Graph API server."""
-    control(graph_server, "reset")
-    settings.WHATSAPP_API_BASE = graph_server.base_url
+    control(graph_api, "reset")
+    settings.WHATSAPP_API_BASE = graph_api.base_url
     settings.WHATSAPP_ACCESS_TOKEN = GRAPH_TOKEN
     settings.WHATSAPP_TIMEOUT_SECONDS = 5
     transport.reset_client()
-    yield graph_server
+    yield graph_api
     transport.reset_client()

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from alur.whatsapp import transport
-from alur.whatsapp.graph_server import RunningServer, start_server
+from peers.graph_api import RunningServer, start_server
 
 ACCESS_TOKEN = "test-token-7f3a"
 APP_SECRET = "test-app-secret-91c2"
@@ -22,7 +22,7 @@ VERIFY_TOKEN = "verify-me"
 
 
 @pytest.fixture(scope="session")
-def graph_server() -> Iterator[RunningServer]:
+def graph_api() -> Iterator[RunningServer]:
     server = start_server(port=0, app_secret=APP_SECRET, access_token=ACCESS_TOKEN)
     yield server
     server.stop()
@@ -40,11 +40,11 @@ def control(server: RunningServer, name: str, payload: Any = None, method: str =
 
 
 @pytest.fixture
-def graph(graph_server: RunningServer, settings: Any) -> Iterator[RunningServer]:
+def graph(graph_api: RunningServer, settings: Any) -> Iterator[RunningServer]:
     """A clean server, and the transport's settings pointed at it."""
-    control(graph_server, "reset")
+    control(graph_api, "reset")
     control(
-        graph_server,
+        graph_api,
         "config",
         {
             "webhook_url": None,
@@ -54,12 +54,12 @@ def graph(graph_server: RunningServer, settings: Any) -> Iterator[RunningServer]
             "auto_statuses": False,
         },
     )
-    settings.WHATSAPP_API_BASE = graph_server.base_url
+    settings.WHATSAPP_API_BASE = graph_api.base_url
     settings.WHATSAPP_ACCESS_TOKEN = ACCESS_TOKEN
     settings.WHATSAPP_APP_SECRET = APP_SECRET
     settings.WHATSAPP_TIMEOUT_SECONDS = 5
     transport.reset_client()
-    yield graph_server
+    yield graph_api
     transport.reset_client()
 
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 from alur.intake.models import Application
 from alur.intake.tests.samples import pdf
 from alur.whatsapp import payloads, transport
-from alur.whatsapp.graph_server.server import start_server
 from alur.whatsapp.models import Conversation
 from alur.workflow.choices import CaseStatus
+from peers.graph_api.server import start_server
 
 CITIZEN = "6281234567890"
 AKTA_LAHIR = ("108117961700", "628117961700")

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from alur.whatsapp import transport
-from alur.whatsapp.graph_server import RunningServer
 from alur.whatsapp.tests.conftest import ACCESS_TOKEN, control, control_get, http
 from alur.whatsapp.transport import WhatsAppError
+from peers.graph_api import RunningServer
 
 OFFICE = "108117961700"  # Way Kanan, akta kelahiran
 SITI = "6281234567890"

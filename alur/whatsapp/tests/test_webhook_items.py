@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from alur.outbox.models import OutboundMessage
 from alur.whatsapp import payloads
-from alur.whatsapp.graph_server.server import start_server
 from alur.whatsapp.models import InboundMessage, WebhookDelivery
 from alur.whatsapp.services import STRANDED_AFTER, webhook_process, webhook_read_stranded
 from alur.whatsapp.views import MAX_BODY, TOO_LARGE, webhook
+from peers.graph_api.server import start_server
 
 URL = "/whatsapp/webhook/"
 CITIZEN = "6281234567890"

@@ -15,7 +15,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
 
-from alur.whatsapp.graph_server.state import GraphError, GraphState
+from peers.graph_api.state import GraphError, GraphState
 
 SUPPORTED_TYPES = ("text", "template", "document", "image")
 OTHER_TYPES = ("audio", "video", "sticker", "location", "contacts", "interactive", "reaction")

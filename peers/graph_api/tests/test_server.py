@@ -14,7 +14,6 @@ import httpx
 import pytest
 
 from alur.whatsapp import payloads, transport
-from alur.whatsapp.graph_server import RunningServer, start_server
 from alur.whatsapp.tests.conftest import (
     ACCESS_TOKEN,
     APP_SECRET,
@@ -24,6 +23,7 @@ from alur.whatsapp.tests.conftest import (
     control_get,
     http,
 )
+from peers.graph_api import RunningServer, start_server
 
 OFFICE = "108117961700"
 SITI = "6281234567890"
@@ -320,7 +320,7 @@ def test_a_fault_with_a_count_is_used_up_and_faults_can_be_listed_and_cleared(gr
 
 def test_the_command_line_starts_a_server_that_answers() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "alur.whatsapp.graph_server", "--port", "0", "--quiet"],
+        [sys.executable, "-m", "peers.graph_api", "--port", "0", "--quiet"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -52,15 +52,16 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
+# Meta's notification shapes, shared with the webhook's tests (see the package docstring).
 from alur.whatsapp import payloads
-from alur.whatsapp.graph_server.state import (
+from peers.graph_api.state import (
     MEDIA_URL_TTL,
     Config,
     Fault,
     GraphError,
     GraphState,
 )
-from alur.whatsapp.graph_server.validation import (
+from peers.graph_api.validation import (
     MEDIA_LIMITS,
     check_message,
     check_upload,
@@ -70,7 +71,7 @@ from alur.whatsapp.graph_server.validation import (
     parse_multipart,
 )
 
-log = logging.getLogger("alur.whatsapp.graph_server")
+log = logging.getLogger("peers.graph_api")
 
 API_VERSION = "v21.0"
 DEV_ACCESS_TOKEN = "dev-token"  # noqa: S105 - the development default in settings

@@ -1,4 +1,4 @@
-"""`python -m alur.whatsapp.graph_server [--host 127.0.0.1] [--port 8765] [--webhook-url URL]`."""
+"""`python -m peers.graph_api [--host 127.0.0.1] [--port 8765] [--webhook-url URL]`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from alur.whatsapp.graph_server.server import (
+from peers.graph_api.server import (
     DEV_ACCESS_TOKEN,
     DEV_APP_SECRET,
     LOOPBACK,
@@ -27,7 +27,7 @@ def _display_number(value: str) -> tuple[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m alur.whatsapp.graph_server",
+        prog="python -m peers.graph_api",
         description="A local WhatsApp Cloud API server for development and tests.",
     )
     parser.add_argument("--host", default="127.0.0.1", choices=LOOPBACK)
