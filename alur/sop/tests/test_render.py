@@ -15,17 +15,10 @@ from django.core.management import CommandError, call_command
 from django.utils.html import escape
 
 from alur.org.models import Office
-from alur.sop import render
 from alur.sop.loader import load_directory
-from alur.sop.render import (
-    PRINT,
-    SCREEN,
-    document_filename,
-    flow_layout,
-    minutes_text,
-    render_html,
-    render_pdf,
-)
+from alur.sop.render import document, document_filename, minutes_text, render_html, render_pdf
+from alur.sop.render.flow import flow_layout
+from alur.sop.render.measure import PRINT, SCREEN, wrap
 from alur.sop.schema import APPLICANT, END, Sop
 
 SOPS: dict[str, Sop] = load_directory()
@@ -199,7 +192,7 @@ def test_rows_are_as_tall_as_their_text_needs(code: str) -> None:
         layout = flow_layout(sop, metrics, paginate=False)
         for row in layout.rows:
             lines = len(
-                render.wrap(
+                wrap(
                     row.step.activity,
                     layout.widths["activity"] - 2 * metrics.pad_x - metrics.border,
                     metrics.font,
@@ -349,10 +342,10 @@ def test_the_pdf_fetches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         '</head><body><img src="http://example.invalid/logo.png"><p>Uji</p></body></html>'
     )
     with pytest.raises(ValueError):
-        render.refuse_fetch("file:///etc/passwd")
-    render.refuse_fetch("data:image/png;base64,AAAA")
-    monkeypatch.setattr(render, "refuse_fetch", refuse)
-    monkeypatch.setattr(render, "render_html", lambda *a, **k: page)
+        document.refuse_fetch("file:///etc/passwd")
+    document.refuse_fetch("data:image/png;base64,AAAA")
+    monkeypatch.setattr(document, "refuse_fetch", refuse)
+    monkeypatch.setattr(document, "render_html", lambda *a, **k: page)
     monkeypatch.setattr(socket.socket, "connect", no_network)
     assert render_pdf(SOPS["S2c"], None).startswith(b"%PDF-")
     assert sorted(asked) == ["http://example.invalid/logo.png", "https://example.invalid/a.css"]
