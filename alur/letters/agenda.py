@@ -13,6 +13,7 @@ from django.utils.html import escape
 
 from alur.core.cells import defuse
 from alur.core.errors import DomainError
+from alur.core.letterhead import ADDRESS, letterhead_html
 from alur.letters.models_numbering import IssuedNumber, NumberSeries
 from alur.letters.words import month_name
 from alur.org.access import Capability, require
@@ -199,9 +200,9 @@ _PDF_STYLE = """
 @page { size: A4 landscape; margin: 14mm 12mm; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; }
 .kop { text-align: center; line-height: 1.3; }
-.kop .gov { font-size: 12pt; font-weight: bold; }
+.kop .government { font-size: 12pt; font-weight: bold; }
 .kop .agency { font-size: 13pt; font-weight: bold; }
-hr { border: 0; border-top: 2px solid #000; margin: 4pt 0 8pt; }
+.kop-rule { border: 0; border-top: 2px solid #000; margin: 4pt 0 8pt; }
 h1 { font-size: 11pt; text-align: center; margin: 0 0 2pt; }
 .period { text-align: center; margin: 0 0 8pt; }
 table { width: 100%; border-collapse: collapse; }
@@ -226,15 +227,7 @@ def agenda_pdf(
     from weasyprint import HTML
 
     rows, series_label = _book(office, year, month, series_key, viewer)
-    kop = (
-        "".join(
-            f'<div class="{css}">{escape(text)}</div>'
-            for css, text in (("gov", office.kop_government), ("agency", office.kop_agency))
-            if text
-        )
-        or f'<div class="agency">{escape(office.name)}</div>'
-    )
-    address = f"<div>{escape(office.address)}</div>" if office.address else ""
+    kop = letterhead_html(office, ADDRESS)
     header_cells = "".join(f"<th>{escape(h)}</th>" for h in HEADERS)
     body = (
         "".join(
@@ -255,7 +248,7 @@ def agenda_pdf(
         '<!doctype html><html lang="id"><head><meta charset="utf-8">'
         f"<title>{escape(TITLE)} {escape(period_label(year, month))}</title>"
         f"<style>{_PDF_STYLE}</style></head><body>"
-        f'<div class="kop">{kop}{address}</div><hr>'
+        f"{kop}"
         f"<h1>{escape(TITLE)}</h1>"
         f'<p class="period">Periode: {escape(period_label(year, month))} — '
         f"{escape(series_label)}</p>"

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from alur.core.letterhead import Kop
 from alur.letters.qr import qr_svg
 from alur.letters.words import date_in_words, date_long
 from alur.org.regions import ZONE_LABELS, zone_label
@@ -45,46 +46,6 @@ BLANK = "………"
 NBSP = "\u00a0"
 DEFAULT_UNIT = "Disdukcapil"
 TEMPLATE_DIR = "letters/naskah"
-
-
-class _OfficeLike(Protocol):
-    name: str
-    kop_government: str
-    kop_agency: str
-    address: str
-    city: str
-    postal_code: str
-    phone: str
-    email: str
-    website: str
-
-
-@dataclass(frozen=True)
-class Kop:
-    """The letterhead (kop naskah dinas)."""
-
-    government: str
-    agency: str
-    address: str
-    city: str
-    postal_code: str
-    phone: str
-    email: str
-    website: str
-
-    @classmethod
-    def of(cls, office: _OfficeLike) -> Kop:
-        """The letterhead of an `alur.org.models.Office` (reads its attributes only)."""
-        return cls(
-            government=office.kop_government,
-            agency=office.kop_agency or office.name,
-            address=office.address,
-            city=office.city,
-            postal_code=office.postal_code,
-            phone=office.phone,
-            email=office.email,
-            website=office.website,
-        )
 
 
 @dataclass(frozen=True)
@@ -248,18 +209,6 @@ def _signer_as_party(signer: SignatureBlock) -> Party:
     return Party(name=signer.name, nip=signer.nip, position=signer.position_title)
 
 
-def _kop_lines(kop: Kop) -> list[str]:
-    """The address lines under the agency's name."""
-    place = NBSP.join(part for part in (kop.city, kop.postal_code) if part)
-    first = ", ".join(part for part in (kop.address, place) if part)
-    contacts = [
-        f"{label}{NBSP}{value}"
-        for label, value in (("Telepon", kop.phone), ("Pos-el", kop.email), ("Laman", kop.website))
-        if value
-    ]
-    return [line for line in (first, " · ".join(contacts)) if line]
-
-
 def _draft_year(content: LetterContent) -> int:
     if content.date is not None:
         return content.date.year
@@ -304,7 +253,6 @@ def _context(content: LetterContent) -> dict[str, Any]:
         "content": content,
         "kind": content.kind,
         "kop": content.kop,
-        "kop_lines": _kop_lines(content.kop),
         "page_size": PAPER_SIZES[content.paper],
         "number_text": _number_text(content),
         "show_number": show_number,

@@ -18,6 +18,8 @@ from xml.sax.saxutils import escape
 from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 
+from alur.core.letterhead import ADDRESS, Kop
+
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/TTF"),
@@ -170,12 +172,12 @@ def recap_pdf(*, office: Any, title: str, recap: dict[str, Any]) -> bytes:
         )
 
     story: list[Any] = []
-    if getattr(office, "kop_government", ""):
-        story.append(Paragraph(escape(office.kop_government), style(11, bold=True, center=True)))
-    agency = getattr(office, "kop_agency", "") or office.name
-    story.append(Paragraph(escape(agency), style(12, bold=True, center=True)))
-    if getattr(office, "address", ""):
-        story.append(Paragraph(escape(office.address), style(SIZE, center=True)))
+    kop = Kop.of(office)
+    if kop.government:
+        story.append(Paragraph(escape(kop.government), style(11, bold=True, center=True)))
+    story.append(Paragraph(escape(kop.agency), style(12, bold=True, center=True)))
+    for line in kop.lines(ADDRESS):
+        story.append(Paragraph(escape(line), style(SIZE, center=True)))
     story.append(
         HRFlowable(width="100%", thickness=1.5, color=(0, 0, 0), spaceBefore=4, spaceAfter=8)
     )
@@ -257,7 +259,7 @@ def recap_pdf(*, office: Any, title: str, recap: dict[str, Any]) -> bytes:
         topMargin=14 * mm,
         bottomMargin=14 * mm,
         title=f"Rekapitulasi {title}",
-        author=str(agency),
+        author=kop.agency,
         creator="Alur",
     )
     document.build(story, canvasmaker=_numbered_canvas(face[""]))
