@@ -54,7 +54,8 @@ from alur.org.choices import PositionKind
 from alur.org.models import Office, User
 from alur.org.selectors import holders_of
 from alur.outbox.choices import Channel, Kind
-from alur.outbox.services import message_enqueue, normalize_whatsapp_number
+from alur.outbox.content import whatsapp_text
+from alur.outbox.services import message_enqueue, normalize_whatsapp_number, whatsapp_enqueue
 from alur.worktime.calendar import working_intervals_on
 from alur.worktime.selectors import calendar_for
 
@@ -696,20 +697,11 @@ def shares_announce(*, allocation: Allocation, actor: User | None) -> int:
             dedupe = f"s1-share:{line.pk}:{stamp}:{channel}:{address}"
             if channel == Channel.WHATSAPP:
                 assert sender is not None  # noqa: S101 - filtered above
-                message_enqueue(
+                whatsapp_enqueue(
                     office=province,
-                    channel=Channel.WHATSAPP,
-                    kind=Kind.TEXT,
                     sender=sender,
                     recipient=address,
-                    payload={"body": text},
-                    template_fallback={
-                        "name": SHARE_TEMPLATE,
-                        "language": "id",
-                        "components": [
-                            {"type": "body", "parameters": [{"type": "text", "text": text}]}
-                        ],
-                    },
+                    content=whatsapp_text(text, template=SHARE_TEMPLATE),
                     dedupe_key=dedupe,
                     cause=line,
                     actor=actor,
