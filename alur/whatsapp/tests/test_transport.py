@@ -8,7 +8,6 @@ import logging
 import os
 import pickle
 import socket
-import time
 from typing import Any
 
 import pytest
@@ -193,11 +192,9 @@ def test_the_error_survives_a_task_queue(graph) -> None:
 
 def test_a_timeout_is_retryable(graph, settings) -> None:
     settings.WHATSAPP_TIMEOUT_SECONDS = 0.2
-    fault(graph, mode="delay", seconds=2, count=1)
-    started = time.monotonic()
+    fault(graph, mode="delay", seconds=2, count=1)  # answered after 2 s: only a timeout raises
     with pytest.raises(WhatsAppError) as caught:
         transport.send_template(OFFICE, SITI, "akta_selesai")
-    assert time.monotonic() - started < 1.5
     error = caught.value
     assert (error.retryable, error.code, error.http_status) == (True, None, None)
     assert error.reason.startswith("Waktu tunggu habis")
@@ -254,11 +251,10 @@ def test_a_download_over_max_bytes_raises_without_reading_it_all(graph) -> None:
         transport.download_media(understated, max_bytes=100_000)  # stopped at Content-Length
     assert downloads(graph) == 1
 
-    fault(graph, mode="oversize_media", count=1)  # no Content-Length, and the stream never ends
-    started = time.monotonic()
+    # No Content-Length, and the stream never ends: only a read that stops at the limit returns.
+    fault(graph, mode="oversize_media", count=1)
     with pytest.raises(WhatsAppError, match="terlalu besar"):
         transport.download_media(understated, max_bytes=400_000)
-    assert time.monotonic() - started < 2
 
 
 def test_a_media_id_the_api_no_longer_serves_is_not_retryable(graph) -> None:
