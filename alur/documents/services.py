@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
+from alur.core.uploads import FileRejected, check_upload
 from alur.documents.choices import CARDS, PAPER, HandoverMethod, OutputKind
 from alur.documents.definitions import EnterRequest, require_service
 from alur.documents.models import CitizenDocument
 from alur.documents.numbering import register_number_take
-from alur.intake.files import FileRejected, check_upload
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
 from alur.registry import services as registry

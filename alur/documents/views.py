@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
+from alur.core.uploads import read_bounded
 from alur.core.web import error_text, int_param, run_service
 from alur.documents import kept, registers, selectors
 from alur.documents.choices import OutputKind
@@ -31,7 +32,6 @@ from alur.documents.panels import (
 )
 from alur.documents.render import document_pdf, has_pdf
 from alur.documents.services import entry_correct
-from alur.intake.files import read_bounded
 from alur.org.access import Capability, offices_for
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow.choices import Outcome

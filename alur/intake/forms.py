@@ -11,9 +11,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from alur.core.uploads import read_bounded
 from alur.core.validators import MSG_LAST4 as LAST4_MESSAGE
 from alur.intake.catalogue import APPLICANT_FIELDS, FieldKind, Requirement, Service
-from alur.intake.files import read_bounded
 from alur.intake.models import StagedFile
 from alur.intake.services import APPLICANT_KEYS, Upload, file_field
 

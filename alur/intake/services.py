@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError, ValidationError
+from alur.core.uploads import CheckedFile, FileRejected, check_upload
 from alur.core.validators import person_name
 from alur.intake.catalogue import APPLICANT_FIELDS, KIND_LABELS, FieldKind, Service, service
 from alur.intake.choices import Channel
-from alur.intake.files import CheckedFile, FileRejected, check_upload
+from alur.intake.files import kind_of
 from alur.intake.models import Application, Attachment, StagedFile
 from alur.intake.nik import check_kk, check_nik
 from alur.intake.selectors import open_duplicates
@@ -182,7 +183,7 @@ def _check_files(
         except FileRejected as rejected:
             errors.setdefault(file_field(key), []).append(rejected.reason)
             continue
-        if result.kind not in requirement.kinds:
+        if kind_of(result) not in requirement.kinds:
             errors.setdefault(file_field(key), []).append(
                 "Persyaratan ini hanya menerima "
                 + " atau ".join(KIND_LABELS[k] for k in requirement.kinds)

@@ -218,7 +218,7 @@ def _store(shipment: Shipment, field: str, upload: Upload | None) -> str | None:
     """Keep a photo or scan on the shipment (JPG, PNG or PDF, checked by its bytes); its hash."""
     if upload is None:
         return None
-    from alur.intake.files import FileRejected, check_upload
+    from alur.core.uploads import FileRejected, check_upload
 
     data, declared, filename = upload
     try:

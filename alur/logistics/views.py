@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
+from alur.core.uploads import read_bounded
 from alur.core.web import error_text, form_data, run_service
-from alur.intake.files import read_bounded
 from alur.logistics import charts, handover_documents, ledger, rounds, selectors, services
 from alur.logistics.choices import Item
 from alur.logistics.forms import ApproveForm, CountForm, DamagedForm, RequestForm

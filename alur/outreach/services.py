@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
-from alur.intake.files import FileRejected, check_upload
+from alur.core.uploads import FileRejected, check_upload
 from alur.intake.nik import check_nik
 from alur.org.access import Capability, can, require
 from alur.org.choices import PositionKind

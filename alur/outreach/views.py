@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.ratelimit import over_limit
+from alur.core.uploads import read_bounded
 from alur.core.validators import is_ascii_digits
 from alur.core.web import error_text, run_service
-from alur.intake.files import read_bounded
 from alur.org.access import Capability, offices_for
 from alur.org.models import User
 from alur.outreach import selectors, services

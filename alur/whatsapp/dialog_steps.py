@@ -167,7 +167,7 @@ def answer_field(d: Dialog, svc: Service, text: str, fetched: Fetched | None) ->
 
 
 def receive_file(d: Dialog, svc: Service, text: str, fetched: Fetched | None) -> None:
-    from alur.intake.files import FileRejected, check_upload
+    from alur.core.uploads import FileRejected, check_upload
 
     requirement = next(r for r in svc.requirements if r.key not in d.c.data["files"])
     if fetched is None:

@@ -678,7 +678,7 @@ def outside_step_record(
     recording): who did it, as they named themselves, when (not in the future, not before the
     step began), and optionally a photo or scan, checked as every upload is. The case goes on
     as if the party had done it in the system."""
-    from alur.intake.files import FileRejected, check_upload  # the project's upload checks
+    from alur.core.uploads import FileRejected, check_upload  # the project's upload checks
 
     case, task = _lock(task)
     require(actor, Capability.HANDLE_CASES, case.office)

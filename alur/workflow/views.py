@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
+from alur.core.uploads import read_bounded  # an upload read as the upload checks read it
 from alur.core.web import error_text, run_service
-from alur.intake.files import read_bounded  # an upload read as the upload checks read it
 from alur.workflow import panels, selectors, services
 from alur.workflow.choices import Outcome
 from alur.workflow.forms import OutsideRecordForm

@@ -1,7 +1,7 @@
 """Hostile files at every upload entry point: refused, each with a reason in Bahasa Indonesia.
 
 The counter, the WhatsApp media of an application, the outreach letters and the handover proof
-all pass their bytes through alur.intake.files.check_upload (grep check_upload), so the hostile
+all pass their bytes through alur.core.uploads.check_upload (grep check_upload), so the hostile
 files are tried there once; the entry points with their own readers (the report workbooks, the
 PIAK coverage file, the signing certificate) are tried at their own door. The verification page's
 compare form (not a PDF, too large) is tried in alur/letters/tests/test_verification.py.
@@ -25,8 +25,8 @@ from pypdf import PdfWriter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from alur.intake import files
-from alur.intake.files import (
+from alur.core import uploads
+from alur.core.uploads import (
     ACTIVE_PDF,
     BOMB_PDF,
     COMPLEX_PDF,
@@ -359,7 +359,7 @@ def test_a_scanned_pdf_made_by_reportlab_is_accepted() -> None:
 
 
 def test_reading_a_pdf_stops_at_its_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "MAX_PDF_SECONDS", -1.0)
+    monkeypatch.setattr(uploads, "MAX_PDF_SECONDS", -1.0)
     assert _check(pdf(CATALOG, PAGES, HARMLESS), "akta.pdf") == COMPLEX_PDF
 
 

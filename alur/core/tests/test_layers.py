@@ -13,7 +13,7 @@ SCRIPT = Path(__file__).resolve().parents[3] / "ops" / "import_graph.py"
 
 # Upward imports today (module level and in functions). Issue 17 takes this to zero: lower it
 # with every import that goes, never raise it.
-UPWARD_IMPORTS_AT_MOST = 14
+UPWARD_IMPORTS_AT_MOST = 12
 
 
 @pytest.fixture(scope="module")

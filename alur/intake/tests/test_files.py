@@ -2,7 +2,7 @@ import hashlib
 
 import pytest
 
-from alur.intake.files import NOT_ALLOWED, FileRejected, check_upload
+from alur.core.uploads import NOT_ALLOWED, FileRejected, check_upload
 from alur.intake.tests import samples
 
 
