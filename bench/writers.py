@@ -145,7 +145,7 @@ def prepare_cases(count: int) -> list[Any]:
 
 def prepare_letters(count: int) -> list[Any]:
     from alur.letters.chain import letter_paraf, letter_submit
-    from alur.letters.drafting import letter_create
+    from alur.letters.services import letter_create
     from alur.letters.tests.conftest import letter_input, position
     from alur.letters.tests.drivers import certificate_for
     from alur.org.models import Office, User

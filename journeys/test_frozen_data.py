@@ -10,8 +10,8 @@ from typing import Any
 
 from alur.documents.models import CitizenDocument
 from alur.letters.chain import letter_submit
-from alur.letters.drafting import LetterInput, letter_create
 from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.services import LetterInput, letter_create
 from alur.org.demo import KABID_DAFDUK, KADIS_WK
 from alur.org.models import Office, Position, User
 from alur.workflow.tests.drive import run_until_step, start

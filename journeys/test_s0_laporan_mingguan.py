@@ -23,7 +23,7 @@ from alur.letters import pki
 from alur.letters.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.letters.models_letter import LetterStatus
 from alur.letters.models_signing import certificate_upload
-from alur.letters.steps import case_letter
+from alur.letters.selectors import case_letter
 from alur.org.models import User
 from alur.outbox.services import normalize_whatsapp_number
 from alur.reports.choices import PeriodStatus, Source, SubmissionStatus

@@ -31,7 +31,7 @@ from alur.letters import pki
 from alur.letters.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.letters.models_letter import LetterStatus
 from alur.letters.models_signing import certificate_upload
-from alur.letters.steps import case_letter
+from alur.letters.selectors import case_letter
 from alur.logistics import selectors
 from alur.logistics.choices import Item, ShipmentStatus
 from alur.logistics.ledger import balance_of

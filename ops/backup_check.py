@@ -69,7 +69,7 @@ WORK = """
 from alur.intake.services import application_submit
 from alur.intake.tests import samples
 from alur.letters.chain import letter_submit
-from alur.letters.drafting import LetterInput, letter_create
+from alur.letters.services import LetterInput, letter_create
 from alur.letters.issuing import letter_sign
 from alur.letters.tests.drivers import PASSPHRASE, certificate_for
 from alur.org.models import Office, Position, User

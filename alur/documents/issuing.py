@@ -26,8 +26,8 @@ from alur.documents.numbering import register_number_take
 from alur.documents.render import document_pdf, signer_position
 from alur.documents.services import case_documents
 from alur.letters.archive import document_archive, new_verify_code, verification_url
-from alur.letters.drafting import open_task
 from alur.letters.issuing import signature_block, unlock_certificate, usable_certificate
+from alur.letters.selectors import open_task
 from alur.letters.signing import sign_pdf
 from alur.org.access import Capability, can
 from alur.org.models import User

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
-from alur.letters.drafting import event_add, locked
 from alur.letters.models_letter import (
     Letter,
     LetterEvent,
@@ -25,6 +24,7 @@ from alur.letters.models_letter import (
     ParafSlot,
 )
 from alur.letters.numbering import number_void
+from alur.letters.services import event_add, locked
 from alur.org.access import Capability, require
 from alur.org.choices import PositionKind
 from alur.org.models import Appointment, Position, User

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from alur.audit.services import record
 from alur.core.errors import DomainError
-from alur.letters.drafting import event_add, locked
 from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus, Recipient
+from alur.letters.services import event_add, locked
 from alur.org.access import Capability, require
 from alur.org.models import User
 from alur.outbox.choices import Channel, Kind

@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 
 from alur.core.fields import SubjectField
-from alur.letters.drafting import LetterInput
 from alur.letters.models_archive import DocumentKind
 from alur.letters.models_letter import LETTER_KINDS, Letter, Recipient
+from alur.letters.services import LetterInput
 from alur.org.access import KIND_CAPABILITIES, Capability
 from alur.org.models import Office, Position
 

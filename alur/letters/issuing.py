@@ -31,10 +31,11 @@ from alur.core.errors import ConflictError, DomainError
 from alur.letters import compose
 from alur.letters.archive import document_archive, new_verify_code, verification_url
 from alur.letters.chain import holds_position, number_release, parafs, ready_to_sign
-from alur.letters.drafting import SIGN_KEY, event_add, locked, open_task
 from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus
 from alur.letters.models_signing import WRONG_PASSPHRASE, SignerCertificate, open_p12
 from alur.letters.numbering import number_take
+from alur.letters.selectors import SIGN_KEY, open_task
+from alur.letters.services import event_add, locked
 from alur.letters.signing import SigningError, sign_pdf
 from alur.org.access import Capability, active_appointments, can
 from alur.org.choices import AppointmentKind

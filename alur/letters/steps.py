@@ -31,8 +31,8 @@ from alur.letters.chain import (
     waiting_for,
 )
 from alur.letters.delivery import letter_deliver
-from alur.letters.drafting import open_task
 from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.selectors import case_letter, open_task
 from alur.sop.registry import register_action, register_form
 from alur.workflow.choices import Outcome
 from alur.workflow.models import Case, Task
@@ -51,16 +51,6 @@ LETTER_KEYS = frozenset(
         "letters.deliver",
     }
 )
-
-
-def case_letter(case: Case) -> Letter | None:
-    return (
-        Letter.objects.filter(case=case)
-        .exclude(status=LetterStatus.CANCELLED)
-        .select_related("number", "document", "signer_position", "office")
-        .order_by("-pk")
-        .first()
-    )
 
 
 def _required(case: Case) -> Letter:

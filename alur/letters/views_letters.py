@@ -10,45 +10,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.web import error_text, run_service
-from alur.letters import agenda, chain, delivery, drafting, issuing
+from alur.letters import agenda, chain, delivery, issuing, services
 from alur.letters.forms import CertificateForm, ChainForm, LetterForm, RecipientForm, SignForm
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.letters.models_signing import SignerCertificate, certificate_upload
-from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for, offices_for
+from alur.letters.selectors import letter_for, letters_for
+from alur.org.access import DENIED_MESSAGE, Capability, can, offices_for
 from alur.org.models import Office
 from alur.workflow.models import Case
 from alur.workflow.selectors import case_for
 
 MAX_P12_BYTES = 64 * 1024
-
-
-def _letters(user: Any) -> Any:
-    """The letters of the user's offices, and the BASTs waiting for or bearing their office's
-    second signature."""
-    return Letter.objects.select_related(
-        "office", "number", "signer_position", "cosigner_position", "case", "document", "drafted_by"
-    ).filter(
-        Q(office__in=office_ids_for(user, Capability.HANDLE_CASES))
-        | Q(
-            cosigner_position__office__in=office_ids_for(user, Capability.SIGN),
-            status__in=(LetterStatus.COSIGN, LetterStatus.SIGNED),
-        )
-    )
-
-
-def _letter_or_404(request: HttpRequest, pk: int) -> Letter:
-    letter = _letters(request.user).filter(pk=pk).first()
-    if letter is None:
-        raise Http404("Naskah tidak ditemukan.")
-    return letter
 
 
 def _mine(user: Any, letter: Letter) -> bool:
@@ -70,7 +49,9 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     if not offices_for(request.user, Capability.HANDLE_CASES).exists():
         raise PermissionDenied(DENIED_MESSAGE)
     recent = list(
-        _letters(request.user).exclude(status=LetterStatus.CANCELLED).order_by("-updated_at")[:100]
+        letters_for(request.user)
+        .exclude(status=LetterStatus.CANCELLED)
+        .order_by("-updated_at")[:100]
     )
     waiting = [letter for letter in recent if _mine(request.user, letter)]
     return render(request, "letters/letter_list.html", {"recent": recent, "waiting": waiting})
@@ -103,7 +84,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     ):
         signer, paraf, cosigner = chain_form.chain() if chain_form else (None, [], None)
         try:
-            letter = drafting.letter_create(
+            letter = services.letter_create(
                 office=office,
                 actor=request.user,
                 data=form.letter_input(),
@@ -135,14 +116,14 @@ def letter_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter_or_404(request, pk)
-    if not drafting.may_edit(letter, request.user):
+    letter = letter_for(request.user, pk)
+    if not services.may_edit(letter, request.user):
         messages.error(request, "Naskah ini tidak dapat Anda ubah pada tahap ini.")
         return redirect("letters:detail", pk=letter.pk)
     form = LetterForm(request.POST or None, initial=LetterForm.initial_of(letter))
     if request.method == "POST" and form.is_valid():
         try:
-            drafting.letter_update(
+            services.letter_update(
                 letter=letter,
                 actor=request.user,
                 data=form.letter_input(),
@@ -168,7 +149,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter_or_404(request, pk)
+    letter = letter_for(request.user, pk)
     user = request.user
     kept = _kept_take(request, letter)
     standalone = letter.case_id is None
@@ -184,7 +165,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": list(letter.versions.select_related("author")),
             "recipients": list(letter.recipients.select_related("message")),
             "waiting": chain.waiting_for(letter),
-            "may_edit": drafting.may_edit(letter, user),
+            "may_edit": services.may_edit(letter, user),
             "may_submit": standalone and letter.status == LetterStatus.DRAFT,
             "may_paraf": standalone and slot is not None and chain.may_paraf_slot(user, slot),
             "may_sign": standalone
@@ -195,7 +176,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_cosign": issuing.may_cosign(letter, user),
             "may_deliver": letter.status == LetterStatus.SIGNED,
             "may_cancel": chain.may_cancel(letter, user),
-            "may_add_recipient": drafting.may_add_recipient(letter, user),
+            "may_add_recipient": services.may_add_recipient(letter, user),
             "sign_form": SignForm(),
             "recipient_form": RecipientForm(initial=kept.get("recipient", {})),
             "cancel_reason": kept.get("reason", ""),
@@ -206,7 +187,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter_or_404(request, pk)
+    letter = letter_for(request.user, pk)
     if letter.document_id is not None:
         return redirect("archive:download", pk=letter.document_id)
     pdf = (
@@ -238,7 +219,7 @@ def _act(
     success: str,
     keep: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    letter = _letter_or_404(request, pk)
+    letter = letter_for(request.user, pk)
     done = run_service(request, lambda: call(letter), success)
     if not done and keep:
         request.session[KEPT] = {"letter": letter.pk, **keep}
@@ -349,7 +330,7 @@ def recipient_add(request: HttpRequest, pk: int) -> HttpResponse:
     def call(letter: Letter) -> object:
         if not form.is_valid():
             raise ValidationError("Lengkapi nama, saluran dan nomor/alamat penerima.")
-        return drafting.recipient_add(letter=letter, actor=request.user, **form.cleaned_data)
+        return services.recipient_add(letter=letter, actor=request.user, **form.cleaned_data)
 
     typed = {k: request.POST.get(k, "")[:254] for k in ("name", "channel", "address")}
     return _act(request, pk, call, "Penerima ditambahkan.", keep={"recipient": typed})

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from alur.core.errors import DomainError
 from alur.core.numbers import number
-from alur.letters.drafting import LetterInput, letter_create
 from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.services import LetterInput, letter_create
 from alur.logistics.models import AllocationLine
 from alur.org.models import Office, Position, User
 from alur.org.selectors import holders_of

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from alur.letters.chain import waiting_for
-from alur.letters.steps import case_letter
+from alur.letters.selectors import case_letter
 from alur.logistics import handover_documents, rounds, rules, selectors, serials
 from alur.logistics.choices import AllocationStatus
 from alur.logistics.forms import (

@@ -82,7 +82,7 @@ def step_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeStr
 def _send_context(case: Any, step: int, period: Any) -> dict[str, Any]:
     """A delivery step: who gets the signed report at this step, and the PDF itself (for the
     Kadis at step 13, ready to forward to the national WhatsApp group)."""
-    from alur.letters.steps import case_letter
+    from alur.letters.selectors import case_letter
 
     letter = case_letter(case)
     configured = step_recipients(period.definition, step)
@@ -100,7 +100,7 @@ def _send_context(case: Any, step: int, period: Any) -> dict[str, Any]:
 
 def draft_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeString | None:
     """On a report case's drafting step without a letter: make it from the recap."""
-    from alur.letters.steps import case_letter
+    from alur.letters.selectors import case_letter
 
     period = period_of(case)
     if period is None or not period.recap or case_letter(case) is not None:

@@ -15,7 +15,7 @@ from alur.complaints.services import complaint_submit
 from alur.front.tests.walking import paths, readable, routes, tally, walked_routes
 from alur.intake.services import application_submit
 from alur.intake.tests.conftest import birth_request  # noqa: F401  (a fixture)
-from alur.letters.drafting import LetterInput, letter_create
+from alur.letters.services import LetterInput, letter_create
 from alur.letters.tests.conftest import position
 from alur.workflow.tests.drive import run_until_step
 

@@ -20,8 +20,8 @@ from alur.front.tests.walking import paths, readable, tally, walked_routes
 from alur.intake.services import application_submit
 from alur.intake.tests.conftest import birth_request  # noqa: F401  (a fixture)
 from alur.letters.archive import document_archive
-from alur.letters.drafting import LetterInput, letter_create
 from alur.letters.models_archive import DocumentKind
+from alur.letters.services import LetterInput, letter_create
 from alur.letters.tests.conftest import position
 from alur.org.access import KIND_DATA, DataClass, posts_held, sees
 from alur.org.choices import PositionKind

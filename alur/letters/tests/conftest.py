@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from alur.letters import pki
-from alur.letters.drafting import LetterInput, letter_create
 from alur.letters.models_letter import Letter
 from alur.letters.models_signing import SignerCertificate, certificate_upload
+from alur.letters.services import LetterInput, letter_create
 from alur.org.models import Position
 
 TTE_PASSPHRASE = "Passphrase-Kadis-2026"

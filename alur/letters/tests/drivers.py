@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from alur.letters import pki
-from alur.letters.drafting import LetterInput, letter_create
 from alur.letters.issuing import letter_sign
 from alur.letters.models_signing import SignerCertificate, certificate_upload
-from alur.letters.steps import case_letter
+from alur.letters.selectors import case_letter
+from alur.letters.services import LetterInput, letter_create
 from alur.org.models import User
 from alur.workflow.models import Task
 from alur.workflow.services import procedure

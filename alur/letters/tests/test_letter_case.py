@@ -12,9 +12,9 @@ from django.core import mail
 from django.test import Client
 
 from alur.core.errors import DomainError
-from alur.letters.drafting import letter_create, letter_update
 from alur.letters.issuing import letter_sign
 from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus
+from alur.letters.services import letter_create, letter_update
 from alur.letters.tests.conftest import TTE_PASSPHRASE, letter_input
 from alur.outbox.choices import MessageStatus
 from alur.outbox.models import OutboundMessage
@@ -190,7 +190,7 @@ def test_the_paraf_step_offers_its_outcome_only_to_the_post_its_slot_names() -> 
     from datetime import date
 
     from alur.letters.chain import parafs
-    from alur.letters.steps import case_letter
+    from alur.letters.selectors import case_letter
     from alur.org.choices import AppointmentKind, PositionKind
     from alur.org.models import Appointment, Position, User
 

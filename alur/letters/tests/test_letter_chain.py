@@ -19,8 +19,8 @@ from alur.letters.chain import (
     parafs,
     ready_to_sign,
 )
-from alur.letters.drafting import letter_create, letter_update, recipient_add
 from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.services import letter_create, letter_update, recipient_add
 from alur.letters.tests.conftest import letter_input, position
 from alur.org.demo import KABID_DAFDUK
 

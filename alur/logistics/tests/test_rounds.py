@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError, DomainError
 from alur.letters.models_letter import LetterStatus
-from alur.letters.steps import case_letter
+from alur.letters.selectors import case_letter
 from alur.logistics import rounds, services
 from alur.logistics.choices import Item, RequestStatus
 from alur.logistics.models import Allocation, BlankRequest, Shipment

@@ -428,7 +428,7 @@ def _letter_body(period: ReportPeriod) -> str:
 def recap_letter_draft(*, case: Case, actor: User) -> Any:
     """The case's letter (a laporan) from its recap: items are the recap rows, recipients the
     definition's. Only the holder of the drafting step may do it (letters' rule)."""
-    from alur.letters.drafting import LetterInput, letter_create
+    from alur.letters.services import LetterInput, letter_create
 
     period = period_of(case)
     if period is None or not period.recap:
@@ -456,8 +456,7 @@ def recap_letter_draft(*, case: Case, actor: User) -> Any:
 def recap_step_complete(*, task: Task, actor: User) -> Task:
     """Step 4 of S0 as its actor does it: close and recap (the step's action), and, when the
     same person holds the drafting step that opens next, the recap becomes the case's letter."""
-    from alur.letters.drafting import open_draft_task
-    from alur.letters.steps import case_letter
+    from alur.letters.selectors import case_letter, open_draft_task
     from alur.workflow.services import task_complete
 
     done = task_complete(task=task, actor=actor, outcome=Outcome.DONE)
@@ -474,9 +473,9 @@ def report_send(*, case: Case, step: int, actor: User) -> int:
     to (a WhatsApp document or an e-mail attachment, through the outbox). A step with nobody to
     send to refuses, naming where the recipients are set. Returns how many were queued."""
     from alur.letters.delivery import letter_deliver
-    from alur.letters.drafting import recipient_add
     from alur.letters.models_letter import LetterStatus
-    from alur.letters.steps import case_letter
+    from alur.letters.selectors import case_letter
+    from alur.letters.services import recipient_add
 
     period = period_of(case)
     if period is None:

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.letters.models_letter import LetterStatus
-from alur.letters.steps import case_letter
+from alur.letters.selectors import case_letter
 from alur.org.models import User
 from alur.org.selectors import holders_of
 from alur.outbox.models import OutboundMessage

@@ -1,8 +1,12 @@
-"""Drafting a letter: its content, its chain (paraf and signer) and its versions.
+"""The letter's services: drafting (content, chain, versions), its recipients, and the two
+primitives every stage shares (`locked`, `event_add`). The later stages have their own modules:
+the approval chain in `chain.py`, signing and numbering in `issuing.py`, sending in
+`delivery.py`; reads are in `selectors.py`.
 
-A letter of a case takes its chain from the case's SOP: every `letters.paraf` step gives a paraf
-slot held by that step's position, and the `letters.sign` step names the signer. A letter drafted
-on its own names its chain: at most three paraf, and none when the drafter is the signer.
+A letter of a case takes its chain from the case's SOP (`selectors.chain_of_case`): every
+`letters.paraf` step gives a paraf slot held by that step's position, and the `letters.sign` step
+names the signer. A letter drafted on its own names its chain: at most three paraf, and none when
+the drafter is the signer.
 """
 
 from __future__ import annotations
@@ -32,12 +36,12 @@ from alur.letters.models_letter import (
 )
 from alur.letters.models_numbering import NumberSeries
 from alur.letters.numbering import CLASSIFICATION_PATTERN, series_ensure
-from alur.org.access import KIND_CAPABILITIES, Capability, can, require, unit_chains
+from alur.letters.selectors import chain_of_case, open_draft_task
+from alur.org.access import KIND_CAPABILITIES, Capability, can, require
 from alur.org.models import Office, Position, User
 from alur.outbox.services import normalize_whatsapp_number
-from alur.workflow.choices import TaskStatus
 from alur.workflow.engine import holds
-from alur.workflow.models import Case, Task
+from alur.workflow.models import Case
 
 CONTENT_FIELDS = (
     "kind",
@@ -51,10 +55,6 @@ CONTENT_FIELDS = (
     "body",
     "extra",
 )
-
-PARAF_KEY = "letters.paraf"
-SIGN_KEY = "letters.sign"
-DRAFT_KEY = "letters.draft"
 
 
 @dataclass
@@ -129,74 +129,6 @@ def event_add(
         at=timezone.now(),
         note=note,
     )
-
-
-def _position_of_case(case: Case, kind: str, unit_id: int | None) -> Position:
-    """The post of `kind` that a step of the case names: in an office with several posts of that
-    kind (two Kabid), the one whose unit is the SOP's unit, above it or below it (the Kabid of
-    the bidang that owns the SOP); else the first. A paraf slot is then filled by that post's
-    holder only (definitive, Plt. or Plh.), not by any holder of the same kind."""
-    positions = list(
-        Position.objects.filter(office=case.office, kind=kind, is_active=True).order_by("pk")
-    )
-    if not positions:
-        raise DomainError(f"{case.office} tidak memiliki jabatan {kind} untuk rantai naskah ini.")
-    if unit_id is None or len(positions) == 1:
-        return positions[0]
-    chains = unit_chains({case.office_id})
-    related = [
-        p
-        for p in positions
-        if p.unit_id is not None
-        and (unit_id in chains.get(p.unit_id, ()) or p.unit_id in chains.get(unit_id, ()))
-    ]
-    return (related or positions)[0]
-
-
-def chain_of_case(case: Case) -> tuple[list[tuple[Position, int]], Position]:
-    """The paraf slots (position, SOP step) and the signer's position that the case's SOP names."""
-    from alur.workflow.routing import sop_unit
-    from alur.workflow.services import procedure
-
-    spec = procedure(case)
-    unit_id = sop_unit(case.office, spec)
-    slots: list[tuple[Position, int]] = []
-    signer: Position | None = None
-    for step in spec.steps:
-        actor = spec.actors[step.actor]
-        if step.form not in (PARAF_KEY, SIGN_KEY) or actor.position_kind is None:
-            continue
-        position = _position_of_case(case, actor.position_kind, unit_id)
-        if step.form == PARAF_KEY:
-            slots.append((position, step.number))
-        elif signer is None:
-            signer = position
-    if signer is None:
-        raise DomainError(f"SOP {spec.code} tidak memiliki langkah tanda tangan naskah.")
-    if len(slots) > MAX_PARAF:
-        raise DomainError(f"SOP {spec.code} meminta lebih dari {MAX_PARAF} paraf.")
-    return slots, signer
-
-
-def open_task(case: Case, actor: User, key: str) -> Task | None:
-    """The open task of `case` whose step names `key` and that `actor` may act on."""
-    from alur.workflow.services import procedure
-
-    spec = procedure(case)
-    for task in case.tasks.filter(status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED)):
-        step = spec.step(task.step)
-        if (
-            key in (step.form, step.action)
-            and holds(actor, task.office_id, task.position_kind)
-            and (task.assignee_id is None or task.assignee_id == actor.pk)
-        ):
-            return task
-    return None
-
-
-def open_draft_task(case: Case, actor: User) -> bool:
-    """Does `actor` hold the open drafting task of `case`?"""
-    return open_task(case, actor, DRAFT_KEY) is not None
 
 
 def _check_chain(

@@ -1,0 +1,124 @@
+"""Reads of letters: the letters a person may see, a case's letter and its chain as the SOP names
+it, and the open task of a case a person may act on. Every list is scoped by `org.access`.
+
+The reads of the approval chain (`parafs`, `next_slot`, `waiting_for`) sit beside its services
+in `chain.py`; the outgoing-letter book's in `agenda.py`."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from alur.core.errors import DomainError
+from alur.letters.models_letter import MAX_PARAF, Letter, LetterStatus
+from alur.org.access import Capability, office_ids_for, unit_chains
+from alur.org.models import Position, User
+from alur.workflow.choices import TaskStatus
+from alur.workflow.engine import holds
+from alur.workflow.models import Case, Task
+
+PARAF_KEY = "letters.paraf"
+SIGN_KEY = "letters.sign"
+DRAFT_KEY = "letters.draft"
+
+
+def letters_for(user: User | AnonymousUser) -> QuerySet[Letter]:
+    """The letters of the user's offices, and the BASTs waiting for or bearing their office's
+    second signature."""
+    return Letter.objects.select_related(
+        "office", "number", "signer_position", "cosigner_position", "case", "document", "drafted_by"
+    ).filter(
+        Q(office__in=office_ids_for(user, Capability.HANDLE_CASES))
+        | Q(
+            cosigner_position__office__in=office_ids_for(user, Capability.SIGN),
+            status__in=(LetterStatus.COSIGN, LetterStatus.SIGNED),
+        )
+    )
+
+
+def letter_for(user: User | AnonymousUser, pk: int) -> Letter:
+    """A letter the person may read (`letters_for`); 404 otherwise."""
+    letter = letters_for(user).filter(pk=pk).first()
+    if letter is None:
+        raise Http404("Naskah tidak ditemukan.")
+    return letter
+
+
+def case_letter(case: Case) -> Letter | None:
+    """The case's letter that is not cancelled (the newest, should there be several)."""
+    return (
+        Letter.objects.filter(case=case)
+        .exclude(status=LetterStatus.CANCELLED)
+        .select_related("number", "document", "signer_position", "office")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _position_of_case(case: Case, kind: str, unit_id: int | None) -> Position:
+    """The post of `kind` that a step of the case names: in an office with several posts of that
+    kind (two Kabid), the one whose unit is the SOP's unit, above it or below it (the Kabid of
+    the bidang that owns the SOP); else the first. A paraf slot is then filled by that post's
+    holder only (definitive, Plt. or Plh.), not by any holder of the same kind."""
+    positions = list(
+        Position.objects.filter(office=case.office, kind=kind, is_active=True).order_by("pk")
+    )
+    if not positions:
+        raise DomainError(f"{case.office} tidak memiliki jabatan {kind} untuk rantai naskah ini.")
+    if unit_id is None or len(positions) == 1:
+        return positions[0]
+    chains = unit_chains({case.office_id})
+    related = [
+        p
+        for p in positions
+        if p.unit_id is not None
+        and (unit_id in chains.get(p.unit_id, ()) or p.unit_id in chains.get(unit_id, ()))
+    ]
+    return (related or positions)[0]
+
+
+def chain_of_case(case: Case) -> tuple[list[tuple[Position, int]], Position]:
+    """The paraf slots (position, SOP step) and the signer's position that the case's SOP names."""
+    from alur.workflow.routing import sop_unit
+    from alur.workflow.services import procedure
+
+    spec = procedure(case)
+    unit_id = sop_unit(case.office, spec)
+    slots: list[tuple[Position, int]] = []
+    signer: Position | None = None
+    for step in spec.steps:
+        actor = spec.actors[step.actor]
+        if step.form not in (PARAF_KEY, SIGN_KEY) or actor.position_kind is None:
+            continue
+        position = _position_of_case(case, actor.position_kind, unit_id)
+        if step.form == PARAF_KEY:
+            slots.append((position, step.number))
+        elif signer is None:
+            signer = position
+    if signer is None:
+        raise DomainError(f"SOP {spec.code} tidak memiliki langkah tanda tangan naskah.")
+    if len(slots) > MAX_PARAF:
+        raise DomainError(f"SOP {spec.code} meminta lebih dari {MAX_PARAF} paraf.")
+    return slots, signer
+
+
+def open_task(case: Case, actor: User, key: str) -> Task | None:
+    """The open task of `case` whose step names `key` and that `actor` may act on."""
+    from alur.workflow.services import procedure
+
+    spec = procedure(case)
+    for task in case.tasks.filter(status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED)):
+        step = spec.step(task.step)
+        if (
+            key in (step.form, step.action)
+            and holds(actor, task.office_id, task.position_kind)
+            and (task.assignee_id is None or task.assignee_id == actor.pk)
+        ):
+            return task
+    return None
+
+
+def open_draft_task(case: Case, actor: User) -> bool:
+    """Does `actor` hold the open drafting task of `case`?"""
+    return open_task(case, actor, DRAFT_KEY) is not None
