@@ -1,29 +1,24 @@
 """The outgoing-letter book (buku agenda surat keluar) of an office: the numbers issued in a year
-or a month, optionally of one series, as rows, as a spreadsheet and as a printable PDF."""
+or a month, optionally of one series, as a spreadsheet and as a printable PDF. Its rows are read
+by `selectors.agenda_rows`."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
 from django.utils.html import escape
 
 from alur.core.cells import defuse
 from alur.core.errors import DomainError
 from alur.core.letterhead import ADDRESS, letterhead_html
-from alur.letters.models_numbering import IssuedNumber, NumberSeries
+from alur.letters.models_numbering import NumberSeries
+from alur.letters.selectors import AgendaRow, agenda_rows
 from alur.letters.words import month_name
-from alur.org.access import Capability, require
 from alur.org.models import Office, User
 
 __all__ = [
-    "AgendaRow",
-    "agenda_issued",
     "agenda_pdf",
-    "agenda_rows",
     "agenda_xlsx",
     "period_label",
 ]
@@ -31,95 +26,10 @@ __all__ = [
 TITLE = "BUKU AGENDA SURAT KELUAR"
 HEADERS = ["No.", "Nomor Surat", "Tanggal", "Perihal", "Tujuan", "Diberikan oleh", "Keterangan"]
 COLUMN_WIDTHS = [6, 34, 12, 48, 32, 26, 30]
-VOID_MARK = "BATAL"
-
-
-@dataclass(frozen=True)
-class AgendaRow:
-    no: int
-    number: str
-    date: date
-    subject: str
-    recipient: str
-    issued_by: str
-    # "BATAL: <reason>" for a number whose letter was never issued under it; "" otherwise.
-    remark: str = ""
-
-
-def void_remark(item: IssuedNumber) -> str:
-    """The book's mark of a voided number (the serial stays visible, never a silent gap)."""
-    if item.voided_at is None:
-        return ""
-    return f"{VOID_MARK}: {item.void_reason}" if item.void_reason else VOID_MARK
 
 
 def period_label(year: int, month: int | None = None) -> str:
     return f"{month_name(month)} {year}" if month else f"Tahun {year}"
-
-
-def _validate_period(year: int, month: int | None) -> None:
-    if not 1900 <= year <= 9999:
-        raise DomainError(f"Tahun {year} tidak sah.")
-    if month is not None and not 1 <= month <= 12:
-        raise DomainError(f"Bulan {month} tidak sah: pilih 1 sampai 12.")
-
-
-def agenda_issued(
-    *,
-    office: Office,
-    year: int,
-    month: int | None = None,
-    series_key: str | None = None,
-    viewer: User | AnonymousUser | None = None,
-) -> QuerySet[IssuedNumber]:
-    """The numbers `office` issued in the period (month in the office's time zone), in order.
-
-    With a `viewer`, they must be able to see the office (VIEW_OFFICE)."""
-    if viewer is not None:
-        require(viewer, Capability.VIEW_OFFICE, office)
-    _validate_period(year, month)
-    issued = IssuedNumber.objects.filter(office=office, year=year)
-    if month is not None:
-        zone = office.zone
-        start = datetime.combine(date(year, month, 1), time.min, tzinfo=zone)
-        end = datetime.combine(
-            (date(year, month, 28) + timedelta(days=4)).replace(day=1), time.min, tzinfo=zone
-        )
-        issued = issued.filter(issued_at__gte=start, issued_at__lt=end)
-    if series_key is not None:
-        issued = issued.filter(series__key=series_key)
-    return issued.select_related("series", "issued_by").order_by(
-        "issued_at", "series__key", "serial"
-    )
-
-
-def agenda_rows(
-    *,
-    office: Office,
-    year: int,
-    month: int | None = None,
-    series_key: str | None = None,
-    viewer: User | AnonymousUser | None = None,
-) -> list[AgendaRow]:
-    """The book's rows; dates are the office's local dates. One query."""
-    zone = office.zone
-    return [
-        AgendaRow(
-            no=index,
-            number=item.number,
-            date=item.issued_at.astimezone(zone).date(),
-            subject=item.subject,
-            recipient=item.recipient,
-            issued_by=item.issued_by.get_full_name() if item.issued_by else "Sistem",
-            remark=void_remark(item),
-        )
-        for index, item in enumerate(
-            agenda_issued(
-                office=office, year=year, month=month, series_key=series_key, viewer=viewer
-            ),
-            start=1,
-        )
-    ]
 
 
 def _series_label(office: Office, series_key: str | None) -> str:

@@ -1,10 +1,14 @@
 """Reads of letters: the letters a person may see, a case's letter and its chain as the SOP names
-it, and the open task of a case a person may act on. Every list is scoped by `org.access`.
+it, the open task of a case a person may act on, and the rows of the outgoing-letter book
+(buku agenda). Every list is scoped by `org.access`.
 
 The reads of the approval chain (`parafs`, `next_slot`, `waiting_for`) sit beside its services
-in `chain.py`; the outgoing-letter book's in `agenda.py`."""
+in `chain.py`; the book's spreadsheet and PDF are built in `agenda.py`."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -12,8 +16,9 @@ from django.http import Http404
 
 from alur.core.errors import DomainError
 from alur.letters.models_letter import MAX_PARAF, Letter, LetterStatus
-from alur.org.access import Capability, office_ids_for, unit_chains
-from alur.org.models import Position, User
+from alur.letters.models_numbering import IssuedNumber
+from alur.org.access import Capability, office_ids_for, require, unit_chains
+from alur.org.models import Office, Position, User
 from alur.workflow.choices import TaskStatus
 from alur.workflow.engine import holds
 from alur.workflow.models import Case, Task
@@ -122,3 +127,90 @@ def open_task(case: Case, actor: User, key: str) -> Task | None:
 def open_draft_task(case: Case, actor: User) -> bool:
     """Does `actor` hold the open drafting task of `case`?"""
     return open_task(case, actor, DRAFT_KEY) is not None
+
+
+VOID_MARK = "BATAL"
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    no: int
+    number: str
+    date: date
+    subject: str
+    recipient: str
+    issued_by: str
+    # "BATAL: <reason>" for a number whose letter was never issued under it; "" otherwise.
+    remark: str = ""
+
+
+def void_remark(item: IssuedNumber) -> str:
+    """The book's mark of a voided number (the serial stays visible, never a silent gap)."""
+    if item.voided_at is None:
+        return ""
+    return f"{VOID_MARK}: {item.void_reason}" if item.void_reason else VOID_MARK
+
+
+def _validate_period(year: int, month: int | None) -> None:
+    if not 1900 <= year <= 9999:
+        raise DomainError(f"Tahun {year} tidak sah.")
+    if month is not None and not 1 <= month <= 12:
+        raise DomainError(f"Bulan {month} tidak sah: pilih 1 sampai 12.")
+
+
+def agenda_issued(
+    *,
+    office: Office,
+    year: int,
+    month: int | None = None,
+    series_key: str | None = None,
+    viewer: User | AnonymousUser | None = None,
+) -> QuerySet[IssuedNumber]:
+    """The numbers `office` issued in the period (month in the office's time zone), in order.
+
+    With a `viewer`, they must be able to see the office (VIEW_OFFICE)."""
+    if viewer is not None:
+        require(viewer, Capability.VIEW_OFFICE, office)
+    _validate_period(year, month)
+    issued = IssuedNumber.objects.filter(office=office, year=year)
+    if month is not None:
+        zone = office.zone
+        start = datetime.combine(date(year, month, 1), time.min, tzinfo=zone)
+        end = datetime.combine(
+            (date(year, month, 28) + timedelta(days=4)).replace(day=1), time.min, tzinfo=zone
+        )
+        issued = issued.filter(issued_at__gte=start, issued_at__lt=end)
+    if series_key is not None:
+        issued = issued.filter(series__key=series_key)
+    return issued.select_related("series", "issued_by").order_by(
+        "issued_at", "series__key", "serial"
+    )
+
+
+def agenda_rows(
+    *,
+    office: Office,
+    year: int,
+    month: int | None = None,
+    series_key: str | None = None,
+    viewer: User | AnonymousUser | None = None,
+) -> list[AgendaRow]:
+    """The book's rows; dates are the office's local dates. One query."""
+    zone = office.zone
+    return [
+        AgendaRow(
+            no=index,
+            number=item.number,
+            date=item.issued_at.astimezone(zone).date(),
+            subject=item.subject,
+            recipient=item.recipient,
+            issued_by=item.issued_by.get_full_name() if item.issued_by else "Sistem",
+            remark=void_remark(item),
+        )
+        for index, item in enumerate(
+            agenda_issued(
+                office=office, year=year, month=month, series_key=series_key, viewer=viewer
+            ),
+            start=1,
+        )
+    ]

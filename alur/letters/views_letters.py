@@ -21,7 +21,7 @@ from alur.letters import agenda, chain, delivery, issuing, services
 from alur.letters.forms import CertificateForm, ChainForm, LetterForm, RecipientForm, SignForm
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.letters.models_signing import SignerCertificate, certificate_upload
-from alur.letters.selectors import letter_for, letters_for
+from alur.letters.selectors import agenda_rows, letter_for, letters_for
 from alur.org.access import DENIED_MESSAGE, Capability, can, offices_for
 from alur.org.models import Office
 from alur.workflow.models import Case
@@ -401,7 +401,7 @@ def agenda_book(request: HttpRequest) -> HttpResponse:
                 f'attachment; filename="agenda-{office.code}-{year}.pdf"'
             )
             return response
-        rows = agenda.agenda_rows(
+        rows = agenda_rows(
             office=office, year=year, month=month, series_key=series, viewer=request.user
         )
     except (ValueError, DomainError) as error:

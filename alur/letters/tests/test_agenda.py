@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from openpyxl import load_workbook
 
-from alur.letters.agenda import agenda_pdf, agenda_rows, agenda_xlsx
+from alur.letters.agenda import agenda_pdf, agenda_xlsx
 from alur.letters.numbering import number_take, series_ensure
+from alur.letters.selectors import agenda_rows
 from alur.org.models import Office
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -170,7 +170,8 @@ def test_failed_signing_voids_number_in_agenda(
     from openpyxl import load_workbook
 
     from alur.letters import compose
-    from alur.letters.agenda import agenda_rows, agenda_xlsx
+    from alur.letters.agenda import agenda_xlsx
+    from alur.letters.selectors import agenda_rows
 
     real = compose.render_pdf
 
