@@ -37,7 +37,7 @@ from alur.logistics.choices import Item, ShipmentStatus
 from alur.logistics.ledger import balance_of
 from alur.logistics.models import Allocation, BlankRequest, Shipment
 from alur.logistics.rounds import cover_letter_for
-from alur.logistics.services import HIBAH_MISSING
+from alur.logistics.services.handover import HIBAH_MISSING
 from alur.org.models import Office, User
 from alur.outbox.services import normalize_whatsapp_number
 from alur.workflow.choices import CaseStatus

@@ -10,9 +10,10 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from alur.logistics import ledger, services
+from alur.logistics import ledger
 from alur.logistics.choices import Item, MovementKind, RequestStatus
 from alur.logistics.models import BlankRequest, Stock
+from alur.logistics.services.requests import blank_request_submit
 from alur.org.choices import PositionKind
 from alur.org.models import Office
 from alur.org.selectors import holders_of
@@ -92,7 +93,7 @@ def _request(office: Office, index: int, today: date) -> None:
     if not operators:
         return
     weekly = _figure(office.code, 8, 25)
-    services.blank_request_submit(
+    blank_request_submit(
         office=office,
         item=Item.KTP_EL,
         quantity=weekly * 8,

@@ -11,10 +11,23 @@ from typing import Any
 
 from alur.core.errors import DomainError
 from alur.core.web import form_data
-from alur.logistics import rounds, services
+from alur.logistics import rounds
 from alur.logistics.forms import HandoverForm, PickupForm, ReceiveForm, ScheduleForm, ShipForm
 from alur.logistics.models import Allocation, AllocationLine, Shipment
 from alur.logistics.rules import DEFAULT_COVER_DAYS
+from alur.logistics.services.allocation import (
+    allocation_propose,
+    allocation_publish,
+    allocation_schedule,
+)
+from alur.logistics.services.handover import handover_post
+from alur.logistics.services.shares import shares_announce
+from alur.logistics.services.shipments import (
+    Upload,
+    shipment_dispatch,
+    shipment_pickup,
+    shipment_receive,
+)
 from alur.sop.registry import register_form
 from alur.workflow.choices import Outcome
 
@@ -37,7 +50,7 @@ def allocation_of(case: Any) -> Allocation:
     return allocation
 
 
-def _upload(context: Any) -> services.Upload | None:
+def _upload(context: Any) -> Upload | None:
     """The file a step's page sent with the form, as the view read it (bytes, type, name)."""
     upload = context.data.get("upload")
     return upload if isinstance(upload, tuple) and len(upload) == 3 else None
@@ -47,7 +60,7 @@ def on_ship(context: Any) -> None:
     if not _done(context):
         return
     data = form_data(ShipForm(context.data))
-    services.shipment_dispatch(
+    shipment_dispatch(
         case=context.case,
         office=context.case.office,
         item=data["item"],
@@ -67,7 +80,7 @@ def on_pickup(context: Any) -> None:
     if not _done(context):
         return
     data = form_data(PickupForm(context.data))
-    services.shipment_pickup(
+    shipment_pickup(
         shipment=_shipment(context),
         picked_up_at=data["picked_up_at"],
         note=data["note"],
@@ -87,7 +100,7 @@ def on_receive(context: Any) -> None:
     if not _done(context):
         return
     data = form_data(ReceiveForm(context.data))
-    shipment = services.shipment_receive(
+    shipment = shipment_receive(
         shipment=_shipment(context),
         received=data["received"],
         damaged=data["damaged"] or 0,
@@ -95,7 +108,7 @@ def on_receive(context: Any) -> None:
         note=data["note"],
         actor=context.actor,
     )
-    services.allocation_propose(
+    allocation_propose(
         office=shipment.office,
         item=shipment.item,
         total=shipment.quantity_received or 0,
@@ -109,7 +122,7 @@ def on_receive(context: Any) -> None:
 def on_allocate(context: Any) -> None:
     if not _done(context):
         return
-    services.allocation_publish(allocation=allocation_of(context.case), actor=context.actor)
+    allocation_publish(allocation=allocation_of(context.case), actor=context.actor)
 
 
 def on_schedule(context: Any) -> None:
@@ -118,10 +131,8 @@ def on_schedule(context: Any) -> None:
     allocation = allocation_of(context.case)
     form = ScheduleForm(context.data, lines=allocation.lines.select_related("office"))
     form_data(form)
-    services.allocation_schedule(
-        allocation=allocation, schedule=form.schedule(), actor=context.actor
-    )
-    services.shares_announce(allocation=allocation, actor=context.actor)
+    allocation_schedule(allocation=allocation, schedule=form.schedule(), actor=context.actor)
+    shares_announce(allocation=allocation, actor=context.actor)
 
 
 def on_handover(context: Any) -> None:
@@ -139,7 +150,7 @@ def on_handover(context: Any) -> None:
     if line.share == 0 and line.handed_over_at is None:
         return  # nothing was allocated to this office: nothing changes hands
     data = form_data(HandoverForm(context.data, line=line))
-    services.handover_post(line=line, bast=data["bast"], hibah=data["hibah"], actor=context.actor)
+    handover_post(line=line, bast=data["bast"], hibah=data["hibah"], actor=context.actor)
 
 
 HANDLERS = {

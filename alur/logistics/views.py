@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 from alur.core.errors import DomainError
 from alur.core.uploads import read_bounded
 from alur.core.web import error_text, form_data, run_service
-from alur.logistics import charts, handover_documents, ledger, rounds, selectors, services
+from alur.logistics import charts, handover_documents, ledger, rounds, selectors
 from alur.logistics.choices import Item
 from alur.logistics.forms import ApproveForm, CountForm, DamagedForm, RequestForm
 from alur.logistics.models import Allocation, AllocationLine, BlankRequest, Shipment
 from alur.logistics.panels import keep_typed
+from alur.logistics.services import allocation as allocation_services
+from alur.logistics.services.requests import blank_request_submit
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow import services as workflow_services
@@ -162,7 +164,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
         def call() -> None:
             data = form_data(form)
-            services.blank_request_submit(
+            blank_request_submit(
                 office=office,
                 item=data["item"],
                 quantity=data["quantity"],
@@ -347,7 +349,7 @@ def allocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApproveForm(request.POST, lines=allocation.lines.select_related("office"))
     try:
         form_data(form)
-        services.allocation_approve(
+        allocation_services.allocation_approve(
             allocation=allocation,
             shares=form.shares(),
             reason=form.cleaned_data["reason"],

@@ -15,7 +15,7 @@ from alur.letters.archive import document_archive
 from alur.letters.models_archive import DocumentKind, IssuedDocument
 from alur.logistics.choices import AllocationStatus
 from alur.logistics.models import Allocation
-from alur.logistics.services import allocation_approve
+from alur.logistics.services.allocation import allocation_approve
 from alur.org.access import Capability, can
 from alur.org.models import Office, User
 from alur.org.selectors import holders_of

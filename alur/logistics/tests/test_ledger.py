@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
-from alur.logistics import ledger, services
+from alur.logistics import ledger
 from alur.logistics.choices import Item, MovementKind, RequestStatus
 from alur.logistics.ledger import blank_consume
 from alur.logistics.models import POSTED_LINE_MESSAGE, LedgerLine, PostedLineError, Stock
+from alur.logistics.services.requests import blank_request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +209,7 @@ def test_the_database_refuses_a_negative_balance_and_a_line_that_does_not_follow
 
 def test_requests_carry_their_justification_from_the_ledger(bangka, persona) -> None:
     operator = persona("bangka.operator")
-    request = services.blank_request_submit(
+    request = blank_request_submit(
         office=bangka,
         item=Item.KTP_EL,
         quantity=300,
@@ -221,7 +222,7 @@ def test_requests_carry_their_justification_from_the_ledger(bangka, persona) -> 
     assert request.monthly_use > 0  # the demo printed for twelve weeks
     assert request.status == RequestStatus.SUBMITTED
     with pytest.raises(DomainError, match="Tuliskan alasan"):
-        services.blank_request_submit(
+        blank_request_submit(
             office=bangka,
             item=Item.KTP_EL,
             quantity=3,
@@ -230,7 +231,7 @@ def test_requests_carry_their_justification_from_the_ledger(bangka, persona) -> 
             actor=operator,
         )
     with pytest.raises(PermissionDenied):
-        services.blank_request_submit(
+        blank_request_submit(
             office=bangka,
             item=Item.KTP_EL,
             quantity=3,

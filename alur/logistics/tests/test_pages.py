@@ -7,9 +7,10 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alur.logistics import ledger, services
+from alur.logistics import ledger
 from alur.logistics.choices import Item, MovementKind
 from alur.logistics.models import BlankRequest, LedgerLine, Shipment
+from alur.logistics.services.allocation import available
 from alur.logistics.tests.conftest import s1_round
 from alur.logistics.tests.test_s1 import drive_to
 
@@ -165,7 +166,7 @@ def test_the_kadis_approves_from_the_case_page(client, persona) -> None:
     assert "Setujui porsi pembagian" in page and "metode sisa terbesar" in page
     data = {f"share_{line.office_id}": line.proposed for line in allocation.lines.all()}
     first = allocation.lines.order_by("office__code").first()
-    free = services.available(allocation.office, Item.KTP_EL, excluding=allocation)
+    free = available(allocation.office, Item.KTP_EL, excluding=allocation)
     data[f"share_{first.office_id}"] = free + 1
     response = client.post(f"/logistik/pembagian/{allocation.pk}/setujui/", data | {"reason": "x"})
     assert "melebihi stok Blanko KTP-el yang tersedia" in texts(response)[0]

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alur.core.errors import DomainError
-from alur.logistics import ledger, rules, services
+from alur.logistics import ledger, rules
 from alur.logistics.choices import Item, MovementKind
 from alur.logistics.models import LedgerLine, Stock
+from alur.logistics.services.allocation import allocation_propose, available
 from alur.logistics.tests.conftest import archived
 from alur.org.models import Office
 
@@ -181,7 +182,7 @@ def test_a_proposal_sums_to_the_received_total(office, persona) -> None:
         document_ref="SMU 126-000",
         actor=None,
     )
-    allocation = services.allocation_propose(
+    allocation = allocation_propose(
         office=province, item=Item.KIA, total=777, actor=persona("babel.kasi")
     )
     lines = list(allocation.lines.all())
@@ -193,8 +194,8 @@ def test_a_proposal_sums_to_the_received_total(office, persona) -> None:
             monthly_use=line.monthly_use,
             cover_days=allocation.cover_days,
         )
-    free = services.available(province, Item.KIA)
+    free = available(province, Item.KIA)
     with pytest.raises(DomainError, match="melebihi stok Blanko KIA yang tersedia"):
-        services.allocation_propose(
+        allocation_propose(
             office=province, item=Item.KIA, total=free + 1, actor=persona("babel.kasi")
         )

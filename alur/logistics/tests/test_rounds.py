@@ -12,9 +12,11 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError, DomainError
 from alur.letters.models_letter import LetterStatus
 from alur.letters.selectors import case_letter
-from alur.logistics import rounds, services
+from alur.logistics import rounds
 from alur.logistics.choices import Item, RequestStatus
 from alur.logistics.models import Allocation, BlankRequest, Shipment
+from alur.logistics.services.requests import blank_request_submit
+from alur.logistics.services.shares import SHARE_TEMPLATE
 from alur.logistics.tests.conftest import s1_decide, s1_round
 from alur.logistics.tests.drivers import sign_cover_letter
 from alur.logistics.tests.test_s1 import complete, drive_to
@@ -52,7 +54,7 @@ def test_the_sop_sends_the_letter_back_at_steps_3_5_6_and_7() -> None:
 def test_a_request_reaches_the_province_as_work_and_a_round_answers_it(persona, office) -> None:
     province = office("19")
     before = Notification.objects.filter(user=persona("babel.kasi")).count()
-    request = services.blank_request_submit(
+    request = blank_request_submit(
         office=office("19.01"),
         item=Item.KTP_EL,
         quantity=300,
@@ -115,7 +117,7 @@ def test_the_allocation_takes_the_backlog_of_the_requests_the_round_answers(
     assert set(BlankRequest.objects.filter(case=case).values_list("status", flat=True)) == {
         RequestStatus.ALLOCATED
     }
-    late = services.blank_request_submit(
+    late = blank_request_submit(
         office=office("19.02"),
         item=Item.KTP_EL,
         quantity=10,
@@ -245,7 +247,7 @@ def test_each_kab_kota_is_told_its_share_and_a_share_nobody_can_be_told_is_refus
     bangka = messages.get(channel="whatsapp")
     assert "porsi blanko KTP-el untuk kantor Bapak/Ibu 600 keping" in bangka.payload["body"]
     assert case.reference in bangka.payload["body"]
-    assert bangka.template_fallback["name"] == services.SHARE_TEMPLATE
+    assert bangka.template_fallback["name"] == SHARE_TEMPLATE
     assert phone  # the demo Kadis had a number before the test took it away
 
 

@@ -9,9 +9,12 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.letters.archive import document_revoke
 from alur.letters.models_archive import DocumentKind
-from alur.logistics import ledger, selectors, services
+from alur.logistics import ledger, selectors
 from alur.logistics.choices import AllocationStatus, Item, MovementKind, ShipmentStatus
 from alur.logistics.models import Allocation, AllocationLine, LedgerLine, Shipment
+from alur.logistics.services.allocation import allocation_approve, available
+from alur.logistics.services.handover import HIBAH_MISSING
+from alur.logistics.services.shipments import expected_arrival
 from alur.logistics.tests.conftest import archived, s1_decide, s1_round
 from alur.workflow import services as workflow
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
@@ -138,10 +141,10 @@ def test_allocating_more_than_is_in_stock_is_refused(office, persona) -> None:
     drive_to(case, 16)
     allocation = Allocation.objects.get(case=case)
     province = office("19")
-    free = services.available(province, Item.KTP_EL, excluding=allocation)
+    free = available(province, Item.KTP_EL, excluding=allocation)
     first = allocation.lines.order_by("office__code").first()
     with pytest.raises(DomainError) as refused:
-        services.allocation_approve(
+        allocation_approve(
             allocation=allocation,
             actor=persona("babel.kadis"),
             shares={first.office_id: free + 1},
@@ -160,16 +163,16 @@ def test_approval_rules_reason_negative_and_who(persona) -> None:
     line = allocation.lines.order_by("office__code").first()
     kadis = persona("babel.kadis")
     with pytest.raises(DomainError, match="Tuliskan alasan perubahan porsi"):
-        services.allocation_approve(
+        allocation_approve(
             allocation=allocation, actor=kadis, shares={line.office_id: line.proposed + 1}
         )
     with pytest.raises(DomainError, match="tidak boleh negatif"):
-        services.allocation_approve(
+        allocation_approve(
             allocation=allocation, actor=kadis, shares={line.office_id: -1}, reason="x"
         )
     for outsider in ("babel.kabid", "metro.kadis"):
         with pytest.raises(PermissionDenied):
-            services.allocation_approve(allocation=allocation, actor=persona(outsider))
+            allocation_approve(allocation=allocation, actor=persona(outsider))
 
 
 def test_the_list_is_fixed_only_after_the_kadis_approved() -> None:
@@ -221,7 +224,7 @@ def test_a_transfer_without_a_signed_bast_and_hibah_statement_is_refused(office,
     good = archived(province)
     with pytest.raises(DomainError) as refused:
         complete(task, {"bast": good.pk})
-    assert refused.value.message == services.HIBAH_MISSING
+    assert refused.value.message == HIBAH_MISSING
     statement = DocumentKind.SURAT_PERNYATAAN
     with pytest.raises(DomainError, match="bukan terbitan"):
         complete(task, {"bast": good.pk, "hibah": archived(province, kind=statement).pk})
@@ -298,7 +301,7 @@ def test_the_shipment_arrives_two_working_days_later(office) -> None:
     wib = ZoneInfo("Asia/Jakarta")
     province = office("19")
     friday = datetime(2026, 3, 6, 10, 0, tzinfo=wib)
-    arrival = services.expected_arrival(province, friday)
+    arrival = expected_arrival(province, friday)
     assert arrival.date().isoformat() == "2026-03-10"  # Monday, then Tuesday
 
 
