@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from alur.complaints import services
@@ -19,7 +18,7 @@ from alur.complaints.choices import Category, Channel, Status
 from alur.complaints.models import Complaint
 from alur.complaints.tests.conftest import OFFICER
 from alur.outbox.models import OutboundMessage
-from alur.whatsapp import payloads
+from alur.whatsapp.tests.conftest import webhook_text
 from peers.graph_api import RunningServer
 from peers.graph_api.server import start_server
 
@@ -55,22 +54,8 @@ def reporter(
 
     def send(text: str) -> list[str]:
         last = last_id()
-        body = payloads.encode(
-            payloads.message_notification(
-                phone_number_id=COMPLAINTS[0],
-                display_phone_number=COMPLAINTS[1],
-                message=payloads.text_message(REPORTER, text),
-            )
-        )
-        signature = payloads.signature_header(body, settings.WHATSAPP_APP_SECRET)
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                "/whatsapp/webhook/",
-                body,
-                content_type="application/json",
-                HTTP_X_HUB_SIGNATURE_256=signature[payloads.SIGNATURE_HEADER],
-            )
-        assert response.status_code == 200
+            webhook_text(client, COMPLAINTS, REPORTER, text)
         return replies(after=last)
 
     return send

@@ -13,12 +13,34 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from alur.whatsapp import transport
+from alur.whatsapp import payloads, transport
 from peers.graph_api import RunningServer, start_server
 
 ACCESS_TOKEN = "test-token-7f3a"
 APP_SECRET = "test-app-secret-91c2"
 VERIFY_TOKEN = "verify-me"
+
+
+def webhook_text(client: Any, number: tuple[str, str], sender: str, text: str) -> None:
+    """Post `text` from `sender` to the business `number` (phone number id, display number) as
+    Meta delivers it, signed with the app secret; the webhook must take it (200)."""
+    from django.conf import settings
+
+    body = payloads.encode(
+        payloads.message_notification(
+            phone_number_id=number[0],
+            display_phone_number=number[1],
+            message=payloads.text_message(sender, text),
+        )
+    )
+    header = payloads.signature_header(body, settings.WHATSAPP_APP_SECRET)
+    response = client.post(
+        "/whatsapp/webhook/",
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=header[payloads.SIGNATURE_HEADER],
+    )
+    assert response.status_code == 200
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from django.conf import settings
 from alur.whatsapp import payloads
 from alur.whatsapp.models import InboundMessage
 from alur.whatsapp.signature import is_valid, sign
+from alur.whatsapp.tests.conftest import webhook_text
 from alur.whatsapp.tests.test_conversation import CITIZEN, _replies, graph  # noqa: F401
 
 KK_SKPWNI = ("108117961500", "628117961500")  # offers two services: a menu
@@ -55,22 +56,8 @@ def send(
         from alur.outbox.models import OutboundMessage
 
         last = OutboundMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        body = payloads.encode(
-            payloads.message_notification(
-                phone_number_id=KK_SKPWNI[0],
-                display_phone_number=KK_SKPWNI[1],
-                message=payloads.text_message(CITIZEN, text),
-            )
-        )
-        header = payloads.signature_header(body, settings.WHATSAPP_APP_SECRET)
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                "/whatsapp/webhook/",
-                body,
-                content_type="application/json",
-                HTTP_X_HUB_SIGNATURE_256=header["X-Hub-Signature-256"],
-            )
-        assert response.status_code == 200
+            webhook_text(client, KK_SKPWNI, CITIZEN, text)
         return _replies(after=last)
 
     return message
