@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, Sum
 from django.utils import timezone
@@ -25,7 +24,7 @@ from alur.letters.models_archive import DocumentKind, DocumentStatus, IssuedDocu
 from alur.logistics import rules
 from alur.logistics.choices import Item, MovementKind
 from alur.logistics.models import LedgerLine, Stock
-from alur.org.access import DENIED_MESSAGE, Capability, can, require
+from alur.org.access import Capability, require
 from alur.org.models import Office, User
 
 MAX_QUANTITY = 10_000_000
@@ -345,35 +344,6 @@ def transfer_lines(
         note=f"Serah terima dari {source}",
     )
     return out, into
-
-
-@transaction.atomic
-def transfer_post(
-    *,
-    source: Office,
-    target: Office,
-    item: str,
-    quantity: int,
-    bast: IssuedDocument | None,
-    actor: User | None,
-) -> tuple[LedgerLine, LedgerLine]:
-    """Move stock from one office to another, on both ledgers, against a signed BAST of the
-    handing-over office. Allocated blanks go through `handover_post`."""
-    check_quantity(quantity)
-    if actor is not None and not (
-        can(actor, Capability.HANDLE_CASES, source) or can(actor, Capability.HANDLE_CASES, target)
-    ):
-        raise PermissionDenied(DENIED_MESSAGE)
-    bast = check_bast(bast, source)
-    return transfer_lines(
-        source=source,
-        target=target,
-        item=item,
-        quantity=quantity,
-        bast=bast,
-        actor=actor,
-        cause=None,
-    )
 
 
 # --- balances ------------------------------------------------------------------------------

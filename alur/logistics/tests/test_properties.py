@@ -53,13 +53,17 @@ def _apply(op: tuple, offices: list[Office], basts: list) -> None:
     elif kind == "consume":
         ledger.blank_consume(office, ITEM, cause="cetak uji", actor=None)
     else:
-        ledger.transfer_post(
+        # The two lines S1's hand-over posts (`services.handover`), against the handing-over
+        # office's own BAST.
+        ledger.check_quantity(quantity)
+        ledger.transfer_lines(
             source=office,
             target=offices[rest[0]],
             item=ITEM,
             quantity=quantity,
-            bast=basts[index],  # the handing-over office's own BAST
+            bast=ledger.check_bast(basts[index], office),
             actor=None,
+            cause=None,
         )
 
 

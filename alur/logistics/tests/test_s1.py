@@ -243,28 +243,6 @@ def test_a_transfer_without_a_signed_bast_and_hibah_statement_is_refused(office,
         complete(other, {"bast": archived(province).pk, "hibah": hibah.pk})
 
 
-def test_transfer_post_needs_a_valid_bast_too(office, persona) -> None:
-    province, bangka = office("19"), office("19.01")
-    with pytest.raises(DomainError, match="memerlukan Berita Acara Serah Terima"):
-        ledger.transfer_post(
-            source=province,
-            target=bangka,
-            item=Item.KTP_EL,
-            quantity=5,
-            bast=None,
-            actor=persona("babel.kasi"),
-        )
-    out, into = ledger.transfer_post(
-        source=province,
-        target=bangka,
-        item=Item.KTP_EL,
-        quantity=5,
-        bast=archived(province),
-        actor=persona("babel.kasi"),
-    )
-    assert (out.quantity, into.quantity) == (-5, 5)
-
-
 def test_an_office_with_a_zero_share_completes_without_a_bast(office) -> None:
     codes = [o.code for o in office("19").children.order_by("code")]
     shares = dict.fromkeys(codes, 0) | {codes[0]: 990}
