@@ -9,7 +9,7 @@ from django.utils import timezone
 from alur.org.models import Appointment, Office
 from alur.org.services import NATIONAL_CODE
 from alur.sop.selectors import newest_revisions
-from alur.sop.specs import spec_for
+from alur.workflow.sop_spec import spec_for
 from alur.workflow.spec import OfficeRelation
 
 pytestmark = pytest.mark.django_db

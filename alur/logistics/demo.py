@@ -18,7 +18,7 @@ from alur.org.choices import PositionKind
 from alur.org.models import Office
 from alur.org.selectors import holders_of
 from alur.sop.selectors import newest_revisions
-from alur.sop.specs import spec_for
+from alur.workflow.sop_spec import spec_for
 
 PROVINCE = "19"
 OPENING = {Item.KTP_EL: 1200, Item.KIA: 400, Item.RIBBON: 12}

@@ -38,11 +38,11 @@ from alur.reports.models import (
 )
 from alur.reports.timeliness import MONTHS, WEEKDAYS, deadline_day, local_deadline, rates
 from alur.sop.models import SopRevision
-from alur.sop.specs import spec_for
 from alur.workflow import services as engine_services
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, TaskStatus
 from alur.workflow.models import Case, Task
 from alur.workflow.selectors import Calendars
+from alur.workflow.sop_spec import spec_for
 from alur.workflow.spec import OfficeRelation
 from alur.worktime.calendar import working_minutes_between
 
@@ -583,11 +583,7 @@ def step_recipients(definition: ReportDefinition, step: int) -> list[list[Any]]:
 
 
 def province_number(office: Office) -> str | None:
-    from alur.whatsapp.models import BusinessNumber
+    from alur.whatsapp_cloud.selectors import NOT_COMPLAINTS, office_number
 
-    number = (
-        BusinessNumber.objects.filter(office=office, is_active=True, is_complaints=False)
-        .order_by("pk")
-        .first()
-    )
+    number = office_number(office, NOT_COMPLAINTS)
     return number.phone_number_id if number else None

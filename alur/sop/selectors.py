@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -14,9 +15,13 @@ from alur.org.models import Office, User
 from alur.sop.models import SopRevision
 from alur.sop.render import duration_text, minutes_text
 from alur.sop.schema import Sop
-from alur.sop.specs import sop_of
 
 _SOPS: dict[tuple[int, str], Sop] = {}
+
+
+def sop_of(revision: SopRevision) -> Sop:
+    """The SOP a revision stores, validated again (no cache: see `sop_for`)."""
+    return Sop.model_validate_json(json.dumps(revision.definition))
 
 
 def sop_for(revision: SopRevision) -> Sop:

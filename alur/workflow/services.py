@@ -29,6 +29,7 @@ from alur.sop.registry import KeyKind, registry
 from alur.workflow import engine, notices, routing
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import ApplicantNotice, Case, Notification, OutsideRecord, Task
+from alur.workflow.sop_spec import spec_for
 from alur.workflow.spec import APPLICANT, ActorKind, OfficeRelation, ProcedureSpec, StepSpec
 from alur.workflow.starts import cancellable_on_page
 
@@ -77,8 +78,6 @@ def _run_handler(kind: KeyKind, key: str | None, context: StepContext) -> None:
 
 
 def procedure(case_or_revision: Case | SopRevision) -> ProcedureSpec:
-    from alur.sop.specs import spec_for
-
     revision = (
         case_or_revision if isinstance(case_or_revision, SopRevision) else (case_or_revision.sop)
     )

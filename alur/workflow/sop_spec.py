@@ -1,11 +1,12 @@
-"""A stored SOP revision as the engine's `ProcedureSpec`."""
+"""The SOP-to-spec adapter: a stored SOP revision as the engine's `ProcedureSpec`.
+
+`workflow` sits above `sop`: it reads validated SOPs; `sop` knows nothing of the engine."""
 
 from __future__ import annotations
 
-import json
-
 from alur.sop.models import SopRevision
 from alur.sop.schema import END, ActorKind, ActorOffice, Sop
+from alur.sop.selectors import sop_of
 from alur.workflow import spec as wf
 
 _ACTOR_KINDS = {
@@ -20,10 +21,6 @@ _RELATIONS = {
     ActorOffice.PARENT: wf.OfficeRelation.PARENT,
     ActorOffice.NATIONAL: wf.OfficeRelation.NATIONAL,
 }
-
-
-def sop_of(revision: SopRevision) -> Sop:
-    return Sop.model_validate_json(json.dumps(revision.definition))
 
 
 def to_spec(sop: Sop) -> wf.ProcedureSpec:

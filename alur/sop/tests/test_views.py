@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from alur.org.demo import DEMO_PASSWORD
 from alur.sop.models import SopRevision
+from alur.sop.selectors import sop_of
 from alur.sop.services import definition_of
-from alur.sop.specs import sop_of
 from alur.workflow.tests.drive import start
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"

@@ -10,10 +10,10 @@ from alur.org.models import Office, User
 from alur.org.selectors import holders_of
 from alur.sop.loader import load_directory
 from alur.sop.models import SopRevision
-from alur.sop.specs import to_spec
 from alur.workflow import routing, services
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import Case, Task
+from alur.workflow.sop_spec import to_spec
 from alur.workflow.spec import APPLICANT, ProcedureSpec
 
 SPECS: dict[str, ProcedureSpec] = {code: to_spec(sop) for code, sop in load_directory().items()}

@@ -11,7 +11,7 @@ from alur.sop.loader import SOP_DIR, SUFFIXES, SopLoadError, load_file
 from alur.sop.models import SopRevision
 from alur.sop.render import document_filename, render_html, render_pdf
 from alur.sop.schema import Sop
-from alur.sop.specs import sop_of
+from alur.sop.selectors import sop_of
 
 
 class Command(BaseCommand):
