@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[3] / "ops" / "trace_paths.py"
+OPS = str(Path(__file__).resolve().parents[3] / "ops")
 PACKAGE = Path("/srv/checkout/alur")
 DJANGO = "/venv/lib/python3.11/site-packages/django/core/handlers/base.py"
 TEMPLATE = "/venv/lib/python3.11/site-packages/django/template/base.py"
@@ -17,12 +17,11 @@ TEMPLATE = "/venv/lib/python3.11/site-packages/django/template/base.py"
 
 @pytest.fixture(scope="module")
 def tracing() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("trace_paths", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["trace_paths"] = module  # dataclasses look their module up while defined
-    spec.loader.exec_module(module)
-    return module
+    sys.path.insert(0, OPS)
+    try:
+        return importlib.import_module("trace_paths")
+    finally:
+        sys.path.remove(OPS)
 
 
 def app(name: str) -> str:
