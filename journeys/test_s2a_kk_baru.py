@@ -32,8 +32,9 @@ from alur.letters import pki
 from alur.letters.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.letters.models_signing import certificate_upload
 from alur.org.models import Office, User
+from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Family, FamilyMember, Resident
-from alur.registry.services import AddressInput, ResidentInput, resident_register
+from alur.registry.services.residents import resident_register
 from alur.workflow.choices import CaseStatus
 
 PDF = "application/pdf"

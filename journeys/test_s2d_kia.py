@@ -20,8 +20,9 @@ from alur.documents.models import CitizenDocument
 from alur.intake.models import Application
 from alur.intake.tests import samples
 from alur.org.models import Office
+from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Resident
-from alur.registry.services import AddressInput, ResidentInput, resident_register
+from alur.registry.services.residents import resident_register
 from alur.workflow.choices import CaseStatus
 from alur.workflow.models import ApplicantNotice
 from journeys.test_s2a_kk_baru import (

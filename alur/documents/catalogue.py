@@ -28,11 +28,19 @@ from alur.documents.services import case_documents, draft_drop, draft_ensure
 from alur.intake.models import Application
 from alur.intake.nik import check_nik
 from alur.org.models import Region
-from alur.registry import services as registry
 from alur.registry.choices import Relation, ResidentStatus
+from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Family, FamilyMember, Resident
 from alur.registry.selectors import FamilyCard
-from alur.registry.services import MSG_BIRTH_AFTER_APPLICATION, AddressInput, ResidentInput
+from alur.registry.services.events import (
+    MSG_BIRTH_AFTER_APPLICATION,
+    birth_register,
+    death_record,
+    life_event_revert,
+    move_out,
+)
+from alur.registry.services.families import family_create, family_revise
+from alur.registry.services.residents import resident_update
 from alur.workflow.models import Case
 
 MSG_TWICE = "NIK {nik} tercantum dua kali dalam daftar {what}."
@@ -229,7 +237,7 @@ def enter_family(request: EnterRequest) -> None:
                 f"Perkara ini sudah mencatat KK {family.no_kk}; koreksi hanya untuk KK itu.",
                 code="no_kk",
             )
-        family = registry.family_revise(
+        family = family_revise(
             family=family,
             head=head,
             home=address_of(data),
@@ -241,7 +249,7 @@ def enter_family(request: EnterRequest) -> None:
         family = family_by_no_kk(request, no_kk)
         if not reason:
             raise DomainError("Tuliskan alasan perubahan KK.", code="change_reason")
-        family = registry.family_revise(
+        family = family_revise(
             family=family,
             head=head,
             home=address_of(data),
@@ -250,7 +258,7 @@ def enter_family(request: EnterRequest) -> None:
             reason=reason,
         )
     else:
-        family = registry.family_create(
+        family = family_create(
             office=request.case.office,
             head=head,
             home=address_of(data),
@@ -282,9 +290,7 @@ def enter_move(request: EnterRequest) -> None:
     for nik in previous.data.get("movers_nik", []) if previous else []:
         earlier = Resident.objects.filter(nik=nik, status=ResidentStatus.MOVED_OUT).first()
         if earlier is not None:
-            registry.life_event_revert(
-                resident=earlier, actor=request.actor, reason=_correction(request)
-            )
+            life_event_revert(resident=earlier, actor=request.actor, reason=_correction(request))
     movers = [resident_by_nik(request, nik, "niks") for nik in niks]
     moved_on = day(data, "moved_on", "Tanggal pindah")
     reason = text(data, "reason")
@@ -295,7 +301,7 @@ def enter_move(request: EnterRequest) -> None:
         m.resident_id: m.get_relation_display()
         for m in FamilyMember.objects.filter(resident__in=movers, until__isnull=True)
     }
-    moved = registry.move_out(
+    moved = move_out(
         residents=movers,
         destination_code=text(data, "destination_code"),
         destination_address=text(data, "destination_address"),
@@ -381,14 +387,14 @@ def enter_birth(request: EnterRequest) -> None:
                 MSG_BIRTH_AFTER_APPLICATION.format(birth=child.birth_date, applied=applied_on),
                 code="birth_date",
             )
-        resident = registry.resident_update(
+        resident = resident_update(
             resident=previous.resident,
             data=child,
             actor=request.actor,
             reason=_correction(request),
         )
     else:
-        resident = registry.birth_register(
+        resident = birth_register(
             office=request.case.office,
             family=family,
             child=child,
@@ -415,9 +421,7 @@ def enter_death(request: EnterRequest) -> None:
     previous = _draft(request, OutputKind.AKTA_KEMATIAN)
     earlier = previous.resident if previous is not None else None
     if earlier is not None and earlier.status == ResidentStatus.DEAD:
-        registry.life_event_revert(
-            resident=earlier, actor=request.actor, reason=_correction(request)
-        )
+        life_event_revert(resident=earlier, actor=request.actor, reason=_correction(request))
     resident = resident_by_nik(request, text(data, "nik"))
     for key in ("reporter_name", "witness_1", "witness_2", "death_place"):
         if not text(data, key):
@@ -429,7 +433,7 @@ def enter_death(request: EnterRequest) -> None:
             raise DomainError(f"NIK pelapor: {' '.join(checked.errors)}", code="reporter_nik")
     died_on = day(data, "died_on", "Tanggal meninggal")
     family = family_of(resident)
-    resident = registry.death_record(resident=resident, died_on=died_on, actor=request.actor)
+    resident = death_record(resident=resident, died_on=died_on, actor=request.actor)
     values = {
         "deceased": _person(resident),
         "died_on": died_on.isoformat(),

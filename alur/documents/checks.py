@@ -19,8 +19,8 @@ from django.utils import timezone
 from alur.core.errors import DomainError
 from alur.documents.catalogue import MSG_PHOTO, age_on
 from alur.intake.models import Application
-from alur.registry import services as registry
 from alur.registry.models import Resident
+from alur.registry.services.residents import biometrics_record
 from alur.workflow.choices import Outcome
 from alur.workflow.models import Case
 from alur.workflow.services import StepContext
@@ -62,7 +62,7 @@ def on_registry_check(context: StepContext) -> None:
     if resident.biometrics_recorded_at is not None:
         return
     if context.data.get("biometrics_now"):
-        registry.biometrics_record(resident=resident, actor=context.actor)
+        biometrics_record(resident=resident, actor=context.actor)
         return
     raise DomainError(
         MSG_NOT_RECORDED.format(name=resident.name, now=RECORD_NOW), code="biometrics"

@@ -31,7 +31,7 @@ from alur.letters.selectors import open_task
 from alur.letters.signing import sign_pdf
 from alur.org.access import Capability, can
 from alur.org.models import User
-from alur.registry import services as registry
+from alur.registry.services.residents import birth_certificate_record, death_certificate_record
 from alur.workflow.models import Case, Task
 
 SIGN_KEY = "documents.sign"
@@ -154,11 +154,11 @@ def certificate_issued(document: CitizenDocument, actor: User) -> None:
     if document.resident is None:
         return
     if document.kind == OutputKind.AKTA_KELAHIRAN:
-        registry.birth_certificate_record(
+        birth_certificate_record(
             resident=document.resident, number=document.register_number, actor=actor
         )
     elif document.kind == OutputKind.AKTA_KEMATIAN:
-        registry.death_certificate_record(
+        death_certificate_record(
             resident=document.resident, number=document.register_number, actor=actor
         )
 

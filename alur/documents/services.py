@@ -23,9 +23,9 @@ from alur.documents.models import CitizenDocument
 from alur.documents.numbering import register_number_take
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
-from alur.registry import services as registry
 from alur.registry.choices import ResidentStatus
 from alur.registry.models import Family, Resident
+from alur.registry.services.residents import kia_record
 from alur.workflow.choices import TaskStatus
 from alur.workflow.engine import holds
 from alur.workflow.models import Case, Task
@@ -197,7 +197,7 @@ def documents_print(
         if kind in CARDS:
             _print_card(document, serials.get(kind, "").strip(), actor)
             if kind == OutputKind.KIA and document.resident is not None:
-                registry.kia_record(resident=document.resident, actor=actor)
+                kia_record(resident=document.resident, actor=actor)
         else:
             register_number_take(document, now)
         document.printed_at, document.printed_by = now, actor

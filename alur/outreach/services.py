@@ -38,7 +38,8 @@ from alur.org.choices import PositionKind
 from alur.org.models import Office, User
 from alur.outreach.choices import Category, Channel, LetterKind, VisitResult
 from alur.outreach.models import Referral, SupportingLetter, Visit
-from alur.registry.services import biometrics_record, district_of
+from alur.registry.inputs import district_of
+from alur.registry.services.residents import biometrics_record
 from alur.workflow import engine
 from alur.workflow.choices import CaseStatus, TaskStatus
 from alur.workflow.models import Case, Notification, Task

@@ -21,7 +21,8 @@ from alur.documents.services import draft_ensure
 from alur.outreach import services
 from alur.outreach.forms import ResidentForm
 from alur.outreach.models import Referral
-from alur.registry.services import family_create, resident_register, resident_update
+from alur.registry.services.families import family_create
+from alur.registry.services.residents import resident_register, resident_update
 from alur.sop.registry import register_form
 from alur.workflow.choices import Outcome
 from alur.workflow.models import Case

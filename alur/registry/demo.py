@@ -22,10 +22,13 @@ from django.utils import timezone
 
 from alur.org.choices import OfficeLevel
 from alur.org.models import Office, Region
-from alur.registry import rollup, services
+from alur.registry import rollup
 from alur.registry.choices import Education, MaritalStatus, Relation, Religion, ResidentStatus, Sex
+from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Resident
-from alur.registry.services import AddressInput, ResidentInput, nik_prefix
+from alur.registry.numbers import nik_prefix
+from alur.registry.services.families import family_create
+from alur.registry.services.residents import resident_register
 
 FIRST = {
     Sex.MALE: ["Ahmad", "Budi", "Dedi", "Fajar", "Hendra", "Irfan", "Joko", "Rizki", "Yusuf"],
@@ -217,11 +220,11 @@ def _office_families(office: Office, districts: list[Region], count: int, today:
             residents = []
             for index, (person, nik) in enumerate(zip(people, niks, strict=True)):
                 data = _family_input(person, home, nik, parents if index >= 2 else None)
-                resident, _warnings = services.resident_register(
+                resident, _warnings = resident_register(
                     office=office, data=data, actor=None, today=today
                 )
                 residents.append(resident)
-            services.family_create(
+            family_create(
                 office=office,
                 head=residents[0],
                 home=home,

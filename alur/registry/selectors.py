@@ -50,10 +50,15 @@ def families_of(user: User | AnonymousUser) -> QuerySet[Family]:
     return Family.objects.filter(office_id__in=office_ids_seeing(user, DataClass.PERSONAL))
 
 
-def family_card(family: Family) -> FamilyCard:
-    members = list(
+def current_members(family: Family) -> list[FamilyMember]:
+    """The members of `family` now (their membership has not ended), in the order they joined."""
+    return list(
         family.members.filter(until__isnull=True).select_related("resident").order_by("since", "pk")
     )
+
+
+def family_card(family: Family) -> FamilyCard:
+    members = current_members(family)
     members.sort(key=lambda m: (m.resident_id != family.head_id, m.since, m.pk))
     return FamilyCard(family, members)
 

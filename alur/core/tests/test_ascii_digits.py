@@ -47,7 +47,7 @@ def test_a_logistics_request_id_with_a_superscript_is_refused(office: Any) -> No
 
 
 def test_a_region_code_in_other_digits_is_refused() -> None:
-    from alur.registry.services import _digits
+    from alur.registry.numbers import _digits
 
     with pytest.raises(DomainError):
         _digits("١٨.٠٨.٠١")
@@ -55,7 +55,7 @@ def test_a_region_code_in_other_digits_is_refused() -> None:
 
 def test_callback_data_and_retry_after_with_superscripts_are_ignored() -> None:
     from alur.outbox.senders import parse_callback_data
-    from alur.whatsapp.transport import _retry_after
+    from alur.whatsapp_cloud.transport import _retry_after
 
     assert parse_callback_data("alur-outbox:²:1") is None
     assert _retry_after(httpx.Response(429, headers=[(b"retry-after", "²".encode())])) is None

@@ -12,9 +12,10 @@ from typing import Any
 from django.utils import timezone
 
 from alur.org.models import Office, User
-from alur.registry import services as registry
+from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Resident
-from alur.registry.services import AddressInput, ResidentInput
+from alur.registry.services.families import family_create
+from alur.registry.services.residents import biometrics_record, resident_register
 from alur.workflow.models import Case
 
 DISTRICT = {"18.08": "18.08.01", "18.72": "18.72.01"}
@@ -40,7 +41,7 @@ def person(
     born: date = BIRTH,
     biometrics: bool = False,
 ) -> Resident:
-    resident, _warnings = registry.resident_register(
+    resident, _warnings = resident_register(
         office=office,
         data=ResidentInput(
             name=name, sex=sex, birth_place="Metro", birth_date=born, home=home(office)
@@ -48,7 +49,7 @@ def person(
         actor=actor,
     )
     if biometrics:
-        registry.biometrics_record(resident=resident, actor=actor)
+        biometrics_record(resident=resident, actor=actor)
     return resident
 
 
@@ -88,7 +89,7 @@ def _move(case: Case, actor: User) -> dict[str, Any]:
 def _birth(case: Case, actor: User) -> dict[str, Any]:
     office = case.office
     father = person(office, actor, f"Ayah {case.pk}")
-    family = registry.family_create(office=office, head=father, home=home(office), actor=actor)
+    family = family_create(office=office, head=father, home=home(office), actor=actor)
     return {
         "no_kk": family.no_kk,
         "name": f"Anak {case.pk}",

@@ -22,9 +22,10 @@ from alur.documents.tests.entry import home, person
 from alur.intake.services import application_submit
 from alur.intake.tests import samples
 from alur.org.models import Office
-from alur.registry import services as registry
 from alur.registry.choices import ResidentStatus
 from alur.registry.models import Family, Resident
+from alur.registry.services.events import death_record
+from alur.registry.services.families import family_create
 from alur.reports.counts import own_counts
 from alur.workflow.models import Case, Task
 from alur.workflow.services import task_complete
@@ -109,7 +110,7 @@ def test_an_existing_kk_is_changed_with_a_reason() -> None:
     task, operator = entry_task("S2a")
     office = task.case.office
     head, wife = person(office, operator, "Kepala"), person(office, operator, "Istri", sex="P")
-    family = registry.family_create(office=office, head=head, home=home(office), actor=operator)
+    family = family_create(office=office, head=head, home=home(office), actor=operator)
     data = family_data(head, f"{wife.nik} istri", no_kk=family.no_kk)
     with pytest.raises(DomainError, match="alasan perubahan KK"):
         enter(task, operator, data)
@@ -144,7 +145,7 @@ def test_skpwni_marks_the_movers_and_a_correction_gives_back_the_wrong_one() -> 
     task, operator = entry_task("S2b")
     office = task.case.office
     head, wife = person(office, operator, "Kepala"), person(office, operator, "Istri", sex="P")
-    family = registry.family_create(
+    family = family_create(
         office=office, head=head, home=home(office), members=[(wife, "istri")], actor=operator
     )
     case = enter(task, operator, move_data(head.nik, wife.nik))
@@ -184,7 +185,7 @@ def test_birth_refusals_and_the_child_joins_the_family_with_parents_from_it() ->
     office = task.case.office
     father, mother = person(office, operator, "Ayah"), person(office, operator, "Ibu", sex="P")
     stranger = person(office, operator, "Orang Lain")
-    family = registry.family_create(
+    family = family_create(
         office=office, head=father, home=home(office), members=[(mother, "istri")], actor=operator
     )
     late = birth_data(family, birth_date=TODAY - timedelta(days=1), applied_on=TODAY - timedelta(2))
@@ -204,7 +205,7 @@ def test_a_birth_entry_is_corrected_before_printing_and_refused_after() -> None:
     task, operator = entry_task("S2e")
     office = task.case.office
     father = person(office, operator, "Ayah")
-    family = registry.family_create(office=office, head=father, home=home(office), actor=operator)
+    family = family_create(office=office, head=father, home=home(office), actor=operator)
     case = Case.objects.get(pk=task.case_id)
     akta = CitizenDocument
     # documents.enter and documents.print are one step: enter, then correct before signing.
@@ -244,10 +245,10 @@ def test_a_death_updates_the_kk_and_refuses_someone_already_dead() -> None:
     task, operator = entry_task("S2f")
     office = task.case.office
     head, wife = person(office, operator, "Kepala"), person(office, operator, "Istri", sex="P")
-    family = registry.family_create(
+    family = family_create(
         office=office, head=head, home=home(office), members=[(wife, "istri")], actor=operator
     )
-    registry.death_record(resident=person(office, operator, "Lama"), died_on=TODAY, actor=None)
+    death_record(resident=person(office, operator, "Lama"), died_on=TODAY, actor=None)
     dead = Resident.objects.get(name="LAMA")
     with pytest.raises(DomainError, match="sudah tercatat meninggal"):
         enter(task, operator, death_data(dead.nik))
@@ -325,7 +326,7 @@ def test_each_paper_document_has_its_own_layout(poppler) -> None:
     task, operator = entry_task("S2f")
     office = task.case.office
     head, wife = person(office, operator, "Kepala"), person(office, operator, "Istri", sex="P")
-    registry.family_create(
+    family_create(
         office=office, head=head, home=home(office), members=[(wife, "istri")], actor=operator
     )
     case = enter(task, operator, death_data(wife.nik))
@@ -335,7 +336,7 @@ def test_each_paper_document_has_its_own_layout(poppler) -> None:
     kk = text_of(document_pdf(case.citizen_documents.get(kind="kk")).pdf, poppler)
     assert "KARTU KELUARGA" in kk and "KEPALA" in kk and "ISTRI" not in kk
     task, operator = entry_task("S2e")
-    family = registry.family_create(
+    family = family_create(
         office=office, head=person(office, operator, "Ayah"), home=home(office), actor=operator
     )
     case = enter(task, operator, birth_data(family, birth_order=2))

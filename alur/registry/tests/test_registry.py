@@ -13,10 +13,14 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.intake.nik import check_nik
 from alur.org.models import Office
-from alur.registry import services
 from alur.registry.choices import Relation, ResidentStatus
+from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import FamilyMember, Resident
-from alur.registry.services import AddressInput, ResidentInput
+from alur.registry.numbers import nik_generate
+from alur.registry.selectors import current_members
+from alur.registry.services.events import birth_register, death_record, move_out
+from alur.registry.services.families import family_create, family_member_add
+from alur.registry.services.residents import resident_register
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +44,7 @@ def metro(office) -> Office:
 
 
 def register(metro: Office, name: str = "Budi Santoso", actor=None, **overrides) -> Resident:
-    resident, _warnings = services.resident_register(
+    resident, _warnings = resident_register(
         office=metro, data=person(name, **overrides), actor=actor
     )
     return resident
@@ -59,9 +63,7 @@ def test_a_collision_with_an_existing_nik_takes_the_next_serial(metro: Office) -
     # A resident SIAK already numbered, holding the serial the counter would give next.
     register(metro, "Warga Lama", nik="1872011705900001")
     with transaction.atomic():
-        generated = services.nik_generate(
-            kecamatan_code="18.72.01", birth_date=date(1990, 5, 17), sex="L"
-        )
+        generated = nik_generate(kecamatan_code="18.72.01", birth_date=date(1990, 5, 17), sex="L")
     assert generated == "1872011705900002"
     assert register(metro, "Warga Baru").nik == "1872011705900003"
 
@@ -76,7 +78,7 @@ def test_a_given_nik_is_checked_and_unique(metro: Office) -> None:
 
 def test_no_kk_is_region_issue_date_and_serial(metro: Office) -> None:
     head = register(metro)
-    family = services.family_create(
+    family = family_create(
         office=metro, head=head, home=HOME, actor=None, issued_on=date(2026, 3, 9)
     )
     assert family.no_kk == "1872010903260001"
@@ -86,55 +88,55 @@ def test_no_kk_is_region_issue_date_and_serial(metro: Office) -> None:
 def test_a_member_listed_twice_or_in_another_kk_is_refused(metro: Office) -> None:
     head, wife = register(metro), register(metro, "Siti Aminah", sex="P")
     with pytest.raises(DomainError, match="tercantum dua kali"):
-        services.family_create(
+        family_create(
             office=metro,
             head=head,
             home=HOME,
             members=[(wife, Relation.WIFE), (wife, Relation.WIFE)],
             actor=None,
         )
-    family = services.family_create(
+    family = family_create(
         office=metro, head=head, home=HOME, members=[(wife, Relation.WIFE)], actor=None
     )
     other = register(metro, "Kepala Lain")
     with pytest.raises(DomainError, match=f"masih tercatat dalam KK {family.no_kk}"):
-        services.family_create(
+        family_create(
             office=metro, head=other, home=HOME, members=[(wife, Relation.WIFE)], actor=None
         )
     with pytest.raises(DomainError, match="sudah tercatat dalam KK ini"):
-        services.family_member_add(family=family, resident=wife, relation="istri", actor=None)
+        family_member_add(family=family, resident=wife, relation="istri", actor=None)
 
 
 def test_a_death_updates_the_family_and_cannot_be_recorded_twice(metro: Office, persona) -> None:
     operator = persona("metro.operator")
     head, wife = register(metro), register(metro, "Siti Aminah", sex="P")
-    family = services.family_create(
+    family = family_create(
         office=metro, head=head, home=HOME, members=[(wife, Relation.WIFE)], actor=operator
     )
     died = timezone.localdate() - timedelta(days=2)
-    services.death_record(resident=wife, died_on=died, actor=operator)
+    death_record(resident=wife, died_on=died, actor=operator)
     wife.refresh_from_db()
     family.refresh_from_db()
     assert wife.status == ResidentStatus.DEAD and wife.died_on == died
     assert family.version == 2
-    assert [m.resident_id for m in services.current_members(family)] == [head.pk]
+    assert [m.resident_id for m in current_members(family)] == [head.pk]
     with pytest.raises(DomainError, match="sudah tercatat meninggal pada"):
-        services.death_record(resident=wife, died_on=died, actor=operator)
+        death_record(resident=wife, died_on=died, actor=operator)
     assert AuditEvent.objects.filter(action="registry.death_record").count() == 1
 
 
 def test_skpwni_to_the_same_regency_is_refused_elsewhere_the_movers_leave(metro: Office) -> None:
     mover = register(metro)
-    services.family_create(office=metro, head=mover, home=HOME, actor=None)
+    family_create(office=metro, head=mover, home=HOME, actor=None)
     with pytest.raises(DomainError, match="kabupaten/kota yang sama"):
-        services.move_out(
+        move_out(
             residents=[mover],
             destination_code="18.72.03",
             destination_address="Jl. Lain",
             moved_on=timezone.localdate(),
             actor=None,
         )
-    services.move_out(
+    move_out(
         residents=[mover],
         destination_code="18.71",
         destination_address="Jl. Kartini 1, Bandar Lampung",
@@ -149,17 +151,17 @@ def test_skpwni_to_the_same_regency_is_refused_elsewhere_the_movers_leave(metro:
 
 def test_a_birth_after_the_application_date_is_refused(metro: Office) -> None:
     father = register(metro)
-    family = services.family_create(office=metro, head=father, home=HOME, actor=None)
+    family = family_create(office=metro, head=father, home=HOME, actor=None)
     applied = timezone.localdate() - timedelta(days=5)
     with pytest.raises(DomainError, match="tidak boleh sesudah tanggal permohonan"):
-        services.birth_register(
+        birth_register(
             office=metro,
             family=family,
             child=person("Bayi", birth_date=applied + timedelta(days=1)),
             applied_on=applied,
             actor=None,
         )
-    child = services.birth_register(
+    child = birth_register(
         office=metro,
         family=family,
         child=person("Bayi", sex="P", birth_date=applied - timedelta(days=1)),

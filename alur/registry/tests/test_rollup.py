@@ -15,10 +15,20 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.documents.models import CitizenDocument
 from alur.org.models import Office
-from alur.registry import rollup, services
+from alur.registry import rollup
 from alur.registry.choices import MaritalStatus, Relation, ResidentStatus
+from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Resident, ResidentCount, RollupState
-from alur.registry.services import AddressInput, ResidentInput
+from alur.registry.services.events import birth_register, death_record, life_event_revert, move_out
+from alur.registry.services.families import family_create
+from alur.registry.services.residents import (
+    biometrics_record,
+    birth_certificate_record,
+    death_certificate_record,
+    kia_record,
+    resident_register,
+    resident_update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +80,7 @@ def register(office: Office, name: str, born: date, home: AddressInput, **extra)
     )
     for key, value in extra.items():
         setattr(data, key, value)
-    resident, _warnings = services.resident_register(office=office, data=data, actor=None)
+    resident, _warnings = resident_register(office=office, data=data, actor=None)
     return resident
 
 
@@ -91,10 +101,10 @@ def test_every_change_keeps_the_rollup_equal_to_a_count_of_the_residents(
     teen = register(metro, "Remaja", years_ago(today, 17, 10), METRO_HOME)
     young_wife = register(waykanan, "Istri Muda", years_ago(today, 16), WAYKANAN_HOME, sex="P")
     check("register")
-    family = services.family_create(
+    family = family_create(
         office=metro, head=father, home=METRO_HOME, members=[(mother, Relation.WIFE)], actor=None
     )
-    child = services.birth_register(
+    child = birth_register(
         office=metro,
         family=family,
         child=ResidentInput(
@@ -104,10 +114,10 @@ def test_every_change_keeps_the_rollup_equal_to_a_count_of_the_residents(
         actor=None,
     )
     check("birth")
-    services.birth_certificate_record(resident=child, number="1872-LT-01", actor=None)
-    services.kia_record(resident=child, actor=None)
-    services.biometrics_record(resident=teen, actor=None)
-    services.biometrics_record(resident=father, actor=None)
+    birth_certificate_record(resident=child, number="1872-LT-01", actor=None)
+    kia_record(resident=child, actor=None)
+    biometrics_record(resident=teen, actor=None)
+    biometrics_record(resident=father, actor=None)
     check("documents")
     data = ResidentInput(
         name="Istri Muda",
@@ -117,16 +127,16 @@ def test_every_change_keeps_the_rollup_equal_to_a_count_of_the_residents(
         home=WAYKANAN_HOME,
         marital_status=MaritalStatus.MARRIED,
     )
-    services.resident_update(resident=young_wife, data=data, actor=None)  # married at 16
+    resident_update(resident=young_wife, data=data, actor=None)  # married at 16
     check("married")
     data.birth_date = years_ago(today, 20)
-    services.resident_update(resident=young_wife, data=data, actor=None, reason="salah ketik")
+    resident_update(resident=young_wife, data=data, actor=None, reason="salah ketik")
     check("birth date corrected")
-    services.death_record(resident=father, died_on=today, actor=None)
+    death_record(resident=father, died_on=today, actor=None)
     check("death")
-    services.death_certificate_record(resident=father, number="1872-KM-01", actor=None)
+    death_certificate_record(resident=father, number="1872-KM-01", actor=None)
     check("akta kematian")
-    services.move_out(
+    move_out(
         residents=[teen],
         destination_code="18.08",
         destination_address="Jl. Baru 1",
@@ -134,12 +144,12 @@ def test_every_change_keeps_the_rollup_equal_to_a_count_of_the_residents(
         actor=None,
     )
     check("moved out")
-    services.life_event_revert(resident=teen, actor=None, reason="salah pilih")
-    services.life_event_revert(resident=father, actor=None, reason="salah pilih")
+    life_event_revert(resident=teen, actor=None, reason="salah pilih")
+    life_event_revert(resident=father, actor=None, reason="salah pilih")
     check("reverted")
     assert Resident.objects.get(pk=father.pk).death_certificate_no == ""
     with pytest.raises(DomainError, match="belum tercatat"):
-        services.death_certificate_record(resident=father, number="1872-KM-02", actor=None)
+        death_certificate_record(resident=father, number="1872-KM-02", actor=None)
     check("refused")
     # Five residents, none moved out at the end, in two offices.
     assert sum(kept().values()) == 5
@@ -206,9 +216,9 @@ def test_the_rebuild_command_equals_the_kept_counts(office, today: date) -> None
             marital_status=MaritalStatus.MARRIED if n % 4 == 0 else MaritalStatus.SINGLE,
         )
         if n % 2:
-            services.biometrics_record(resident=resident, actor=None)
+            biometrics_record(resident=resident, actor=None)
         if n % 5 == 0:
-            services.birth_certificate_record(resident=resident, number=f"LT-{n}", actor=None)
+            birth_certificate_record(resident=resident, number=f"LT-{n}", actor=None)
     incremental = kept()
     ResidentCount.objects.update(count=7)  # damaged
     assert kept() != incremental

@@ -12,10 +12,18 @@ from django.utils import timezone
 
 from alur.org.choices import RegionLevel
 from alur.org.models import Office, Region
-from alur.registry import rollup, services
+from alur.registry import rollup
 from alur.registry.choices import MaritalStatus, ResidentStatus
+from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Resident
-from alur.registry.services import AddressInput, ResidentInput
+from alur.registry.services.events import death_record, move_out
+from alur.registry.services.residents import (
+    biometrics_record,
+    birth_certificate_record,
+    death_certificate_record,
+    kia_record,
+    resident_register,
+)
 from alur.reports.coverage import RESIDENT_INDICATORS, coverage_rows
 
 pytestmark = pytest.mark.django_db
@@ -71,21 +79,19 @@ def populate(offices: list[Office], today: date) -> None:
                 home=home,
                 marital_status=MaritalStatus.MARRIED if n in (2, 6, 8) else MaritalStatus.SINGLE,
             )
-            resident, _warnings = services.resident_register(office=office, data=data, actor=None)
+            resident, _warnings = resident_register(office=office, data=data, actor=None)
             if n % 3 == 0:
-                services.birth_certificate_record(resident=resident, number=f"LT-{n}", actor=None)
+                birth_certificate_record(resident=resident, number=f"LT-{n}", actor=None)
             if n % 2 == 0:
-                services.kia_record(resident=resident, actor=None)
+                kia_record(resident=resident, actor=None)
             if n % 4 != 1:
-                services.biometrics_record(resident=resident, actor=None)
+                biometrics_record(resident=resident, actor=None)
             if n == 7:
-                services.death_record(resident=resident, died_on=today, actor=None)
+                death_record(resident=resident, died_on=today, actor=None)
                 if index:
-                    services.death_certificate_record(
-                        resident=resident, number=f"KM-{n}", actor=None
-                    )
+                    death_certificate_record(resident=resident, number=f"KM-{n}", actor=None)
             if n == 5:
-                services.move_out(
+                move_out(
                     residents=[resident],
                     destination_code="18.72",
                     destination_address="Jl. Baru 2",
