@@ -11,7 +11,6 @@ urlpatterns = [
     path("", include("alur.front.urls")),
     path("", include("alur.workflow.urls")),
     path("kantor/", include("alur.org.urls")),
-    path("kantor/", include("alur.audit.urls")),
     path("kantor/", include("alur.worktime.urls")),
     path("sop/", include("alur.sop.urls")),
     path("kotak-keluar/", include("alur.outbox.urls")),

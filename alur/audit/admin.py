@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from alur.audit.models import AuditEvent
-from alur.org.admin import ReadOnlyAdmin
+from alur.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEvent)

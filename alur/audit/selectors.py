@@ -1,8 +1,8 @@
 from django.db.models import QuerySet
 
 from alur.audit.models import AuditEvent
-from alur.org.models import Office
+from alur.audit.services import Office
 
 
 def recent_events(office: Office, limit: int = 200) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(office=office).order_by("-seq")[:limit]
+    return AuditEvent.objects.filter(office_id=office.pk).order_by("-seq")[:limit]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
@@ -21,9 +23,23 @@ from alur.audit.hashing import (
 )
 from alur.audit.models import AuditChain, AuditEvent
 from alur.core.locking import locked_row
-from alur.org.models import Office, User
 
 SYSTEM_LABEL = "Sistem"
+
+# The trail sits below `org`: it names an office by the fields it keeps of one (`org.Office`,
+# referred to by its label in the models) and a person as Django's user, so it imports no app
+# above it.
+User = AbstractUser
+
+
+class Office(Protocol):
+    pk: Any
+    code: str
+
+
+def _offices() -> QuerySet[Any]:
+    """`org.Office`'s rows, by the label the models use."""
+    return apps.get_model("org", "Office")._default_manager.all()
 
 
 def _locked_chain(office: Office | None) -> AuditChain:
@@ -38,7 +54,7 @@ def lock_chains(office_ids: set[int]) -> None:
     counts) before its `record`: taking the chain first keeps one lock order, chain then shared
     rows, in every transaction of the office, so two of them never wait on each other in a
     cycle."""
-    for office in Office.objects.filter(pk__in=office_ids).order_by("pk"):
+    for office in _offices().filter(pk__in=office_ids).order_by("pk"):
         _locked_chain(office)
 
 
@@ -82,9 +98,9 @@ def record(
     )
     event = AuditEvent(
         chain=chain,
-        office=office,
+        office_id=office.pk if office else None,
         seq=seq,
-        actor=actor,
+        actor_id=actor.pk if actor else None,
         actor_label=actor_label,
         action=action,
         object_type=object_type,
@@ -140,7 +156,7 @@ def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        values[name] = getattr(obj, field.attname)
+        values[name] = getattr(obj, field.attname if isinstance(field, Field) else name)
     return values
 
 

@@ -10,12 +10,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.apps import apps
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model
 
-from alur.audit.services import record
-from alur.org.models import Office, User
+from alur.audit.services import Office, User, record
 
 _acting: ContextVar[User | None] = ContextVar("audit_acting", default=None)
 
@@ -26,7 +28,7 @@ PASSWORD_ACTION = "user.password_change"  # noqa: S105 - an action name
 @contextmanager
 def acting(user: Any) -> Iterator[None]:
     """Name `user` as the actor of the password changes made inside the block."""
-    token = _acting.set(user if isinstance(user, User) else None)
+    token = _acting.set(user if isinstance(user, get_user_model()) else None)
     try:
         yield
     finally:
@@ -34,10 +36,11 @@ def acting(user: Any) -> Iterator[None]:
 
 
 def _office_of(obj: Model | None) -> Office | None:
-    if isinstance(obj, Office):
+    office_model = apps.get_model("org", "Office")
+    if isinstance(obj, office_model):
         return obj
     office_id = getattr(obj, "office_id", None)
-    return Office.objects.filter(pk=office_id).first() if office_id else None
+    return office_model._default_manager.filter(pk=office_id).first() if office_id else None
 
 
 def _changed_fields(message: str) -> list[str]:
@@ -63,13 +66,16 @@ def admin_change(sender: Any, instance: LogEntry, created: bool, **kwargs: Any) 
         obj = instance.get_edited_object()
     except Exception:  # a deleted or unknown object keeps its label below
         obj = None
+    content_type = (
+        ContentType.objects.get_for_id(instance.content_type_id)
+        if instance.content_type_id
+        else None
+    )
     _record_admin(
-        User.objects.filter(pk=instance.user_id).first(),
+        get_user_model()._default_manager.filter(pk=instance.user_id).first(),
         instance.action_flag,
         obj,
-        model=f"{instance.content_type.app_label}.{instance.content_type.model}"
-        if instance.content_type_id
-        else "",
+        model=f"{content_type.app_label}.{content_type.model}" if content_type else "",
         object_id=str(instance.object_id or ""),
         label=instance.object_repr,
         fields=fields,
@@ -84,7 +90,7 @@ def admin_deletions(user: Any, objects: Iterable[Model]) -> None:
         return  # one deletion is logged with save(), and audited from its log entry
     for obj in objects:
         _record_admin(
-            user if isinstance(user, User) else None,
+            user if isinstance(user, get_user_model()) else None,
             DELETION,
             obj,
             model=obj._meta.label_lower,

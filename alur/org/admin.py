@@ -6,18 +6,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from alur.audit.signals import acting, admin_deletions
+from alur.core.admin import ReadOnlyAdmin
 from alur.org.models import Appointment, Office, Position, Region, Unit, User
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Region)

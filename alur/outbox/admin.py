@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from alur.org.admin import ReadOnlyAdmin
+from alur.core.admin import ReadOnlyAdmin
 from alur.outbox.models import OutboundMessage
 
 

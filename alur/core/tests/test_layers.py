@@ -42,6 +42,15 @@ def test_upward_imports_do_not_grow(graph: ModuleType) -> None:
     assert len(up) <= UPWARD_IMPORTS_AT_MOST, "\n".join(str(imp) for imp in up)
 
 
+def test_the_base_apps_form_no_cycle(graph: ModuleType) -> None:
+    """org and core point one way: worktime → org → audit → core, every import counted (module
+    level and in functions); `org` shows audit's page and worktime's calendar without importing
+    worktime (AppConfig.office_section), and audit names offices only by label ("org.Office")."""
+    base = {app for app, layer in graph.LAYERS.items() if layer == graph.BASE}
+    among = [i for i in graph.all_imports() if i.source_app in base and i.target_app in base]
+    assert graph.cycles(among) == []
+
+
 def test_the_graph_tells_upward_imports_and_cycles_apart(graph: ModuleType, tmp_path: Path) -> None:
     """On a small tree: a relative import, one inside a function, one cycle in a layer."""
     root = tmp_path / "alur"
