@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from alur.org.models import Office, User
-from alur.outreach import services
+from alur.outreach.inputs import ReferralInput
 from alur.outreach.models import Referral
+from alur.outreach.services.referrals import referral_create, referral_submit
 
 OFFICE = "18.72"
 
@@ -44,10 +45,10 @@ def load_demo_referrals() -> int:
     partner = User.objects.filter(username="metro.mitra.dinsos").first()
     if office is None or partner is None or Referral.objects.filter(office=office).exists():
         return 0
-    services.referral_submit(
+    referral_submit(
         office=office,
         actor=partner,
-        data=services.ReferralInput(
+        data=ReferralInput(
             reporter_name=partner.get_full_name(),
             reporter_org="Dinas Sosial Kota Metro",
             name="Sukirman",
@@ -64,11 +65,11 @@ def load_demo_referrals() -> int:
             notes="Sering berada di sekitar halte pada pagi hari.",
         ),
     )
-    services.referral_create(
+    referral_create(
         office=office,
         actor=None,
         channel="web",
-        data=services.ReferralInput(
+        data=ReferralInput(
             reporter_name="Ketua RT 05 Yosodadi",
             name="Mbok Sarinah",
             category="terlantar",

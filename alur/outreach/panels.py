@@ -13,14 +13,9 @@ from alur.org.choices import PositionKind
 from alur.org.selectors import holders_of
 from alur.outreach.choices import VisitResult
 from alur.outreach.forms import LettersForm
-from alur.outreach.services import (
-    SOP_CODE,
-    is_own,
-    is_verify_step,
-    letters_missing,
-    partner_of,
-    referral_of,
-)
+from alur.outreach.selectors import is_own, letters_missing, partner_of, referral_of
+from alur.outreach.services.letters import is_verify_step
+from alur.outreach.services.referrals import SOP_CODE
 from alur.outreach.views import typed
 from alur.workflow import engine
 from alur.workflow.models import Case, Task

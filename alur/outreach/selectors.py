@@ -6,11 +6,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from alur.org.access import Capability, DataClass, office_ids_for, office_ids_seeing
-from alur.org.models import Office
+from alur.org.models import Office, User
 from alur.outreach.choices import Channel
-from alur.outreach.models import Referral
+from alur.outreach.models import Referral, SupportingLetter
 from alur.sop.selectors import runs_sop
 from alur.workflow.choices import CaseStatus
+from alur.workflow.models import Case
 from alur.workflow.selectors import personal_cases
 
 OPEN = (CaseStatus.OPEN, CaseStatus.WAITING)
@@ -116,7 +117,30 @@ def progress(referral: Referral) -> str:
     if not open_steps:
         return "Sedang diproses."
     step = spec.step(open_steps[0])
-    missing = [letter for letter in referral.letters.all() if letter.received_at is None]
+    missing = letters_missing(referral)
     if missing and any(letter.chased_at for letter in missing):
         return "Menunggu surat pendukung dari Anda (lihat di bawah)."
     return f"Sedang diproses: langkah {step.number}, {spec.actors[step.actor].label}."
+
+
+def referral_of(case: Case) -> Referral | None:
+    return Referral.objects.filter(case=case).select_related("office", "resident").first()
+
+
+def partner_of(referral: Referral) -> User | None:
+    """The partner who answers for the referral: who referred it from their account, or who
+    took up a referral of the public form (and so started its case)."""
+    if referral.referred_by_id is not None:
+        return referral.referred_by
+    if referral.case_id is not None and referral.case.started_by_id is not None:
+        return referral.case.started_by
+    return None
+
+
+def is_own(user: Any, referral: Referral) -> bool:
+    partner = partner_of(referral)
+    return partner is not None and getattr(user, "pk", None) == partner.pk
+
+
+def letters_missing(referral: Referral) -> list[SupportingLetter]:
+    return [letter for letter in referral.letters.all() if letter.received_at is None]

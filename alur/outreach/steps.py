@@ -18,9 +18,12 @@ from alur.documents.catalogue import address_of, person_of
 from alur.documents.choices import OutputKind
 from alur.documents.definitions import EnterRequest, register_document_service
 from alur.documents.services import draft_ensure
-from alur.outreach import services
 from alur.outreach.forms import ResidentForm
 from alur.outreach.models import Referral
+from alur.outreach.selectors import referral_of
+from alur.outreach.services.letters import require_letters
+from alur.outreach.services.referrals import REFER_KEY, SOP_CODE, VISIT_KEY, link_case
+from alur.outreach.services.visits import check_visit_done
 from alur.registry.services.families import family_create
 from alur.registry.services.residents import resident_register, resident_update
 from alur.sop.registry import register_form
@@ -31,19 +34,17 @@ from alur.workflow.services import StepContext
 
 def on_refer(context: StepContext) -> None:
     if context.outcome == Outcome.DONE:
-        services.link_case(
-            referral_id=context.data.get("referral"), case=context.case, actor=context.actor
-        )
+        link_case(referral_id=context.data.get("referral"), case=context.case, actor=context.actor)
 
 
 def on_visit(context: StepContext) -> None:
     if context.outcome == Outcome.DONE:
-        services.check_visit_done(context.case, context.actor)
+        check_visit_done(context.case, context.actor)
 
 
 def resident_initial(case: Case) -> dict[str, Any]:
     """The registration form starts from what the partner reported."""
-    referral = services.referral_of(case)
+    referral = referral_of(case)
     if referral is None:
         return {}
     person = referral.resident
@@ -75,7 +76,7 @@ def enter_resident(request: EnterRequest) -> None:
     )
     if referral is None:
         raise DomainError("Perkara ini tidak memiliki rujukan.", code="no_referral")
-    services.require_letters(referral)
+    require_letters(referral)
     home = address_of(request.data)
     data = person_of(request.data, home)
     if referral.resident is None:
@@ -96,10 +97,10 @@ def enter_resident(request: EnterRequest) -> None:
 
 
 def register() -> None:
-    register_form(services.REFER_KEY, on_refer)
-    register_form(services.VISIT_KEY, on_visit)
+    register_form(REFER_KEY, on_refer)
+    register_form(VISIT_KEY, on_visit)
     register_document_service(
-        services.SOP_CODE,
+        SOP_CODE,
         name="Dukcapil Siaga (KK dan KTP-el penduduk rentan)",
         outputs=(OutputKind.KK, OutputKind.KTP_EL),
         enter=enter_resident,

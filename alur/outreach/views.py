@@ -22,9 +22,13 @@ from alur.core.validators import is_ascii_digits
 from alur.core.web import error_text, run_service
 from alur.org.access import Capability, offices_for
 from alur.org.models import User
-from alur.outreach import selectors, services
+from alur.outreach import selectors
 from alur.outreach.forms import LettersForm, ReferralForm, VisitForm, VisitResultForm
+from alur.outreach.inputs import ReferralInput
 from alur.outreach.models import Visit
+from alur.outreach.services import letters as letter_services
+from alur.outreach.services import referrals as referral_services
+from alur.outreach.services import visits as visit_services
 from alur.workflow.models import Task
 
 FORM_LIMIT = 5  # public referrals per client address and window
@@ -34,10 +38,10 @@ SESSION_SENT = "outreach:sent"
 TYPED = "outreach:typed:"
 
 
-def _input(data: dict[str, Any]) -> services.ReferralInput:
+def _input(data: dict[str, Any]) -> ReferralInput:
     office = data["office"]
     return (
-        services.ReferralInput(
+        ReferralInput(
             reporter_name=data.get("reporter_name", ""),
             reporter_phone=data.get("reporter_phone", ""),
             reporter_org=data.get("reporter_org", ""),
@@ -64,7 +68,7 @@ def _input(data: dict[str, Any]) -> services.ReferralInput:
 def _refused(form: ReferralForm, error: Exception) -> dict[str, Any]:
     """What the page shows of a refused referral: the message, and the existing one's link."""
     form.add_error(None, error_text(error))
-    if isinstance(error, services.DuplicateReferral):
+    if isinstance(error, referral_services.DuplicateReferral):
         return {"duplicate": error.existing}
     return {}
 
@@ -81,7 +85,7 @@ def public_form(request: HttpRequest) -> HttpResponse:
             )
         if form.is_valid():
             try:
-                referral = services.referral_create(
+                referral = referral_services.referral_create(
                     office=form.cleaned_data["office"],
                     data=_input(form.cleaned_data),
                     actor=None,
@@ -123,7 +127,7 @@ def partner_form(request: HttpRequest) -> HttpResponse:
                 "reporter_phone": "",
             }
             try:
-                referral = services.referral_submit(
+                referral = referral_services.referral_submit(
                     office=data["office"], data=_input(data), actor=user
                 )
             except (DomainError, PermissionDenied) as error:
@@ -152,7 +156,7 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     run_service(
         request,
-        lambda: services.referral_forward(referral=referral, actor=request.user),  # type: ignore[arg-type]
+        lambda: referral_services.referral_forward(referral=referral, actor=request.user),  # type: ignore[arg-type]
         "Rujukan diteruskan ke petugas Dukcapil.",
     )
     return redirect("outreach:detail", pk=pk)
@@ -185,7 +189,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "referral": referral,
             "staff": staff,
-            "own": services.is_own(request.user, referral),
+            "own": selectors.is_own(request.user, referral),
             "progress": selectors.progress(referral),
             "visits": list(referral.visits.select_related("officer")),
         },
@@ -217,7 +221,7 @@ def letter_send(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     upload = request.FILES.get("file")
     run_service(
         request,
-        lambda: services.letter_send(
+        lambda: letter_services.letter_send(
             referral=referral,
             kind=kind,
             actor=request.user,  # type: ignore[arg-type]
@@ -235,7 +239,7 @@ def letters_chase(request: HttpRequest, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
     if not run_service(
         request,
-        lambda: services.letters_chase(referral=referral, actor=request.user, note=note),  # type: ignore[arg-type]
+        lambda: letter_services.letters_chase(referral=referral, actor=request.user, note=note),  # type: ignore[arg-type]
         "Permintaan surat terkirim kepada mitra yang merujuk.",
     ):
         _keep(request, pk, {"chase_note": note})
@@ -249,7 +253,11 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     if not run_service(
         request,
-        lambda: services.referral_close(referral=referral, actor=request.user, reason=reason),  # type: ignore[arg-type]
+        lambda: referral_services.referral_close(
+            referral=referral,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=reason,
+        ),
         "Rujukan ditutup; mitra yang merujuk diberi tahu alasannya.",
     ):
         _keep(request, pk, {"close_reason": reason})
@@ -263,7 +271,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
     if not run_service(
         request,
-        lambda: services.referral_verify(referral=referral, actor=request.user, note=note),  # type: ignore[arg-type]
+        lambda: letter_services.referral_verify(referral=referral, actor=request.user, note=note),  # type: ignore[arg-type]
         "Berkas terverifikasi dan diteruskan untuk pendaftaran penduduk.",
     ):
         _keep(request, pk, {"verify_note": note})
@@ -311,7 +319,7 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
         from alur.workflow.services import task_complete
 
         with transaction.atomic():
-            services.letters_require(referral=referral, kinds=kinds, actor=request.user)  # type: ignore[arg-type]
+            letter_services.letters_require(referral=referral, kinds=kinds, actor=request.user)  # type: ignore[arg-type]
             if task is not None:
                 task_complete(task=task, actor=request.user, outcome="done")  # type: ignore[arg-type]
 
@@ -327,7 +335,7 @@ def letter_receive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     content = read_bounded(upload) if upload else None
     run_service(
         request,
-        lambda: services.letter_receive(
+        lambda: letter_services.letter_receive(
             referral=referral,
             kind=kind,
             actor=request.user,  # type: ignore[arg-type]
@@ -357,7 +365,7 @@ def visit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Petugas tidak ditemukan.")
     if not run_service(
         request,
-        lambda: services.visit_schedule(
+        lambda: visit_services.visit_schedule(
             referral=referral,
             when=when,
             officer=officer,
@@ -381,7 +389,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     if not run_service(
         request,
-        lambda: services.visit_record(
+        lambda: visit_services.visit_record(
             visit=visit,
             actor=request.user,  # type: ignore[arg-type]
             result=form.cleaned_data.get("result", ""),

@@ -27,7 +27,8 @@ from alur.org.access import KIND_DATA, DataClass, posts_held, sees
 from alur.org.choices import PositionKind
 from alur.org.models import Office, Unit, User
 from alur.org.services import appointment_create, position_create
-from alur.outreach.services import ReferralInput, referral_submit
+from alur.outreach.inputs import ReferralInput
+from alur.outreach.services.referrals import referral_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,10 @@ from alur.documents.tests.entry import ENTER
 from alur.org.choices import PositionKind
 from alur.org.models import User
 from alur.org.selectors import holders_of
-from alur.outreach import services
-from alur.outreach.services import ReferralInput
+from alur.outreach.inputs import ReferralInput
+from alur.outreach.selectors import referral_of
+from alur.outreach.services.referrals import referral_create
+from alur.outreach.services.visits import visit_record, visit_schedule
 from alur.workflow.models import Case, Task
 from alur.workflow.tests.drive import DRIVERS
 
@@ -41,7 +43,7 @@ def referral_input(name: str, **overrides: Any) -> ReferralInput:
 
 def refer(task: Task, actor: User, choice: dict[str, Any]) -> bool:
     case = task.case
-    referral = services.referral_create(
+    referral = referral_create(
         office=case.office,
         data=referral_input(f"Penduduk Rentan {case.pk}"),
         actor=actor,
@@ -54,7 +56,7 @@ def refer(task: Task, actor: User, choice: dict[str, Any]) -> bool:
 
 
 def enter_data(case: Case, actor: User) -> dict[str, Any]:
-    referral = services.referral_of(case)
+    referral = referral_of(case)
     assert referral is not None
     return {
         "name": referral.name,
@@ -71,16 +73,16 @@ def enter_data(case: Case, actor: User) -> dict[str, Any]:
 
 def visit(task: Task, actor: User, choice: dict[str, Any]) -> bool:
     case = task.case
-    referral = services.referral_of(case)
+    referral = referral_of(case)
     assert referral is not None
     kasi = holders_of(case.office, PositionKind.KASI)[0]
-    scheduled = services.visit_schedule(
+    scheduled = visit_schedule(
         referral=referral,
         when=timezone.now() + timedelta(hours=2),
         officer=actor,
         actor=kasi,
     )
-    services.visit_record(visit=scheduled, actor=actor, result="recorded")
+    visit_record(visit=scheduled, actor=actor, result="recorded")
     return True
 
 

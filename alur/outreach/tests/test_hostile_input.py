@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from alur.org.models import Office
-from alur.outreach import services
+from alur.outreach.services.referrals import referral_submit
 from alur.outreach.tests.drivers import referral_input
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_a_superscript_task_id_on_the_letters_form_is_not_a_500(
     metro: Office, persona: Any
 ) -> None:
-    referral = services.referral_submit(
+    referral = referral_submit(
         office=metro, data=referral_input("Pak Kliwon"), actor=persona("metro.mitra.dinsos")
     )
     client = Client(raise_request_exception=False)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.test import Client
 
 from alur.outreach import selectors
-from alur.outreach.services import ReferralInput, referral_submit
+from alur.outreach.inputs import ReferralInput
+from alur.outreach.services.referrals import referral_submit
 
 NAME_A, NAME_B = "SULASTRI RUJUKANWATI", "PAIJO RUJUKANWANTO"  # as the register keeps them
 

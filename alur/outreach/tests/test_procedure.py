@@ -18,8 +18,20 @@ from alur.documents.models import CitizenDocument
 from alur.documents.tests.drivers import stock_up
 from alur.letters.tests.drivers import PASSPHRASE, certificate_for
 from alur.logistics.ledger import balance_of
-from alur.outreach import services
 from alur.outreach.models import Referral
+from alur.outreach.services.letters import (
+    letter_send,
+    letters_chase,
+    letters_require,
+    referral_verify,
+)
+from alur.outreach.services.referrals import (
+    DuplicateReferral,
+    referral_create,
+    referral_forward,
+    referral_submit,
+)
+from alur.outreach.services.visits import visit_record, visit_schedule
 from alur.outreach.tests.drivers import referral_input
 from alur.workflow.choices import CaseStatus, TaskStatus
 from alur.workflow.models import Notification
@@ -164,7 +176,7 @@ def test_s3_runs_end_to_end_as_the_metro_personas(metro, persona, poppler, tmp_p
     page = login(persona, "metro.perekaman").get(f"/perkara/{case.reference}/")
     assert b"openstreetmap.org/?mlat=-5.113000" in page.content
     with pytest.raises(DomainError, match="hanya dapat dicatat oleh petugas yang ditugaskan"):
-        services.visit_record(visit=visit, actor=persona("metro.petugas"), result="recorded")
+        visit_record(visit=visit, actor=persona("metro.petugas"), result="recorded")
     # A first visit finds nobody: the recording officer schedules his next one himself.
     post_ok(
         login(persona, "metro.perekaman"),
@@ -243,7 +255,7 @@ def _png(name: str):
 
 def test_a_referral_with_no_way_to_find_the_resident_is_refused(metro, persona) -> None:
     with pytest.raises(DomainError, match="tidak ada cara menemukan penduduk"):
-        services.referral_submit(
+        referral_submit(
             office=metro,
             data=referral_input(
                 "Tanpa Alamat", address="", latitude=None, longitude=None, contact_phone=""
@@ -255,16 +267,14 @@ def test_a_referral_with_no_way_to_find_the_resident_is_refused(metro, persona) 
 
 def test_a_duplicate_referral_is_refused_with_a_link_to_the_first(metro, persona) -> None:
     partner = persona("metro.mitra.dinsos")
-    first = services.referral_submit(office=metro, data=referral_input("Mbah Karto"), actor=partner)
-    with pytest.raises(services.DuplicateReferral) as refused:
-        services.referral_create(
-            office=metro, data=referral_input("mbah  karto"), actor=None, channel="web"
-        )
+    first = referral_submit(office=metro, data=referral_input("Mbah Karto"), actor=partner)
+    with pytest.raises(DuplicateReferral) as refused:
+        referral_create(office=metro, data=referral_input("mbah  karto"), actor=None, channel="web")
     assert refused.value.existing == first and refused.value.url == f"/siaga/{first.pk}/"
     assert first.number in refused.value.message
     # Same NIK, different spelling: refused too, and the page links the first referral.
     before = Referral.objects.count()
-    services.referral_create(
+    referral_create(
         office=metro,
         data=referral_input("Wagiman", nik="1872011708750009", birth_date=None),
         actor=None,
@@ -295,19 +305,17 @@ def test_a_duplicate_referral_is_refused_with_a_link_to_the_first(metro, persona
     first.case.refresh_from_db()
     assert first.case.status == CaseStatus.CANCELLED
     assert Notification.objects.filter(user=partner, kind="outreach.closed").exists()
-    services.referral_create(
-        office=metro, data=referral_input("Mbah Karto"), actor=None, channel="web"
-    )
+    referral_create(office=metro, data=referral_input("Mbah Karto"), actor=None, channel="web")
 
 
 def test_a_public_referral_waits_for_a_partner_to_take_it_up(metro, persona) -> None:
-    referral = services.referral_create(
+    referral = referral_create(
         office=metro, data=referral_input("Bu Ijah"), actor=None, channel="web"
     )
     assert referral.case is None
     with pytest.raises(DomainError, match="Hanya mitra"):
-        services.referral_forward(referral=referral, actor=persona("metro.petugas"))
-    services.referral_forward(referral=referral, actor=persona("metro.mitra.dinsos"))
+        referral_forward(referral=referral, actor=persona("metro.petugas"))
+    referral_forward(referral=referral, actor=persona("metro.mitra.dinsos"))
     referral.refresh_from_db()
     assert referral.case.tasks.get(step=2).status == TaskStatus.OPEN
 
@@ -315,7 +323,7 @@ def test_a_public_referral_waits_for_a_partner_to_take_it_up(metro, persona) -> 
 def test_the_visit_step_cannot_be_finished_without_the_officers_recording(metro, persona) -> None:
     from alur.workflow.tests.drive import run_until_step
 
-    referral = services.referral_submit(
+    referral = referral_submit(
         office=metro, data=referral_input("Pak Darto"), actor=persona("metro.mitra.dinsos")
     )
     task = run_until_step(referral.case, 7)
@@ -323,13 +331,13 @@ def test_the_visit_step_cannot_be_finished_without_the_officers_recording(metro,
         task_complete(task=task, actor=persona("metro.perekaman"), outcome="done")
     # A recording officer schedules his own visit; giving it to a colleague is the Kasi's act.
     with pytest.raises(PermissionDenied):
-        services.visit_schedule(
+        visit_schedule(
             referral=referral,
             when=timezone.now(),
             officer=persona("metro.petugas"),
             actor=persona("metro.perekaman"),
         )
-    visit = services.visit_schedule(
+    visit = visit_schedule(
         referral=referral,
         when=timezone.now(),
         officer=persona("metro.perekaman"),
@@ -340,7 +348,7 @@ def test_the_visit_step_cannot_be_finished_without_the_officers_recording(metro,
 
 
 def test_another_offices_staff_get_404(metro, persona) -> None:
-    referral = services.referral_submit(
+    referral = referral_submit(
         office=metro, data=referral_input("Pak Tarno"), actor=persona("metro.mitra.dinsos")
     )
     client = login(persona, "waykanan.kasi.dafduk")
@@ -352,39 +360,37 @@ def test_another_offices_staff_get_404(metro, persona) -> None:
 
 def test_the_kasi_asks_the_referring_partner_for_a_missing_letter(metro, persona) -> None:
     dinsos = persona("metro.mitra.dinsos")
-    referral = services.referral_submit(
-        office=metro, data=referral_input("Pak Wiryo"), actor=dinsos
-    )
+    referral = referral_submit(office=metro, data=referral_input("Pak Wiryo"), actor=dinsos)
     petugas, kasi = persona("metro.petugas"), persona("metro.kasi")
-    services.letters_require(referral=referral, kinds=["dinsos"], actor=petugas)
+    letters_require(referral=referral, kinds=["dinsos"], actor=petugas)
     task_complete(task=open_task(referral, 2), actor=petugas, outcome="done")
     with pytest.raises(DomainError, match="surat pendukung belum lengkap"):
-        services.referral_verify(referral=referral, actor=kasi)
-    services.letters_chase(referral=referral, actor=kasi, note="Mohon segera.")
+        referral_verify(referral=referral, actor=kasi)
+    letters_chase(referral=referral, actor=kasi, note="Mohon segera.")
     notice = Notification.objects.get(user=dinsos, kind="outreach.letters")
     assert referral.number in notice.message and "Dinas Sosial" in notice.message
     assert referral.letters.get().chased_at is not None
     # Only the partner who referred sends it, and with its scan.
     with pytest.raises(PermissionDenied):
-        services.letter_send(
+        letter_send(
             referral=referral,
             kind="dinsos",
             actor=persona("metro.mitra.kelurahan"),
             upload=(PNG, "image/png", "surat.png"),
         )
     with pytest.raises(DomainError, match="Pilih berkas"):
-        services.letter_send(referral=referral, kind="dinsos", actor=dinsos, upload=None)
-    services.letter_send(
+        letter_send(referral=referral, kind="dinsos", actor=dinsos, upload=None)
+    letter_send(
         referral=referral, kind="dinsos", actor=dinsos, upload=(PNG, "image/png", "surat.png")
     )
     letter = referral.letters.get()
     assert letter.received_by == dinsos and letter.file
     with pytest.raises(DomainError, match="tidak ada yang perlu diminta"):
-        services.letters_chase(referral=referral, actor=kasi)
+        letters_chase(referral=referral, actor=kasi)
     # The partner and the staff open the scan; another partner does not.
     url = f"/siaga/{referral.pk}/surat/dinsos/berkas/"
     assert login(persona, "metro.mitra.dinsos").get(url)["Content-Type"] == "image/png"
     assert login(persona, "metro.kasi").get(url).status_code == 200
     assert login(persona, "metro.mitra.kelurahan").get(url).status_code == 404
-    services.referral_verify(referral=referral, actor=kasi)
+    referral_verify(referral=referral, actor=kasi)
     assert open_task(referral, 4)

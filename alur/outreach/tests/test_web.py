@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from alur.outreach import services
 from alur.outreach.models import Referral
+from alur.outreach.services.referrals import referral_create, referral_submit
 from alur.outreach.tests.drivers import referral_input
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +37,10 @@ def test_the_open_list_has_a_map_and_partners_see_their_referrals(metro, persona
     staff = Client()
     staff.force_login(persona("metro.kasi"))
     circles = staff.get("/siaga/").content.decode().count("<circle")
-    services.referral_submit(
+    referral_submit(
         office=metro, data=referral_input("Pak Kliwon"), actor=persona("metro.mitra.dinsos")
     )
-    services.referral_create(
+    referral_create(
         office=metro,
         data=referral_input("Bu Tumi", latitude=None, longitude=None),
         actor=None,
