@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "alur.sop",
     "alur.workflow",
     "alur.outbox",
+    "alur.whatsapp_cloud",
     "alur.whatsapp",
     "alur.intake",
     "alur.letters",

@@ -37,7 +37,7 @@ PORT = 8099
 def notification(messages: int = 1) -> bytes:
     """A signed-to-be notification carrying `messages` text messages, one change each."""
     sys.path.insert(0, str(ROOT))
-    from alur.whatsapp import payloads
+    from alur.whatsapp_cloud import payloads
 
     changes = []
     for n in range(messages):
@@ -51,7 +51,7 @@ def notification(messages: int = 1) -> bytes:
 
 
 def post_script(path: Path, body: bytes) -> Path:
-    from alur.whatsapp.signature import sign
+    from alur.whatsapp_cloud.signature import sign
 
     path.write_text(
         'wrk.method = "POST"\n'

@@ -70,7 +70,7 @@ class Result:
 
 def notification(n: int) -> bytes:
     sys.path.insert(0, str(ROOT))
-    from alur.whatsapp import payloads
+    from alur.whatsapp_cloud import payloads
 
     message = payloads.text_message(f"62812{n:08d}", f"Halo {n}")
     return payloads.encode(
@@ -81,7 +81,7 @@ def notification(n: int) -> bytes:
 
 
 def load(base: str, stop: threading.Event, results: list[Result], worker: int) -> None:
-    from alur.whatsapp.signature import sign
+    from alur.whatsapp_cloud.signature import sign
 
     n = worker * 1_000_000
     with httpx.Client(timeout=TIMEOUT) as client:

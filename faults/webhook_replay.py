@@ -88,9 +88,9 @@ def run(args: argparse.Namespace, verdict: Verdict, base: str, graph: str) -> in
     from alur.complaints.models import Complaint
     from alur.outbox.choices import MessageStatus
     from alur.outbox.models import OutboundMessage
-    from alur.whatsapp import payloads
     from alur.whatsapp.models import InboundMessage, WebhookDelivery
-    from alur.whatsapp.signature import sign
+    from alur.whatsapp_cloud import payloads
+    from alur.whatsapp_cloud.signature import sign
     from alur.workflow.models import Case
 
     if not wait_until(lambda: httpx.get(f"{base}/sehat/").status_code == 200, 30):

@@ -47,10 +47,10 @@ def main() -> int:
     from alur.outbox.choices import Channel, Kind, MessageStatus
     from alur.outbox.models import OutboundMessage
     from alur.outbox.services import deliver_due, message_enqueue
-    from alur.whatsapp import transport
+    from alur.whatsapp_cloud import transport
     from peers.graph_api import start_server
 
-    logging.getLogger("alur.whatsapp.transport").setLevel(logging.ERROR)  # 503 per attempt
+    logging.getLogger("alur.whatsapp_cloud.transport").setLevel(logging.ERROR)  # 503 per attempt
     HUEY.immediate = True  # the nudge after commit runs here, as a worker would run it at once
     graph = start_server(port=0, app_secret="faults", access_token="faults-token")  # noqa: S106
     settings.WHATSAPP_API_BASE = graph.base_url

@@ -210,7 +210,7 @@ class Citizen:
         return texts
 
     def to(self, display_number: str) -> Citizen:
-        from alur.whatsapp.models import BusinessNumber
+        from alur.whatsapp_cloud.models import BusinessNumber
 
         self.phone_number_id = BusinessNumber.objects.get(
             display_number=display_number
@@ -237,7 +237,7 @@ class Citizen:
 def whatsapp(live_server: Any, demo_transactional: None, settings: Any) -> Iterator[Any]:
     """The local Graph API server wired to the live server's webhook: `whatsapp(number)` is a
     citizen with that WhatsApp id."""
-    from alur.whatsapp import transport
+    from alur.whatsapp_cloud import transport
     from peers.graph_api.server import start_server
 
     running = start_server(

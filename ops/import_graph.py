@@ -58,11 +58,15 @@ LAYERS: dict[str, int] = {
     # the workflow engine and the SOP definitions it runs on
     "workflow": ENGINE,
     "sop": ENGINE,
+    # issued documents and TTE: PDF, signing, certificates, QR, archive, public verification; on
+    # ENGINE because the archive's need-to-know reads the workflow's case handling
+    "tte": ENGINE,
     # org and core
     "org": BASE,
     "worktime": BASE,
     "audit": BASE,
     "outbox": BASE,
+    "whatsapp_cloud": BASE,  # the WhatsApp Cloud API provider: transport, business numbers
     "core": BASE,
     "env": BASE,  # alur/env.py: the strict environment readers settings and core use
 }

@@ -12,18 +12,15 @@ from alur.complaints.choices import Channel
 from alur.complaints.models import Complaint
 from alur.outbox.content import whatsapp_text
 from alur.outbox.services import message_enqueue, whatsapp_enqueue
-from alur.whatsapp.models import BusinessNumber
+from alur.whatsapp_cloud.models import BusinessNumber
+from alur.whatsapp_cloud.selectors import office_number
 
 
 def complaints_number(complaint: Complaint) -> BusinessNumber | None:
     """The number the complaint came in on, or the office's active complaints number."""
     if complaint.whatsapp_number_id:
         return complaint.whatsapp_number
-    return (
-        BusinessNumber.objects.filter(office=complaint.office, is_complaints=True, is_active=True)
-        .order_by("id")
-        .first()
-    )
+    return office_number(complaint.office, [BusinessNumber.Purpose.COMPLAINTS])
 
 
 def tell_reporter(complaint: Complaint, body: str, key: str, subject: str) -> bool:

@@ -34,7 +34,7 @@ class Complaint(models.Model):
         verbose_name="permohonan terkait",
     )
     whatsapp_number = models.ForeignKey(
-        "whatsapp.BusinessNumber",
+        "whatsapp_cloud.BusinessNumber",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -15,7 +15,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Permohonan"
 
     def ready(self) -> None:
-        from alur.intake import checking, panels
+        from alur.intake import checking, notices, panels
         from alur.intake.catalogue import SERVICES
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
@@ -31,6 +31,7 @@ class IntakeConfig(AppConfig):
                 )
             )
         checking.register()
+        notices.register()
         panels.register()
 
     def menu(self) -> list[MenuItem]:

@@ -97,7 +97,7 @@ def on_requirements_checked(context: StepContext) -> None:
                 code="missing",
             )
     elif context.outcome == Outcome.RETURN and context.task.return_to == APPLICANT:
-        from alur.whatsapp.notices import notify
+        from alur.intake.notices import notify
 
         notify(
             context.case,

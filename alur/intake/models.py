@@ -24,7 +24,7 @@ class Application(models.Model):
     applicant_phone = models.CharField("nomor HP (E.164, tanpa +)", max_length=15)
     fields = models.JSONField("isian layanan", default=dict, blank=True)
     whatsapp_number = models.ForeignKey(
-        "whatsapp.BusinessNumber",
+        "whatsapp_cloud.BusinessNumber",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -25,11 +25,9 @@ DOCUMENT_TEMPLATE = "naskah_dinas_terbit"
 
 
 def _whatsapp_sender(letter: Letter) -> str:
-    from alur.whatsapp.models import BusinessNumber
+    from alur.whatsapp_cloud.selectors import office_number
 
-    number = (
-        BusinessNumber.objects.filter(office=letter.office, is_active=True).order_by("pk").first()
-    )
+    number = office_number(letter.office)
     if number is None:
         raise DomainError(
             f"{letter.office.short_name} belum memiliki nomor WhatsApp resmi untuk mengirim "

@@ -20,8 +20,8 @@ from django.core.mail.utils import DNS_NAME
 from alur.core.validators import is_ascii_digits
 from alur.outbox.choices import Channel, Kind
 from alur.outbox.models import OutboundMessage
-from alur.whatsapp import transport
-from alur.whatsapp.transport import WhatsAppError
+from alur.whatsapp_cloud import transport
+from alur.whatsapp_cloud.transport import WhatsAppError
 
 Sender = Callable[[OutboundMessage], str]
 

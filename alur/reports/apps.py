@@ -16,8 +16,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from alur.reports import handlers, panels
-        from alur.reports.whatsapp import document_receive
-        from alur.whatsapp.conversation import register_inbound_handler
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
 
@@ -42,7 +40,6 @@ class ReportsConfig(AppConfig):
         )
         handlers.register_all()
         panels.register_all()
-        register_inbound_handler(document_receive)
 
     def menu(self) -> list[MenuItem]:
         from alur.org.access import Capability

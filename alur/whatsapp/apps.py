@@ -5,8 +5,3 @@ class WhatsappConfig(AppConfig):
     name = "alur.whatsapp"
     label = "whatsapp"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from alur.whatsapp import notices
-
-        notices.register()

@@ -8,14 +8,13 @@ idle longer than WHATSAPP_CONVERSATION_IDLE_MINUTES starts again, and the citize
 
 Media is fetched before the transaction that records it (never a call to WhatsApp inside an open
 transaction); every reply is an outbox row written in the same transaction as the state change.
-A complaints number (`BusinessNumber.is_complaints`) holds its own conversation:
-`alur.complaints.dialog`.
+Each number holds the conversation of its purpose (`BusinessNumber.purpose`), dispatched by
+`alur.whatsapp.dialogs`: this module keeps what every turn shares (the idle expiry, MENU and
+BATAL, the replies, the saved state).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,9 +22,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from alur.whatsapp.models import BusinessNumber, Conversation, InboundMessage
+from alur.whatsapp.dialogs import dialog_for
+from alur.whatsapp.models import Conversation, InboundMessage
+from alur.whatsapp_cloud.models import BusinessNumber
 
-REFERENCE = re.compile(r"\bS\d+[A-Z]?-\d{4}-\d{6}-[A-Z2-9]{6}\b")
 MEDIA_KINDS = ("image", "document")
 
 
@@ -43,7 +43,7 @@ def fetch_media(inbound: InboundMessage) -> Fetched | None:
     """Download the media of `inbound` (outside any transaction); None for non-media messages."""
     if inbound.kind not in MEDIA_KINDS or not inbound.media_id:
         return None
-    from alur.whatsapp import transport
+    from alur.whatsapp_cloud import transport
 
     name = inbound.filename or f"{inbound.kind}-{inbound.message_id[-8:]}"
     try:
@@ -54,22 +54,13 @@ def fetch_media(inbound: InboundMessage) -> Fetched | None:
     return Fetched(data, info.mime_type or inbound.media_mime_type, name)
 
 
-# Domain apps that take some inbound messages themselves (a kab/kota's report form sent to the
-# province's number): each is asked first, and returns True when it handled the message.
-INBOUND_HANDLERS: list[Callable[[int], bool]] = []
-
-
-def register_inbound_handler(handler: Callable[[int], bool]) -> None:
-    if handler not in INBOUND_HANDLERS:
-        INBOUND_HANDLERS.append(handler)
-
-
 def handle(inbound_id: int) -> None:
-    """Answer one inbound message; idempotent (a message is handled once)."""
-    if any(handler(inbound_id) for handler in INBOUND_HANDLERS):
-        return
+    """Answer one inbound message by its number's purpose; idempotent (handled once)."""
     inbound = InboundMessage.objects.select_related("number", "number__office").get(pk=inbound_id)
     if inbound.handled_at is not None or inbound.number is None:
+        return
+    dialog = dialog_for(inbound.number)
+    if dialog.take is not None and dialog.take(inbound_id):
         return
     fetched = fetch_media(inbound)
     with transaction.atomic():
@@ -93,6 +84,7 @@ class Dialog:
         self.c = conversation
         self.inbound = inbound
         self.number: BusinessNumber = inbound.number  # type: ignore[assignment]
+        self.dialog = dialog_for(self.number)
         self.now = timezone.now()
 
     # -- replies ---------------------------------------------------------------------------
@@ -139,30 +131,9 @@ class Dialog:
         elif text.upper() in ("MENU", "BATAL", "ULANG"):
             self.reset()
             self.menu()
-        elif self.number.is_complaints:
-            from alur.complaints import dialog
-
-            dialog.respond(self, text, fetched)
-        elif text.upper() == "STATUS" or REFERENCE.search(text.upper()):
-            self.status(text.upper())
         else:
-            from alur.whatsapp import dialog_steps
-
-            dialog_steps.advance(self, text, fetched)
+            self.dialog.respond(self, text, fetched)
         self.save()
 
     def menu(self) -> None:
-        if self.number.is_complaints:  # the complaints number has its own conversation
-            from alur.complaints import dialog
-
-            dialog.menu(self)
-            return
-        from alur.whatsapp import dialog_steps
-
-        dialog_steps.menu(self)
-
-    def status(self, text: str) -> None:
-        from alur.whatsapp import dialog_steps
-
-        match = REFERENCE.search(text)
-        dialog_steps.status(self, match.group(0) if match else None)
+        self.dialog.menu(self)

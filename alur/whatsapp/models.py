@@ -1,41 +1,9 @@
-"""WhatsApp Business numbers of the offices, and every webhook delivery as it arrived."""
+"""Every webhook delivery as it arrived, the citizens' messages in it, and where each citizen
+stands in their conversation with a business number (`alur.whatsapp_cloud.models`)."""
 
 from __future__ import annotations
 
 from django.db import models
-
-
-class BusinessNumber(models.Model):
-    """One WhatsApp Business number (a Cloud API `phone_number_id`) of an office.
-
-    A number may serve one group of services (Way Kanan: 08117961500 for KK and SKPWNI,
-    08117961700 for akta kelahiran, ...) or complaints; `service_codes` lists the SOP codes it
-    takes applications for.
-    """
-
-    office = models.ForeignKey(
-        "org.Office", on_delete=models.PROTECT, related_name="whatsapp_numbers"
-    )
-    phone_number_id = models.CharField("phone_number_id (Cloud API)", max_length=32, unique=True)
-    display_number = models.CharField("nomor WhatsApp", max_length=20)
-    label = models.CharField("layanan", max_length=120)
-    service_codes = models.JSONField("kode SOP layanan", default=list, blank=True)
-    is_complaints = models.BooleanField("nomor pengaduan", default=False)
-    is_active = models.BooleanField("aktif", default=True)
-    # The approved template that carries a notice outside the 24-hour window (one text
-    # parameter: the notice). Its name is the office's, as approved in WhatsApp Manager.
-    status_template = models.CharField(
-        "templat pemberitahuan", max_length=120, default="pembaruan_permohonan"
-    )
-    template_language = models.CharField("bahasa templat", max_length=10, default="id")
-
-    class Meta:
-        ordering = ["office", "display_number"]
-        verbose_name = "nomor WhatsApp"
-        verbose_name_plural = "nomor WhatsApp"
-
-    def __str__(self) -> str:
-        return f"{self.display_number} {self.label}"
 
 
 class WebhookDelivery(models.Model):
@@ -71,7 +39,11 @@ class InboundMessage(models.Model):
     message_id = models.CharField(max_length=128, unique=True)
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.PROTECT, related_name="+")
     number = models.ForeignKey(
-        BusinessNumber, null=True, blank=True, on_delete=models.PROTECT, related_name="inbound"
+        "whatsapp_cloud.BusinessNumber",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inbound",
     )
     phone_number_id = models.CharField(max_length=32)
     sender = models.CharField("pengirim (wa_id)", max_length=20)
@@ -103,7 +75,9 @@ class Conversation(models.Model):
         FILES = "files", "Mengirim berkas"
         CONFIRM = "confirm", "Konfirmasi"
 
-    number = models.ForeignKey(BusinessNumber, on_delete=models.PROTECT, related_name="+")
+    number = models.ForeignKey(
+        "whatsapp_cloud.BusinessNumber", on_delete=models.PROTECT, related_name="+"
+    )
     citizen = models.CharField("nomor warga (wa_id)", max_length=20)
     state = models.CharField(max_length=10, choices=State.choices, default=State.MENU)
     service_code = models.CharField(max_length=8, blank=True)

@@ -21,7 +21,8 @@ from django.db import (
 )
 from django.utils import timezone
 
-from alur.whatsapp.models import BusinessNumber, InboundMessage, WebhookDelivery
+from alur.whatsapp.models import InboundMessage, WebhookDelivery
+from alur.whatsapp_cloud.models import BusinessNumber
 
 log = logging.getLogger(__name__)
 
@@ -336,37 +337,3 @@ def _apply_status(status: Any) -> None:
         error=error if isinstance(error, dict) else None,
         callback_data=_text(status.get("biz_opaque_callback_data"), "callback") or None,
     )
-
-
-@transaction.atomic
-def business_number_create(
-    *,
-    office: Any,
-    phone_number_id: str,
-    display_number: str,
-    label: str,
-    service_codes: list[str] | None = None,
-    is_complaints: bool = False,
-    actor: Any = None,
-) -> BusinessNumber:
-    from alur.audit.services import record, snapshot
-
-    number = BusinessNumber(
-        office=office,
-        phone_number_id=phone_number_id,
-        display_number=display_number,
-        label=label,
-        service_codes=service_codes or [],
-        is_complaints=is_complaints,
-    )
-    number.full_clean()
-    number.save()
-    fields = ["phone_number_id", "display_number", "label", "service_codes", "is_complaints"]
-    record(
-        actor=actor,
-        office=office,
-        action="whatsapp.number.create",
-        obj=number,
-        after=snapshot(number, fields),
-    )
-    return number

@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from alur.whatsapp.services import webhook_receive
-from alur.whatsapp.signature import is_valid
+from alur.whatsapp_cloud.signature import is_valid
 
 MAX_BODY = 3 * 1024 * 1024  # Meta batches up to 1,000 updates; far below this
 TOO_LARGE = "Isi permintaan terlalu besar: paling besar 3 MB."

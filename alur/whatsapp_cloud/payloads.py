@@ -25,7 +25,7 @@ import secrets
 import time
 from typing import Any
 
-from alur.whatsapp.signature import sign
+from alur.whatsapp_cloud.signature import sign
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 DEFAULT_WABA_ID = "102290129340398"

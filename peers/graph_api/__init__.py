@@ -4,10 +4,10 @@ It speaks the real protocol for what Alur uses (messages, media, webhooks), can 
 citizen, and injects faults on request; see `server` for the endpoints. Standard library and
 httpx only: it does not load Django.
 
-One product module is still imported: `alur.whatsapp.payloads` (with `alur.whatsapp.signature`),
-the webhook notification shapes and their signature, standard library only. The webhook's tests
-build what it receives from the same module, so there is one copy of Meta's shapes; until it
-moves below `alur/`, this package needs the `alur` package importable (not Django).
+One product module is still imported: `alur.whatsapp_cloud.payloads` (with
+`alur.whatsapp_cloud.signature`), the webhook notification shapes and their signature, standard
+library only. The webhook's tests build what it receives from the same module, so there is one
+copy of Meta's shapes; this package needs the `alur` package importable (not Django).
 """
 
 from peers.graph_api.server import API_VERSION, RunningServer, start_server

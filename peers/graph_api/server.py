@@ -53,7 +53,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 # Meta's notification shapes, shared with the webhook's tests (see the package docstring).
-from alur.whatsapp import payloads
+from alur.whatsapp_cloud import payloads
 from peers.graph_api.state import (
     MEDIA_URL_TTL,
     Config,

@@ -41,7 +41,7 @@ from alur.core.uploads import (
 )
 from alur.letters.models_signing import NOT_PKCS12
 from alur.reports import excel
-from alur.reports.whatsapp import _marker
+from alur.whatsapp.dialogs.reports import _marker
 
 EXE = b"MZ\x90\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode.%%EOF"
 HTML = b"<!doctype html><html><script>fetch('/kantor/')</script></html>\n%%EOF"

@@ -10,7 +10,7 @@ from django.db import OperationalError
 from django.test import Client, override_settings
 
 from alur.core.middleware import CONTENT_SECURITY_POLICY, DATABASE_UNAVAILABLE
-from alur.whatsapp.signature import sign
+from alur.whatsapp_cloud.signature import sign
 
 URL = "/whatsapp/webhook/"
 BODY = b'{"object": "whatsapp_business_account", "entry": []}'

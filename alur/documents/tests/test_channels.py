@@ -25,8 +25,8 @@ from alur.intake.models import Application
 from alur.intake.tests import samples
 from alur.registry.choices import ResidentStatus
 from alur.registry.models import Family, Resident
-from alur.whatsapp import payloads, transport
-from alur.whatsapp.models import BusinessNumber
+from alur.whatsapp_cloud import payloads, transport
+from alur.whatsapp_cloud.models import BusinessNumber
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import Case, Task
 from alur.workflow.tests.drive import SPECS, step_once

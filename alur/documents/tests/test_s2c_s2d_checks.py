@@ -59,7 +59,7 @@ def test_s2c_without_a_biometric_record_goes_back_to_the_applicant(persona) -> N
 
 
 def _kia_application(persona, years: int, photo: bool):
-    from alur.whatsapp.models import BusinessNumber
+    from alur.whatsapp_cloud.models import BusinessNumber
 
     today = timezone.localdate()
     born = today.replace(year=today.year - years, day=min(today.day, 28))

@@ -27,7 +27,7 @@ def checking(
     office: Callable[[str], Any], birth_request: dict[str, Any], persona: Callable[[str], Any]
 ) -> Task:
     """A WhatsApp akta kelahiran application of Way Kanan at its requirements check."""
-    from alur.whatsapp.models import BusinessNumber
+    from alur.whatsapp_cloud.models import BusinessNumber
 
     application = application_submit(
         office=office("18.08"),

@@ -60,13 +60,9 @@ def share_text(line: AllocationLine, province: Office, reference: str) -> str:
 
 
 def _province_whatsapp(office: Office) -> str | None:
-    from alur.whatsapp.models import BusinessNumber
+    from alur.whatsapp_cloud.selectors import NOT_COMPLAINTS, office_number
 
-    number = (
-        BusinessNumber.objects.filter(office=office, is_active=True, is_complaints=False)
-        .order_by("pk")
-        .first()
-    )
+    number = office_number(office, NOT_COMPLAINTS)
     return number.phone_number_id if number else None
 
 

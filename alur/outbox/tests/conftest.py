@@ -13,7 +13,7 @@ from alur.outbox.choices import Channel, Kind
 from alur.outbox.models import OutboundMessage
 from alur.outbox.senders import SENDERS, SendError
 from alur.outbox.services import message_enqueue
-from alur.whatsapp import transport
+from alur.whatsapp_cloud import transport
 from peers.graph_api import RunningServer, start_server
 
 AKTA_LAHIR = "108117961700"  # Way Kanan's business number for akta kelahiran (demo)

@@ -19,10 +19,10 @@ from alur.outbox.models import OutboundMessage
 from alur.outbox.senders import callback_data, parse_callback_data, send_whatsapp
 from alur.outbox.services import LEASE, deliver_due, reclaim_stuck
 from alur.outbox.tests.conftest import CITIZEN, GRAPH_SECRET, control
-from alur.whatsapp import payloads
 from alur.whatsapp.models import WebhookDelivery
 from alur.whatsapp.services import webhook_process
-from alur.whatsapp.tests.conftest import Receiver
+from alur.whatsapp_cloud import payloads
+from alur.whatsapp_cloud.tests.conftest import Receiver
 
 pytestmark = pytest.mark.django_db
 

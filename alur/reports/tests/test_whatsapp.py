@@ -15,9 +15,10 @@ from alur.reports.files import form_bytes
 from alur.reports.models import Submission
 from alur.reports.tests.conftest import kab_kota
 from alur.reports.tests.drivers import figures
-from alur.reports.whatsapp import document_receive
 from alur.whatsapp import conversation
-from alur.whatsapp.models import BusinessNumber, InboundMessage, WebhookDelivery
+from alur.whatsapp.dialogs.reports import document_receive
+from alur.whatsapp.models import InboundMessage, WebhookDelivery
+from alur.whatsapp_cloud.models import BusinessNumber
 
 pytestmark = pytest.mark.django_db
 

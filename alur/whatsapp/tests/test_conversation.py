@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from alur.intake.models import Application
 from alur.intake.tests.samples import pdf
-from alur.whatsapp import payloads, transport
 from alur.whatsapp.models import Conversation
+from alur.whatsapp_cloud import payloads, transport
 from alur.workflow.choices import CaseStatus
 from peers.graph_api.server import start_server
 
@@ -179,7 +179,7 @@ def test_returned_for_missing_papers_the_citizen_sends_them_and_hears_when_done(
 ) -> None:
     from alur.intake.services import application_submit
     from alur.org.models import Office
-    from alur.whatsapp.models import BusinessNumber
+    from alur.whatsapp_cloud.models import BusinessNumber
     from alur.workflow import services
     from alur.workflow.tests.drive import active, run_to_end
 

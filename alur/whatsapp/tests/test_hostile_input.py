@@ -9,11 +9,11 @@ from collections.abc import Callable
 import pytest
 from django.conf import settings
 
-from alur.whatsapp import payloads
 from alur.whatsapp.models import InboundMessage
-from alur.whatsapp.signature import is_valid, sign
 from alur.whatsapp.tests.conftest import webhook_text
 from alur.whatsapp.tests.test_conversation import CITIZEN, _replies, graph  # noqa: F401
+from alur.whatsapp_cloud import payloads
+from alur.whatsapp_cloud.signature import is_valid, sign
 
 KK_SKPWNI = ("108117961500", "628117961500")  # offers two services: a menu
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from alur.whatsapp.models import InboundMessage, WebhookDelivery
-from alur.whatsapp.signature import sign
+from alur.whatsapp_cloud.signature import sign
 
 URL = "/whatsapp/webhook/"
 AKTA_LAHIR = "108117961700"
@@ -147,7 +147,7 @@ def test_delivery_reports_move_our_message_forward_never_back(post, office) -> N
 
     from alur.outbox.models import OutboundMessage
     from alur.outbox.services import message_enqueue
-    from alur.whatsapp import payloads
+    from alur.whatsapp_cloud import payloads
 
     with transaction.atomic():
         message = message_enqueue(

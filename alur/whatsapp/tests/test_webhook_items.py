@@ -15,10 +15,10 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.utils import timezone
 
 from alur.outbox.models import OutboundMessage
-from alur.whatsapp import payloads
 from alur.whatsapp.models import InboundMessage, WebhookDelivery
 from alur.whatsapp.services import STRANDED_AFTER, webhook_process, webhook_read_stranded
 from alur.whatsapp.views import MAX_BODY, TOO_LARGE, webhook
+from alur.whatsapp_cloud import payloads
 from peers.graph_api.server import start_server
 
 URL = "/whatsapp/webhook/"

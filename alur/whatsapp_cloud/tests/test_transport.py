@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from alur.whatsapp import transport
-from alur.whatsapp.tests.conftest import ACCESS_TOKEN, control, control_get, http
-from alur.whatsapp.transport import WhatsAppError
+from alur.whatsapp_cloud import transport
+from alur.whatsapp_cloud.tests.conftest import ACCESS_TOKEN, control, control_get, http
+from alur.whatsapp_cloud.transport import WhatsAppError
 from peers.graph_api import RunningServer
 
 OFFICE = "108117961700"  # Way Kanan, akta kelahiran

@@ -193,7 +193,7 @@ def test_an_applicant_who_comes_back_is_recorded_and_the_step_that_returned_reop
 
 @pytest.mark.django_db
 def test_a_whatsapp_applicant_hears_the_return_with_the_reason(persona) -> None:
-    from alur.whatsapp.models import BusinessNumber
+    from alur.whatsapp_cloud.models import BusinessNumber
 
     number = BusinessNumber.objects.get(display_number="08117961700")
     application = application_submit(

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from alur.whatsapp import payloads, transport
-from alur.whatsapp.tests.conftest import (
+from alur.whatsapp_cloud import payloads, transport
+from alur.whatsapp_cloud.tests.conftest import (
     ACCESS_TOKEN,
     APP_SECRET,
     VERIFY_TOKEN,

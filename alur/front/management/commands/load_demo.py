@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from alur.org.demo import DEMO_PASSWORD, load_demo
-from alur.whatsapp.demo import load_numbers
+from alur.whatsapp_cloud.demo import load_numbers
 
 
 class Command(BaseCommand):

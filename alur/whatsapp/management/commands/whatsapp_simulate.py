@@ -21,7 +21,7 @@ import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from alur.whatsapp.models import BusinessNumber
+from alur.whatsapp_cloud.models import BusinessNumber
 
 
 class Command(BaseCommand):

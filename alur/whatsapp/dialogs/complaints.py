@@ -1,10 +1,10 @@
-"""The reporter's conversation on a complaints number (BusinessNumber.is_complaints).
+"""The reporter's conversation on a complaints number (`BusinessNumber.Purpose.COMPLAINTS`).
 
 name → the complaint in one message → the related application's tracking number (or LEWATI) →
 a summary → "YA" files the complaint (an S2g case) and answers with its tracking number.
 "STATUS" (or a complaint's tracking number) answers with its state and, once closed, the answer.
 After the answer, a reply of one number is the reporter's satisfaction score (1–5).
-`alur.whatsapp.conversation.Dialog` calls `menu` and `respond` for complaints numbers.
+The complaint is filed, found and rated by `alur.complaints.services`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """What the applicant hears over WhatsApp as their case moves: returned for missing papers (see
-`intake.checking`), and done. Runs inside the engine's transition."""
+`intake.checking`), and done. Runs inside the engine's transition; sent from the number the
+application came in on (`alur.whatsapp_cloud`), through the outbox."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from alur.outbox.content import whatsapp_text
 from alur.outbox.models import OutboundMessage
 from alur.outbox.services import whatsapp_enqueue
 from alur.sop.registry import register_action
-from alur.whatsapp.models import BusinessNumber
+from alur.whatsapp_cloud.models import BusinessNumber
+from alur.whatsapp_cloud.selectors import service_number
 from alur.workflow.models import Case
 from alur.workflow.notices import register_notifier
 from alur.workflow.services import StepContext
@@ -20,14 +22,7 @@ def number_for(case: Case) -> BusinessNumber | None:
         return None
     if application.whatsapp_number_id:
         return application.whatsapp_number
-    return next(
-        (
-            n
-            for n in BusinessNumber.objects.filter(office=case.office, is_active=True)
-            if application.service_code in n.service_codes
-        ),
-        None,
-    )
+    return service_number(case.office, application.service_code)
 
 
 def notify(case: Case, body: str, key: str) -> OutboundMessage | None:

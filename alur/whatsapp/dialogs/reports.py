@@ -4,7 +4,7 @@
 phone of a person who may report for one of its kab/kota, reads the form (its code cell names
 the report, period and office), sends it (the Kadis) or keeps it as a draft (an operator), and
 answers on WhatsApp. It returns False for any other message, which the conversation then
-handles as usual; the WhatsApp app calls it first for numbers without services.
+handles as usual; the dispatch (`alur.whatsapp.dialogs`) calls it first on reports numbers.
 """
 
 from __future__ import annotations
@@ -73,8 +73,7 @@ def document_receive(inbound_id: int) -> bool:
     if (
         inbound.handled_at is not None
         or number is None
-        or number.service_codes
-        or number.is_complaints
+        or number.purpose != number.Purpose.REPORTS
         or inbound.kind != "document"
     ):
         return False

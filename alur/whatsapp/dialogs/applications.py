@@ -1,4 +1,5 @@
-"""The steps of the citizen's conversation: the menu, the questions, the documents, the summary."""
+"""The citizen's conversation on an applications number: the menu, the questions, the documents,
+the summary; STATUS or a tracking number answers with the application's current step."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from alur.whatsapp.models import Conversation
 if TYPE_CHECKING:
     from alur.whatsapp.conversation import Dialog, Fetched
 
+REFERENCE = re.compile(r"\bS\d+[A-Z]?-\d{4}-\d{6}-[A-Z2-9]{6}\b")
 SKIP = "LEWATI"
 DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
@@ -81,6 +83,15 @@ def ask_file(d: Dialog, svc: Service) -> None:
     requirement = pending[0]
     optional = "" if requirement.required else f" Ketik {SKIP} jika tidak ada."
     d.say(f"Kirim foto atau PDF: {requirement.label}.{optional}")
+
+
+def respond(d: Dialog, text: str, fetched: Fetched | None) -> None:
+    upper = text.upper()
+    if upper == "STATUS" or REFERENCE.search(upper):
+        match = REFERENCE.search(upper)
+        status(d, match.group(0) if match else None)
+    else:
+        advance(d, text, fetched)
 
 
 def advance(d: Dialog, text: str, fetched: Fetched | None) -> None:

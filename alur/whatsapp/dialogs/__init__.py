@@ -1,0 +1,43 @@
+"""The conversations a business number holds, one per purpose (`BusinessNumber.purpose`).
+
+Every inbound message is dispatched here by its number's purpose: applications (the citizen
+applies for a document), complaints (the reporter files a complaint) or reports (a kab/kota
+sends its filled report form to the province's number; any other message on that number is
+answered as on an applications number without services).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from alur.whatsapp.dialogs import applications, complaints, reports
+from alur.whatsapp_cloud.models import BusinessNumber
+
+if TYPE_CHECKING:
+    from alur.whatsapp.conversation import Dialog, Fetched
+
+
+@dataclass(frozen=True)
+class PurposeDialog:
+    """What a purpose's conversation does: greet (`menu`), answer one turn (`respond`), and
+    optionally take a message whole before any conversation (`take`, True when it did)."""
+
+    menu: Callable[[Dialog], None]
+    respond: Callable[[Dialog, str, Fetched | None], None]
+    take: Callable[[int], bool] | None = None
+
+
+Purpose = BusinessNumber.Purpose
+DIALOGS: dict[str, PurposeDialog] = {
+    Purpose.APPLICATIONS: PurposeDialog(applications.menu, applications.respond),
+    Purpose.COMPLAINTS: PurposeDialog(complaints.menu, complaints.respond),
+    Purpose.REPORTS: PurposeDialog(
+        applications.menu, applications.respond, take=reports.document_receive
+    ),
+}
+
+
+def dialog_for(number: BusinessNumber) -> PurposeDialog:
+    return DIALOGS[number.purpose]
