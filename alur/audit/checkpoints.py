@@ -142,7 +142,7 @@ def write(*, force: bool = False) -> Checkpoint | None:
                 and last.chain_count == len(heads)
             ):
                 return None
-            body = {
+            body: dict[str, Any] = {
                 "v": 1,
                 "at": timezone.now().isoformat(timespec="microseconds"),
                 "count": len(heads),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -55,7 +55,7 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, offices: Any, counter: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = offices
+        cast(forms.ModelChoiceField, self.fields["office"]).queryset = offices
         if counter:
             del self.fields["reporter_email"]
             self.fields["reporter_name"].label = "Nama pelapor"

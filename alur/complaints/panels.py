@@ -114,7 +114,7 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
     may_give_opinion = (
         consulting is not None
         and user.is_authenticated
-        and is_team_member(user, complaint.office)  # type: ignore[arg-type]
+        and is_team_member(user, complaint.office)
         and all(o.member_id != user.pk for o in opinions)
     )
     return _render(

@@ -63,6 +63,8 @@ def complaints_for(user: User | AnonymousUser) -> QuerySet[Complaint]:
 def team_cases(user: User | AnonymousUser, prefix: str = "") -> Q:
     """The complaint cases the person answers as a member of an office's answering team (Tim
     Penjawab Aduan, S2g step 5): all of that office's, whatever unit handles them."""
+    if not user.is_authenticated:
+        return Q(**{f"{prefix}pk__in": []})
     offices = TeamMember.objects.filter(user_id=user.pk, is_active=True).values("office_id")
     return Q(**{f"{prefix}office_id__in": offices, f"{prefix}sop__code": SOP_CODE})
 
@@ -175,7 +177,11 @@ def recap(office: Office, year: int) -> Recap:
     if unregistered:
         rows.append(_row("Belum dikategorikan", unregistered))
     scores = [c.satisfaction for c in items if c.satisfaction is not None]
-    finished = [c for c in items if c.case.clock_stopped_at and c.case.due_at]
+    finished = [
+        (c.case.clock_stopped_at, c.case.due_at)
+        for c in items
+        if c.case.clock_stopped_at and c.case.due_at
+    ]
     return Recap(
         office=office,
         year=year,
@@ -187,8 +193,8 @@ def recap(office: Office, year: int) -> Recap:
         by_status=[
             (label, sum(1 for c in items if c.status == value)) for value, label in Status.choices
         ],
-        on_time=sum(1 for c in finished if c.case.clock_stopped_at <= c.case.due_at),
-        late=sum(1 for c in finished if c.case.clock_stopped_at > c.case.due_at),
+        on_time=sum(1 for stopped, due in finished if stopped <= due),
+        late=sum(1 for stopped, due in finished if stopped > due),
         satisfaction_average=round(sum(scores) / len(scores), 2) if scores else None,
         satisfaction_count=len(scores),
     )

@@ -19,6 +19,7 @@ from alur.complaints.models import Complaint
 from alur.core.errors import DomainError
 from alur.core.ratelimit import over_limit
 from alur.core.web import error_text, int_param, run_service
+from alur.org.access import AuthedRequest
 
 FORM_LIMIT = 5  # complaints per client address and window
 FORM_WINDOW = 60 * 60  # seconds
@@ -127,7 +128,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def counter(request: HttpRequest) -> HttpResponse:
+def counter(request: AuthedRequest) -> HttpResponse:
     offices = selectors.staff_offices(request.user)
     if not offices:
         raise PermissionDenied("Anda tidak menerima pengaduan di kantor mana pun.")
@@ -154,7 +155,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthedRequest) -> HttpResponse:
     office = selectors.office_for(request.user, request.GET.get("kantor"))
     year = _year(request)
     return render(
@@ -170,7 +171,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedRequest) -> HttpResponse:
     office = selectors.office_for(request.user, request.GET.get("kantor"))
     return render(
         request,
@@ -183,7 +184,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def answer_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     complaint = selectors.complaint_for(request.user, pk)
     return render(request, "complaints/answer_sheet.html", {"complaint": complaint})
 
@@ -218,7 +219,7 @@ def _act(
 
 @login_required
 @require_POST
-def register_step(request: HttpRequest, pk: int) -> HttpResponse:
+def register_step(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RegisterForm(request.POST)
     form.is_valid()
     return _act(
@@ -226,7 +227,7 @@ def register_step(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda c: services.complaint_register(
             complaint=c,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             category=form.cleaned_data.get("category", ""),
             analysis=form.cleaned_data.get("analysis", ""),
         ),

@@ -10,8 +10,19 @@ from __future__ import annotations
 
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from alur.core.validators import FORMULA_LEAD
+
+
+def new_workbook(title: str) -> tuple[Workbook, Worksheet]:
+    """A new workbook and its one sheet, named `title`."""
+    workbook = Workbook()
+    sheet = workbook.active
+    if not isinstance(sheet, Worksheet):
+        raise TypeError("a new workbook starts with one worksheet")
+    sheet.title = title
+    return workbook, sheet
 
 
 def defuse_cell(cell: Cell) -> Cell:
@@ -28,5 +39,6 @@ def defuse(workbook: Workbook) -> Workbook:
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                defuse_cell(cell)  # type: ignore[arg-type]
+                if isinstance(cell, Cell):  # a merged cell's covered part holds no value
+                    defuse_cell(cell)
     return workbook

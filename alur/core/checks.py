@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles.storage import staticfiles_storage
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
@@ -26,12 +26,14 @@ def static_manifest(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
     """Without whitenoise's manifest every page of a production server answers 500."""
     if not getattr(settings, "PRODUCTION", False):
         return []
-    name = getattr(staticfiles_storage, "manifest_name", "staticfiles.json")
-    try:
-        content = staticfiles_storage.read_manifest()
-        manifest = json.loads(content) if content is not None else None
-    except (OSError, ValueError):
-        manifest = None
+    name, manifest = "staticfiles.json", None
+    if isinstance(staticfiles_storage, ManifestFilesMixin):  # whitenoise's storage is one
+        name = staticfiles_storage.manifest_name
+        try:
+            content = staticfiles_storage.read_manifest()
+            manifest = json.loads(content) if content is not None else None
+        except (OSError, ValueError):
+            manifest = None
     if isinstance(manifest, dict) and manifest.get("paths"):
         return []
     return [

@@ -14,12 +14,12 @@ def locked_row(model: type[M], *, defaults: dict[str, Any] | None = None, **key:
     created first (with `defaults`) when there is none. Two transactions creating it at once
     both end up locking the one row: the loser's insert fails on the unique key and it waits for
     the winner's. The model needs a unique constraint on `key`'s fields."""
-    row = model.objects.select_for_update().filter(**key).first()  # type: ignore[attr-defined]
+    row = model._default_manager.select_for_update().filter(**key).first()
     if row is not None:
         return row
     try:
         with transaction.atomic():
-            model.objects.create(**key, **(defaults or {}))  # type: ignore[attr-defined]
+            model._default_manager.create(**key, **(defaults or {}))
     except IntegrityError:
         pass  # created by a concurrent transaction; wait for and lock theirs
-    return model.objects.select_for_update().get(**key)  # type: ignore[attr-defined]
+    return model._default_manager.select_for_update().get(**key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -135,7 +136,11 @@ class ShortPathMiddleware:
         self.get_response = get_response
         self.database_unavailable = DatabaseUnavailableMiddleware(get_response)
         self.views: dict[str, Callable[[HttpRequest], HttpResponse]] | None = None
-        self.respond = SecurityHeadersMiddleware(XFrameOptionsMiddleware(self.call_view))
+        # Django's middleware may answer an awaitable; over the synchronous call_view it does not.
+        frame_options = cast(
+            Callable[[HttpRequest], HttpResponse], XFrameOptionsMiddleware(self.call_view)
+        )
+        self.respond = SecurityHeadersMiddleware(frame_options)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.views is None:  # the URLconf is read on the first request, not at import
@@ -149,7 +154,7 @@ class ShortPathMiddleware:
         return self.respond(request)
 
     def call_view(self, request: HttpRequest) -> HttpResponse:
-        view = self.views[request.path_info]  # type: ignore[index]
+        view = (self.views or {})[request.path_info]  # filled before the first call here
         try:
             return view(request)
         except (OperationalError, InterfaceError) as error:

@@ -173,7 +173,9 @@ class _Reading:
         for number, generation in sorted(numbers):
             if time.monotonic() > self.deadline:
                 raise FileRejected(COMPLEX_PDF)
-            yield self.reader.get_object(IndirectObject(number, generation, self.reader))
+            obj = self.reader.get_object(IndirectObject(number, generation, self.reader))
+            if obj is not None:  # a number whose object is gone: nothing to check
+                yield obj
 
     def stream(self, obj: StreamObject) -> None:
         """Open a stream (every filter in its chain), counting what it inflates to. Images are
@@ -231,7 +233,7 @@ def _check_pdf(data: bytes) -> None:
         raise FileRejected(ACTIVE_PDF)
     limits = {name: MAX_INFLATED_BYTES for name in _PYPDF_LIMITS}
     try:
-        with apply_configuration(**limits):
+        with apply_configuration(None, **limits):
             reader = _open_pdf(data)
             if reader.is_encrypted:
                 raise FileRejected(ENCRYPTED_PDF)

@@ -17,10 +17,17 @@ from typing import TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from alur.org.choices import AppointmentKind, OfficeLevel, PositionKind
 from alur.org.models import Appointment, Office, Unit, User
+
+
+class AuthedRequest(HttpRequest):
+    """The request a view behind `login_required` receives: its user has signed in."""
+
+    user: User
 
 
 class Capability(StrEnum):
@@ -146,7 +153,7 @@ def _cache(user: User | AnonymousUser) -> dict:
     if cache is None:
         cache = {}
         if user.is_authenticated:
-            user._alur_access_cache = cache  # type: ignore[union-attr]
+            user._alur_access_cache = cache
     return cache
 
 

@@ -1,8 +1,10 @@
 """Admin for reference data. Offices, positions and appointments change through services."""
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from alur.audit.signals import acting, admin_deletions
@@ -50,7 +52,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "nip", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "nip"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Alur", {"fields": ("full_name", "nip", "phone")}),
     )
 
@@ -62,6 +64,8 @@ class UserAdmin(BaseUserAdmin):
         with acting(request.user), transaction.atomic():
             return super().user_change_password(request, id, form_url)
 
-    def log_deletions(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    def log_deletions(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> list[LogEntry] | LogEntry:
         admin_deletions(request.user, queryset)
-        super().log_deletions(request, queryset)
+        return super().log_deletions(request, queryset)

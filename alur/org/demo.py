@@ -426,7 +426,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     for spec in (*OFFICES, *_child_offices()):
         office = Office.objects.filter(code=spec.code).first()
         if office is None:
-            office = office_create(code=spec.code, **spec.details, **spec.settings)
+            office = office_create(code=spec.code, actor=None, **spec.details, **spec.settings)
         elif changed := {k: v for k, v in spec.settings.items() if getattr(office, k) != v}:
             office = office_update(office=office, actor=None, reason="data demo", **changed)
         units: dict[str, Unit] = {u.name: u for u in office.units.all()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
@@ -153,6 +154,9 @@ class User(AbstractUser):
     full_name = models.CharField("nama lengkap", max_length=160, blank=True)
     nip = models.CharField("NIP", max_length=18, blank=True)
     phone = models.CharField("nomor HP/WhatsApp", max_length=20, blank=True)
+
+    # What this person may reach, kept on the object for its request (alur.org.access); not stored.
+    _alur_access_cache: dict[tuple[Any, ...], Any]
 
     class Meta:
         verbose_name = "pengguna"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 
 from alur.core.fields import PersonNameField, SubjectField
 from alur.documents.forms import DATE, AddressFields, PersonFields
@@ -75,9 +78,16 @@ class ReferralForm(forms.Form):
         label="Keterangan", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, offices=None, partner: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        *args: Any,
+        offices: QuerySet[Office] | None = None,
+        partner: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
+        office = cast(forms.ModelChoiceField, self.fields["office"])
+        office.queryset = offices if offices is not None else Office.objects.none()
         if partner:
             for name in ("reporter_name", "reporter_phone"):
                 del self.fields[name]

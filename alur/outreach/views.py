@@ -20,7 +20,7 @@ from alur.core.ratelimit import over_limit
 from alur.core.uploads import read_bounded
 from alur.core.validators import is_ascii_digits
 from alur.core.web import error_text, run_service
-from alur.org.access import Capability, offices_for
+from alur.org.access import AuthedRequest, Capability, offices_for
 from alur.org.models import User
 from alur.outreach import selectors
 from alur.outreach.forms import LettersForm, ReferralForm, VisitForm, VisitResultForm
@@ -39,30 +39,26 @@ TYPED = "outreach:typed:"
 
 
 def _input(data: dict[str, Any]) -> ReferralInput:
-    office = data["office"]
-    return (
-        ReferralInput(
-            reporter_name=data.get("reporter_name", ""),
-            reporter_phone=data.get("reporter_phone", ""),
-            reporter_org=data.get("reporter_org", ""),
-            name=data.get("name", ""),
-            category=data.get("category", ""),
-            nik=data.get("nik", ""),
-            sex=data.get("sex", ""),
-            birth_place=data.get("birth_place", ""),
-            birth_date=data.get("birth_date"),
-            address=data.get("address", ""),
-            village=data.get("village", ""),
-            district_code="",
-            latitude=data.get("latitude") or None,
-            longitude=data.get("longitude") or None,
-            contact_name=data.get("contact_name", ""),
-            contact_phone=data.get("contact_phone", ""),
-            notes=data.get("notes", ""),
-        )
-        if office
-        else None
-    )  # type: ignore[return-value]
+    """The referral's details from a valid form's data."""
+    return ReferralInput(
+        reporter_name=data.get("reporter_name", ""),
+        reporter_phone=data.get("reporter_phone", ""),
+        reporter_org=data.get("reporter_org", ""),
+        name=data.get("name", ""),
+        category=data.get("category", ""),
+        nik=data.get("nik", ""),
+        sex=data.get("sex", ""),
+        birth_place=data.get("birth_place", ""),
+        birth_date=data.get("birth_date"),
+        address=data.get("address", ""),
+        village=data.get("village", ""),
+        district_code="",
+        latitude=data.get("latitude") or None,
+        longitude=data.get("longitude") or None,
+        contact_name=data.get("contact_name", ""),
+        contact_phone=data.get("contact_phone", ""),
+        notes=data.get("notes", ""),
+    )
 
 
 def _refused(form: ReferralForm, error: Exception) -> dict[str, Any]:
@@ -113,7 +109,7 @@ def public_sent(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def partner_form(request: HttpRequest) -> HttpResponse:
+def partner_form(request: AuthedRequest) -> HttpResponse:
     offices = offices_for(request.user, Capability.REFER_RESIDENTS)
     if not offices.exists():
         raise PermissionDenied("Anda bukan mitra Dukcapil Siaga.")
@@ -121,7 +117,7 @@ def partner_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ReferralForm(request.POST, offices=offices, partner=True)
         if form.is_valid():
-            user: User = request.user  # type: ignore[assignment]
+            user: User = request.user
             data = form.cleaned_data | {
                 "reporter_name": user.get_full_name() or user.username,
                 "reporter_phone": "",
@@ -141,7 +137,7 @@ def partner_form(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: AuthedRequest) -> HttpResponse:
     if not offices_for(request.user, Capability.REFER_RESIDENTS).exists():
         return redirect("outreach:list")
     referrals = list(selectors.referrals_for(request.user).order_by("-submitted_at")[:200])
@@ -152,11 +148,11 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def forward(request: HttpRequest, pk: int) -> HttpResponse:
+def forward(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     run_service(
         request,
-        lambda: referral_services.referral_forward(referral=referral, actor=request.user),  # type: ignore[arg-type]
+        lambda: referral_services.referral_forward(referral=referral, actor=request.user),
         "Rujukan diteruskan ke petugas Dukcapil.",
     )
     return redirect("outreach:detail", pk=pk)
@@ -166,7 +162,7 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthedRequest) -> HttpResponse:
     if not offices_for(request.user, Capability.HANDLE_CASES).exists():
         if offices_for(request.user, Capability.REFER_RESIDENTS).exists():
             return redirect("outreach:partner_list")  # a partner's own list
@@ -180,7 +176,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     staff = selectors.is_staff_for(request.user, referral)
     return render(
@@ -197,7 +193,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def letter_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def letter_file(request: AuthedRequest, pk: int, kind: str) -> FileResponse:
     """A supporting letter's scan, for the office's staff and the referring partner."""
     referral = selectors.referral_for(request.user, pk)
     letter = referral.letters.filter(kind=kind).exclude(file="").first()
@@ -215,7 +211,7 @@ def letter_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 
 @login_required
 @require_POST
-def letter_send(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def letter_send(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     """The referring partner sends a supporting letter from the referral's page."""
     referral = selectors.referral_for(request.user, pk)
     upload = request.FILES.get("file")
@@ -224,7 +220,7 @@ def letter_send(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         lambda: letter_services.letter_send(
             referral=referral,
             kind=kind,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             upload=read_bounded(upload) if upload else None,
         ),
         "Surat terkirim ke Disdukcapil. Terima kasih.",
@@ -234,12 +230,12 @@ def letter_send(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def letters_chase(request: HttpRequest, pk: int) -> HttpResponse:
+def letters_chase(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     note = request.POST.get("note", "")
     if not run_service(
         request,
-        lambda: letter_services.letters_chase(referral=referral, actor=request.user, note=note),  # type: ignore[arg-type]
+        lambda: letter_services.letters_chase(referral=referral, actor=request.user, note=note),
         "Permintaan surat terkirim kepada mitra yang merujuk.",
     ):
         _keep(request, pk, {"chase_note": note})
@@ -248,15 +244,13 @@ def letters_chase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     reason = request.POST.get("reason", "")
     if not run_service(
         request,
         lambda: referral_services.referral_close(
-            referral=referral,
-            actor=request.user,  # type: ignore[arg-type]
-            reason=reason,
+            referral=referral, actor=request.user, reason=reason
         ),
         "Rujukan ditutup; mitra yang merujuk diberi tahu alasannya.",
     ):
@@ -266,12 +260,12 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify(request: HttpRequest, pk: int) -> HttpResponse:
+def verify(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     note = request.POST.get("note", "")
     if not run_service(
         request,
-        lambda: letter_services.referral_verify(referral=referral, actor=request.user, note=note),  # type: ignore[arg-type]
+        lambda: letter_services.referral_verify(referral=referral, actor=request.user, note=note),
         "Berkas terverifikasi dan diteruskan untuk pendaftaran penduduk.",
     ):
         _keep(request, pk, {"verify_note": note})
@@ -329,7 +323,7 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_receive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def letter_receive(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     upload = request.FILES.get("file")
     content = read_bounded(upload) if upload else None
@@ -338,7 +332,7 @@ def letter_receive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         lambda: letter_services.letter_receive(
             referral=referral,
             kind=kind,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             upload=content,
             note=request.POST.get("note", ""),
         ),
@@ -349,7 +343,7 @@ def letter_receive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_schedule(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     form = VisitForm(request.POST)
     kept = {name: request.POST.get(name, "") for name in ("scheduled_for", "officer", "address")}
@@ -369,7 +363,7 @@ def visit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             referral=referral,
             when=when,
             officer=officer,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             address=form.cleaned_data.get("address", ""),
         ),
         "Jemput bola dijadwalkan untuk petugas perekaman.",
@@ -380,7 +374,7 @@ def visit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_record(request: AuthedRequest, pk: int) -> HttpResponse:
     visit = Visit.objects.select_related("referral").filter(pk=pk).first()
     if visit is None:
         raise Http404("Kunjungan tidak ditemukan.")
@@ -391,7 +385,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: visit_services.visit_record(
             visit=visit,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             result=form.cleaned_data.get("result", ""),
             note=form.cleaned_data.get("note", ""),
         ),

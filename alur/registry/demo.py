@@ -112,11 +112,12 @@ def load_demo_residents(per_office: int = 200) -> int:
     ]
     districts: dict[str, list[Region]] = {}
     for district in Region.objects.filter(parent__in=[o.region for o in offices]).order_by("code"):
-        districts.setdefault(district.parent_id, []).append(district)
+        if district.parent_id:  # each has its regency, asked for above
+            districts.setdefault(district.parent_id, []).append(district)
     people = []
     for office in offices:
         rng = random.Random(f"alur-demo-residents-{office.code}")  # noqa: S311 - sample data
-        people += _people(office, districts.get(office.region_id, []), per_office, rng, today)
+        people += _people(office, districts.get(office.region_id or "", []), per_office, rng, today)
     Resident.objects.bulk_create(people, batch_size=1000)
     added = len(people)
     if added:

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
+from django.db.models import Field, UniqueConstraint
 from django.utils import timezone
 
 from alur.audit.services import lock_chains, record
@@ -29,8 +30,21 @@ from alur.registry.models import Resident, ResidentCount, RollupState
 
 TABLE = ResidentCount._meta.db_table
 STATE_TABLE = RollupState._meta.db_table
-_KEY = next(c for c in ResidentCount._meta.constraints if c.name == "registry_residentcount_key")
-KEY_COLUMNS = tuple(ResidentCount._meta.get_field(name).column for name in _KEY.fields)
+_KEY = next(
+    c
+    for c in ResidentCount._meta.constraints
+    if isinstance(c, UniqueConstraint) and c.name == "registry_residentcount_key"
+)
+
+
+def _column(name: str) -> str:
+    field = ResidentCount._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise LookupError(f"{name} is not a column of {TABLE}")
+    return field.column
+
+
+KEY_COLUMNS = tuple(_column(name) for name in _KEY.fields)
 AGE_CLASSES = (0, 17, 19)
 
 # (office id, age_from, married, dead, ktp_recorded, has_akta_lahir, has_kia, has_akta_mati)
@@ -222,4 +236,5 @@ def counts(office_ids: Sequence[int] | None = None) -> dict[Key, int]:
     rows = ResidentCount.objects.exclude(count=0)
     if office_ids is not None:
         rows = rows.filter(office_id__in=list(office_ids))
-    return {tuple(values[:-1]): values[-1] for values in rows.values_list(*KEY_COLUMNS, "count")}  # type: ignore[misc]
+    rows_of_key = rows.values_list(*KEY_COLUMNS, "count")  # a Key's values, then the count
+    return {cast(Key, tuple(values[:-1])): values[-1] for values in rows_of_key}

@@ -162,7 +162,7 @@ def time_vs_standard(
     top = max([max(v or 0, p or 0, s or 0) for _l, v, p, s in rows] + [1])
     span = c.WIDTH - LABEL - VALUE
     parts = []
-    y = GAP
+    y = float(GAP)
     for label, median, p90, standard in rows:
         lines = c.wrap(label, LABEL - 6)
         height = _row_height(lines)

@@ -46,7 +46,7 @@ def report(
         }
         sums[indicator][0] += numerator
         sums[indicator][1] += denominator
-    result_rows = []
+    result_rows: list[dict[str, Any]] = []
     for code, name in offices:
         attained = [
             cell["percent"] / float(targets[key])

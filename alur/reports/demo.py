@@ -25,7 +25,7 @@ from alur.reports.selectors import deadline_for, prefill, reporters
 from alur.reports.services.definitions import clean_recipients, definition_ensure
 from alur.reports.services.weekly import submission_send
 from alur.workflow.choices import ACTIVE_TASK, Outcome
-from alur.workflow.models import Task
+from alur.workflow.models import Case, Task
 from alur.workflow.services import task_complete
 
 # The address an earlier demo gave Ditjen's "Grup Nusantara": it exists nowhere, so a demo
@@ -135,7 +135,7 @@ def _person(username: str) -> User:
     return User.objects.get(username=username)
 
 
-def _complete(case: object, username: str, note: str) -> None:
+def _complete(case: Case | None, username: str, note: str) -> None:
     task = Task.objects.filter(case=case, status__in=ACTIVE_TASK).order_by("pk").first()
     if task is not None:
         task_complete(task=task, actor=_person(username), outcome=Outcome.DONE, reason=note)

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from alur.core.cells import defuse
+from alur.core.cells import defuse, new_workbook
 from alur.core.validators import is_ascii_digits
 from alur.reports.catalogue import DENOMINATOR_SUFFIX, NUMERATOR_SUFFIX
 
@@ -96,9 +96,7 @@ def form_xlsx(
 ) -> bytes:
     """The form of one kab/kota for one period: fill column C, keep the rest as it is."""
     values = values or {}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Laporan"
+    wb, ws = new_workbook("Laporan")
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=13)
     rows = [
@@ -157,7 +155,7 @@ def form_read(
     wb = _open(data)
     ws = wb["Laporan"] if "Laporan" in wb.sheetnames else None
     found = ws[MARKER_CELL].value if ws is not None else None
-    if not isinstance(found, str) or not found.startswith(MARKER_PREFIX + ":"):
+    if ws is None or not isinstance(found, str) or not found.startswith(MARKER_PREFIX + ":"):
         raise ImportRejected(
             [
                 "Templat salah: berkas ini bukan formulir laporan dari Alur (sel B5 lembar "
@@ -178,13 +176,12 @@ def form_read(
         problems.append(f"B5: formulir ini milik kantor {parts[3]}, bukan {office_code}.")
     values: dict[str, int] = {}
     seen: dict[str, int] = {}
-    for row in ws.iter_rows(min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=3):
-        key_cell, _label, count_cell = row
+    rows = ws.iter_rows(min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=3)
+    for number, (key_cell, _label, count_cell) in enumerate(rows, start=FIRST_ROW):
         key = key_cell.value
         if key is None or (isinstance(key, str) and not key.strip()):
             continue
         key = str(key).strip()
-        number = key_cell.row
         if key not in keys:
             problems.append(f"A{number}: kode layanan «{key}» tidak ada dalam formulir.")
             continue
@@ -208,9 +205,7 @@ def form_read(
 
 def recap_xlsx(recap: dict[str, Any], *, title: str) -> bytes:
     fields = recap["fields"]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Rekap"
+    wb, ws = new_workbook("Rekap")
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([f"Periode {recap['period']}"])
@@ -294,8 +289,8 @@ def _table(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
         return
     wb = _open(data)
     ws = wb.worksheets[0]
-    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        yield number, list(row)
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        yield number, list(values)
 
 
 def coverage_columns(indicators: list[str]) -> list[str]:
@@ -313,9 +308,7 @@ def coverage_template_xlsx(
 ) -> bytes:
     """The import file's columns and one row per kab/kota; `values` (code → indicator →
     numerator, denominator) fill the cells that are known."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Cakupan"
+    wb, ws = new_workbook("Cakupan")
     ws.append(coverage_columns([i["key"] for i in indicators]))
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEAD_FILL
@@ -395,9 +388,7 @@ def coverage_read(
 
 
 def lakip_xlsx(report: dict[str, Any], *, title: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Cakupan"
+    wb, ws = new_workbook("Cakupan")
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([f"Periode {report['period']}"])
@@ -412,13 +403,13 @@ def lakip_xlsx(report: dict[str, Any], *, title: str) -> bytes:
     for row in report["rows"]:
         line = [row["rank"], row["code"], row["name"]]
         for indicator in report["indicators"]:
-            cell = row["cells"].get(indicator["key"]) or {}
-            line += [cell.get("percent"), indicator["target"]]
+            figure = row["cells"].get(indicator["key"]) or {}
+            line += [figure.get("percent"), indicator["target"]]
         ws.append(line)
     province = [None, report["province"]["code"], report["province"]["name"]]
     for indicator in report["indicators"]:
-        cell = report["province"]["cells"].get(indicator["key"]) or {}
-        province += [cell.get("percent"), indicator["target"]]
+        figure = report["province"]["cells"].get(indicator["key"]) or {}
+        province += [figure.get("percent"), indicator["target"]]
     ws.append(province)
     for cell in ws[ws.max_row]:
         cell.font = BOLD

@@ -124,7 +124,7 @@ class DefinitionForm(forms.Form):
 
     def __init__(self, *args: Any, frequency: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unused = self.MONTHLY_ONLY if frequency == "weekly" else ()
+        unused: tuple[str, ...] = self.MONTHLY_ONLY if frequency == "weekly" else ()
         unused = self.WEEKLY_ONLY if frequency == "monthly" else unused
         for name in unused:
             del self.fields[name]

@@ -12,13 +12,16 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 
 from alur.core.letterhead import ADDRESS, Kop
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -125,7 +128,7 @@ def _table(
     return Table([head, *body], colWidths=widths, style=style, repeatRows=1, hAlign="LEFT")
 
 
-def _numbered_canvas(font: str) -> type:
+def _numbered_canvas(font: str) -> type[Canvas]:
     """A canvas that holds its pages until the end, to print "hal. x / y" on each."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -138,14 +141,16 @@ def _numbered_canvas(font: str) -> type:
 
         def showPage(self) -> None:
             self._held.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # private: not in the stubs
 
         def save(self) -> None:
             total = len(self._held)
             for state in self._held:
                 self.__dict__.update(state)
                 self.setFont(font, 8)
-                self.drawRightString(A4[0] - 12 * mm, 8 * mm, f"hal. {self._pageNumber} / {total}")
+                self.drawRightString(
+                    A4[0] - 12 * mm, 8 * mm, f"hal. {self.getPageNumber()} / {total}"
+                )
                 super().showPage()
             super().save()
 
@@ -218,7 +223,8 @@ def recap_pdf(*, office: Any, title: str, recap: dict[str, Any]) -> bytes:
     story.append(Spacer(1, 2))
 
     story.append(Paragraph("Per kabupaten/kota", heading))
-    rows, marks = [], []
+    rows: list[list[Any]] = []
+    marks: list[tuple[Any, ...]] = []
     for n, row in enumerate(recap["rows"], start=1):
         rows.append(
             [

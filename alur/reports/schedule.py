@@ -222,7 +222,7 @@ def period_start(
     starts, ends = _shift(definition, starts, ends, offset)
     taken = ReportPeriod.objects.filter(definition=definition, starts_on=starts).first()
     if taken is not None:
-        where = f" pada perkara {taken.case.reference}" if taken.case_id else ""
+        where = f" pada perkara {taken.case.reference}" if taken.case_id and taken.case else ""
         raise ConflictError(f"Periode {taken.label} sudah dibuka{where}.")
     case = engine_services.case_start(
         code=definition.sop_code,

@@ -146,7 +146,7 @@ def reachable_offices(user: User | AnonymousUser) -> list[Office]:
 def default_office(user: User | AnonymousUser) -> Office | None:
     offices = reachable_offices(user)
     upper = [o for o in offices if o.level != OfficeLevel.REGENCY]
-    return (upper or offices or [None])[0]
+    return next(iter(upper or offices), None)
 
 
 def registry_coverage(office: Office) -> dict[str, Any]:
@@ -269,6 +269,8 @@ def dashboard(
         if status in (TaskStatus.OPEN, TaskStatus.CLAIMED):
             figures.open += 1
             per_office[office_id][0] += 1
+            continue
+        if completed is None:  # a task leaves the open states with its completion time
             continue
         figures.done += 1
         assert figures.minutes is not None  # noqa: S101
@@ -432,7 +434,7 @@ def submit_position(period: ReportPeriod) -> str:
 
 def open_submit_task(period: ReportPeriod, office: Office) -> Task | None:
     found = submit_step(period)
-    if found is None:
+    if found is None or period.case_id is None:
         return None
     return (
         Task.objects.filter(
@@ -461,6 +463,7 @@ def recap_compute(period: ReportPeriod) -> dict[str, Any]:
         for s in period.submissions.filter(status=SubmissionStatus.SUBMITTED).select_related(
             "office"
         )
+        if s.submitted_at  # a sent report always has its time (the table's constraint)
     }
     before = previous_period(period)
     previous: dict[str, dict[str, int]] = {}

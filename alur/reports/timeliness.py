@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from alur.letters.words import month_name
@@ -77,7 +78,11 @@ def due_period(
         return starts, ends, at
     starts = _month_before(day.replace(day=1))
     ends = day.replace(day=1) - timedelta(days=1)
-    options = {"distribute_day": distribute_day, "distribute_time": distribute_time, "zone": zone}
+    options: dict[str, Any] = {
+        "distribute_day": distribute_day,
+        "distribute_time": distribute_time,
+        "zone": zone,
+    }
     at = opening_moment(frequency, starts, ends, **options)
     if at > local:
         starts, ends = _month_before(starts), starts - timedelta(days=1)

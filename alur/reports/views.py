@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.web import error_text, form_data, int_param, run_service
-from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
+from alur.org.access import DENIED_MESSAGE, AuthedRequest, Capability, can, office_ids_for
 from alur.org.models import Office
 from alur.reports import charts, files, pdf, schedule, selectors
 from alur.reports.choices import ReportKind, Source
@@ -28,7 +28,7 @@ from alur.reports.forms import (
     UploadForm,
     WeeklyStartForm,
 )
-from alur.reports.models import CoverageImport, ReportDefinition, Submission
+from alur.reports.models import CoverageImport, ReportDefinition, ReportPeriod, Submission
 from alur.reports.selectors import (
     coverage_compute,
     deadline_text,
@@ -58,7 +58,7 @@ def _download(data: bytes, filename: str, mime: str) -> HttpResponse:
 
 
 @login_required
-def periods(request: HttpRequest) -> HttpResponse:
+def periods(request: AuthedRequest) -> HttpResponse:
     rows = list(selectors.periods_for(request.user)[:100])
     if (
         not rows
@@ -72,7 +72,7 @@ def periods(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/periods.html", {"periods": rows, "definitions": definitions})
 
 
-def _coverage_context(period) -> dict:  # type: ignore[no-untyped-def]
+def _coverage_context(period: ReportPeriod) -> dict:
     data = period.recap if period.recap.get("indicators") else coverage_compute(period)
     return {
         "coverage": data,
@@ -82,7 +82,7 @@ def _coverage_context(period) -> dict:  # type: ignore[no-untyped-def]
 
 
 @login_required
-def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def period_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     period = selectors.period_for(request.user, pk)
     rows = selectors.reporter_rows(request.user, period)
     context = {
@@ -108,7 +108,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/period.html", context)
 
 
-def _reporter(request: HttpRequest, period, code: str) -> Office:  # type: ignore[no-untyped-def]
+def _reporter(request: HttpRequest, period: ReportPeriod, code: str) -> Office:
     office = Office.objects.filter(code=code, parent=period.definition.office).first()
     if office is None or not (
         can(request.user, Capability.SUBMIT_REPORTS, office)
@@ -119,7 +119,7 @@ def _reporter(request: HttpRequest, period, code: str) -> Office:  # type: ignor
 
 
 @login_required
-def submission(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def submission(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     """A kab/kota's report for the period: the form (prefilled from the office's own counts or
     its draft), the Excel upload, and "Simpan konsep" / "Kirim ke provinsi"."""
     period = selectors.period_for(request.user, pk)
@@ -170,7 +170,7 @@ def submission(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def submission_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def submission_upload(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     period = selectors.period_for(request.user, pk)
     office = _reporter(request, period, code)
     form = UploadForm(request.POST, request.FILES)
@@ -201,7 +201,7 @@ def submission_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
-def form_download(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def form_download(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     period = selectors.period_for(request.user, pk)
     office = _reporter(request, period, code)
     existing = Submission.objects.filter(period=period, office=office).first()
@@ -213,7 +213,7 @@ def form_download(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
 
 
-def _province_period(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+def _province_period(request: HttpRequest, pk: int) -> ReportPeriod:
     period = selectors.period_for(request.user, pk)
     if not selectors.may_see_all(request.user, period):
         raise Http404("Periode laporan tidak ditemukan.")
@@ -221,7 +221,7 @@ def _province_period(request: HttpRequest, pk: int):  # type: ignore[no-untyped-
 
 
 @login_required
-def recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def recap_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     period = _province_period(request, pk)
     return _download(
         files.recap_xlsx(period),
@@ -231,7 +231,7 @@ def recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def recap_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def recap_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     period = _province_period(request, pk)
     recap = period.recap or recap_compute(period)
     data = pdf.recap_pdf(
@@ -243,7 +243,7 @@ def recap_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def lakip_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def lakip_download(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     period = _province_period(request, pk)
     if period.definition.kind != ReportKind.COVERAGE:
         raise Http404("Bukan laporan cakupan.")
@@ -256,7 +256,7 @@ def lakip_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+def period_close(request: AuthedRequest, pk: int) -> HttpResponse:
     period = _province_period(request, pk)
     form = CloseForm(request.POST)
     run_service(
@@ -271,7 +271,7 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def coverage_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     period = _province_period(request, pk)
     form = CoverageUploadForm(request.POST, request.FILES)
     job: list[CoverageImport] = []
@@ -292,7 +292,7 @@ def coverage_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+def import_status(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress of an import, polled by the page (JSON) or shown as a page."""
     job = CoverageImport.objects.select_related("period").filter(pk=pk).first()
     if job is None:
@@ -323,7 +323,7 @@ def _task(request: HttpRequest, pk: int) -> Task:
 
 @login_required
 @require_POST
-def recap_step(request: HttpRequest, pk: int) -> HttpResponse:
+def recap_step(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     run_service(
         request,
@@ -335,7 +335,7 @@ def recap_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recap_letter(request: HttpRequest, reference: str) -> HttpResponse:
+def recap_letter(request: AuthedRequest, reference: str) -> HttpResponse:
     case = workflow_selectors.case_for(request.user, reference)
     run_service(
         request,
@@ -350,7 +350,7 @@ def _fields_text(definition: ReportDefinition) -> str:
 
 
 @login_required
-def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def definition_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     definition = selectors.definitions_for(request.user).filter(pk=pk).first()
     if definition is None:
         raise Http404("Definisi laporan tidak ditemukan.")
@@ -428,7 +428,7 @@ def _startable_office(request: HttpRequest, code: str) -> Office:
 
 
 @login_required
-def start(request: HttpRequest, code: str) -> HttpResponse:
+def start(request: AuthedRequest, code: str) -> HttpResponse:
     """Mulai prosedur for a periodic report: pick the period and do the first step (S0: the
     week's format; S4: the Kabid's direction). The case page follows."""
     office = _startable_office(request, code)
@@ -511,7 +511,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def coverage_sample(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_sample(request: AuthedRequest, pk: int) -> HttpResponse:
     """A PIAK import file for the month to start from: every kab/kota of the province with each
     indicator's numerator and denominator counted from Alur's own register (empty where the
     register has no residents of that kab/kota)."""
@@ -535,11 +535,11 @@ def _office_in_reach(request: HttpRequest) -> tuple[list[Office], Office]:
     office = next((o for o in offices if o.code == code), None) if code else None
     if code and office is None:
         raise Http404("Kantor tidak ditemukan.")
-    return offices, office or selectors.default_office(request.user)
+    return offices, office or selectors.default_office(request.user) or offices[0]
 
 
 @login_required
-def registry_coverage(request: HttpRequest) -> HttpResponse:
+def registry_coverage(request: AuthedRequest) -> HttpResponse:
     """Coverage per kab/kota counted from Alur's own register (the rollup), as of its day."""
     offices, office = _office_in_reach(request)
     data = selectors.registry_coverage(office)
@@ -555,7 +555,7 @@ def registry_coverage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     offices, office = _office_in_reach(request)
     days = min(max(int_param(request, "hari", 30) or 30, 1), 365)
     data = selectors.dashboard(request.user, office, days=days)

@@ -52,7 +52,8 @@ class WeeklyHoursForm(forms.Form):
     reason = forms.CharField(label="Alasan perubahan", max_length=200)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("closed") and (not data.get("opens") or not data.get("closes")):
             raise forms.ValidationError("Isi jam buka dan jam tutup, atau centang 'Tutup'.")
         return data

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from alur.core.web import run_service
-from alur.org.access import Capability
+from alur.org.access import AuthedRequest, Capability
 from alur.org.selectors import office_for
 from alur.worktime import services
 from alur.worktime.forms import ClosureForm, WeeklyHoursForm
@@ -18,7 +18,7 @@ def _back(code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def closure_add(request: HttpRequest, code: str) -> HttpResponse:
+def closure_add(request: AuthedRequest, code: str) -> HttpResponse:
     office = office_for(request.user, code, Capability.VIEW_OFFICE)
     form = ClosureForm(request.POST)
     if not form.is_valid():
@@ -41,7 +41,7 @@ def closure_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def closure_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def closure_remove(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     office = office_for(request.user, code, Capability.VIEW_OFFICE)
     closure = get_object_or_404(Closure, pk=pk, office=office)
     run_service(
@@ -56,7 +56,7 @@ def closure_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hours_set(request: HttpRequest, code: str) -> HttpResponse:
+def hours_set(request: AuthedRequest, code: str) -> HttpResponse:
     office = office_for(request.user, code, Capability.VIEW_OFFICE)
     form = WeeklyHoursForm(request.POST)
     if not form.is_valid():
@@ -86,7 +86,7 @@ def hours_set(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def hours_reset(request: HttpRequest, code: str) -> HttpResponse:
+def hours_reset(request: AuthedRequest, code: str) -> HttpResponse:
     """Back to the national hours (Perpres 21/2023), with a reason."""
     office = office_for(request.user, code, Capability.VIEW_OFFICE)
     changed: list[bool] = []

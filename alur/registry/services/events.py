@@ -167,7 +167,7 @@ def birth_register(
 
 # --- corrections ----------------------------------------------------------------------------
 
-EVENT_REASONS = {
+EVENT_REASONS: dict[str, str] = {
     ResidentStatus.DEAD: "Meninggal dunia",
     ResidentStatus.MOVED_OUT: "Pindah keluar (SKPWNI)",
 }

@@ -79,7 +79,7 @@ def period_open(
         )
     taken = ReportPeriod.objects.filter(definition=definition, starts_on=starts_on).first()
     if taken is not None:
-        if taken.case_id is not None and taken.case_id != case.pk:
+        if taken.case_id is not None and taken.case_id != case.pk and taken.case is not None:
             raise ConflictError(
                 f"Periode {taken.label} sudah dijalankan pada perkara {taken.case.reference}."
             )

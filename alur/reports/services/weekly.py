@@ -227,7 +227,7 @@ def sent_tasks_settle(*, period: ReportPeriod) -> int:
     from alur.workflow.services import task_complete
 
     found = submit_step(period)
-    if found is None:
+    if found is None or period.case_id is None:
         return 0
     sent = {
         s.office_id: s
@@ -361,13 +361,15 @@ def period_close(*, period: ReportPeriod, actor: User, reason: str = "") -> Repo
     check_action(period, "close")
     require(actor, Capability.HANDLE_CASES, period.definition.office)
     found = submit_step(period)
+    case = period.case
     if (
         found is not None
-        and not Task.objects.filter(case_id=period.case_id, step=found[0]).exists()
+        and case is not None
+        and not Task.objects.filter(case_id=case.pk, step=found[0]).exists()
     ):
         raise DomainError(
             f"Periode belum dapat ditutup: langkah sebelum pengiriman laporan kab/kota (langkah "
-            f"{found[0]}) belum selesai pada perkara {period.case.reference}.",
+            f"{found[0]}) belum selesai pada perkara {case.reference}.",
             code="not_collecting",
         )
     now = timezone.now()

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -8,7 +10,7 @@ from alur.whatsapp_cloud.demo import load_numbers
 class Command(BaseCommand):
     help = "Load regions, SOP files, demo offices, personas and WhatsApp numbers (idempotent)."
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_regions", verbosity=0, stdout=self.stdout)
         call_command("load_sops", verbosity=options["verbosity"], stdout=self.stdout)
         logins = load_demo()
