@@ -8,17 +8,23 @@ what is missing goes back to the applicant there instead of stopping the print l
 - S2d step 2 (`documents.precheck`, the officer's check of the files): a child of 5 or more
   needs the colour photo (the seed: "Foto (3x4) (untuk umur >5th)"); without it the files are
   incomplete and go back to the applicant.
+
+The same rules are checked again when the card is printed (`check_replacement`, `check_kia`,
+the document services' `card_check`).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 
 from alur.core.errors import DomainError
-from alur.documents.catalogue import MSG_PHOTO, age_on
+from alur.documents.entry_data import text
+from alur.documents.forms import REPLACEMENT_REASONS
 from alur.intake.models import Application
+from alur.intake.selectors import application_of
 from alur.registry.models import Resident
 from alur.registry.services.residents import biometrics_record
 from alur.workflow.choices import Outcome
@@ -33,10 +39,12 @@ MSG_NOT_RECORDED = (
 )
 MSG_NO_RESIDENT = "NIK {nik} tidak terdaftar di {office}; periksa NIK pemohon."
 MSG_PHOTO_BACK = " Berkas belum lengkap: kembalikan kepada pemohon dan centang “{label}”."
-
-
-def application_of(case: Case) -> Application | None:
-    return Application.objects.filter(case=case).first()
+MSG_PHOTO = (
+    "{name} berusia {age} tahun: pas foto berwarna anak wajib dilampirkan pada permohonan KIA "
+    "(untuk anak usia 5 tahun ke atas)."
+)
+MSG_KIA_AGE = "{name} sudah berusia {age} tahun; KIA hanya untuk anak di bawah 17 tahun."
+MSG_REASON = "Pilih alasan penggantian KTP-el: hilang, rusak atau perubahan data."
 
 
 def applicant_resident(case: Case, nik: str = "") -> Resident | None:
@@ -105,3 +113,27 @@ def precheck_kia(case: Case) -> None:
 def on_precheck(context: StepContext) -> None:
     if context.outcome == Outcome.DONE and context.case.sop.code == "S2d":
         precheck_kia(context.case)
+
+
+def check_replacement(case: Case, resident: Resident, data: dict[str, Any]) -> dict[str, Any]:
+    reason = text(data, "reason")
+    if reason not in REPLACEMENT_REASONS:
+        raise DomainError(MSG_REASON, code="reason")
+    return {"reason": reason, "reason_label": REPLACEMENT_REASONS[reason]}
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def check_kia(case: Case, resident: Resident, data: dict[str, Any]) -> dict[str, Any]:
+    age = age_on(resident.birth_date, timezone.localdate())
+    if age >= 17:
+        raise DomainError(MSG_KIA_AGE.format(name=resident.name, age=age), code="age")
+    application = application_of(case)
+    has_photo = (
+        application is not None and application.attachments.filter(requirement="photo").exists()
+    )
+    if age >= 5 and not has_photo:
+        raise DomainError(MSG_PHOTO.format(name=resident.name, age=age), code="photo")
+    return {"age": age, "photo": has_photo}

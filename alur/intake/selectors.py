@@ -17,6 +17,7 @@ from alur.org.access import Capability, offices_for
 from alur.org.models import Office, User
 from alur.sop.models import SopRevision
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, TaskStatus
+from alur.workflow.models import Case
 from alur.workflow.selectors import personal_cases
 
 WAITING_TEXT = "menunggu kelengkapan dari pemohon"
@@ -206,3 +207,8 @@ def returned_for(application: Application) -> str:
         .first()
     )
     return task.reason if task is not None else ""
+
+
+def application_of(case: Case) -> Application | None:
+    """The application that started `case` (None for a case started otherwise)."""
+    return Application.objects.filter(case=case).first()

@@ -21,15 +21,11 @@ MSG_UNFINDABLE = (
     "lokasi, titik peta (lintang dan bujur), atau nomor HP yang dapat dihubungi."
 )
 
-
 MSG_NAME = "Nama penduduk yang dirujuk wajib diisi (boleh nama panggilan bila tidak diketahui)."
-
 
 MSG_REPORTER = "Nama pelapor wajib diisi."
 
-
 MSG_CATEGORY = "Pilih kategori penduduk rentan (Permendagri 96/2019)."
-
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{6,18}$")
 

@@ -14,9 +14,9 @@ from typing import Any
 from django.db import transaction
 
 from alur.core.errors import DomainError
-from alur.documents.catalogue import address_of, person_of
 from alur.documents.choices import OutputKind
 from alur.documents.definitions import EnterRequest, register_document_service
+from alur.documents.entry_data import address_of, person_of
 from alur.documents.services import draft_ensure
 from alur.outreach.forms import ResidentForm
 from alur.outreach.models import Referral

@@ -209,8 +209,8 @@ def test_a_birth_entry_is_corrected_before_printing_and_refused_after() -> None:
     case = Case.objects.get(pk=task.case_id)
     akta = CitizenDocument
     # documents.enter and documents.print are one step: enter, then correct before signing.
-    from alur.documents.catalogue import enter_birth
     from alur.documents.definitions import EnterRequest
+    from alur.documents.enter import enter_birth
 
     with_transaction = birth_data(family)
     enter_birth(EnterRequest(case=case, actor=operator, data=with_transaction))

@@ -26,12 +26,10 @@ MSG_LETTERS_MISSING = (
     "rujukan sebelum data penduduk didaftarkan."
 )
 
-
 MSG_VERIFY_MISSING = (
     "Berkas belum dapat diverifikasi: surat pendukung belum lengkap ({missing}). Catat surat "
     "yang sudah diterima, atau minta kepada mitra yang merujuk."
 )
-
 
 MSG_NOT_OWN = "Rujukan ini bukan rujukan Anda; surat hanya dapat dikirim oleh mitra yang merujuk."
 

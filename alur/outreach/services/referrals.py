@@ -28,12 +28,9 @@ from alur.workflow.services import case_cancel, case_start, procedure, task_clai
 
 SOP_CODE = "S3"
 
-
 REFER_KEY = "outreach.refer"
 
-
 VISIT_KEY = "outreach.visit"
-
 
 ENDED = (CaseStatus.REJECTED, CaseStatus.CANCELLED)
 
