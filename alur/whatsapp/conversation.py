@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from alur.whatsapp.dialogs import dialog_for
 from alur.whatsapp.models import Conversation, InboundMessage
+from alur.whatsapp.uploads import drop_staged
 from alur.whatsapp_cloud.models import BusinessNumber
 
 MEDIA_KINDS = ("image", "document")
@@ -72,20 +74,24 @@ def handle(inbound_id: int) -> None:
             citizen=inbound.sender,
             defaults={"updated_at": timezone.now()},
         )
-        Dialog(conversation, inbound).respond(fetched)
+        Turn(conversation, inbound).respond(fetched)
         locked.handled_at = timezone.now()
         locked.save(update_fields=["handled_at"])
 
 
-class Dialog:
+class Turn:
     """One turn of a conversation: read the message, move the state, queue the replies."""
 
     def __init__(self, conversation: Conversation, inbound: InboundMessage) -> None:
-        self.c = conversation
+        self.conversation = conversation
         self.inbound = inbound
         self.number: BusinessNumber = inbound.number  # type: ignore[assignment]
         self.dialog = dialog_for(self.number)
         self.now = timezone.now()
+
+    @property
+    def citizen(self) -> str:
+        return self.conversation.citizen
 
     # -- replies ---------------------------------------------------------------------------
 
@@ -93,29 +99,40 @@ class Dialog:
         from alur.outbox.content import whatsapp_text
         from alur.outbox.services import whatsapp_enqueue
 
-        self.c.replies += 1
+        self.conversation.replies += 1
         whatsapp_enqueue(
             office=self.number.office,
             sender=self.number.phone_number_id,
-            recipient=self.c.citizen,
+            recipient=self.citizen,
             content=whatsapp_text(body),
-            dedupe_key=f"wa-reply:{self.inbound.message_id}:{self.c.replies}",
+            dedupe_key=f"wa-reply:{self.inbound.message_id}:{self.conversation.replies}",
             cause=self.inbound,
         )
 
+    # -- the state -------------------------------------------------------------------------
+
+    def move(self, state: str, data: dict[str, Any], service_code: str | None = None) -> None:
+        """Enter `state` with its typed state's JSON (`alur.whatsapp.state`)."""
+        self.conversation.state, self.conversation.data = state, data
+        if service_code is not None:
+            self.conversation.service_code = service_code
+
     def save(self) -> None:
-        self.c.updated_at = self.now
-        self.c.save()
+        self.conversation.updated_at = self.now
+        self.conversation.save()
 
     def reset(self) -> None:
-        self.c.state, self.c.service_code, self.c.data = Conversation.State.MENU, "", {}
+        """Back to the menu; the files the citizen staged are removed once this commits."""
+        drop_staged(self.conversation.data)
+        self.move(Conversation.State.MENU, {}, service_code="")
 
     # -- the turn --------------------------------------------------------------------------
 
     def respond(self, fetched: Fetched | None) -> None:
         text = (self.inbound.text or "").strip()
         idle = timedelta(minutes=settings.WHATSAPP_CONVERSATION_IDLE_MINUTES)
-        if self.c.state != Conversation.State.MENU and self.now - self.c.updated_at > idle:
+        state = self.conversation.state
+        if state != Conversation.State.MENU and self.now - self.conversation.updated_at > idle:
             self.reset()
             self.say(
                 "Sesi permohonan Anda berakhir karena tidak ada balasan selama "

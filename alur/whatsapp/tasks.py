@@ -3,6 +3,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from alur.whatsapp.conversation import handle
 from alur.whatsapp.services import webhook_process, webhook_read_stranded
+from alur.whatsapp.uploads import drop_idle_uploads
 
 
 @db_task(retries=5, retry_delay=30)
@@ -19,3 +20,9 @@ def read_stranded_deliveries() -> int:
 @db_task(retries=3, retry_delay=60)
 def handle_inbound(inbound_id: int) -> None:
     handle(inbound_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def drop_idle_conversation_uploads() -> int:
+    """Every ten minutes: the files staged by conversations idle past their expiry."""
+    return drop_idle_uploads()

@@ -16,7 +16,7 @@ from alur.whatsapp.dialogs import applications, complaints, reports
 from alur.whatsapp_cloud.models import BusinessNumber
 
 if TYPE_CHECKING:
-    from alur.whatsapp.conversation import Dialog, Fetched
+    from alur.whatsapp.conversation import Fetched, Turn
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class PurposeDialog:
     """What a purpose's conversation does: greet (`menu`), answer one turn (`respond`), and
     optionally take a message whole before any conversation (`take`, True when it did)."""
 
-    menu: Callable[[Dialog], None]
-    respond: Callable[[Dialog, str, Fetched | None], None]
+    menu: Callable[[Turn], None]
+    respond: Callable[[Turn, str, Fetched | None], None]
     take: Callable[[int], bool] | None = None
 
 

@@ -22,9 +22,10 @@ from alur.complaints.models import Complaint
 from alur.core.errors import DomainError
 from alur.core.validators import person_name, typed_number
 from alur.whatsapp.models import Conversation
+from alur.whatsapp.state import ComplaintForm
 
 if TYPE_CHECKING:
-    from alur.whatsapp.conversation import Dialog, Fetched
+    from alur.whatsapp.conversation import Fetched, Turn
 
 SKIP = "LEWATI"
 REFERENCE = re.compile(r"\bS2G-\d{4}-\d{6}-[A-Z2-9]{6}\b")
@@ -32,154 +33,158 @@ RATING_DAYS = 30  # how long after the answer a lone number is read as the satis
 NAME_LIMIT = 120
 
 
-def menu(d: Dialog) -> None:
+def menu(turn: Turn) -> None:
     """Start (again): greet and ask the reporter's name."""
-    d.c.state, d.c.service_code = Conversation.State.FIELDS, "S2g"
-    d.c.data = {"step": "name"}
-    d.say(
-        f"Selamat datang di layanan pengaduan {d.number.office.short_name}. Kami akan mencatat "
+    turn.move(Conversation.State.FIELDS, ComplaintForm().to_json(), service_code="S2g")
+    turn.say(
+        f"Selamat datang di layanan pengaduan {turn.number.office.short_name}. Kami akan mencatat "
         "pengaduan Anda. Ketik BATAL kapan saja untuk berhenti, atau STATUS untuk melihat "
         "pengaduan Anda.\n\nSiapa nama Anda?"
     )
 
 
-def respond(d: Dialog, text: str, fetched: Fetched | None) -> None:
+def respond(turn: Turn, text: str, fetched: Fetched | None) -> None:
     upper = text.upper()
-    if upper == "STATUS" or (REFERENCE.search(upper) and d.c.data.get("step") != "application"):
+    state = turn.conversation.state
+    form = ComplaintForm.from_json(turn.conversation.data)
+    if upper == "STATUS" or (REFERENCE.search(upper) and form.step != "application"):
         match = REFERENCE.search(upper)
-        status(d, match.group(0) if match else None)
+        status(turn, match.group(0) if match else None)
         return
-    at_start = d.c.state == Conversation.State.MENU or d.c.data.get("step") == "name"
-    if at_start and typed_number(text, max_digits=3) is not None and _rate(d, text):
+    at_start = state == Conversation.State.MENU or form.step == "name"
+    if at_start and typed_number(text, max_digits=3) is not None and _rate(turn, text):
         return  # a lone number where a name is asked: the score of the last answer
-    if d.c.state == Conversation.State.MENU:
-        menu(d)
+    if state == Conversation.State.MENU:
+        menu(turn)
         return
     if fetched is not None:
-        d.say("Mohon tuliskan dalam pesan teks. Berkas dapat ditunjukkan saat petugas menghubungi.")
-        _ask(d)
+        turn.say(
+            "Mohon tuliskan dalam pesan teks. Berkas dapat ditunjukkan saat petugas menghubungi."
+        )
+        _ask(turn, form)
         return
-    if d.c.state == Conversation.State.CONFIRM:
-        confirm(d, upper)
+    if state == Conversation.State.CONFIRM:
+        confirm(turn, form, upper)
         return
-    step = d.c.data.get("step")
-    if step == "name":
+    if form.step == "name":
         if not text or len(text) > NAME_LIMIT:
-            d.say(f"Mohon tulis nama Anda (paling banyak {NAME_LIMIT} huruf).")
+            turn.say(f"Mohon tulis nama Anda (paling banyak {NAME_LIMIT} huruf).")
             return
         try:
-            name = person_name(text)
+            form.name = person_name(text)
         except ValidationError as error:
-            d.say(" ".join(error.messages))
+            turn.say(" ".join(error.messages))
             return
-        d.c.data.update(step="text", name=name)
-    elif step == "text":
+        form.step = "text"
+    elif form.step == "text":
         if not text:
-            d.say("Isi pengaduan tidak boleh kosong.")
-            _ask(d)
+            turn.say("Isi pengaduan tidak boleh kosong.")
+            _ask(turn, form)
             return
-        d.c.data.update(step="application", text=text[:4000])
-    elif step == "application":
+        form.step, form.text = "application", text[:4000]
+    elif form.step == "application":
         if upper != SKIP:
             from alur.complaints.services import application_find
 
             try:
-                application_find(d.number.office, text)
+                application_find(turn.number.office, text)
             except DomainError as error:
-                d.say(f"{error.message} Ketik {SKIP} bila tidak ada.")
+                turn.say(f"{error.message} Ketik {SKIP} bila tidak ada.")
                 return
-        d.c.data.update(step="confirm", application="" if upper == SKIP else upper)
-        d.c.state = Conversation.State.CONFIRM
-        summary(d)
+        form.step, form.application = "confirm", "" if upper == SKIP else upper
+        turn.move(Conversation.State.CONFIRM, form.to_json())
+        summary(turn, form)
         return
     else:
-        menu(d)
+        menu(turn)
         return
-    _ask(d)
+    turn.move(state, form.to_json())
+    _ask(turn, form)
 
 
-def _ask(d: Dialog) -> None:
-    step = d.c.data.get("step")
-    if step == "name":
-        d.say("Siapa nama Anda?")
-    elif step == "text":
-        d.say("Ceritakan permasalahan Anda dalam satu pesan: apa yang terjadi, kapan, dan di mana.")
-    elif step == "application":
-        d.say(
+def _ask(turn: Turn, form: ComplaintForm) -> None:
+    if form.step == "name":
+        turn.say("Siapa nama Anda?")
+    elif form.step == "text":
+        turn.say(
+            "Ceritakan permasalahan Anda dalam satu pesan: apa yang terjadi, kapan, dan di mana."
+        )
+    elif form.step == "application":
+        turn.say(
             "Apakah pengaduan ini tentang permohonan dokumen? Kirim nomor permohonannya "
             f"(mis. S2E-1808-260105-K7QM4X), atau ketik {SKIP}."
         )
     else:
-        summary(d)
+        summary(turn, form)
 
 
-def summary(d: Dialog) -> None:
-    data = d.c.data
-    d.say(
-        f"Ringkasan pengaduan:\n- Nama: {data['name']}\n- Pengaduan: {data['text'][:500]}\n"
-        f"- Permohonan terkait: {data.get('application') or '-'}\n\n"
+def summary(turn: Turn, form: ComplaintForm) -> None:
+    turn.say(
+        f"Ringkasan pengaduan:\n- Nama: {form.name}\n- Pengaduan: {form.text[:500]}\n"
+        f"- Permohonan terkait: {form.application or '-'}\n\n"
         "Balas YA untuk mengirim pengaduan, atau BATAL untuk membatalkan."
     )
 
 
-def confirm(d: Dialog, upper: str) -> None:
+def confirm(turn: Turn, form: ComplaintForm, upper: str) -> None:
     from alur.complaints.services import complaint_submit
 
     if upper not in ("YA", "Y", "KIRIM"):
-        d.say("Balas YA untuk mengirim pengaduan, atau BATAL untuk membatalkan.")
+        turn.say("Balas YA untuk mengirim pengaduan, atau BATAL untuk membatalkan.")
         return
-    data = d.c.data
     try:
         complaint = complaint_submit(
-            office=d.number.office,
+            office=turn.number.office,
             channel=Channel.WHATSAPP,
-            reporter_name=data["name"],
-            reporter_phone=d.c.citizen,
-            text=data["text"],
-            application_reference=data.get("application", ""),
-            whatsapp_number=d.number,
-            client_token=f"wa:{d.inbound.message_id}"[:64],
+            reporter_name=form.name,
+            reporter_phone=turn.citizen,
+            text=form.text,
+            application_reference=form.application,
+            whatsapp_number=turn.number,
+            client_token=f"wa:{turn.inbound.message_id}"[:64],
         )
     except DomainError as error:
-        d.say(f"Pengaduan belum dapat dikirim: {error.message} Ketik MENU untuk mulai lagi.")
-        d.reset()
+        turn.say(f"Pengaduan belum dapat dikirim: {error.message} Ketik MENU untuk mulai lagi.")
+        turn.reset()
         return
     case = complaint.case
     due = date_format(timezone.localtime(case.due_at), "l, j F Y H:i") if case.due_at else "-"
-    d.say(
+    turn.say(
         f"Pengaduan Anda diterima. Nomor pengaduan: {case.reference}\n"
         f"Perkiraan jawaban: {due}.\nKirim STATUS kapan saja untuk melihat perkembangannya."
     )
-    d.reset()
+    turn.reset()
 
 
-def _mine(d: Dialog) -> list[Complaint]:
+def _mine(turn: Turn) -> list[Complaint]:
     return list(
-        Complaint.objects.filter(reporter_phone=d.c.citizen, office=d.number.office)
+        Complaint.objects.filter(reporter_phone=turn.citizen, office=turn.number.office)
         .select_related("case")
         .order_by("-created_at")[:20]
     )
 
 
-def status(d: Dialog, reference: str | None) -> None:
-    complaints = [c for c in _mine(d) if reference is None or c.case.reference == reference]
+def status(turn: Turn, reference: str | None) -> None:
+    complaints = [c for c in _mine(turn) if reference is None or c.case.reference == reference]
     if not complaints:
-        d.say("Kami tidak menemukan pengaduan dari nomor ini. Periksa nomor pengaduan Anda.")
+        turn.say("Kami tidak menemukan pengaduan dari nomor ini. Periksa nomor pengaduan Anda.")
         return
     complaint = complaints[0]
     lines = [f"Pengaduan {complaint.case.reference}: {complaint.get_status_display()}."]
     if complaint.is_closed and complaint.answer:
         lines.append(f"Jawaban: {complaint.answer[:1500]}")
-    d.say("\n".join(lines))
+    turn.say("\n".join(lines))
 
 
-def _rate(d: Dialog, text: str) -> bool:
+def _rate(turn: Turn, text: str) -> bool:
     """A lone number after an answer is the satisfaction score; False when nothing awaits one."""
     from alur.complaints.services import complaint_rate
 
     since = timezone.now() - timedelta(days=RATING_DAYS)
     answered = [
-        c for c in _mine(d) if c.status == Status.ANSWERED and c.closed_at and c.closed_at >= since
+        c
+        for c in _mine(turn)
+        if c.status == Status.ANSWERED and c.closed_at and c.closed_at >= since
     ]
     if not answered:
         return False
@@ -187,9 +192,9 @@ def _rate(d: Dialog, text: str) -> bool:
     try:
         rated = complaint_rate(complaint=complaint, score=text, channel=Channel.WHATSAPP)
     except DomainError as error:
-        d.say(error.message)
+        turn.say(error.message)
         return True
-    d.say(
+    turn.say(
         f"Terima kasih atas penilaian Anda ({rated.satisfaction} dari 5) untuk pengaduan "
         f"{complaint.case.reference}."
     )

@@ -11,6 +11,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from alur.intake.models import Application
@@ -258,3 +259,65 @@ def test_oversized_media_is_refused_and_nonsense_gets_the_question_again(citizen
     replies = citizen(document=pdf() + b"%" * 200)
     assert "tidak dapat kami ambil" in replies[0] or "besar" in replies[0]
     assert Conversation.objects.get(citizen=CITIZEN).data["files"] == {}
+
+
+def _staged_paths() -> list[str]:
+    data = Conversation.objects.get(citizen=CITIZEN).data
+    return [file["path"] for file in data.get("files", {}).values() if file]
+
+
+def _to_confirm_stage(citizen) -> list[str]:
+    """Fill in the application up to its summary; the staged files' paths, all in storage."""
+    _to_files_stage(citizen)
+    for _ in range(6):
+        if Conversation.objects.get(citizen=CITIZEN).state != "files":
+            break
+        citizen(document=pdf())
+    assert Conversation.objects.get(citizen=CITIZEN).state == "confirm"
+    paths = _staged_paths()
+    assert paths and all(default_storage.exists(path) for path in paths)
+    return paths
+
+
+@pytest.mark.django_db
+def test_the_staged_files_are_removed_once_the_application_is_sent(citizen) -> None:
+    paths = _to_confirm_stage(citizen)
+    citizen("YA")
+    application = Application.objects.get(applicant_phone=CITIZEN)
+    assert application.attachments.count() == len(paths)  # the attachments are the one copy
+    assert not any(default_storage.exists(path) for path in paths)
+
+
+@pytest.mark.django_db
+def test_the_staged_files_are_removed_when_the_citizen_cancels(citizen) -> None:
+    paths = _to_confirm_stage(citizen)
+    citizen("BATAL")  # the number's one service starts afresh
+    assert Conversation.objects.get(citizen=CITIZEN).data["files"] == {}
+    assert not any(default_storage.exists(path) for path in paths)
+
+
+@pytest.mark.django_db
+def test_the_staged_files_are_removed_when_the_conversation_expires(
+    citizen, django_capture_on_commit_callbacks
+) -> None:
+    from alur.whatsapp.uploads import drop_idle_uploads
+
+    paths = _to_confirm_stage(citizen)
+    assert drop_idle_uploads() == 0  # not idle yet
+    assert all(default_storage.exists(path) for path in paths)
+    idle = timedelta(minutes=settings.WHATSAPP_CONVERSATION_IDLE_MINUTES + 1)
+    Conversation.objects.filter(citizen=CITIZEN).update(updated_at=timezone.now() - idle)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drop_idle_uploads() == 1  # the periodic sweep, before the citizen writes again
+    assert not any(default_storage.exists(path) for path in paths)
+    assert "berakhir" in citizen("YA")[0]  # the next message still hears the session ended
+
+
+@pytest.mark.django_db
+def test_a_citizen_who_returns_after_the_expiry_leaves_no_staged_file(citizen) -> None:
+    paths = _to_confirm_stage(citizen)
+    idle = timedelta(minutes=settings.WHATSAPP_CONVERSATION_IDLE_MINUTES + 1)
+    Conversation.objects.filter(citizen=CITIZEN).update(updated_at=timezone.now() - idle)
+    assert "berakhir" in citizen("YA")[0]
+    assert not any(default_storage.exists(path) for path in paths)
+    assert not Application.objects.filter(applicant_phone=CITIZEN).exists()
