@@ -15,7 +15,7 @@ from alur.core.uploads import read_bounded
 from alur.core.validators import MSG_LAST4 as LAST4_MESSAGE
 from alur.intake.catalogue import APPLICANT_FIELDS, FieldKind, Requirement, Service
 from alur.intake.models import StagedFile
-from alur.intake.services import APPLICANT_KEYS, Upload, file_field
+from alur.intake.validation import APPLICANT_KEYS, Upload, file_field
 
 ACCEPT = "image/jpeg,image/png,application/pdf"
 OPTIONAL = " (bila ada)"

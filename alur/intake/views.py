@@ -18,13 +18,8 @@ from alur.intake.checking import requirements_return as requirements_return_serv
 from alur.intake.choices import Channel
 from alur.intake.forms import CounterForm, ResubmitForm, TrackingForm
 from alur.intake.models import Application, Attachment
-from alur.intake.services import (
-    DuplicateApplication,
-    application_errors,
-    application_submit,
-    counter_resubmit,
-    uploads_stage,
-)
+from alur.intake.services import application_submit, counter_resubmit, uploads_stage
+from alur.intake.validation import DuplicateApplication, application_errors
 from alur.org.access import Capability, office_ids_for
 from alur.org.models import Office
 from alur.workflow.choices import CaseStatus, Outcome

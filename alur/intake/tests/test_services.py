@@ -12,8 +12,9 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError, ValidationError
 from alur.intake.choices import Channel
 from alur.intake.models import Application, Attachment
-from alur.intake.services import application_submit, attachment_add, normalize_phone
+from alur.intake.services import application_submit, attachment_add
 from alur.intake.tests import samples
+from alur.intake.validation import normalize_phone
 from alur.workflow.choices import CaseStatus, TaskStatus
 from alur.workflow.models import Case
 
