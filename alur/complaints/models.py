@@ -110,24 +110,6 @@ class Complaint(models.Model):
         return self.decision or self.proposed_solution
 
 
-class RegisterCounter(models.Model):
-    """The last register serial of an office in a year; locked to take the next one."""
-
-    office = models.ForeignKey("org.Office", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField("tahun")
-    last_serial = models.PositiveIntegerField("nomor urut terakhir", default=0)
-
-    class Meta:
-        verbose_name = "penghitung register pengaduan"
-        verbose_name_plural = "penghitung register pengaduan"
-        constraints = [
-            models.UniqueConstraint(fields=["office", "year"], name="complaint_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office_id} {self.year}: {self.last_serial}"
-
-
 class TeamMember(models.Model):
     """A member of an office's answering team (Tim Penjawab Aduan)."""
 

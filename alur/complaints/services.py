@@ -18,9 +18,9 @@ from django.utils import timezone
 from alur.audit.services import record
 from alur.complaints import delivery
 from alur.complaints.choices import ACTION_STATUSES, CLOSED, Channel, Status
-from alur.complaints.models import Complaint, Opinion, RegisterCounter, TeamMember
+from alur.complaints.models import Complaint, Opinion, TeamMember
+from alur.core.counters import counter_next
 from alur.core.errors import ConflictError, DomainError
-from alur.core.locking import locked_row
 from alur.core.validators import person_name, typed_number
 from alur.org.access import Capability, can, require
 from alur.org.models import Office, User
@@ -220,10 +220,6 @@ def complaint_submit(
 # --- the register number -------------------------------------------------------------------
 
 
-def _locked_counter(office: Office, year: int) -> RegisterCounter:
-    return locked_row(RegisterCounter, office=office, year=year)
-
-
 def register_number_take(complaint: Complaint, when: datetime) -> str:
     """Give `complaint` the next serial of its office's register for the year of `when`.
 
@@ -233,12 +229,10 @@ def register_number_take(complaint: Complaint, when: datetime) -> str:
     if complaint.register_serial is not None:
         return complaint.register_number
     year = when.astimezone(complaint.office.zone).year
-    counter = _locked_counter(complaint.office, year)
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
+    serial = counter_next("complaints.register", complaint.office.pk, year)
     complaint.register_year = year
-    complaint.register_serial = counter.last_serial
-    complaint.register_number = f"{counter.last_serial:04d}/PGD/{complaint.office.code}/{year}"
+    complaint.register_serial = serial
+    complaint.register_number = f"{serial:04d}/PGD/{complaint.office.code}/{year}"
     return complaint.register_number
 
 

@@ -1,4 +1,5 @@
-"""The one table of core: the counts of the rate limits (alur/core/ratelimit.py)."""
+"""Core's tables: the counts of the rate limits (alur/core/ratelimit.py) and the gapless
+counters (alur/core/counters.py)."""
 
 from __future__ import annotations
 
@@ -14,3 +15,18 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.hits}"
+
+
+class Counter(models.Model):
+    """The last value taken in one gapless sequence, named by its scope (e.g.
+    "complaints.register:12:2026"); the row that is locked to take the next value."""
+
+    scope = models.CharField("lingkup", max_length=120, unique=True)
+    last = models.PositiveBigIntegerField("nilai terakhir", default=0)
+
+    class Meta:
+        verbose_name = "penghitung nomor"
+        verbose_name_plural = "penghitung nomor"
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.last}"

@@ -132,22 +132,3 @@ class RegisterFormat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} {self.kind}: {self.fmt}"
-
-
-class RegisterCounter(models.Model):
-    """The last serial of an office's register of one kind in one year (locked to take one)."""
-
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=OutputKind.choices)
-    year = models.PositiveIntegerField()
-    last_serial = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["office", "kind", "year"], name="register_counter_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office} {self.kind} {self.year}: {self.last_serial}"

@@ -15,10 +15,10 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
+from alur.core.counters import counter_next
 from alur.core.errors import DomainError
-from alur.core.locking import locked_row
 from alur.documents.choices import OutputKind
-from alur.documents.models import CitizenDocument, RegisterCounter, RegisterFormat
+from alur.documents.models import CitizenDocument, RegisterFormat
 from alur.org.models import Office
 
 DEFAULT_FORMATS: dict[str, str] = {
@@ -38,10 +38,6 @@ def _format(office: Office, kind: str) -> tuple[str, int]:
     return DEFAULT_FORMATS[kind], 4
 
 
-def _locked_counter(office: Office, kind: str, year: int) -> RegisterCounter:
-    return locked_row(RegisterCounter, office=office, kind=kind, year=year)
-
-
 def register_number_take(document: CitizenDocument, when: datetime | None = None) -> str:
     """Give `document` (locked by the caller) its register number, once."""
     if document.register_serial is not None:
@@ -51,17 +47,15 @@ def register_number_take(document: CitizenDocument, when: datetime | None = None
     office = document.office
     local = (when or timezone.now()).astimezone(office.zone)
     fmt, padding = _format(office, document.kind)
-    counter = _locked_counter(office, document.kind, local.year)
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
+    serial = counter_next("documents.register", office.pk, document.kind, local.year)
     document.register_year = local.year
-    document.register_serial = counter.last_serial
+    document.register_serial = serial
     document.register_number = fmt.format_map(
         {
             "region": office.code.replace(".", ""),
             "date": f"{local:%d%m%Y}",
             "year": str(local.year),
-            "serial": str(counter.last_serial).zfill(padding),
+            "serial": str(serial).zfill(padding),
         }
     )
     document.save(update_fields=["register_year", "register_serial", "register_number"])

@@ -6,5 +6,5 @@ from alur.letters.models_letter import (  # noqa: F401
     ParafSlot,
     Recipient,
 )
-from alur.letters.models_numbering import IssuedNumber, NumberSeries, SeriesCounter  # noqa: F401
+from alur.letters.models_numbering import IssuedNumber, NumberSeries  # noqa: F401
 from alur.letters.models_signing import SignerCertificate  # noqa: F401

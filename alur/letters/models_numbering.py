@@ -1,7 +1,8 @@
-"""Letter numbers (penomoran naskah dinas): series per office, a counter per series and year,
-and every number issued. The database holds the invariants: one counter row per series and year,
-no serial twice in a series and year, no number twice in an office, no document holding two live
-numbers in one series (a voided number stays in the book beside the one taken after it)."""
+"""Letter numbers (penomoran naskah dinas): series per office and every number issued; the
+serials of a series and year come from core's gapless counter (`letters.numbering.counter_of`).
+The database holds the invariants: no serial twice in a series and year, no number twice in an
+office, no document holding two live numbers in one series (a voided number stays in the book
+beside the one taken after it)."""
 
 from __future__ import annotations
 
@@ -46,24 +47,6 @@ class NumberSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.key})"
-
-
-class SeriesCounter(models.Model):
-    """The last serial taken in a series and year; the row that is locked to take the next."""
-
-    series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="counters")
-    year = models.PositiveSmallIntegerField("tahun")
-    last_serial = models.PositiveIntegerField("nomor urut terakhir", default=0)
-
-    class Meta:
-        verbose_name = "penghitung nomor"
-        verbose_name_plural = "penghitung nomor"
-        constraints = [
-            models.UniqueConstraint(fields=["series", "year"], name="series_counter_unique_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.series.key} {self.year}: {self.last_serial}"
 
 
 class IssuedNumber(models.Model):

@@ -20,14 +20,13 @@ from django.db.models import Model
 from django.utils import timezone
 
 from alur.audit.services import record, snapshot
+from alur.core.counters import counter_hold, counter_next
 from alur.core.errors import DomainError
-from alur.core.locking import locked_row
 from alur.letters.models_numbering import (
     DEFAULT_FORMAT,
     DEFAULT_UNIT,
     IssuedNumber,
     NumberSeries,
-    SeriesCounter,
 )
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
@@ -190,8 +189,9 @@ def series_ensure(
         return series
 
 
-def _locked_counter(series: NumberSeries, year: int) -> SeriesCounter:
-    return locked_row(SeriesCounter, series=series, year=year)
+def counter_of(series: NumberSeries, year: int) -> tuple[str, int, int]:
+    """The gapless counter (alur.core.counters) of `series` in `year`."""
+    return ("letters.series", series.pk, year)
 
 
 def _object_key(obj: Model | None) -> tuple[str, str]:
@@ -259,23 +259,24 @@ def number_take(
     if timezone.is_naive(moment):
         raise ValueError("`when` must be timezone-aware")
     local = moment.astimezone(office.zone)
-    counter = _locked_counter(series, local.year)
+    counter_hold(*counter_of(series, local.year))
     if obj is not None:
         # A concurrent request for the same document may have committed while we waited.
         existing = number_for(series=series, obj=obj)
         if existing is not None:
             return existing
 
-    serial = counter.last_serial + 1
-    number = format_number(
-        series,
-        classification=clean_classification,
-        serial=serial,
-        year=local.year,
-        month=local.month,
-    )
     try:
+        # The serial and its row in one savepoint: a number refused below gives its serial back.
         with transaction.atomic():
+            serial = counter_next(*counter_of(series, local.year))
+            number = format_number(
+                series,
+                classification=clean_classification,
+                serial=serial,
+                year=local.year,
+                month=local.month,
+            )
             issued = IssuedNumber.objects.create(
                 office=office,
                 series=series,
@@ -300,8 +301,6 @@ def number_take(
             "nomor harus memuat nomor urut dan tahun.",
             code="conflict",
         ) from error
-    counter.last_serial = serial
-    counter.save(update_fields=["last_serial"])
     record(
         actor=actor,
         office=office,

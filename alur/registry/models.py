@@ -160,22 +160,6 @@ class FamilyMember(models.Model):
         return f"{self.resident.name} — {self.get_relation_display()} ({self.family.no_kk})"
 
 
-class NumberCounter(models.Model):
-    """The last serial given for a NIK or No. KK prefix (region + date), locked to take the next."""
-
-    kind = models.CharField(max_length=3)  # "nik" / "kk"
-    prefix = models.CharField(max_length=12)
-    last_serial = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "prefix"], name="registry_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.prefix}: {self.last_serial}"
-
-
 class ResidentCount(models.Model):
     """How many residents of `office` (moved-out ones excluded) have this combination, with
     their age class as of `RollupState.as_of`: `age_from` 0 (0–16 years), 17 (17–18) or 19

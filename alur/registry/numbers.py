@@ -3,10 +3,10 @@
 - NIK = kecamatan code (6) + birth date DDMMYY, day + 40 for women + serial 0001–9999.
 - No. KK = region code (6) + issue date DDMMYY + serial 0001–9999.
 
-The serial is taken under a row lock on the prefix's counter (`NumberCounter`), and a serial
-that an existing NIK already holds (a resident registered with the number SIAK gave them) is
-skipped: a collision takes the next serial. The counter row is created on first use; two
-transactions creating it at once are serialised by its unique constraint.
+The serial is the next value of the prefix's gapless counter (`alur.core.counters`, scope
+"registry.number:<kind>:<prefix>"), taken under its row lock; a serial that an existing NIK
+already holds (a resident registered with the number SIAK gave them) is skipped: a collision
+takes the next serial.
 """
 
 from __future__ import annotations
@@ -14,40 +14,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import connection
-
+from alur.core.counters import CounterExhausted, counter_next
 from alur.core.errors import DomainError
-from alur.core.locking import locked_row
 from alur.core.validators import is_ascii_digits
 from alur.intake.nik import FEMALE_DAY_OFFSET
 from alur.registry.choices import Sex
-from alur.registry.models import Family, NumberCounter, Resident
+from alur.registry.models import Family, Resident
 
 MAX_SERIAL = 9999
 
 
-def _locked_counter(kind: str, prefix: str) -> NumberCounter:
-    return locked_row(NumberCounter, kind=kind, prefix=prefix)
-
-
 def _next_free(kind: str, prefix: str, taken: Iterable[str], what: str) -> str:
-    if not connection.in_atomic_block:
-        raise RuntimeError("numbers must be taken in the transaction that uses them")
-    counter = _locked_counter(kind, prefix)
-    used = set(taken)
-    serial = counter.last_serial
-    while True:
-        serial += 1
-        if serial > MAX_SERIAL:
-            raise DomainError(
-                f"Nomor urut {what} untuk {prefix} sudah habis (9999).", code="exhausted"
-            )
-        number = f"{prefix}{serial:04d}"
-        if number not in used:
-            break
-    counter.last_serial = serial
-    counter.save(update_fields=["last_serial"])
-    return number
+    used = {int(number[len(prefix) :]) for number in taken if number[len(prefix) :].isdigit()}
+    try:
+        serial = counter_next("registry.number", kind, prefix, skip=used, ceiling=MAX_SERIAL)
+    except CounterExhausted:
+        raise DomainError(
+            f"Nomor urut {what} untuk {prefix} sudah habis (9999).", code="exhausted"
+        ) from None
+    return f"{prefix}{serial:04d}"
 
 
 def _digits(code: str) -> str:
