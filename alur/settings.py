@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "alur.worktime",
     "alur.sop",
     "alur.workflow",
+    "alur.tte",
     "alur.outbox",
     "alur.whatsapp_cloud",
     "alur.whatsapp",

@@ -17,11 +17,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from alur.letters import pki
-from alur.letters.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.letters.models_letter import Letter, LetterStatus
-from alur.letters.models_signing import certificate_upload
 from alur.org.models import User
+from alur.tte import pki
+from alur.tte.management.commands.tte_dev_setup import DEMO_PASSPHRASE
+from alur.tte.services import certificate_upload
 
 PERSONAS = (
     "waykanan.operator",

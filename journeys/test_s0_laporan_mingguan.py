@@ -19,16 +19,16 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from alur.letters import pki
-from alur.letters.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.letters.models_letter import LetterStatus
-from alur.letters.models_signing import certificate_upload
 from alur.letters.selectors import case_letter
 from alur.org.models import User
 from alur.outbox.services import normalize_whatsapp_number
 from alur.reports.choices import PeriodStatus, Source, SubmissionStatus
 from alur.reports.excel import FIRST_ROW
 from alur.reports.models import ReportPeriod
+from alur.tte import pki
+from alur.tte.management.commands.tte_dev_setup import DEMO_PASSPHRASE
+from alur.tte.services import certificate_upload
 from alur.workflow.choices import CaseStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

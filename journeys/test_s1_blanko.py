@@ -27,10 +27,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from alur.letters import pki
-from alur.letters.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.letters.models_letter import LetterStatus
-from alur.letters.models_signing import certificate_upload
 from alur.letters.selectors import case_letter
 from alur.logistics import selectors
 from alur.logistics.choices import Item, ShipmentStatus
@@ -40,6 +37,9 @@ from alur.logistics.rounds import cover_letter_for
 from alur.logistics.services.handover import HIBAH_MISSING
 from alur.org.models import Office, User
 from alur.outbox.services import normalize_whatsapp_number
+from alur.tte import pki
+from alur.tte.management.commands.tte_dev_setup import DEMO_PASSPHRASE
+from alur.tte.services import certificate_upload
 from alur.workflow.choices import CaseStatus
 from alur.workflow.models import Case
 

@@ -28,13 +28,13 @@ from django.utils import timezone
 from alur.documents.models import CitizenDocument
 from alur.intake.models import Application
 from alur.intake.tests import samples
-from alur.letters import pki
-from alur.letters.management.commands.tte_dev_setup import DEMO_PASSPHRASE
-from alur.letters.models_signing import certificate_upload
 from alur.org.models import Office, User
 from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Family, FamilyMember, Resident
 from alur.registry.services.residents import resident_register
+from alur.tte import pki
+from alur.tte.management.commands.tte_dev_setup import DEMO_PASSPHRASE
+from alur.tte.services import certificate_upload
 from alur.workflow.choices import CaseStatus
 
 PDF = "application/pdf"

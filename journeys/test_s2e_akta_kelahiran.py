@@ -22,13 +22,13 @@ from django.utils import timezone
 from alur.documents.models import CitizenDocument
 from alur.intake.models import Application
 from alur.intake.tests import samples
-from alur.letters.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.org.models import Office
 from alur.registry.choices import Relation
 from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Family, Resident
 from alur.registry.services.families import family_create
 from alur.registry.services.residents import resident_register
+from alur.tte.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.workflow.choices import CaseStatus
 from alur.workflow.models import ApplicantNotice, OutsideRecord
 from journeys.test_s2a_kk_baru import open_case, shot, signer_certificate, step_done

@@ -21,9 +21,9 @@ from django.utils import timezone
 from alur.documents.models import CitizenDocument
 from alur.intake.models import Application
 from alur.intake.tests import samples
-from alur.letters.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.outbox.models import OutboundMessage
 from alur.registry.choices import ResidentStatus
+from alur.tte.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.workflow.choices import CaseStatus
 from alur.workflow.models import OutsideRecord
 from journeys.test_s2a_kk_baru import (

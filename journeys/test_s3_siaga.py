@@ -19,9 +19,9 @@ from typing import Any
 from django.utils import timezone
 
 from alur.documents.models import CitizenDocument
-from alur.letters.tests.drivers import PASSPHRASE, certificate_for
 from alur.org.models import User
 from alur.outreach.models import Referral
+from alur.tte.tests.drivers import PASSPHRASE, certificate_for
 from alur.workflow.choices import CaseStatus
 
 PNG = (

@@ -71,7 +71,7 @@ from alur.intake.tests import samples
 from alur.letters.chain import letter_submit
 from alur.letters.services import LetterInput, letter_create
 from alur.letters.issuing import letter_sign
-from alur.letters.tests.drivers import PASSPHRASE, certificate_for
+from alur.tte.tests.drivers import PASSPHRASE, certificate_for
 from alur.org.models import Office, Position, User
 
 office = Office.objects.get(code="18.08")
@@ -103,7 +103,7 @@ import hashlib, json
 from django.apps import apps
 from django.core.files.storage import default_storage
 from alur.intake.models import Attachment
-from alur.letters.models_archive import IssuedDocument
+from alur.tte.models import IssuedDocument
 counts = {m._meta.db_table: m.objects.count() for m in apps.get_models() if m._meta.managed}
 bad = []
 for d in IssuedDocument.objects.all():

@@ -1,6 +1,6 @@
 from django.db import models
 
-from alur.letters.models_archive import DocumentKind
+from alur.tte.models import DocumentKind
 
 
 class OutputKind(models.TextChoices):

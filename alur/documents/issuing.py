@@ -25,14 +25,14 @@ from alur.documents.models import CitizenDocument
 from alur.documents.numbering import register_number_take
 from alur.documents.render import document_pdf, signer_position
 from alur.documents.services import case_documents
-from alur.letters.archive import document_archive, new_verify_code, verification_url
-from alur.letters.issuing import signature_block, unlock_certificate, usable_certificate
-from alur.letters.selectors import open_task
-from alur.letters.signing import sign_pdf
 from alur.org.access import Capability, can
 from alur.org.models import User
 from alur.registry.services.residents import birth_certificate_record, death_certificate_record
+from alur.tte.selectors import signature_block, usable_certificate, verification_url
+from alur.tte.services import document_archive, new_verify_code, unlock_certificate
+from alur.tte.signing import sign_pdf
 from alur.workflow.models import Case, Task
+from alur.workflow.selectors import open_task
 
 SIGN_KEY = "documents.sign"
 

@@ -1,7 +1,7 @@
 """The citizen documents a case produces (KK, SKPWNI, akta, KTP-el, KIA) and their registers.
 
 One `CitizenDocument` per case and kind. Paper documents are signed by the Kadis (TTE) and kept
-in the letters archive (`IssuedDocument`, verifiable at `/verifikasi/<code>/`); cards are printed
+in the tte archive (`IssuedDocument`, verifiable at `/verifikasi/<code>/`); cards are printed
 on a blanko whose serial is recorded. Every document is handed over once: in person, with the
 name and identity shown by whoever collected it, or by PT POS with its tracking number.
 """
@@ -13,9 +13,9 @@ from django.db import models
 from django.db.models import Q
 
 from alur.documents.choices import CARDS, PAPER, HandoverMethod, OutputKind
-from alur.letters.models_archive import IssuedDocument
 from alur.org.models import Office
 from alur.registry.models import Family, Resident
+from alur.tte.models import IssuedDocument
 from alur.workflow.models import Case
 
 USER = settings.AUTH_USER_MODEL

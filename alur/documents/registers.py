@@ -20,12 +20,12 @@ from django.template.loader import render_to_string
 
 from alur.core.cells import defuse
 from alur.core.errors import DomainError
+from alur.core.letterhead import Kop
 from alur.documents.choices import CARDS, OutputKind
 from alur.documents.models import CitizenDocument
-from alur.letters.agenda import period_label
-from alur.letters.compose import Kop
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
+from alur.tte.words import period_label
 from alur.workflow.selectors import personal_cases
 
 HEADERS = ["No.", "Nomor register", "Tanggal", "Nama", "NIK / No. KK", "No. perkara", "Status"]

@@ -5,7 +5,7 @@ service's own renderer may use the generic certificate layout (`data["rows"]`). 
 carry the QR code of their verification page; a draft is marked KONSEP and has no QR.
 
 `document_pdf` returns the PDF and where the empty space for the TTE stamp landed, for
-`letters.signing.sign_pdf(page=..., box=...)`. Nothing here writes to the database.
+`tte.signing.sign_pdf(page=..., box=...)`. Nothing here writes to the database.
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from alur.core.letterhead import Kop
 from alur.documents.choices import OutputKind
 from alur.documents.definitions import Renderer, service_for
 from alur.documents.models import CitizenDocument
-from alur.letters.compose import TTE_ID, Kop, Rendered, SignatureBlock, html_to_pdf
-from alur.letters.issuing import signature_block
-from alur.letters.qr import qr_svg
-from alur.letters.words import date_in_words, date_long, number_in_words
 from alur.org.choices import PositionKind
 from alur.org.models import Position, User
 from alur.registry.models import Family, FamilyMember
+from alur.tte.pdf import TTE_ID, Rendered, SignatureBlock, html_to_pdf
+from alur.tte.qr import qr_svg
+from alur.tte.selectors import signature_block
+from alur.tte.words import date_in_words, date_long, number_in_words
 
 
 def _regions(family_or_resident: Any) -> dict[str, str]:

@@ -14,22 +14,17 @@ from alur.core.errors import DomainError
 from alur.core.letterhead import ADDRESS, letterhead_html
 from alur.letters.models_numbering import NumberSeries
 from alur.letters.selectors import AgendaRow, agenda_rows
-from alur.letters.words import month_name
 from alur.org.models import Office, User
+from alur.tte.words import period_label
 
 __all__ = [
     "agenda_pdf",
     "agenda_xlsx",
-    "period_label",
 ]
 
 TITLE = "BUKU AGENDA SURAT KELUAR"
 HEADERS = ["No.", "Nomor Surat", "Tanggal", "Perihal", "Tujuan", "Diberikan oleh", "Keterangan"]
 COLUMN_WIDTHS = [6, 34, 12, 48, 32, 26, 30]
-
-
-def period_label(year: int, month: int | None = None) -> str:
-    return f"{month_name(month)} {year}" if month else f"Tahun {year}"
 
 
 def _series_label(office: Office, series_key: str | None) -> str:

@@ -25,5 +25,4 @@ class LettersConfig(AppConfig):
 
         return [
             MenuItem("Naskah dinas", "letters:list", Capability.HANDLE_CASES, order=55),
-            MenuItem("Arsip dokumen", "archive:archive", Capability.VIEW_OFFICE, order=60),
         ]

@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 
 from alur.core.fields import SubjectField
-from alur.letters.models_archive import DocumentKind
 from alur.letters.models_letter import LETTER_KINDS, Letter, Recipient
 from alur.letters.services import LetterInput
 from alur.org.access import KIND_CAPABILITIES, Capability
 from alur.org.models import Office, Position
+from alur.tte.models import DocumentKind
 
 PARTY_FIELDS = ("name", "nip", "position", "office", "address")
 PARTY_LABELS = {
@@ -194,15 +194,6 @@ class RecipientForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    passphrase = forms.CharField(
-        label="Passphrase sertifikat",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-    )
-
-
-class CertificateForm(forms.Form):
-    p12 = forms.FileField(label="Berkas sertifikat (.p12 / .pfx)")
     passphrase = forms.CharField(
         label="Passphrase sertifikat",
         strip=False,

@@ -29,20 +29,18 @@ from django.utils import timezone
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
 from alur.letters import compose
-from alur.letters.archive import document_archive, new_verify_code, verification_url
-from alur.letters.chain import holds_position, number_release, parafs, ready_to_sign
+from alur.letters.chain import number_release, parafs
 from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus
-from alur.letters.models_signing import WRONG_PASSPHRASE, SignerCertificate, open_p12
 from alur.letters.numbering import number_take
+from alur.letters.permissions import Action, refusal, require
 from alur.letters.selectors import SIGN_KEY, open_task
 from alur.letters.services import event_add, locked
-from alur.letters.signing import SigningError, sign_pdf
-from alur.org.access import Capability, active_appointments, can
-from alur.org.choices import AppointmentKind
-from alur.org.models import Position, User
-from alur.org.selectors import holders_of
-
-ACTING_PREFIX = {AppointmentKind.PLT: "Plt.", AppointmentKind.PLH: "Plh."}
+from alur.org.models import User
+from alur.tte.models import SignerCertificate
+from alur.tte.pdf import Rendered
+from alur.tte.selectors import signature_block, usable_certificate, verification_url
+from alur.tte.services import document_archive, new_verify_code, unlock_certificate
+from alur.tte.signing import sign_pdf
 
 
 def _party(data: Any) -> compose.Party | None:
@@ -63,25 +61,6 @@ def _items(data: Any) -> tuple[tuple[str, str, str], ...]:
         cells = [str(c) for c in (row if isinstance(row, list | tuple) else [row])][:3]
         rows.append(tuple(cells + [""] * (3 - len(cells))))
     return tuple(rows)  # type: ignore[arg-type]
-
-
-def signature_block(position: Position, signer: User | None) -> compose.SignatureBlock:
-    """The signature block: the signer (or the position's current holder on a draft), with
-    "Plt."/"Plh." when they act in the position."""
-    if signer is None:
-        holders = holders_of(position.office, position.kind)
-        signer = holders[0] if holders else None
-    acting = ""
-    if signer is not None:
-        appointment = active_appointments(signer).filter(position=position).order_by("kind").first()
-        if appointment is not None:
-            acting = ACTING_PREFIX.get(appointment.kind, "")
-    return compose.SignatureBlock(
-        position_title=position.title,
-        name=(signer.get_full_name() or signer.username) if signer else "",
-        nip=signer.nip if signer else "",
-        acting=acting,
-    )
 
 
 def letter_content(
@@ -127,53 +106,9 @@ def draft_pdf(letter: Letter) -> bytes:
     return compose.render_pdf(letter_content(letter)).pdf
 
 
-def usable_certificate(user: User) -> SignerCertificate:
-    now = timezone.now()
-    certificates = list(SignerCertificate.objects.filter(user=user).order_by("-not_after"))
-    for certificate in certificates:
-        if certificate.is_usable(now):
-            return certificate
-    if not certificates:
-        raise SigningError(
-            "Anda belum memiliki sertifikat elektronik. Unggah berkas .p12 Anda di halaman "
-            "Sertifikat TTE.",
-            code="no_certificate",
-        )
-    if all(c.revoked_at is not None for c in certificates):
-        raise SigningError("Sertifikat Anda sudah dicabut.", code="revoked")
-    raise SigningError("Sertifikat Anda sudah kedaluwarsa atau belum berlaku.", code="expired")
-
-
 def _check_signable(letter: Letter, actor: User) -> None:
-    if letter.status == LetterStatus.SIGNED:
-        raise ConflictError(f"Naskah sudah ditandatangani oleh {letter.signed_by.get_full_name()}.")
-    if letter.status == LetterStatus.CANCELLED:
-        raise DomainError("Naskah sudah dibatalkan.", code="cancelled")
-    if not ready_to_sign(letter):
-        raise DomainError(
-            "Naskah belum siap ditandatangani: masih konsep atau paraf belum lengkap.",
-            code="not_ready",
-        )
-    if not (
-        holds_position(actor, letter.signer_position) and can(actor, Capability.SIGN, letter.office)
-    ):
-        raise DomainError(
-            f"Naskah ini ditandatangani oleh {letter.signer_position.title}.", code="not_signer"
-        )
-    if letter.case_id is not None and open_task(letter.case, actor, SIGN_KEY) is None:
-        raise DomainError("Tugas tanda tangan perkara ini belum sampai kepada Anda.", code="step")
-
-
-def unlock_certificate(certificate: SignerCertificate, passphrase: str) -> None:
-    """Check the passphrase opens the certificate's key; SigningError otherwise."""
-    if not passphrase:
-        raise SigningError("Masukkan passphrase sertifikat Anda.", code="wrong_passphrase")
-    try:
-        open_p12(certificate.p12(), passphrase)
-    except DomainError as error:
-        if error.code != "wrong_passphrase":
-            raise
-        raise SigningError(WRONG_PASSPHRASE, code="wrong_passphrase", retryable=True) from error
+    """The sign rule of `permissions.TABLE`, the one the letter's page asks."""
+    require(letter, actor, Action.SIGN)
 
 
 VOID_FAILED = "Penandatanganan gagal: {error}"
@@ -317,7 +252,7 @@ def _await_cosigner(
     letter: Letter,
     actor: User,
     signed: bytes,
-    rendered: compose.Rendered,
+    rendered: Rendered,
     now: datetime,
     certificate: SignerCertificate,
 ) -> Letter:
@@ -361,13 +296,8 @@ def _await_cosigner(
 
 
 def may_cosign(letter: Letter, user: User) -> bool:
-    position = letter.cosigner_position
-    return (
-        letter.status == LetterStatus.COSIGN
-        and position is not None
-        and holds_position(user, position)
-        and can(user, Capability.SIGN, position.office_id)
-    )
+    """See `permissions.TABLE` (Action.COSIGN)."""
+    return refusal(letter, user, Action.COSIGN) is None
 
 
 def letter_cosign(*, letter: Letter, actor: User, passphrase: str) -> Letter:

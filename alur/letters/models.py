@@ -1,4 +1,3 @@
-from alur.letters.models_archive import IssuedDocument  # noqa: F401
 from alur.letters.models_letter import (  # noqa: F401
     Letter,
     LetterEvent,
@@ -7,4 +6,3 @@ from alur.letters.models_letter import (  # noqa: F401
     Recipient,
 )
 from alur.letters.models_numbering import IssuedNumber, NumberSeries  # noqa: F401
-from alur.letters.models_signing import SignerCertificate  # noqa: F401

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from alur.letters.models_archive import DocumentKind, IssuedDocument
 from alur.letters.models_numbering import IssuedNumber
 from alur.org.models import Office, Position
+from alur.tte.models import DocumentKind, IssuedDocument
 
 MAX_PARAF = 3
 

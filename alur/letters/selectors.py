@@ -19,9 +19,8 @@ from alur.letters.models_letter import MAX_PARAF, Letter, LetterStatus
 from alur.letters.models_numbering import IssuedNumber
 from alur.org.access import Capability, office_ids_for, require, unit_chains
 from alur.org.models import Office, Position, User
-from alur.workflow.choices import TaskStatus
-from alur.workflow.engine import holds
-from alur.workflow.models import Case, Task
+from alur.workflow.models import Case
+from alur.workflow.selectors import open_task
 
 PARAF_KEY = "letters.paraf"
 SIGN_KEY = "letters.sign"
@@ -106,22 +105,6 @@ def chain_of_case(case: Case) -> tuple[list[tuple[Position, int]], Position]:
     if len(slots) > MAX_PARAF:
         raise DomainError(f"SOP {spec.code} meminta lebih dari {MAX_PARAF} paraf.")
     return slots, signer
-
-
-def open_task(case: Case, actor: User, key: str) -> Task | None:
-    """The open task of `case` whose step names `key` and that `actor` may act on."""
-    from alur.workflow.services import procedure
-
-    spec = procedure(case)
-    for task in case.tasks.filter(status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED)):
-        step = spec.step(task.step)
-        if (
-            key in (step.form, step.action)
-            and holds(actor, task.office_id, task.position_kind)
-            and (task.assignee_id is None or task.assignee_id == actor.pk)
-        ):
-            return task
-    return None
 
 
 def open_draft_task(case: Case, actor: User) -> bool:

@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import DomainError
-from alur.letters.models_archive import DocumentKind
 from alur.letters.models_letter import (
     LETTER_KINDS,
     MAX_PARAF,
@@ -40,6 +39,7 @@ from alur.letters.selectors import chain_of_case, open_draft_task
 from alur.org.access import KIND_CAPABILITIES, Capability, can, require
 from alur.org.models import Office, Position, User
 from alur.outbox.services import normalize_whatsapp_number
+from alur.tte.models import DocumentKind
 from alur.workflow.engine import holds
 from alur.workflow.models import Case
 

@@ -7,7 +7,6 @@ app_name = "letters"
 urlpatterns = [
     path("", views.letter_list, name="list"),
     path("baru/", views.letter_new, name="new"),
-    path("sertifikat/", views.certificates, name="certificates"),
     path("agenda/", views.agenda_book, name="agenda"),
     path("<int:pk>/", views.letter_detail, name="detail"),
     path("<int:pk>/ubah/", views.letter_edit, name="edit"),

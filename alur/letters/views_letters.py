@@ -1,5 +1,5 @@
-"""Letter pages for staff: list, draft, edit, read, the chain's actions, signing, delivery, the
-signer's certificates and the outgoing-letter book. Each action is one service call."""
+"""Letter pages for staff: list, draft, edit, read, the chain's actions, signing, delivery and the
+outgoing-letter book (a signer's certificates are `tte`'s page). Each action is one service call."""
 
 from __future__ import annotations
 
@@ -18,16 +18,14 @@ from django.views.decorators.http import require_POST
 from alur.core.errors import DomainError
 from alur.core.web import error_text, run_service
 from alur.letters import agenda, chain, delivery, issuing, services
-from alur.letters.forms import CertificateForm, ChainForm, LetterForm, RecipientForm, SignForm
+from alur.letters.forms import ChainForm, LetterForm, RecipientForm, SignForm
 from alur.letters.models_letter import Letter, LetterStatus
-from alur.letters.models_signing import SignerCertificate, certificate_upload
 from alur.letters.selectors import agenda_rows, letter_for, letters_for
 from alur.org.access import DENIED_MESSAGE, Capability, can, offices_for
 from alur.org.models import Office
+from alur.tte.models import SignerCertificate
 from alur.workflow.models import Case
 from alur.workflow.selectors import case_for
-
-MAX_P12_BYTES = 64 * 1024
 
 
 def _mine(user: Any, letter: Letter) -> bool:
@@ -334,37 +332,6 @@ def recipient_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     typed = {k: request.POST.get(k, "")[:254] for k in ("name", "channel", "address")}
     return _act(request, pk, call, "Penerima ditambahkan.", keep={"recipient": typed})
-
-
-@login_required
-def certificates(request: HttpRequest) -> HttpResponse:
-    form = CertificateForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["p12"]
-        if upload.size > MAX_P12_BYTES:
-            form.add_error("p12", "Berkas sertifikat terlalu besar (paling besar 64 KB).")
-        else:
-            try:
-                certificate_upload(
-                    user=request.user,
-                    p12=upload.read(),
-                    passphrase=form.cleaned_data["passphrase"],
-                    actor=request.user,
-                )
-            except DomainError as error:
-                form.add_error(None, error_text(error))
-            else:
-                messages.success(request, "Sertifikat tersimpan terenkripsi.")
-                return redirect("letters:certificates")
-    return render(
-        request,
-        "letters/certificates.html",
-        {
-            "form": form,
-            "items": SignerCertificate.objects.filter(user=request.user),
-            "now": timezone.now(),
-        },
-    )
 
 
 @login_required

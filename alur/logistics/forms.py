@@ -8,10 +8,10 @@ from typing import Any
 
 from django import forms
 
-from alur.letters.models_archive import IssuedDocument
 from alur.logistics.choices import DeliveryMethod, Item
 from alur.logistics.models import AllocationLine
 from alur.logistics.rules import DEFAULT_COVER_DAYS
+from alur.tte.models import IssuedDocument
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

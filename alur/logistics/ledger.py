@@ -20,12 +20,12 @@ from alur.audit.services import record
 from alur.core.errors import DomainError
 from alur.core.locking import locked_row
 from alur.core.numbers import number as n
-from alur.letters.models_archive import DocumentKind, DocumentStatus, IssuedDocument
 from alur.logistics import rules
 from alur.logistics.choices import Item, MovementKind
 from alur.logistics.models import LedgerLine, Stock
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
+from alur.tte.models import DocumentKind, DocumentStatus, IssuedDocument
 
 MAX_QUANTITY = 10_000_000
 

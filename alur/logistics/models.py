@@ -92,7 +92,7 @@ class LedgerLine(models.Model):
     )
     document_ref = models.CharField("nomor dokumen", max_length=200, blank=True)
     document = models.ForeignKey(
-        "letters.IssuedDocument",
+        "tte.IssuedDocument",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -341,7 +341,7 @@ class AllocationLine(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     bast = models.ForeignKey(
-        "letters.IssuedDocument",
+        "tte.IssuedDocument",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -349,7 +349,7 @@ class AllocationLine(models.Model):
         verbose_name="BAST",
     )
     hibah = models.ForeignKey(
-        "letters.IssuedDocument",
+        "tte.IssuedDocument",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

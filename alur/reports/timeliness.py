@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from alur.letters.words import month_name
 from alur.reports.choices import Frequency, Timeliness
+from alur.tte.words import month_name
 
 MONTHS = [month_name(m) for m in range(1, 13)]
 WEEKDAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]

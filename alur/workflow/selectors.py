@@ -27,6 +27,7 @@ from alur.org.access import (
 )
 from alur.org.models import Office, User
 from alur.workflow.choices import SlaState, TaskStatus
+from alur.workflow.engine import holds
 from alur.workflow.models import ApplicantNotice, Case, Notification, OutsideRecord, Task
 from alur.workflow.spec import FILES_FORM
 from alur.worktime.calendar import WorkCalendar, working_minutes_between
@@ -580,3 +581,20 @@ def outside_record_for(user: User | AnonymousUser, reference: str, pk: int) -> O
     if entry is None:
         raise Http404("Berkas tidak ditemukan.")
     return entry
+
+
+def open_task(case: Case, actor: User, key: str) -> Task | None:
+    """The open task of `case` whose step names `key` (as its form or action) and that `actor`
+    may act on: held by one of their posts and claimed by nobody else."""
+    from alur.workflow.services import procedure
+
+    spec = procedure(case)
+    for task in case.tasks.filter(status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED)):
+        step = spec.step(task.step)
+        if (
+            key in (step.form, step.action)
+            and holds(actor, task.office_id, task.position_kind)
+            and (task.assignee_id is None or task.assignee_id == actor.pk)
+        ):
+            return task
+    return None

@@ -4,7 +4,7 @@ The counter, the WhatsApp media of an application, the outreach letters and the 
 all pass their bytes through alur.core.uploads.check_upload (grep check_upload), so the hostile
 files are tried there once; the entry points with their own readers (the report workbooks, the
 PIAK coverage file, the signing certificate) are tried at their own door. The verification page's
-compare form (not a PDF, too large) is tried in alur/letters/tests/test_verification.py.
+compare form (not a PDF, too large) is tried in alur/tte/tests/test_verification.py.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from alur.core.uploads import (
     check_upload,
     read_bounded,
 )
-from alur.letters.models_signing import NOT_PKCS12
 from alur.reports import excel
+from alur.tte.certificates import NOT_PKCS12
 from alur.whatsapp.dialogs.reports import _marker
 
 EXE = b"MZ\x90\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode.%%EOF"

@@ -3,7 +3,7 @@
 Covered elsewhere, not repeated here: HSTS and the secret key with ALUR_ENV=production in
 alur/core/tests/test_env.py; the login lock-out of django-axes (429, "Terlalu banyak percobaan
 masuk") in alur/front/tests/test_login.py; the per-address limits of the citizen pages in
-alur/intake/tests/test_tracking.py (/lacak/), alur/letters/tests/test_verification.py
+alur/intake/tests/test_tracking.py (/lacak/), alur/tte/tests/test_verification.py
 (/verifikasi/), alur/complaints/tests/test_web.py (/pengaduan/ and /pengaduan/lacak/) and
 alur/outreach/tests/test_web.py (/siaga/rujuk/); the shared store of those limits, the client
 address behind trusted proxies and the login's limits behind a proxy in

@@ -17,8 +17,8 @@ from alur.documents.definitions import service_for
 from alur.documents.issuing import documents_sign
 from alur.documents.services import case_documents
 from alur.documents.tests.entry import BIRTH, ENTER, PRINT, person
-from alur.letters.tests.drivers import PASSPHRASE, certificate_for
 from alur.org.models import Office, User
+from alur.tte.tests.drivers import PASSPHRASE, certificate_for
 from alur.workflow import services
 from alur.workflow.models import Case, Task
 from alur.workflow.tests.drive import DRIVERS

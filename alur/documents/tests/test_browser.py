@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from alur.intake.tests import samples
 from alur.intake.tests.conftest import NIK, PHONE
-from alur.letters.models_archive import IssuedDocument
-from alur.letters.tests.drivers import PASSPHRASE, certificate_for
 from alur.org.demo import DEMO_PASSWORD
+from alur.tte.models import IssuedDocument
+from alur.tte.tests.drivers import PASSPHRASE, certificate_for
 from alur.workflow.models import Case
 from alur.workflow.tests.drive import active, run_until_step
 

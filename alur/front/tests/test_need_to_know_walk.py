@@ -19,8 +19,6 @@ from alur.documents.models import CitizenDocument
 from alur.front.tests.walking import paths, readable, tally, walked_routes
 from alur.intake.services import application_submit
 from alur.intake.tests.conftest import birth_request  # noqa: F401  (a fixture)
-from alur.letters.archive import document_archive
-from alur.letters.models_archive import DocumentKind
 from alur.letters.services import LetterInput, letter_create
 from alur.letters.tests.conftest import position
 from alur.org.access import KIND_DATA, DataClass, posts_held, sees
@@ -29,6 +27,8 @@ from alur.org.models import Office, Unit, User
 from alur.org.services import appointment_create, position_create
 from alur.outreach.inputs import ReferralInput
 from alur.outreach.services.referrals import referral_submit
+from alur.tte.models import DocumentKind
+from alur.tte.services import document_archive
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from alur.letters import pki
 from alur.letters.models_letter import Letter
-from alur.letters.models_signing import SignerCertificate, certificate_upload
 from alur.letters.services import LetterInput, letter_create
 from alur.org.models import Position
+from alur.tte import pki
+from alur.tte.models import SignerCertificate
+from alur.tte.services import certificate_upload
 
 TTE_PASSPHRASE = "Passphrase-Kadis-2026"
 

@@ -5,28 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from alur.letters import pki
 from alur.letters.issuing import letter_sign
-from alur.letters.models_signing import SignerCertificate, certificate_upload
 from alur.letters.selectors import case_letter
 from alur.letters.services import LetterInput, letter_create
 from alur.org.models import User
+from alur.tte.tests.drivers import PASSPHRASE, certificate_for
 from alur.workflow.models import Task
 from alur.workflow.services import procedure
 from alur.workflow.tests.drive import DRIVERS
-
-PASSPHRASE = "Passphrase-Uji-2026"
-
-
-def certificate_for(user: User) -> SignerCertificate:
-    """The demo signer's certificate, issued by the development CA on first use."""
-    existing = SignerCertificate.objects.filter(user=user).first()
-    if existing is not None:
-        return existing
-    ca = pki.dev_ca()
-    cert, key = pki.issue_signer(ca, name=user.get_full_name(), nip=user.nip, office_name="Uji")
-    p12 = pki.pkcs12_bytes(cert, key, ca[0], PASSPHRASE)
-    return certificate_upload(user=user, p12=p12, passphrase=PASSPHRASE, actor=user)
 
 
 def draft(task: Task, actor: User, choice: dict[str, Any]) -> bool:

@@ -14,20 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alur.letters.compose import (
-    KINDS,
-    Kop,
-    LetterContent,
-    ParafMark,
-    Party,
-    Rendered,
-    SignatureBlock,
-    _refuse_fetch,
-    render_html,
-    render_pdf,
-)
-from alur.letters.words import date_in_words
+from alur.core.letterhead import Kop
+from alur.letters.compose import KINDS, LetterContent, ParafMark, Party, render_html, render_pdf
 from alur.org.models import Office
+from alur.tte.pdf import Rendered, SignatureBlock
+from alur.tte.words import date_in_words
 
 WIB = ZoneInfo("Asia/Jakarta")
 UTC = ZoneInfo("UTC")
@@ -223,13 +214,6 @@ def test_user_text_is_escaped(poppler: Callable[[str], str]) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     text = pdf_text(poppler("pdftotext"), render_pdf(content).pdf)
     assert attack in text and "<i>Nama</i>" in text
-
-
-def test_nothing_is_fetched() -> None:
-    for url in ("https://example.com/logo.png", "file:///etc/passwd", "http://10.0.0.1/x.css"):
-        with pytest.raises(ValueError, match="fetches nothing"):
-            _refuse_fetch(url)
-    _refuse_fetch("data:image/png;base64,iVBORw0KGgo=")
 
 
 def _check_box_is_the_empty_tte_space(

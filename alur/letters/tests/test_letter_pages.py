@@ -1,5 +1,5 @@
-"""The letter pages: drafting with a chain, the chain's buttons, certificates, the agenda book,
-and what another office's staff see (nothing)."""
+"""The letter pages: drafting with a chain, the chain's buttons, the agenda book, and what another
+office's staff see (nothing). The certificate page is tte's (alur/tte/tests)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from alur.letters import pki
 from alur.letters.models_letter import Letter, LetterStatus
-from alur.letters.models_signing import SignerCertificate
 from alur.letters.tests.conftest import TTE_PASSPHRASE, position
 
 pytestmark = pytest.mark.django_db
@@ -86,34 +83,6 @@ def test_another_office_sees_no_letter(
     assert letter.status == LetterStatus.DRAFT
 
 
-def test_certificate_upload_checks_passphrase_and_size(
-    persona: Callable[[str], Any], dev_ca: Any
-) -> None:
-    kadis = persona("babel.kadis")
-    cert, key = pki.issue_signer(dev_ca, name=kadis.get_full_name(), nip=kadis.nip, office_name="X")
-    p12 = pki.pkcs12_bytes(cert, key, dev_ca[0], TTE_PASSPHRASE)
-    client = _client(kadis)
-
-    wrong = client.post(
-        "/naskah/sertifikat/",
-        {"p12": SimpleUploadedFile("kadis.p12", p12), "passphrase": "bukan"},
-    )
-    assert "Kata sandi sertifikat salah" in wrong.content.decode()
-    huge = client.post(
-        "/naskah/sertifikat/",
-        {"p12": SimpleUploadedFile("besar.p12", b"0" * 70_000), "passphrase": TTE_PASSPHRASE},
-    )
-    assert "terlalu besar" in huge.content.decode()
-    assert not SignerCertificate.objects.exists()
-
-    client.post(
-        "/naskah/sertifikat/",
-        {"p12": SimpleUploadedFile("kadis.p12", p12), "passphrase": TTE_PASSPHRASE},
-    )
-    stored = SignerCertificate.objects.get(user=kadis)
-    assert p12 not in bytes(stored.p12_sealed)  # kept sealed, never as uploaded
-
-
 def test_agenda_book_page_and_exports(babel: Any, persona: Callable[[str], Any]) -> None:
     client = _client(persona("babel.kasubag"))
     page = client.get("/naskah/agenda/", {"kantor": babel.code, "tahun": 2026})
@@ -124,14 +93,3 @@ def test_agenda_book_page_and_exports(babel: Any, persona: Callable[[str], Any])
     assert pdf.content.startswith(b"%PDF")
     bad = client.get("/naskah/agenda/", {"kantor": babel.code, "tahun": 2026, "bulan": 13})
     assert "tidak sah" in bad.content.decode()
-
-
-def test_a_file_that_is_not_a_certificate_is_named_as_such(persona: Callable[[str], Any]) -> None:
-    client = _client(persona("babel.kadis"))
-    for name, content in (("surat.p12", b"%PDF-1.7 bukan sertifikat"), ("a.p12", b"MZ\x90\x00")):
-        answer = client.post(
-            "/naskah/sertifikat/",
-            {"p12": SimpleUploadedFile(name, content), "passphrase": TTE_PASSPHRASE},
-        )
-        assert "bukan sertifikat elektronik PKCS#12" in answer.content.decode()
-    assert not SignerCertificate.objects.exists()

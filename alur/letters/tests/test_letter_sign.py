@@ -14,12 +14,12 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError, DomainError
 from alur.letters.chain import letter_paraf, letter_submit
 from alur.letters.issuing import letter_sign
-from alur.letters.models_archive import IssuedDocument
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.letters.models_numbering import IssuedNumber
-from alur.letters.signing import SigningError, verify_pdf
 from alur.letters.tests.conftest import TTE_PASSPHRASE
-from alur.letters.views_public import NOT_SAME, SAME
+from alur.tte.models import IssuedDocument
+from alur.tte.signing import SigningError, verify_pdf
+from alur.tte.views_public import NOT_SAME, SAME
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +218,7 @@ def test_cancelling_a_numbered_letter_voids_its_number(
 
 
 def test_the_stamp_shows_the_signing_time_in_the_office_zone() -> None:
-    from alur.letters.signing import _stamp_text
+    from alur.tte.signing import _stamp_text
 
     moment = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)
     assert "23-11-2026 09:30 WITA" in _stamp_text(["Kadis"], moment, "Asia/Makassar")

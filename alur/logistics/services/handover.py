@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
-from alur.letters.models_archive import DocumentKind, DocumentStatus, IssuedDocument
 from alur.logistics.choices import AllocationStatus
 from alur.logistics.ledger import check_bast, transfer_lines
 from alur.logistics.models import AllocationLine
 from alur.org.access import DENIED_MESSAGE, Capability, can
 from alur.org.models import Office, User
+from alur.tte.models import DocumentKind, DocumentStatus, IssuedDocument
 
 HIBAH_MISSING = (
     "Serah terima blanko memerlukan Surat Pernyataan Bersedia Menerima Hibah yang sudah "

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from alur.letters.models_archive import IssuedDocument
 from alur.logistics.tests import drivers
 from alur.logistics.tests.drivers import archived
+from alur.tte.models import IssuedDocument
 
 
 @pytest.fixture(autouse=True)

@@ -11,14 +11,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from alur.letters.archive import document_archive
-from alur.letters.models_archive import DocumentKind, IssuedDocument
 from alur.logistics.choices import AllocationStatus
 from alur.logistics.models import Allocation
 from alur.logistics.services.allocation import allocation_approve
 from alur.org.access import Capability, can
 from alur.org.models import Office, User
 from alur.org.selectors import holders_of
+from alur.tte.models import DocumentKind, IssuedDocument
+from alur.tte.services import document_archive
 from alur.workflow import services
 from alur.workflow.choices import Outcome
 from alur.workflow.models import Task
@@ -109,8 +109,8 @@ def sign_cover_letter(task: Task) -> None:
     from alur.letters.chain import letter_paraf, letter_submit
     from alur.letters.issuing import letter_sign
     from alur.letters.models_letter import LetterStatus
-    from alur.letters.tests.drivers import PASSPHRASE, certificate_for
     from alur.logistics.rounds import cover_letter_draft, cover_letter_for
+    from alur.tte.tests.drivers import PASSPHRASE, certificate_for
 
     existing = cover_letter_for(task.case)
     if existing is not None and existing.status == LetterStatus.SIGNED:

@@ -9,13 +9,13 @@ from django.test import Client
 from alur.core.errors import DomainError
 from alur.letters.chain import letter_submit
 from alur.letters.issuing import letter_cosign, letter_sign
-from alur.letters.models_archive import DocumentKind
 from alur.letters.models_letter import Letter, LetterStatus
-from alur.letters.tests.drivers import PASSPHRASE, certificate_for
 from alur.logistics.choices import MovementKind
 from alur.logistics.models import AllocationLine, LedgerLine
 from alur.logistics.tests.conftest import archived, s1_round
 from alur.logistics.tests.test_s1 import complete, drive_to
+from alur.tte.models import DocumentKind
+from alur.tte.tests.drivers import PASSPHRASE, certificate_for
 from alur.workflow.tests.drive import active, holder
 
 pytestmark = pytest.mark.django_db

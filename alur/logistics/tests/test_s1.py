@@ -7,8 +7,6 @@ from django.core.exceptions import PermissionDenied
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
-from alur.letters.archive import document_revoke
-from alur.letters.models_archive import DocumentKind
 from alur.logistics import ledger, selectors
 from alur.logistics.choices import AllocationStatus, Item, MovementKind, ShipmentStatus
 from alur.logistics.models import Allocation, AllocationLine, LedgerLine, Shipment
@@ -16,6 +14,8 @@ from alur.logistics.services.allocation import allocation_approve, available
 from alur.logistics.services.handover import HIBAH_MISSING
 from alur.logistics.services.shipments import expected_arrival
 from alur.logistics.tests.conftest import archived, s1_decide, s1_round
+from alur.tte.models import DocumentKind
+from alur.tte.services import document_revoke
 from alur.workflow import services as workflow
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.tests.drive import active, holder, run_to_end, step_once

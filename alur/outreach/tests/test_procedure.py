@@ -16,7 +16,6 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.documents.models import CitizenDocument
 from alur.documents.tests.drivers import stock_up
-from alur.letters.tests.drivers import PASSPHRASE, certificate_for
 from alur.logistics.ledger import balance_of
 from alur.outreach.models import Referral
 from alur.outreach.services.letters import (
@@ -33,6 +32,7 @@ from alur.outreach.services.referrals import (
 )
 from alur.outreach.services.visits import visit_record, visit_schedule
 from alur.outreach.tests.drivers import referral_input
+from alur.tte.tests.drivers import PASSPHRASE, certificate_for
 from alur.workflow.choices import CaseStatus, TaskStatus
 from alur.workflow.models import Notification
 from alur.workflow.services import task_complete

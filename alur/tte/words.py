@@ -15,6 +15,7 @@ __all__ = [
     "day_name",
     "month_name",
     "number_in_words",
+    "period_label",
 ]
 
 LOCALE = "id"
@@ -52,3 +53,8 @@ def date_in_words(d: date) -> str:
         f"{day_name(d)} tanggal {number_in_words(d.day)} bulan {month_name(d.month)} "
         f"tahun {number_in_words(d.year)}"
     )
+
+
+def period_label(year: int, month: int | None = None) -> str:
+    """ "Oktober 2026" for a month, "Tahun 2026" for a whole year."""
+    return f"{month_name(month)} {year}" if month else f"Tahun {year}"

@@ -1,5 +1,6 @@
-"""The archive of issued documents: keeping each signed file with its SHA-256, revoking and
-replacing it, and finding it again (staff by search, anyone by the code on its QR).
+"""The writes of issued documents and signatures: keeping each signed file with its SHA-256,
+revoking and replacing it (the reads, by search or by the code on its QR, are in `selectors`);
+uploading a signer's certificate and unlocking it for one signature.
 
 Files are stored content-addressed (`arsip/<office>/<yyyy>/<mm>/<sha256>.pdf`). Archiving the same
 bytes twice returns the row already kept, so a retried issue never makes a second record.
@@ -8,39 +9,46 @@ bytes twice returns the row already kept, so a retried issue never makes a secon
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import datetime
 
+from cryptography.hazmat.primitives import hashes
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q, QuerySet
-from django.urls import reverse
+from django.db.models import Model
 from django.utils import timezone
 
 from alur.audit.services import record, snapshot
 from alur.core.errors import DomainError
-from alur.letters.models_archive import (
+from alur.org.access import Capability, active_appointments, require
+from alur.org.models import Office, User
+from alur.tte import pki
+from alur.tte.certificates import (
+    UNTRUSTED_ISSUER,
+    WRONG_PASSPHRASE,
+    certificate_of,
+    issued_by_trusted_root,
+    open_p12,
+    seal_p12,
+    trusted_roots,
+)
+from alur.tte.models import (
     VERIFY_ALPHABET,
     VERIFY_CODE_LENGTH,
     DocumentKind,
     DocumentStatus,
     IssuedDocument,
+    SignerCertificate,
 )
-from alur.letters.signing import sha256_hex
-from alur.org.access import Capability, DataClass, office_ids_for, office_ids_seeing, require
-from alur.org.models import Office, User
+from alur.tte.signing import SigningError, sha256_hex
 
 __all__ = [
-    "archive_search",
+    "certificate_upload",
     "document_archive",
-    "document_by_code",
-    "document_for_download",
     "document_replace",
     "document_revoke",
     "is_pdf",
     "new_verify_code",
-    "readable_documents",
-    "verification_url",
+    "unlock_certificate",
 ]
 
 PDF_MAGIC = b"%PDF-"
@@ -298,83 +306,63 @@ def _refresh(document: IssuedDocument, fresh: IssuedDocument) -> None:
         setattr(document, name, getattr(fresh, name))
 
 
-def verification_url(document: IssuedDocument | str, base_url: str) -> str:
-    """The public address the document's QR code points to: `https://host/verifikasi/<code>/`.
-    `document` may be the verification code itself, fixed before the document exists."""
-    code = document if isinstance(document, str) else document.verify_code
-    path = reverse("verification:document", kwargs={"code": code})
-    return base_url.rstrip("/") + path
+def unlock_certificate(certificate: SignerCertificate, passphrase: str) -> None:
+    """Check the passphrase opens the certificate's key; SigningError otherwise."""
+    if not passphrase:
+        raise SigningError("Masukkan passphrase sertifikat Anda.", code="wrong_passphrase")
+    try:
+        open_p12(certificate.p12(), passphrase)
+    except DomainError as error:
+        if error.code != "wrong_passphrase":
+            raise
+        raise SigningError(WRONG_PASSPHRASE, code="wrong_passphrase", retryable=True) from error
 
 
-def document_by_code(code: str) -> IssuedDocument | None:
-    """The document with verification code `code` (case-insensitive, spaces and dashes ignored)."""
-    normalized = "".join(code.split()).replace("-", "").upper()
-    if not normalized or len(normalized) > 32 or any(c not in VERIFY_ALPHABET for c in normalized):
-        return None
-    return (
-        IssuedDocument.objects.select_related("office", "replaced_by")
-        .filter(verify_code=normalized)
-        .first()
-    )
+def _first_office(user: User) -> Office | None:
+    first = active_appointments(user).order_by("position__office__code").first()
+    return first.position.office if first else None
 
 
-def archive_search(
-    user: Any,
-    *,
-    q: str | None = None,
-    kind: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> QuerySet[IssuedDocument]:
-    """Issued documents `user` may read (`readable_documents`), newest first. `q` matches
-    number, title or the person the document is about; the dates are whole days in the server's
-    zone."""
-    documents = readable_documents(user)
-    if q and q.strip():
-        text = q.strip()
-        documents = documents.filter(
-            Q(number__icontains=text) | Q(title__icontains=text) | Q(subject_person__icontains=text)
+def certificate_upload(
+    *, user: User, p12: bytes, passphrase: str, actor: User | None
+) -> SignerCertificate:
+    """Check a .p12 (passphrase, validity period, trusted issuer) and keep it sealed for `user`."""
+    cert = certificate_of(open_p12(p12, passphrase))
+    now = timezone.now()
+    if cert.not_valid_after_utc < now:
+        raise DomainError("Sertifikat sudah kedaluwarsa.", code="expired")
+    if cert.not_valid_before_utc > now:
+        raise DomainError("Sertifikat belum berlaku.", code="not_yet_valid")
+    if not issued_by_trusted_root(cert, trusted_roots()):
+        raise DomainError(UNTRUSTED_ISSUER, code="untrusted")
+    fingerprint = cert.fingerprint(hashes.SHA256()).hex()
+    office = _first_office(user)
+    with transaction.atomic():
+        if SignerCertificate.objects.filter(fingerprint_sha256=fingerprint).exists():
+            raise DomainError("Sertifikat ini sudah pernah diunggah.", code="duplicate")
+        certificate = SignerCertificate.objects.create(
+            user=user,
+            p12_sealed=seal_p12(p12),
+            subject_cn=pki.common_name(cert),
+            serial=format(cert.serial_number, "x"),
+            issuer_cn=pki.common_name(cert, issuer=True),
+            fingerprint_sha256=fingerprint,
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+            uploaded_at=now,
         )
-    if kind:
-        documents = documents.filter(kind=kind)
-    zone = timezone.get_current_timezone()
-    if date_from:
-        documents = documents.filter(issued_at__gte=datetime.combine(date_from, time(), zone))
-    if date_to:
-        end = datetime.combine(date_to + timedelta(days=1), time(), zone)
-        documents = documents.filter(issued_at__lt=end)
-    return documents.select_related("office").order_by("-issued_at", "-pk")
-
-
-# Documents about one resident: personal data (org.access.DataClass.PERSONAL).
-CITIZEN_KINDS = frozenset(
-    {
-        DocumentKind.KK,
-        DocumentKind.AKTA_KELAHIRAN,
-        DocumentKind.AKTA_KEMATIAN,
-        DocumentKind.SKPWNI,
-    }
-)
-
-
-def readable_documents(user: Any) -> QuerySet[IssuedDocument]:
-    """Issued documents `user` may find and download. A citizen's document (a KK, an akta, an
-    SKPWNI, or anything issued for a case or naming a resident) only for the staff who handle
-    its case (`workflow.selectors.personal_cases`; one kept without a case, for a post of its
-    office that sees personal data); the office's letters and reports for its staff
-    (VIEW_OFFICE)."""
-    from alur.workflow.selectors import personal_cases
-
-    citizen = Q(kind__in=CITIZEN_KINDS) | ~Q(subject_person="") | Q(citizen_document__isnull=False)
-    with_case = Q(citizen_document__isnull=False) & personal_cases(user, "citizen_document__case")
-    loose = Q(
-        citizen_document__isnull=True, office_id__in=office_ids_seeing(user, DataClass.PERSONAL)
-    )
-    office = Q(office_id__in=office_ids_for(user, Capability.VIEW_OFFICE))
-    return IssuedDocument.objects.filter((citizen & (with_case | loose)) | (~citizen & office))
-
-
-def document_for_download(user: Any, pk: int) -> IssuedDocument | None:
-    """Document `pk` when `user` may read it (`readable_documents`); None otherwise (shown as
-    not found)."""
-    return readable_documents(user).filter(pk=pk).first()
+        record(
+            actor=actor,
+            office=office,
+            action="letters.certificate_upload",
+            obj=certificate,
+            after={
+                "user": user.pk,
+                "subject_cn": certificate.subject_cn,
+                "serial": certificate.serial,
+                "issuer_cn": certificate.issuer_cn,
+                "fingerprint_sha256": fingerprint,
+                "not_after": certificate.not_after,
+            },
+        )
+    return certificate

@@ -8,9 +8,10 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from alur.documents.models import CitizenDocument
-from alur.letters.archive import archive_search, document_archive, document_for_download
-from alur.letters.models_archive import DocumentKind
 from alur.org.choices import PositionKind
+from alur.tte.models import DocumentKind
+from alur.tte.selectors import archive_search, document_for_download
+from alur.tte.services import document_archive
 from alur.workflow.tests.drive import run_until_step, start
 from alur.workflow.tests.test_need_to_know import hold
 

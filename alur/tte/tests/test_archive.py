@@ -14,21 +14,11 @@ from weasyprint import HTML
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
-from alur.letters.archive import (
-    archive_search,
-    document_archive,
-    document_replace,
-    document_revoke,
-    verification_url,
-)
-from alur.letters.models_archive import (
-    VERIFY_ALPHABET,
-    DocumentKind,
-    DocumentStatus,
-    IssuedDocument,
-)
-from alur.letters.signing import sha256_hex
 from alur.org.models import Office
+from alur.tte.models import VERIFY_ALPHABET, DocumentKind, DocumentStatus, IssuedDocument
+from alur.tte.selectors import archive_search, verification_url
+from alur.tte.services import document_archive, document_replace, document_revoke
+from alur.tte.signing import sha256_hex
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -64,7 +54,9 @@ def archive(office: Office, text: str = "Surat undangan", **kwargs) -> IssuedDoc
 def events(document: IssuedDocument, action: str) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(
-            action=action, object_type="letters.issueddocument", object_id=str(document.pk)
+            action=action,
+            object_type=IssuedDocument._meta.label_lower,
+            object_id=str(document.pk),
         )
     )
 

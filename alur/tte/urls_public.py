@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alur.letters import views_public
+from alur.tte import views_public
 
 app_name = "verification"
 

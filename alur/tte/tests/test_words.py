@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from alur.letters.words import date_in_words, date_long, day_name, month_name, number_in_words
+from alur.tte.words import date_in_words, date_long, day_name, month_name, number_in_words
 
 
 @pytest.mark.parametrize(

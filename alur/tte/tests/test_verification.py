@@ -11,11 +11,11 @@ import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
 from weasyprint import HTML
 
-from alur.letters import views_public
-from alur.letters.archive import document_archive, document_replace, document_revoke
-from alur.letters.models_archive import DocumentKind, IssuedDocument
-from alur.letters.qr import QR_BORDER, qr_svg
 from alur.org.models import Office
+from alur.tte import views_public
+from alur.tte.models import DocumentKind, IssuedDocument
+from alur.tte.qr import QR_BORDER, qr_svg
+from alur.tte.services import document_archive, document_replace, document_revoke
 
 SUBJECT = "Budi Santoso"
 URL = "https://alur.example.go.id/verifikasi/ABCDEFGHJKLMNPQR/"

@@ -17,9 +17,11 @@ from weasyprint import HTML
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
-from alur.letters import pki
-from alur.letters.models_signing import SignerCertificate, certificate_upload, seal_p12
-from alur.letters.signing import SigningError, sha256_hex, sign_pdf, verify_pdf
+from alur.tte import pki
+from alur.tte.certificates import seal_p12
+from alur.tte.models import SignerCertificate
+from alur.tte.services import certificate_upload
+from alur.tte.signing import SigningError, sha256_hex, sign_pdf, verify_pdf
 
 PASSPHRASE = "rahasia-kadis-2026"
 CA = tuple[Any, Any]

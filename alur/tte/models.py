@@ -1,13 +1,26 @@
-"""Issued documents: every signed file an office gives out, kept with its SHA-256 and a random
-code that the QR on the paper points to (`/verifikasi/<code>/`). A document is never deleted; it
-is revoked (dicabut) or replaced (diganti) by a new row."""
+"""Issued documents and the certificates that sign them.
+
+`IssuedDocument`: every signed file an office gives out, kept with its SHA-256 and a random code
+that the QR on the paper points to (`/verifikasi/<code>/`). A document is never deleted; it is
+revoked (dicabut) or replaced (diganti) by a new row.
+
+`SignerCertificate`: a signer's PKCS#12, kept sealed (`certificates.seal_p12`); the passphrase is
+never stored.
+
+Both tables keep the names they had when they lived in `letters` (`letters_issueddocument`,
+`letters_signercertificate`).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from alur.org.models import Office
+from alur.org.models import Office, User
+from alur.tte.certificates import unseal_p12
 
 VERIFY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 VERIFY_CODE_LENGTH = 16
@@ -75,6 +88,7 @@ class IssuedDocument(models.Model):
     )
 
     class Meta:
+        db_table = "letters_issueddocument"
         ordering = ["-issued_at", "-pk"]
         verbose_name = "dokumen terbit"
         verbose_name_plural = "dokumen terbit"
@@ -85,3 +99,37 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.number or self.title
+
+
+class SignerCertificate(models.Model):
+    """A signer's certificate and sealed key (PKCS#12), uploaded by or for them."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="signer_certificates", verbose_name="pemilik"
+    )
+    p12_sealed = models.BinaryField("PKCS#12 tersegel", editable=False)
+    subject_cn = models.CharField("nama pada sertifikat", max_length=200)
+    serial = models.CharField("nomor seri", max_length=64)
+    issuer_cn = models.CharField("penerbit", max_length=200)
+    fingerprint_sha256 = models.CharField("sidik jari SHA-256", max_length=64, unique=True)
+    not_before = models.DateTimeField("berlaku mulai")
+    not_after = models.DateTimeField("berlaku sampai")
+    uploaded_at = models.DateTimeField("diunggah", default=timezone.now)
+    revoked_at = models.DateTimeField("dicabut", null=True, blank=True)
+
+    class Meta:
+        db_table = "letters_signercertificate"
+        ordering = ["user", "-not_after"]
+        verbose_name = "sertifikat penanda tangan"
+        verbose_name_plural = "sertifikat penanda tangan"
+
+    def __str__(self) -> str:
+        return f"{self.subject_cn} ({self.serial})"
+
+    def is_usable(self, at: datetime | None = None) -> bool:
+        moment = at or timezone.now()
+        return self.revoked_at is None and self.not_before <= moment <= self.not_after
+
+    def p12(self) -> bytes:
+        """The .p12 as uploaded (still passphrase-encrypted); only for the signing call."""
+        return unseal_p12(self.p12_sealed)

@@ -37,8 +37,9 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from alur.core.errors import DomainError
-from alur.letters.models_signing import WRONG_PASSPHRASE, SignerCertificate, trusted_roots
 from alur.org.regions import zone_label
+from alur.tte.certificates import WRONG_PASSPHRASE, trusted_roots
+from alur.tte.models import SignerCertificate
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from alur.letters import pki
-from alur.letters.models_signing import SignerCertificate, certificate_upload
 from alur.org.access import KIND_CAPABILITIES, Capability, offices_for
 from alur.org.models import User
+from alur.tte import pki
+from alur.tte.models import SignerCertificate
+from alur.tte.services import certificate_upload
 
 DEMO_PASSPHRASE = "TTE-Demo-2026"  # noqa: S105  (published demo passphrase, development only)
 

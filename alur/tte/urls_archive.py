@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alur.letters import views_archive
+from alur.tte import views_archive
 
 app_name = "archive"
 

@@ -11,9 +11,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from alur.letters.archive import archive_search, document_for_download
-from alur.letters.models_archive import DocumentKind, IssuedDocument
 from alur.org.access import DENIED_MESSAGE, Capability, office_ids_for
+from alur.tte.models import DocumentKind, IssuedDocument
+from alur.tte.selectors import archive_search, document_for_download
 
 PAGE_SIZE = 50
 
@@ -51,7 +51,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     query.pop("halaman", None)
     return render(
         request,
-        "letters/archive.html",
+        "tte/archive.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
 

@@ -15,7 +15,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from alur.core.ratelimit import over_limit
-from alur.letters.archive import PDF_MAGIC, document_by_code
+from alur.tte.selectors import document_by_code
+from alur.tte.services import PDF_MAGIC
 
 VIEW_LIMIT = 30  # page views per client address and window
 UPLOAD_LIMIT = 10  # uploaded copies per client address and window
@@ -67,10 +68,10 @@ def document(request: HttpRequest, code: str) -> HttpResponse:
     else:
         limited = over_limit(request, "verification:view", VIEW_LIMIT, LIMIT_WINDOW)
     if limited:
-        return render(request, "letters/verification_limited.html", {"error": TOO_MANY}, status=429)
+        return render(request, "tte/verification_limited.html", {"error": TOO_MANY}, status=429)
     found = document_by_code(code)
     if found is None:
-        return render(request, "letters/verification_not_found.html", status=404)
+        return render(request, "tte/verification_not_found.html", status=404)
     result: bool | None = None
     form = CompareForm()
     if request.method == "POST":
@@ -80,7 +81,7 @@ def document(request: HttpRequest, code: str) -> HttpResponse:
             form = CompareForm()
     return render(
         request,
-        "letters/verification.html",
+        "tte/verification.html",
         {
             "document": found,
             "sha256_groups": _groups(found.sha256),

@@ -1,0 +1,38 @@
+"""A signer's own certificates: the list, and uploading a .p12 (kept sealed)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from alur.core.errors import DomainError
+from alur.core.web import error_text
+from alur.tte.forms import CertificateForm
+from alur.tte.selectors import certificates_of
+from alur.tte.services import certificate_upload
+
+
+@login_required
+def certificates(request: HttpRequest) -> HttpResponse:
+    form = CertificateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate_upload(
+                user=request.user,
+                p12=form.cleaned_data["p12"].read(),
+                passphrase=form.cleaned_data["passphrase"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, "Sertifikat tersimpan terenkripsi.")
+            return redirect("certificates:mine")
+    return render(
+        request,
+        "tte/certificates.html",
+        {"form": form, "items": certificates_of(request.user), "now": timezone.now()},
+    )
