@@ -24,20 +24,13 @@ from alur.letters.models_letter import (
     ParafSlot,
 )
 from alur.letters.numbering import number_void
+from alur.letters.permissions import MSG_CANCEL_WHO, Action, refusal
 from alur.letters.services import event_add, locked
 from alur.org.access import Capability, require
-from alur.org.choices import PositionKind
 from alur.org.models import Appointment, Position, User
-from alur.workflow.engine import holds
 
 # Who heads the office's administration (tata naskah): the Sekretaris, who leads the
 # secretariat that keeps the office's correspondence (the Kasubag Umum works under them).
-HEAD_OF_ADMINISTRATION = PositionKind.SEKRETARIS
-
-MSG_CANCEL_WHO = (
-    "Naskah hanya dapat dibatalkan oleh penyusunnya, pejabat penanda tangannya, atau Sekretaris "
-    "kantor ini."
-)
 
 
 def holds_position(user: User | AnonymousUser, position: Position) -> bool:
@@ -57,17 +50,8 @@ def may_paraf_slot(user: User | AnonymousUser, slot: ParafSlot) -> bool:
 
 
 def may_cancel(letter: Letter, user: User | AnonymousUser) -> bool:
-    """The letter's drafter, a holder of its signer's post, or the office's Sekretaris (definitive
-    or acting) may cancel it, while it is not signed."""
-    if letter.status in (LetterStatus.SIGNED, LetterStatus.CANCELLED):
-        return False
-    if not user.is_authenticated:
-        return False
-    return (
-        letter.drafted_by_id == user.pk
-        or holds_position(user, letter.signer_position)
-        or holds(user, letter.office_id, HEAD_OF_ADMINISTRATION)
-    )
+    """See `permissions.TABLE` (Action.CANCEL)."""
+    return refusal(letter, user, Action.CANCEL) is None
 
 
 def number_release(letter: Letter, actor: User | None, reason: str) -> None:
@@ -223,12 +207,6 @@ def letter_check(*, letter: Letter, actor: User) -> Letter:
     return letter
 
 
-def _may_send_back(letter: Letter, actor: User) -> bool:
-    kinds = {s.position.kind for s in letter.slots.select_related("position")}
-    kinds.add(letter.signer_position.kind)
-    return any(holds(actor, letter.office_id, kind) for kind in kinds)
-
-
 @transaction.atomic
 def letter_return(*, letter: Letter, actor: User, note: str, checked: bool = False) -> Letter:
     """Send the letter back to its drafter for correction ("Perbaikan") with `note`.
@@ -238,8 +216,8 @@ def letter_return(*, letter: Letter, actor: User, note: str, checked: bool = Fal
         raise DomainError("Tuliskan catatan perbaikan untuk penyusun.", code="note")
     letter = locked(letter)
     _require_review(letter)
-    if not checked and not _may_send_back(letter, actor):
-        raise DomainError("Hanya pemaraf atau penanda tangan yang dapat mengembalikan naskah.")
+    if not checked and (error := refusal(letter, actor, Action.RETURN)) is not None:
+        raise error
     letter.status = LetterStatus.DRAFT
     letter.updated_at = timezone.now()
     letter.save(update_fields=["status", "updated_at"])

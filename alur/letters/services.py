@@ -35,8 +35,9 @@ from alur.letters.models_letter import (
 )
 from alur.letters.models_numbering import NumberSeries
 from alur.letters.numbering import CLASSIFICATION_PATTERN, series_ensure
+from alur.letters.permissions import MSG_RECIPIENT_WHO, Action, refusal
 from alur.letters.selectors import chain_of_case, open_draft_task
-from alur.org.access import KIND_CAPABILITIES, Capability, can, require
+from alur.org.access import KIND_CAPABILITIES, Capability, require
 from alur.org.models import Office, Position, User
 from alur.outbox.services import normalize_whatsapp_number
 from alur.tte.models import DocumentKind
@@ -208,20 +209,11 @@ def _recipient_make(
     )
 
 
-MSG_RECIPIENT_WHO = (
-    "Naskah ini sudah ditandatangani: penerimanya hanya dapat ditambah oleh penyusun atau "
-    "penanda tangannya."
-)
-
-
 def may_add_recipient(letter: Letter, user: User | AnonymousUser) -> bool:
     """Before signing, staff of the office add where the letter will go; once it is signed
-    (or waits for the second party's signature), only its drafter or its signer."""
-    if letter.status == LetterStatus.CANCELLED or not user.is_authenticated:
-        return False
-    if letter.status in (LetterStatus.SIGNED, LetterStatus.COSIGN):
-        return user.pk in (letter.drafted_by_id, letter.signed_by_id)
-    return can(user, Capability.HANDLE_CASES, letter.office)
+    (or waits for the second party's signature), only its drafter or its signer
+    (`permissions.TABLE`, Action.ADD_RECIPIENT)."""
+    return refusal(letter, user, Action.ADD_RECIPIENT) is None
 
 
 @transaction.atomic
@@ -335,13 +327,8 @@ def letter_create(
 
 
 def may_edit(letter: Letter, actor: User) -> bool:
-    if letter.status in (LetterStatus.SIGNED, LetterStatus.CANCELLED):
-        return False
-    if letter.case_id is not None:
-        return open_draft_task(letter.case, actor)
-    return letter.status == LetterStatus.DRAFT and can(
-        actor, Capability.HANDLE_CASES, letter.office
-    )
+    """See `permissions.TABLE` (Action.EDIT)."""
+    return refusal(letter, actor, Action.EDIT) is None
 
 
 def locked(letter: Letter) -> Letter:

@@ -20,6 +20,7 @@ from alur.core.web import error_text, run_service
 from alur.letters import agenda, chain, delivery, issuing, services
 from alur.letters.forms import ChainForm, LetterForm, RecipientForm, SignForm
 from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.permissions import Action, on_page
 from alur.letters.selectors import agenda_rows, letter_for, letters_for
 from alur.org.access import DENIED_MESSAGE, Capability, can, offices_for
 from alur.org.models import Office
@@ -150,8 +151,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     letter = letter_for(request.user, pk)
     user = request.user
     kept = _kept_take(request, letter)
-    standalone = letter.case_id is None
-    slot = chain.next_slot(letter) if letter.status == LetterStatus.REVIEW else None
+    actions = on_page(letter, user)
     return render(
         request,
         "letters/letter_detail.html",
@@ -163,18 +163,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": list(letter.versions.select_related("author")),
             "recipients": list(letter.recipients.select_related("message")),
             "waiting": chain.waiting_for(letter),
-            "may_edit": services.may_edit(letter, user),
-            "may_submit": standalone and letter.status == LetterStatus.DRAFT,
-            "may_paraf": standalone and slot is not None and chain.may_paraf_slot(user, slot),
-            "may_sign": standalone
-            and letter.status == LetterStatus.REVIEW
-            and slot is None
-            and chain.holds_position(user, letter.signer_position),
-            "may_return": standalone and letter.status == LetterStatus.REVIEW,
-            "may_cosign": issuing.may_cosign(letter, user),
-            "may_deliver": letter.status == LetterStatus.SIGNED,
-            "may_cancel": chain.may_cancel(letter, user),
-            "may_add_recipient": services.may_add_recipient(letter, user),
+            **{f"may_{action}": action in actions for action in Action},
             "sign_form": SignForm(),
             "recipient_form": RecipientForm(initial=kept.get("recipient", {})),
             "cancel_reason": kept.get("reason", ""),
