@@ -84,7 +84,7 @@ def balance_line(points: Sequence[tuple[date | datetime, int]], title: str) -> S
 
     coords: list[tuple[float, float]] = []
     dots = []
-    previous_x = left
+    previous_x: float = left
     for day, (_moment, balance) in zip(days, points, strict=True):
         here = max(x(day), previous_x)  # a back-dated line stays in its place in the book
         if coords:

@@ -45,7 +45,7 @@ DITJEN = "Direktur Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam 
 
 
 def _province_name(office: Office) -> str:
-    return office.region.name if office.region_id else office.short_name
+    return office.region.name if office.region else office.short_name
 
 
 def penghubung_name(office: Office) -> str:

@@ -34,7 +34,11 @@ def office_for(user: User | AnonymousUser, code: str) -> Office:
 
 def default_office(user: User | AnonymousUser) -> Office | None:
     """The highest office in reach (a province before its kab/kota)."""
-    rank = {OfficeLevel.NATIONAL: 0, OfficeLevel.PROVINCE: 1, OfficeLevel.REGENCY: 2}
+    rank: dict[str, int] = {
+        OfficeLevel.NATIONAL: 0,
+        OfficeLevel.PROVINCE: 1,
+        OfficeLevel.REGENCY: 2,
+    }
     offices = list(reachable(user))
     if not offices:
         return None
@@ -129,10 +133,7 @@ def stock_checks(user: User | AnonymousUser) -> list[StockCheck]:
         )
         .order_by("office__code", "item")
     )
-    return [
-        StockCheck(s, s.n_lines, s.total or 0, s.last_balance or 0)  # type: ignore[attr-defined]
-        for s in stocks
-    ]
+    return [StockCheck(s, s.n_lines, s.total or 0, s.last_balance or 0) for s in stocks]
 
 
 @dataclass(frozen=True)

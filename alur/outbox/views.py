@@ -3,13 +3,13 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alur.core.web import run_service
-from alur.org.access import DENIED_MESSAGE, office_ids_for
+from alur.org.access import DENIED_MESSAGE, AuthedRequest, office_ids_for
 from alur.outbox import selectors, services
 from alur.outbox.choices import MessageStatus
 
@@ -34,7 +34,7 @@ def _list_url(status: str) -> str:
 
 
 @login_required
-def message_list(request: HttpRequest) -> HttpResponse:
+def message_list(request: AuthedRequest) -> HttpResponse:
     if not office_ids_for(request.user, selectors.CAPABILITY):
         raise PermissionDenied(DENIED_MESSAGE)
     status = _status(request.GET.get("status"))
@@ -58,7 +58,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def message_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     message = selectors.message_for(request.user, pk)
     run_service(
         request,

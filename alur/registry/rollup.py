@@ -21,10 +21,11 @@ from datetime import date
 from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Field, UniqueConstraint
+from django.db.models import UniqueConstraint
 from django.utils import timezone
 
 from alur.audit.services import lock_chains, record
+from alur.core.columns import column
 from alur.registry.choices import MaritalStatus, ResidentStatus
 from alur.registry.models import Resident, ResidentCount, RollupState
 
@@ -35,16 +36,7 @@ _KEY = next(
     for c in ResidentCount._meta.constraints
     if isinstance(c, UniqueConstraint) and c.name == "registry_residentcount_key"
 )
-
-
-def _column(name: str) -> str:
-    field = ResidentCount._meta.get_field(name)
-    if not isinstance(field, Field) or not field.column:
-        raise LookupError(f"{name} is not a column of {TABLE}")
-    return field.column
-
-
-KEY_COLUMNS = tuple(_column(name) for name in _KEY.fields)
+KEY_COLUMNS = tuple(column(ResidentCount, name) for name in _KEY.fields)
 AGE_CLASSES = (0, 17, 19)
 
 # (office id, age_from, married, dead, ktp_recorded, has_akta_lahir, has_kia, has_akta_mati)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -39,7 +39,7 @@ from alur.org.choices import PositionKind
 # One working day in minutes: 37.5 hours a week over five days (Perpres 21/2023).
 WORKING_DAY_MINUTES = 450
 
-END = "end"  # a step target: the procedure is finished
+END: Final = "end"  # a step target: the procedure is finished
 APPLICANT = "applicant"  # a return target: back to the outside party who submitted the case
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -6,7 +6,7 @@ import json
 import logging
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import psycopg
@@ -21,6 +21,7 @@ from django.db import (
 )
 from django.utils import timezone
 
+from alur.core.columns import column
 from alur.whatsapp.models import InboundMessage, WebhookDelivery
 from alur.whatsapp_cloud.models import BusinessNumber
 
@@ -37,14 +38,15 @@ def webhook_receive(*, body: bytes, signature: str) -> int:
     The worker's task is queued once the row is committed: at once here, or at the commit of a
     caller's transaction.
     """
-    params = [
+    params: list[Any] = [
         connection.ops.adapt_datetimefield_value(timezone.now()),
         body,
         signature,
         WebhookDelivery.State.RECEIVED.value,
         "",
     ]
-    if connection.in_atomic_block or not connection.health_check_enabled:
+    checked = connection.health_check_enabled  # type: ignore[attr-defined]  # not in the stubs
+    if connection.in_atomic_block or not checked:
         delivery_id = _insert_delivery(params)
     else:
         delivery_id = _insert_delivery_unchecked(params)
@@ -59,7 +61,7 @@ def _insert_sql() -> str:
     meta = WebhookDelivery._meta
     quote = connection.ops.quote_name
     columns = ", ".join(
-        quote(meta.get_field(name).column)
+        quote(column(WebhookDelivery, name))
         for name in ("received_at", "body", "signature", "state", "note", "bad_items")
     )
     return (
@@ -68,7 +70,7 @@ def _insert_sql() -> str:
     )
 
 
-def _insert_delivery(params: list[object]) -> int:
+def _insert_delivery(params: list[Any]) -> int:
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_insert_sql(), params)
@@ -86,7 +88,7 @@ def _insert_delivery(params: list[object]) -> int:
     return int(row[0])
 
 
-def _insert_delivery_unchecked(params: list[object]) -> int:
+def _insert_delivery_unchecked(params: list[Any]) -> int:
     """The INSERT without the connection's health check of this request (CONN_HEALTH_CHECKS'
     `SELECT 1`, a round trip of its own): a reused connection that turns out dead (the server
     restarted) is dropped and the INSERT sent once more on a new one. Should the first INSERT
@@ -94,7 +96,7 @@ def _insert_delivery_unchecked(params: list[object]) -> int:
     Meta retries it; its messages are still read once (InboundMessage.message_id is unique).
     """
     reused = connection.connection is not None
-    connection.health_check_done = True
+    connection.health_check_done = True  # type: ignore[attr-defined]  # not in the stubs
     try:
         return _insert_delivery(params)
     except (OperationalError, InterfaceError):
@@ -196,7 +198,7 @@ def _as(kind: type, value: Any, what: str) -> Any:
     return value
 
 
-_KIND_WORDS = {dict: "objek", list: "daftar", str: "teks"}
+_KIND_WORDS: dict[type, str] = {dict: "objek", list: "daftar", str: "teks"}
 
 
 class _DeliveryReading:
@@ -254,7 +256,7 @@ class _DeliveryReading:
         elif number is not None:
             from alur.whatsapp.tasks import handle_inbound
 
-            transaction.on_commit(lambda pk=inbound.pk: handle_inbound(pk))
+            transaction.on_commit(partial(handle_inbound, inbound.pk))
 
 
 def _unix_time(value: Any, what: str) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 
@@ -42,11 +43,12 @@ class OutsideRecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: object, office: Office, now: datetime, prefix: str, **kwargs: object):
+    def __init__(self, *args: Any, office: Office, now: datetime, prefix: str, **kwargs: Any):
         local_now = engine.local(office, now)
         minute = local_now.replace(tzinfo=None, second=0, microsecond=0)  # as the office reads it
         kwargs.setdefault("initial", {"occurred_at": minute})
-        super().__init__(*args, prefix=prefix, **kwargs)  # type: ignore[arg-type]
+        kwargs["prefix"] = prefix
+        super().__init__(*args, **kwargs)
         self.office = office
         self.fields["occurred_at"].widget.attrs["max"] = local_now.strftime(LOCAL_MINUTE)
 

@@ -51,17 +51,17 @@ def route_unit(office: Office, spec: ProcedureSpec, actor: ActorSpec) -> int | N
         if has_holder:
             staffed.add(unit_id)
     for name in names:
-        unit_id = by_name.get(name)
-        if unit_id is None:
+        named = by_name.get(name)
+        if named is None:
             continue
-        below, pending = set(), [unit_id]
+        below, pending = set(), [named]
         while pending:
             current = pending.pop()
             if current not in below:
                 below.add(current)
                 pending.extend(children[current])
         if below & staffed:
-            return unit_id
+            return named
     return None
 
 

@@ -141,7 +141,7 @@ def apply_by_whatsapp(send: Callable, code: str) -> Case:
             value = "-".join(reversed(value.split("-")))
         replies = send(code, value)
     for key, data, mime, _name in files_of(code):
-        assert svc.requirement(key).label in replies[-1], replies  # type: ignore[union-attr]
+        assert svc.requirement(key).label in replies[-1], replies
         replies = send(code, file=(data, mime))
     assert "Balas YA" in replies[-1], replies
     replies = send(code, "YA")

@@ -100,7 +100,7 @@ def shares_announce(*, allocation: Allocation, actor: User | None) -> int:
             "memiliki nomor WhatsApp Kepala Dinas maupun alamat surel kantornya"
             f"{why}. Lengkapi kontaknya, lalu simpan langkah ini lagi."
         )
-    reference = allocation.case.reference if allocation.case_id else str(allocation.pk)
+    reference = allocation.case.reference if allocation.case else str(allocation.pk)
     sent: dict[str, list[str]] = {}
     for line, recipients in plans:
         text = share_text(line, province, reference)

@@ -107,11 +107,11 @@ def test_the_import_page_shows_progress_while_the_worker_reads(persona: Any) -> 
         original(job_id, done, total)
         seen.append((done, total))
 
-    coverage_services._progress = spy  # type: ignore[assignment]
+    coverage_services._progress = spy
     try:
         coverage_services.coverage_import_run(job.pk)
     finally:
-        coverage_services._progress = original  # type: ignore[assignment]
+        coverage_services._progress = original
     assert seen[-1] == (19, 19)
     assert client.get(f"/laporan/impor/{job.pk}/?json=1").json()["percent"] == 100
     assert [t.step for t in active(case)] == [3]

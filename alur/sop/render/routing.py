@@ -250,7 +250,8 @@ class Router:
         if arrival == "top":
             points.append(target.port("top"))
         node.exits.add(exit_side)
-        self.lanes.take(x, *sorted((ey, ay)), (target.step.number, arrival))
+        low, high = sorted((ey, ay))
+        self.lanes.take(x, low, high, (target.step.number, arrival))
         sign = 1 if exit_side == "right" else -1
         # A line going back runs up from the diamond: its label sits below the line.
         label_at = self._label_along(ex, x, ey, label, above=not back, sign=sign)

@@ -74,7 +74,7 @@ def test_one_symbol_per_step_in_its_actors_column(code: str, screen_html: dict[s
     sop, html = SOPS[code], screen_html[code]
     symbols = groups(html, "sop-symbol")
     assert [int(data["step"]) for data, _ in symbols] == [step.number for step in sop.steps]
-    width = float(_SVG.search(html)[1]) / len(sop.actors)  # type: ignore[index]
+    width = float(_SVG.search(html)[1]) / len(sop.actors)
     columns = {actor.id: index for index, actor in enumerate(sop.actors)}
     for (data, inner), step in zip(symbols, sop.steps, strict=True):
         col = columns[step.actor]
@@ -286,7 +286,7 @@ def _page_count(pdf: bytes, tmp_path: Path, name: str) -> int:
         text=True,
         check=True,
     ).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", out, re.M)[1])  # type: ignore[index]
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M)[1])
 
 
 def test_every_sop_prints_as_a_pdf(pdfs: dict[str, bytes]) -> None:

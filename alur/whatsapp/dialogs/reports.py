@@ -9,6 +9,8 @@ handles as usual; the dispatch (`alur.whatsapp.dialogs`) calls it first on repor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +24,11 @@ from alur.reports.choices import Source
 from alur.reports.excel import MARKER_CELL, ZIP_MAGIC
 from alur.reports.models import ReportPeriod
 from alur.reports.services.weekly import upload_form
+
+if TYPE_CHECKING:
+    from alur.whatsapp.conversation import Fetched
+    from alur.whatsapp.models import InboundMessage
+    from alur.whatsapp_cloud.models import BusinessNumber
 
 
 def _sender(phone: str) -> User | None:
@@ -53,10 +60,10 @@ def _marker(data: bytes) -> list[str]:
         return []
 
 
-def _reply(inbound, text: str) -> None:  # type: ignore[no-untyped-def]
+def _reply(inbound: InboundMessage, number: BusinessNumber, text: str) -> None:
     whatsapp_enqueue(
-        office=inbound.number.office,
-        sender=inbound.number.phone_number_id,
+        office=number.office,
+        sender=number.phone_number_id,
         recipient=inbound.sender,
         content=whatsapp_text(text),
         dedupe_key=f"wa-report:{inbound.message_id}",
@@ -78,10 +85,12 @@ def document_receive(inbound_id: int) -> bool:
     ):
         return False
     user = _sender(inbound.sender)
+    if user is None:
+        return False
     reporting = [
         o
         for o in Office.objects.filter(parent=number.office, is_active=True)
-        if user is not None and can(user, Capability.SUBMIT_REPORTS, o)
+        if can(user, Capability.SUBMIT_REPORTS, o)
     ]
     if not reporting:
         return False
@@ -91,13 +100,13 @@ def document_receive(inbound_id: int) -> bool:
         if locked.handled_at is not None:
             return True
         text = _submit(user, reporting, fetched)
-        _reply(inbound, text)
+        _reply(inbound, number, text)
         locked.handled_at = timezone.now()
         locked.save(update_fields=["handled_at"])
     return True
 
 
-def _submit(user: User, reporting: list[Office], fetched) -> str:  # type: ignore[no-untyped-def]
+def _submit(user: User, reporting: list[Office], fetched: Fetched | None) -> str:
     if fetched is None or fetched.data is None:
         reason = fetched.problem if fetched is not None else "berkas tidak terbaca"
         return f"Berkas laporan tidak dapat diambil ({reason}). Silakan kirim ulang."

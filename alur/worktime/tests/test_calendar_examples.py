@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,7 @@ WIT = ZoneInfo("Asia/Jayapura")
 
 
 def at(zone: ZoneInfo, *parts: int) -> datetime:
-    return datetime(*parts, tzinfo=zone)  # type: ignore[misc]
+    return datetime(*parts, tzinfo=zone)
 
 
 @pytest.fixture
@@ -226,10 +227,12 @@ def test_a_closure_of_two_years_is_waited_out() -> None:
         lambda cal, naive: WorkCalendar(timezone=WIB, closures=((naive, at(WIB, 2026, 2, 9)),)),
     ],
 )
-def test_naive_datetimes_are_refused(wib: WorkCalendar, call: object) -> None:
+def test_naive_datetimes_are_refused(
+    wib: WorkCalendar, call: Callable[[WorkCalendar, datetime], object]
+) -> None:
     naive = datetime(2026, 2, 9, 9, 0)  # noqa: DTZ001 - the point of the test
     with pytest.raises(ValueError, match="zona waktu"):
-        call(wib, naive)  # type: ignore[operator]
+        call(wib, naive)
 
 
 def test_minutes_must_be_a_non_negative_integer(wib: WorkCalendar) -> None:
@@ -237,7 +240,7 @@ def test_minutes_must_be_a_non_negative_integer(wib: WorkCalendar) -> None:
     with pytest.raises(ValueError, match="negatif"):
         add_working_minutes(wib, start, -1)
     with pytest.raises(TypeError):
-        add_working_minutes(wib, start, 1.5)  # type: ignore[arg-type]
+        add_working_minutes(wib, start, 1.5)  # type: ignore[arg-type]  # a float on purpose
     with pytest.raises(TypeError):
         add_working_minutes(wib, start, True)
 

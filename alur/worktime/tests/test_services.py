@@ -36,7 +36,7 @@ OfficeByCode = Callable[[str], Office]
 
 
 def wib(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=WIB)  # type: ignore[misc]
+    return datetime(*parts, tzinfo=WIB)
 
 
 @contextmanager

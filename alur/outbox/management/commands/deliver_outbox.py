@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from alur.outbox.choices import MessageStatus
@@ -14,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--limit", type=int, default=1000, help="at most this many sends")
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         sent = deliver_due(limit=options["limit"])
         waiting = OutboundMessage.objects.filter(status=MessageStatus.QUEUED).count()
         failed = OutboundMessage.objects.filter(status=MessageStatus.FAILED).count()

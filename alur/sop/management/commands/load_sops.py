@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alur.sop.loader import SopLoadError
 from alur.sop.services import sops_sync
@@ -9,10 +10,10 @@ from alur.sop.services import sops_sync
 class Command(BaseCommand):
     help = "Store the SOP files (default: sops/) as revisions; new cases use the newest."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="*", type=Path)
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = sops_sync(paths=options["paths"] or None)
         except SopLoadError as error:

@@ -16,10 +16,11 @@ import mimetypes
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alur.whatsapp_cloud.models import BusinessNumber
 
@@ -27,16 +28,18 @@ from alur.whatsapp_cloud.models import BusinessNumber
 class Command(BaseCommand):
     help = "Play the citizen on a business number through the local Graph API server."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--number", default="08117961700", help="the office's WhatsApp number")
         parser.add_argument("--from", dest="citizen", default="6281234567890")
         parser.add_argument("--wait", type=float, default=6.0, help="seconds to wait for replies")
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         number = BusinessNumber.objects.filter(display_number=options["number"]).first()
         if number is None:
             known = ", ".join(BusinessNumber.objects.values_list("display_number", flat=True))
             raise CommandError(f"nomor {options['number']} tidak dikenal (ada: {known})")
+        if not settings.WHATSAPP_API_BASE:
+            raise CommandError("WHATSAPP_API_BASE kosong: arahkan ke server Graph API lokal")
         root = settings.WHATSAPP_API_BASE.rsplit("/v", 1)[0]
         client = httpx.Client(base_url=f"{root}/_control", timeout=30)
         try:
