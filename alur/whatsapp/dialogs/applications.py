@@ -19,6 +19,7 @@ from alur.whatsapp.models import Conversation
 from alur.whatsapp.state import ApplicationForm, Resubmission
 
 if TYPE_CHECKING:
+    from alur.intake.models import Application
     from alur.whatsapp.conversation import Fetched, Turn
 
 REFERENCE = re.compile(r"\bS\d+[A-Z]?-\d{4}-\d{6}-[A-Z2-9]{6}\b")
@@ -143,7 +144,7 @@ def _value(field: Field, text: str, citizen: str) -> tuple[str | None, str]:
             return None, "Tanggal tidak boleh di masa depan."
         return day.isoformat(), ""
     if field.kind == FieldKind.PHONE:
-        from alur.outbox.services import normalize_whatsapp_number
+        from alur.outbox.validation import normalize_whatsapp_number
 
         try:
             return normalize_whatsapp_number(citizen if text.upper() == "SAMA" else text), ""
@@ -282,7 +283,7 @@ def status(turn: Turn, reference: str | None) -> None:
     )
 
 
-def _waiting_application(turn: Turn):  # type: ignore[no-untyped-def]
+def _waiting_application(turn: Turn) -> Application | None:
     from alur.intake.models import Application
     from alur.workflow.choices import CaseStatus
 
