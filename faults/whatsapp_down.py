@@ -45,8 +45,9 @@ def main() -> int:
 
     from alur.org.models import Office
     from alur.outbox.choices import Channel, Kind, MessageStatus
+    from alur.outbox.delivery import deliver_due
     from alur.outbox.models import OutboundMessage
-    from alur.outbox.services import deliver_due, message_enqueue
+    from alur.outbox.services import message_enqueue
     from alur.whatsapp_cloud import transport
     from peers.graph_api import start_server
 

@@ -87,8 +87,9 @@ def run(
     from alur.audit.models import AuditEvent
     from alur.org.models import Office
     from alur.outbox.choices import Channel, Kind, MessageStatus
+    from alur.outbox.delivery import LEASE, deliver_due
     from alur.outbox.models import OutboundMessage
-    from alur.outbox.services import LEASE, deliver_due, message_enqueue
+    from alur.outbox.services import message_enqueue
 
     def control(name: str, payload: object = None, method: str = "POST") -> dict:
         response = httpx.request(method, f"{base}/_control/{name}", json=payload, timeout=30)

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from alur.letters.models_letter import LetterStatus
 from alur.letters.selectors import case_letter
 from alur.org.models import User
-from alur.outbox.services import normalize_whatsapp_number
+from alur.outbox.validation import normalize_whatsapp_number
 from alur.reports.choices import PeriodStatus, Source, SubmissionStatus
 from alur.reports.excel import FIRST_ROW
 from alur.reports.models import ReportPeriod

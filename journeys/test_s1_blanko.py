@@ -36,7 +36,7 @@ from alur.logistics.models import Allocation, BlankRequest, Shipment
 from alur.logistics.rounds import cover_letter_for
 from alur.logistics.services.handover import HIBAH_MISSING
 from alur.org.models import Office, User
-from alur.outbox.services import normalize_whatsapp_number
+from alur.outbox.validation import normalize_whatsapp_number
 from alur.tte import pki
 from alur.tte.management.commands.tte_dev_setup import DEMO_PASSPHRASE
 from alur.tte.services import certificate_upload

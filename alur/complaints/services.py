@@ -58,7 +58,7 @@ SATISFACTION_QUESTION = (
 
 def phone_normalize(raw: str) -> str:
     """An Indonesian (or E.164) mobile number as digits without '+'; DomainError if invalid."""
-    from alur.outbox.services import normalize_whatsapp_number
+    from alur.outbox.validation import normalize_whatsapp_number
 
     try:
         return normalize_whatsapp_number(raw)

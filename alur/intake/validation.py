@@ -18,20 +18,16 @@ from alur.intake.models import Application
 from alur.intake.nik import check_kk, check_nik
 from alur.intake.selectors import open_duplicates
 from alur.org.models import Office
-from alur.outbox.services import normalize_whatsapp_number
+from alur.outbox.validation import normalize_whatsapp_number
 
 # (requirement key, data, declared mime, filename)
 Upload = tuple[str, bytes, str, str]
-
 APPLICANT_KEYS = {"name": "applicant_name", "nik": "applicant_nik", "phone": "applicant_phone"}
-
 REQUIRED = "Wajib diisi."
-
 MSG_DUPLICATE = (
     "Sudah ada permohonan {service} yang belum selesai untuk NIK {nik}{subject}: {references}. "
     "Periksa dahulu; bila memang perlu permohonan baru, centang konfirmasi lalu simpan lagi."
 )
-
 MSG_EXACT_DUPLICATE = (
     "Permohonan yang sama persis (isian dan berkas) sudah terdaftar dan belum selesai: "
     "{references}. Permohonan ini tidak didaftarkan dua kali; lanjutkan yang sudah ada."

@@ -39,7 +39,7 @@ from alur.letters.permissions import MSG_RECIPIENT_WHO, Action, refusal
 from alur.letters.selectors import chain_of_case, open_draft_task
 from alur.org.access import KIND_CAPABILITIES, Capability, require
 from alur.org.models import Office, Position, User
-from alur.outbox.services import normalize_whatsapp_number
+from alur.outbox.validation import normalize_whatsapp_number
 from alur.tte.models import DocumentKind
 from alur.workflow.engine import holds
 from alur.workflow.models import Case

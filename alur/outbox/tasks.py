@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from alur.outbox.services import deliver, deliver_due
+from alur.outbox.delivery import deliver, deliver_due
 
 
 @db_task()

@@ -327,7 +327,7 @@ def _store_message(
 
 def _apply_status(status: Any) -> None:
     """Delivery reports (sent, delivered, read, failed) update our outbound message."""
-    from alur.outbox.services import message_status_update
+    from alur.outbox.receipts import message_status_update
 
     status = _as(dict, status, "laporan status")
     errors = status.get("errors") or []

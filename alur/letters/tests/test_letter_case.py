@@ -17,8 +17,8 @@ from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus
 from alur.letters.services import letter_create, letter_update
 from alur.letters.tests.conftest import TTE_PASSPHRASE, letter_input
 from alur.outbox.choices import MessageStatus
+from alur.outbox.delivery import deliver_due
 from alur.outbox.models import OutboundMessage
-from alur.outbox.services import deliver_due
 from alur.outbox.tests.conftest import control, graph, graph_api  # noqa: F401
 from alur.workflow import services
 from alur.workflow.choices import CaseStatus, Outcome

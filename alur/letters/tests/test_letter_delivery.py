@@ -16,7 +16,7 @@ from alur.letters.models_letter import Letter
 from alur.letters.services import recipient_add
 from alur.letters.tests.conftest import TTE_PASSPHRASE
 from alur.outbox.choices import MessageStatus
-from alur.outbox.services import deliver_due
+from alur.outbox.delivery import deliver_due
 from alur.outbox.tests.conftest import control, graph, graph_api  # noqa: F401
 
 pytestmark = pytest.mark.django_db

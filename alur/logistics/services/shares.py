@@ -20,7 +20,8 @@ from alur.org.models import Office, User
 from alur.org.selectors import holders_of
 from alur.outbox.choices import Channel, Kind
 from alur.outbox.content import whatsapp_text
-from alur.outbox.services import message_enqueue, normalize_whatsapp_number, whatsapp_enqueue
+from alur.outbox.services import message_enqueue, whatsapp_enqueue
+from alur.outbox.validation import normalize_whatsapp_number
 
 SHARE_TEMPLATE = "porsi_blanko_ktp_el"  # approved WhatsApp template (utility, one body parameter)
 

@@ -9,11 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from alur.audit.models import AuditEvent
-from alur.outbox import services
 from alur.outbox.choices import Channel, Kind, MessageStatus, Outcome
+from alur.outbox.delivery import (
+    INTERRUPTED,
+    MAX_ATTEMPTS,
+    UNEXPECTED,
+    deliver,
+    deliver_due,
+    retry_delay,
+)
 from alur.outbox.models import OutboundMessage
 from alur.outbox.senders import SENDERS, SendError
-from alur.outbox.services import deliver, deliver_due, retry_delay
 from alur.outbox.tests.conftest import down
 
 pytestmark = pytest.mark.django_db
@@ -108,12 +114,12 @@ def test_a_permanent_error_fails_with_its_reason_and_is_not_retried(queue, provi
 
 def test_after_the_last_attempt_a_transient_error_fails(queue, provider) -> None:
     message = queue()
-    OutboundMessage.objects.filter(pk=message.pk).update(attempts=services.MAX_ATTEMPTS - 1)
+    OutboundMessage.objects.filter(pk=message.pk).update(attempts=MAX_ATTEMPTS - 1)
     provider.fail_with(down())
     assert deliver(message.pk) == Outcome.FAILED
     message.refresh_from_db()
-    assert message.attempts == services.MAX_ATTEMPTS
-    assert message.last_error.endswith(f"(menyerah setelah {services.MAX_ATTEMPTS} kali percobaan)")
+    assert message.attempts == MAX_ATTEMPTS
+    assert message.last_error.endswith(f"(menyerah setelah {MAX_ATTEMPTS} kali percobaan)")
 
 
 def test_an_unexpected_exception_is_retried_not_lost(queue, provider) -> None:
@@ -121,7 +127,7 @@ def test_an_unexpected_exception_is_retried_not_lost(queue, provider) -> None:
     message = queue()
     assert deliver(message.pk) == Outcome.RETRY
     message.refresh_from_db()
-    assert message.status == MessageStatus.QUEUED and message.last_error == services.UNEXPECTED
+    assert message.status == MessageStatus.QUEUED and message.last_error == UNEXPECTED
 
 
 def test_outside_the_24_hour_window_the_template_fallback_is_sent(
@@ -166,7 +172,7 @@ def test_a_send_interrupted_past_its_lease_is_reclaimed_and_sent(queue, provider
     assert stuck.status == MessageStatus.SENT and stuck.attempts == 2
     assert fresh.status == MessageStatus.SENDING  # its worker may still be sending
     event = AuditEvent.objects.get(action="outbox.reclaim", object_id=str(stuck.pk))
-    assert event.reason == services.INTERRUPTED
+    assert event.reason == INTERRUPTED
 
 
 def test_a_worker_that_lost_its_lease_does_not_overwrite_the_row(queue, monkeypatch) -> None:

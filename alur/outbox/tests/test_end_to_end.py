@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from alur.org.models import Office
 from alur.outbox.choices import Channel, Kind, MessageStatus
+from alur.outbox.delivery import deliver_due
 from alur.outbox.models import OutboundMessage
-from alur.outbox.services import deliver_due, message_enqueue
+from alur.outbox.services import message_enqueue
 from alur.outbox.tests.conftest import AKTA_LAHIR, control
 
 CITIZENS = [f"6281200000{n:03d}" for n in range(1, 21)]

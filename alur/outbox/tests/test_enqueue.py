@@ -7,8 +7,9 @@ from django.db import transaction
 from alur.audit.models import AuditEvent
 from alur.outbox.choices import Channel, Kind, MessageStatus
 from alur.outbox.models import OutboundMessage
-from alur.outbox.services import message_enqueue, normalize_whatsapp_number
+from alur.outbox.services import message_enqueue
 from alur.outbox.tests.conftest import AKTA_LAHIR
+from alur.outbox.validation import normalize_whatsapp_number
 
 
 def test_enqueue_outside_a_transaction_is_refused(demo_transactional) -> None:

@@ -13,8 +13,9 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError
 from alur.org.models import Office
 from alur.outbox.choices import MessageStatus
+from alur.outbox.delivery import deliver
 from alur.outbox.senders import SendError
-from alur.outbox.services import deliver, message_retry
+from alur.outbox.services import message_retry
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from alur.audit.models import AuditEvent
 from alur.outbox.choices import MessageStatus
+from alur.outbox.delivery import LEASE, deliver_due, reclaim_stuck
 from alur.outbox.models import OutboundMessage
 from alur.outbox.senders import callback_data, parse_callback_data, send_whatsapp
-from alur.outbox.services import LEASE, deliver_due, reclaim_stuck
 from alur.outbox.tests.conftest import CITIZEN, GRAPH_SECRET, control
 from alur.whatsapp.models import WebhookDelivery
 from alur.whatsapp.services import webhook_process

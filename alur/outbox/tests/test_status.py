@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from alur.audit.models import AuditEvent
 from alur.outbox.choices import Kind, MessageStatus
-from alur.outbox.services import deliver, message_status_update
+from alur.outbox.delivery import deliver
+from alur.outbox.receipts import message_status_update
 
 pytestmark = pytest.mark.django_db
 

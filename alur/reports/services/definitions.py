@@ -101,7 +101,7 @@ def clean_recipients(sop_code: str, rows: list[list[Any]]) -> list[list[Any]]:
     row otherwise."""
     from django.core.validators import validate_email
 
-    from alur.outbox.services import normalize_whatsapp_number
+    from alur.outbox.validation import normalize_whatsapp_number
 
     steps = delivery_steps(sop_code)
     clean: list[list[Any]] = []

@@ -24,7 +24,8 @@ def reminders_send(now: datetime | None = None) -> int:
     """Remind the kab/kota that have not sent yet, `remind_hours` before their own deadline
     (once per period, office and person). Returns how many people were reminded."""
     from alur.outbox.content import whatsapp_text
-    from alur.outbox.services import normalize_whatsapp_number, whatsapp_enqueue
+    from alur.outbox.services import whatsapp_enqueue
+    from alur.outbox.validation import normalize_whatsapp_number
 
     now = now or timezone.now()
     reminded = 0

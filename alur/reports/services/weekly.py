@@ -55,7 +55,8 @@ def period_distribute(*, period: ReportPeriod, actor: User | None) -> int:
     report, and the Excel form on WhatsApp from the province's number (through the outbox).
     Idempotent: a second run queues nothing new. Returns the number of offices reached."""
     from alur.outbox.content import whatsapp_document
-    from alur.outbox.services import normalize_whatsapp_number, whatsapp_enqueue
+    from alur.outbox.services import whatsapp_enqueue
+    from alur.outbox.validation import normalize_whatsapp_number
 
     period = locked_period(period)
     check_action(period, "submit")

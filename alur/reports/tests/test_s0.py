@@ -18,7 +18,7 @@ from alur.letters.selectors import case_letter
 from alur.org.models import User
 from alur.org.selectors import holders_of
 from alur.outbox.models import OutboundMessage
-from alur.outbox.services import normalize_whatsapp_number
+from alur.outbox.validation import normalize_whatsapp_number
 from alur.reports.choices import PeriodStatus, Timeliness
 from alur.reports.counts import register_count_provider, unregister_count_provider
 from alur.reports.files import recap_xlsx

@@ -14,7 +14,7 @@ from django.test import Client
 from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError, DomainError
 from alur.org.selectors import holders_of
-from alur.outbox.services import normalize_whatsapp_number
+from alur.outbox.validation import normalize_whatsapp_number
 from alur.reports import schedule
 from alur.reports.choices import Frequency, SubmissionStatus
 from alur.reports.models import ReportDefinition, ReportPeriod

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from alur.org.selectors import holders_of
 from alur.outbox.models import OutboundMessage
-from alur.outbox.services import normalize_whatsapp_number
+from alur.outbox.validation import normalize_whatsapp_number
 from alur.reports.files import form_bytes
 from alur.reports.models import Submission
 from alur.reports.tests.conftest import kab_kota

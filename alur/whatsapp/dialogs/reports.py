@@ -19,7 +19,8 @@ from alur.core.web import error_text
 from alur.org.access import Capability, can
 from alur.org.models import Office, User
 from alur.outbox.content import whatsapp_text
-from alur.outbox.services import normalize_whatsapp_number, whatsapp_enqueue
+from alur.outbox.services import whatsapp_enqueue
+from alur.outbox.validation import normalize_whatsapp_number
 from alur.reports.choices import Source
 from alur.reports.excel import MARKER_CELL, ZIP_MAGIC
 from alur.reports.models import ReportPeriod

@@ -3,8 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from alur.outbox.choices import MessageStatus
+from alur.outbox.delivery import deliver_due
 from alur.outbox.models import OutboundMessage
-from alur.outbox.services import deliver_due
 
 
 class Command(BaseCommand):
