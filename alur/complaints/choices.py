@@ -30,15 +30,3 @@ class Status(models.TextChoices):
 
 
 CLOSED = frozenset({Status.ANSWERED, Status.REJECTED})
-
-# Which statuses each action starts from: the one table the services enforce.
-ACTION_STATUSES: dict[str, frozenset[str]] = {
-    "register": frozenset({Status.RECEIVED}),
-    "reject": frozenset({Status.RECEIVED, Status.REGISTERED, Status.ESCALATED}),
-    "answer": frozenset({Status.REGISTERED, Status.ESCALATED}),
-    "escalate": frozenset({Status.REGISTERED}),
-    "opinion": frozenset({Status.ESCALATED}),
-    "resolve": frozenset({Status.ESCALATED}),
-    "decide": frozenset({Status.ESCALATED}),
-    "rate": frozenset({Status.ANSWERED}),
-}

@@ -9,9 +9,9 @@ from django.utils.safestring import SafeString
 
 from alur.complaints.forms import RegisterForm
 from alur.complaints.models import Complaint
-from alur.complaints.services import active_task, decision_step, is_team_member, step_numbers
+from alur.complaints.permissions import allowed
+from alur.complaints.services import active_task, decision_step, step_numbers
 from alur.complaints.views import typed
-from alur.workflow import engine
 from alur.workflow.models import Case, Task
 from alur.workflow.panels import register_case_panel, register_step_panel
 from alur.workflow.spec import StepSpec
@@ -77,7 +77,7 @@ def resolve_panel(
         {
             "complaint": complaint,
             "task": task,
-            "may_resolve": engine.holds(request.user, task.office_id, task.position_kind),
+            "may_resolve": "resolve" in allowed(complaint, request.user),
             "typed": typed(request, complaint.pk, "solution"),
         },
     )
@@ -94,7 +94,7 @@ def decide_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -
             "complaint": complaint,
             "task": task,
             "opinions": list(complaint.opinions.select_related("member")),
-            "may_decide": engine.holds(request.user, task.office_id, task.position_kind),
+            "may_decide": "decide" in allowed(complaint, request.user),
             "typed": typed(request, complaint.pk, "decision"),
         },
     )
@@ -109,14 +109,7 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
     number = decision_step(complaint)
     deciding = active_task(complaint, [number]) if number is not None else None
     opinions = list(complaint.opinions.select_related("member"))
-    user = request.user
     consulting = active_task(complaint, step_numbers(complaint, "complaints.resolve"))
-    may_give_opinion = (
-        consulting is not None
-        and user.is_authenticated
-        and is_team_member(user, complaint.office)
-        and all(o.member_id != user.pk for o in opinions)
-    )
     return _render(
         request,
         "panel_case.html",
@@ -125,7 +118,7 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
             "opinions": opinions,
             "deciding": deciding,
             "consulting": consulting,
-            "may_give_opinion": may_give_opinion,
+            "may_give_opinion": "opinion" in allowed(complaint, request.user),
             "typed": typed(request, complaint.pk, "text"),
         },
     )

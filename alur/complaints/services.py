@@ -16,9 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alur.audit.services import record
-from alur.complaints import delivery
-from alur.complaints.choices import ACTION_STATUSES, CLOSED, Channel, Status
+from alur.complaints import delivery, permissions
+from alur.complaints.choices import Channel, Status
 from alur.complaints.models import Complaint, Opinion, TeamMember
+from alur.complaints.permissions import MSG_CLOSED, MSG_NOT_TEAM, allow  # noqa: F401 - their home
 from alur.core.counters import counter_next
 from alur.core.errors import ConflictError, DomainError
 from alur.core.validators import person_name, typed_number
@@ -43,10 +44,8 @@ ANSWER_LIMIT = 3000  # the answer and the satisfaction question fit one WhatsApp
 MSG_TEXT_EMPTY = "Isi pengaduan wajib diisi: ceritakan permasalahan yang Anda alami."
 MSG_NAME_EMPTY = "Nama pelapor wajib diisi."
 MSG_PHONE_REQUIRED = "Nomor HP wajib diisi agar jawaban dapat disampaikan dan pengaduan dilacak."
-MSG_CLOSED = "Pengaduan ini sudah ditutup; jawabannya tidak dapat diubah lagi."
 MSG_SCORE_RANGE = "Nilai kepuasan harus berupa angka 1 sampai 5."
 MSG_SCORE_TWICE = "Penilaian kepuasan untuk pengaduan ini sudah diberikan. Terima kasih."
-MSG_NOT_TEAM = "Anda bukan anggota Tim Penjawab Aduan kantor ini; pendapat tidak dapat dicatat."
 SATISFACTION_QUESTION = (
     "Seberapa puas Anda dengan penanganan pengaduan ini? Balas dengan angka 1 (sangat tidak "
     "puas) sampai 5 (sangat puas)."
@@ -88,17 +87,6 @@ def application_find(office: Office, reference: str) -> Any:
             code="application",
         )
     return application
-
-
-def allow(complaint: Complaint, action: str) -> None:
-    if complaint.status in ACTION_STATUSES[action]:
-        return
-    if complaint.status in CLOSED:
-        raise ConflictError(MSG_CLOSED)
-    raise DomainError(
-        f"Pengaduan berstatus «{complaint.get_status_display()}»; langkah ini belum atau tidak "
-        "lagi dapat dilakukan."
-    )
 
 
 def clean_text(value: Any, message: str, limit: int = TEXT_LIMIT, code: str = "invalid") -> str:
@@ -363,15 +351,8 @@ def is_team_member(user: User, office: Office | int) -> bool:
 def complaint_opinion_add(*, complaint: Complaint, actor: User, text: str) -> Opinion:
     """Step 5: one answering-team member's opinion, once per member and complaint."""
     complaint = _locked(complaint)
-    require(actor, Capability.HANDLE_CASES, complaint.office)
-    if not is_team_member(actor, complaint.office):
-        raise DomainError(MSG_NOT_TEAM, code="team")
-    allow(complaint, "opinion")
-    if active_task(complaint, step_numbers(complaint, "complaints.resolve")) is None:
-        raise DomainError("Konsultasi Tim Penjawab Aduan tidak sedang berlangsung.")
+    permissions.require(complaint, actor, "opinion")
     body = clean_text(text, "Tuliskan pendapat Anda.")
-    if complaint.opinions.filter(member=actor).exists():
-        raise ConflictError("Pendapat Anda tentang pengaduan ini sudah tercatat.")
     opinion = Opinion.objects.create(
         complaint=complaint, member=actor, text=body, created_at=timezone.now()
     )
