@@ -14,10 +14,13 @@ from django.db.models import Model
 
 from alur.core.counters import counter_scope
 
+# A historical model of core's Counter (apps.get_model): its fields are not known statically.
+HistoricalCounter = type[Any]
+
 
 def copy_in(
     old: type[Model],
-    counter: type[Model],
+    counter: HistoricalCounter,
     scope: Callable[[Any], tuple[object, ...]],
     value: str = "last_serial",
 ) -> int:
@@ -37,7 +40,7 @@ def copy_in(
 
 
 def copy_out(
-    counter: type[Model],
+    counter: HistoricalCounter,
     old: type[Model],
     namespace: str,
     fields: Callable[[list[str]], dict[str, Any]],

@@ -67,8 +67,9 @@ def _unsigned(case: Case, kinds: list[str]) -> list[CitizenDocument]:
 
 
 def _title(document: CitizenDocument) -> str:
-    who = document.family.head.name if document.family_id else ""
-    who = who or (document.resident.name if document.resident_id else document.case.reference)
+    head = document.family.head if document.family else None
+    who = head.name if head else ""
+    who = who or (document.resident.name if document.resident else document.case.reference)
     return f"{document.get_kind_display()} {who}"
 
 
@@ -164,12 +165,13 @@ def certificate_issued(document: CitizenDocument, actor: User) -> None:
 
 
 def _number(document: CitizenDocument) -> str:
-    if document.family_id and document.kind == "kk":
+    if document.kind == "kk" and document.family:
         return document.family.no_kk
     return document.register_number
 
 
 def _subject(document: CitizenDocument) -> str:
-    if document.family_id and document.kind == "kk":
-        return document.family.head.name
-    return document.resident.name if document.resident_id else ""
+    head = document.family.head if document.kind == "kk" and document.family else None
+    if head is not None:
+        return head.name
+    return document.resident.name if document.resident else ""

@@ -95,7 +95,7 @@ class CitizenDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.resident.name if self.resident_id else self.case.reference
+        who = self.resident.name if self.resident else self.case.reference
         return f"{self.get_kind_display()} {self.register_number or who}"
 
     @property

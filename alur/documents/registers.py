@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from alur.core.cells import defuse
+from alur.core.cells import defuse, new_workbook
 from alur.core.errors import DomainError
 from alur.core.letterhead import Kop
 from alur.documents.choices import CARDS, OutputKind
@@ -139,13 +139,10 @@ def register_xlsx(
     month: int | None = None,
     viewer: User | AnonymousUser | None = None,
 ) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     rows = register_rows(office=office, kind=kind, year=year, month=month, viewer=viewer)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Register"
+    workbook, sheet = new_workbook("Register")
     sheet.append([_title(kind)])
     sheet.append([f"{office.name} — {period_label(year, month)}"])
     sheet.append([])

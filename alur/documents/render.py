@@ -150,13 +150,13 @@ def move_context(document: CitizenDocument) -> dict[str, Any]:
     }
 
 
-RENDERERS = {
+RENDERERS: dict[str, Renderer] = {
     OutputKind.KK: kk_context,
     OutputKind.SKPWNI: move_context,
     OutputKind.AKTA_KELAHIRAN: birth_context,
     OutputKind.AKTA_KEMATIAN: death_context,
 }
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     OutputKind.KK: "documents/pdf/kk.html",
     OutputKind.SKPWNI: "documents/pdf/skpwni.html",
     OutputKind.AKTA_KELAHIRAN: "documents/pdf/akta_kelahiran.html",

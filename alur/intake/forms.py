@@ -48,14 +48,11 @@ def staged_field(requirement_key: str) -> str:
     return f"staged_{requirement_key}"
 
 
-class FilesMixin:
+class FilesMixin(forms.Form):
     """One optional file input per requirement, and the files already staged for them: a file
     attached and valid is kept on the server and shown by name, not asked again."""
 
     service: Service
-    fields: dict[str, forms.Field]
-    files: Any
-    data: Any
 
     def _add_file_fields(self, requirements: tuple[Requirement, ...]) -> None:
         self.staged: dict[str, StagedFile] = {}
@@ -91,26 +88,26 @@ class FilesMixin:
         """The errors for the top of the form: (field id or "", label, message)."""
         rows = []
         order = {name: index for index, name in enumerate(self.fields)}
-        errors = sorted(self.errors.items(), key=lambda item: order.get(item[0], -1))  # type: ignore[attr-defined]
+        errors = sorted(self.errors.items(), key=lambda item: order.get(item[0], -1))
         for name, messages in errors:
-            bound = self[name] if name in self.fields else None  # type: ignore[index]
+            bound = self[name] if name in self.fields else None
             for message in messages:
                 if bound is None:
-                    rows.append(("", "", message))
+                    rows.append(("", "", str(message)))
                 else:
                     rows.append(
-                        (bound.id_for_label, str(bound.label).removesuffix(OPTIONAL), message)
+                        (bound.id_for_label, str(bound.label).removesuffix(OPTIONAL), str(message))
                     )
         return rows
 
     def add_upload_errors(self) -> None:
         for name, messages in self.upload_errors.items():
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+            self.add_error(name if name in self.fields else None, messages)
 
     def file_rows(self) -> list[tuple[forms.BoundField, StagedFile | None, str]]:
         """Each requirement's file input, its staged file and the hidden input's name."""
         return [
-            (self[file_field(r.key)], self.staged.get(r.key), staged_field(r.key))  # type: ignore[index]
+            (self[file_field(r.key)], self.staged.get(r.key), staged_field(r.key))
             for r in self.service.requirements
         ]
 
@@ -132,7 +129,8 @@ class CounterForm(FilesMixin, forms.Form):
         self._add_file_fields(service.requirements)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.add_upload_errors()
         for requirement in self.service.requirements:
             name = file_field(requirement.key)
@@ -181,7 +179,8 @@ class ResubmitForm(FilesMixin, forms.Form):
         self._add_file_fields(service.requirements)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.add_upload_errors()
         if not self.staged and not self.errors:
             self.add_error(None, "Lampirkan paling sedikit satu berkas yang dibawa pemohon.")

@@ -88,7 +88,7 @@ def agenda_xlsx(
             sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True)
     for column, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.freeze_panes = f"A{header_row + 1}"  # below the header, as its first cell
     sheet.print_options.gridLines = True
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

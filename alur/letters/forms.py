@@ -3,7 +3,7 @@ service's `LetterInput`; the rules themselves live in the services."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -158,14 +158,15 @@ class ChainForm(forms.Form):
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.office = office
-        self.fields["signer"].choices = _positions(office, Capability.SIGN)
+        fields = cast(dict[str, forms.ChoiceField], self.fields)  # every field here is a choice
+        fields["signer"].choices = _positions(office, Capability.SIGN)
         paraf = [("", "—"), *_positions(office, Capability.PARAF)]
         for name in ("paraf_1", "paraf_2", "paraf_3"):
-            self.fields[name].choices = paraf
+            fields[name].choices = paraf
         related = [office, *Office.objects.filter(parent=office).order_by("code")]
         if office.parent is not None:
             related.append(office.parent)
-        self.fields["cosigner"].choices = [
+        fields["cosigner"].choices = [
             ("", "—"),
             *[
                 (value, f"{label} — {o.short_name}")

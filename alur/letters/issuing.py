@@ -183,7 +183,7 @@ def _sign_numbered(
 ) -> Letter:
     """Render, sign and archive the letter under the number it has just taken."""
     assert letter.number is not None  # noqa: S101 - set by _take_number
-    number_id = letter.number_id
+    number_id, number = letter.number_id, letter.number.number
     now = timezone.now()
     url = verification_url(letter.verify_code, base_url)
     rendered = compose.render_pdf(letter_content(letter, signer=actor, when=now, verify_url=url))
@@ -192,7 +192,7 @@ def _sign_numbered(
         pdf=rendered.pdf,
         certificate=certificate,
         passphrase=passphrase,
-        reason=f"{letter.get_kind_display()} nomor {letter.number.number}",
+        reason=f"{letter.get_kind_display()} nomor {number}",
         location=letter.office.city or letter.office.short_name,
         page=rendered.signature_page,
         box=rendered.signature_box,
@@ -212,7 +212,7 @@ def _sign_numbered(
             kind=letter.kind,
             title=letter.subject,
             pdf=signed,
-            number=letter.number.number,
+            number=number,
             classification=letter.classification,
             signer_name=block.name,
             signer_position=f"{block.acting} {position_title}".strip(),
@@ -232,14 +232,14 @@ def _sign_numbered(
             action="letter.sign",
             obj=letter,
             after={
-                "number": letter.number.number,
+                "number": number,
                 "document": document.pk,
                 "sha256": document.sha256,
                 "certificate": certificate.fingerprint_sha256,
                 "version": letter.version,
             },
         )
-        if letter.case_id is not None:
+        if letter.case is not None:
             from alur.workflow.services import task_complete
 
             task = open_task(letter.case, actor, SIGN_KEY)
@@ -314,11 +314,12 @@ def letter_cosign(*, letter: Letter, actor: User, passphrase: str) -> Letter:
     page, *box = letter.second_box or [0, 0, 0, 0, 0]
     cosigner = letter.cosigner_position
     assert cosigner is not None and letter.number is not None  # noqa: S101 - checked above
+    number = letter.number.number
     signed = sign_pdf(
         pdf=bytes(letter.first_signed_pdf or b""),
         certificate=certificate,
         passphrase=passphrase,
-        reason=f"{letter.get_kind_display()} nomor {letter.number.number} (pihak kedua)",
+        reason=f"{letter.get_kind_display()} nomor {number} (pihak kedua)",
         location=cosigner.office.city or cosigner.office.short_name,
         field_name="TTE-2",
         page=int(page),
@@ -337,7 +338,7 @@ def letter_cosign(*, letter: Letter, actor: User, passphrase: str) -> Letter:
             kind=letter.kind,
             title=letter.subject,
             pdf=signed,
-            number=letter.number.number,
+            number=number,
             classification=letter.classification,
             signer_name=f"{first.name} dan {actor.get_full_name() or actor.username}",
             signer_position=f"{letter.signer_position.title}; {cosigner.title}",

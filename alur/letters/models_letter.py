@@ -133,7 +133,7 @@ class Letter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.number.number if self.number_id else f"Konsep: {self.subject}"
+        return self.number.number if self.number else f"Konsep: {self.subject}"
 
     @property
     def series_key(self) -> str:

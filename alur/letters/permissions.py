@@ -100,12 +100,12 @@ def _sign(letter: Letter, user: Person) -> DomainError | None:
             code="not_ready",
         )
     if not (
-        holds_position(user, letter.signer_position) and can(user, Capability.SIGN, letter.office)  # type: ignore[arg-type]
+        holds_position(user, letter.signer_position) and can(user, Capability.SIGN, letter.office)
     ):
         return DomainError(
             f"Naskah ini ditandatangani oleh {letter.signer_position.title}.", code="not_signer"
         )
-    if letter.case_id is not None and open_task(letter.case, user, SIGN_KEY) is None:  # type: ignore[arg-type]
+    if letter.case is not None and open_task(letter.case, user, SIGN_KEY) is None:
         return DomainError("Tugas tanda tangan perkara ini belum sampai kepada Anda.", code="step")
     return None
 
@@ -117,7 +117,7 @@ def _cosign(letter: Letter, user: Person) -> DomainError | None:
     if (
         position is not None
         and holds_position(user, position)
-        and can(user, Capability.SIGN, position.office_id)  # type: ignore[arg-type]
+        and can(user, Capability.SIGN, position.office_id)
     ):
         return None
     return DomainError("Naskah ini tidak menunggu tanda tangan Anda.", code="not_cosigner")

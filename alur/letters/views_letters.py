@@ -22,7 +22,7 @@ from alur.letters.forms import ChainForm, LetterForm, RecipientForm, SignForm
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.letters.permissions import Action, on_page
 from alur.letters.selectors import agenda_rows, letter_for, letters_for
-from alur.org.access import DENIED_MESSAGE, Capability, can, offices_for
+from alur.org.access import DENIED_MESSAGE, AuthedRequest, Capability, can, offices_for
 from alur.org.models import Office
 from alur.tte.models import SignerCertificate
 from alur.workflow.models import Case
@@ -44,7 +44,7 @@ def _mine(user: Any, letter: Letter) -> bool:
 
 
 @login_required
-def letter_list(request: HttpRequest) -> HttpResponse:
+def letter_list(request: AuthedRequest) -> HttpResponse:
     if not offices_for(request.user, Capability.HANDLE_CASES).exists():
         raise PermissionDenied(DENIED_MESSAGE)
     recent = list(
@@ -66,7 +66,7 @@ def _office_for_new(request: HttpRequest) -> Office:
 
 
 @login_required
-def letter_new(request: HttpRequest) -> HttpResponse:
+def letter_new(request: AuthedRequest) -> HttpResponse:
     case: Case | None = None
     reference = request.GET.get("perkara") or request.POST.get("perkara")
     if reference:
@@ -114,7 +114,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = letter_for(request.user, pk)
     if not services.may_edit(letter, request.user):
         messages.error(request, "Naskah ini tidak dapat Anda ubah pada tahap ini.")
@@ -147,7 +147,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = letter_for(request.user, pk)
     user = request.user
     kept = _kept_take(request, letter)
@@ -173,7 +173,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = letter_for(request.user, pk)
     if letter.document_id is not None:
         return redirect("archive:download", pk=letter.document_id)
@@ -210,14 +210,14 @@ def _act(
     done = run_service(request, lambda: call(letter), success)
     if not done and keep:
         request.session[KEPT] = {"letter": letter.pk, **keep}
-    if request.POST.get("next") == "case" and letter.case_id is not None:
+    if request.POST.get("next") == "case" and letter.case is not None:
         return redirect("workflow:case_detail", reference=letter.case.reference)
     return redirect("letters:detail", pk=letter.pk)
 
 
 @login_required
 @require_POST
-def letter_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -228,7 +228,7 @@ def letter_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_paraf(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_paraf(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -239,7 +239,7 @@ def letter_paraf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_return(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -252,7 +252,7 @@ def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -270,7 +270,7 @@ def public_base(request: HttpRequest) -> str:
 
 @login_required
 @require_POST
-def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     form = SignForm(request.POST)
     passphrase = form.data.get("passphrase", "")
     return _act(
@@ -285,7 +285,7 @@ def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_cosign(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_cosign(request: AuthedRequest, pk: int) -> HttpResponse:
     passphrase = request.POST.get("passphrase", "")
     return _act(
         request,
@@ -299,7 +299,7 @@ def letter_cosign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_deliver(request: AuthedRequest, pk: int) -> HttpResponse:
     def call(letter: Letter) -> int:
         count = delivery.letter_deliver(letter=letter, actor=request.user)
         if not count:
@@ -311,7 +311,7 @@ def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recipient_add(request: HttpRequest, pk: int) -> HttpResponse:
+def recipient_add(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RecipientForm(request.POST)
 
     def call(letter: Letter) -> object:
@@ -324,7 +324,7 @@ def recipient_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agenda_book(request: HttpRequest) -> HttpResponse:
+def agenda_book(request: AuthedRequest) -> HttpResponse:
     offices = offices_for(request.user, Capability.VIEW_OFFICE).order_by("code")
     code = request.GET.get("kantor")
     office = offices.filter(code=code).first() if code else offices.first()

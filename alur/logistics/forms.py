@@ -4,7 +4,7 @@ negative count, more received than shipped, ... are refused there, with their me
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -130,14 +130,21 @@ class ScheduleForm(forms.Form):
         }
 
 
+class DocumentChoiceField(forms.ModelChoiceField):
+    """An issued document, shown by its number, title and status."""
+
+    def label_from_instance(self, obj: IssuedDocument) -> str:
+        return f"{obj.number or '—'} · {obj.title} ({obj.get_status_display()})"
+
+
 class HandoverForm(forms.Form):
-    bast = forms.ModelChoiceField(
+    bast = DocumentChoiceField(
         label="BAST yang sudah ditandatangani",
         queryset=IssuedDocument.objects.none(),
         required=False,  # a missing BAST is refused by handover_post, with its reason
         error_messages={"invalid_choice": "BAST yang dipilih tidak ditemukan."},
     )
-    hibah = forms.ModelChoiceField(
+    hibah = DocumentChoiceField(
         label="Surat pernyataan bersedia menerima hibah yang sudah ditandatangani",
         queryset=IssuedDocument.objects.none(),
         required=False,  # a missing statement is refused by handover_post, with its reason
@@ -150,11 +157,5 @@ class HandoverForm(forms.Form):
         # is a valid BAST of the province (a revoked one is refused there, with its reason).
         offices = [line.allocation.office_id, line.office_id]
         documents = IssuedDocument.objects.filter(office_id__in=offices).order_by("-issued_at")
-        self.fields["bast"].queryset = documents
-        self.fields["hibah"].queryset = documents
         for name in ("bast", "hibah"):
-            self.fields[name].label_from_instance = _document_label  # type: ignore[attr-defined]
-
-
-def _document_label(document: IssuedDocument) -> str:
-    return f"{document.number or '—'} · {document.title} ({document.get_status_display()})"
+            cast(DocumentChoiceField, self.fields[name]).queryset = documents

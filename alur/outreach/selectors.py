@@ -75,16 +75,20 @@ def referral_offices() -> QuerySet[Office]:
 
 def scatter(referrals: list[Referral], width: int = 320, height: int = 220) -> list[dict]:
     """Points of the referrals with coordinates, scaled into a width × height box."""
-    located = [r for r in referrals if r.latitude is not None and r.longitude is not None]
+    located = [
+        (float(r.latitude), float(r.longitude), r)
+        for r in referrals
+        if r.latitude is not None and r.longitude is not None
+    ]
     if not located:
         return []
-    lats = [float(r.latitude) for r in located]  # type: ignore[arg-type]
-    lons = [float(r.longitude) for r in located]  # type: ignore[arg-type]
+    lats = [lat for lat, _lon, _r in located]
+    lons = [lon for _lat, lon, _r in located]
     pad = 0.002
     south, north = min(lats) - pad, max(lats) + pad
     west, east = min(lons) - pad, max(lons) + pad
     points = []
-    for referral, lat, lon in zip(located, lats, lons, strict=True):
+    for lat, lon, referral in located:
         points.append(
             {
                 "referral": referral,
@@ -132,8 +136,9 @@ def partner_of(referral: Referral) -> User | None:
     took up a referral of the public form (and so started its case)."""
     if referral.referred_by_id is not None:
         return referral.referred_by
-    if referral.case_id is not None and referral.case.started_by_id is not None:
-        return referral.case.started_by
+    case = referral.case if referral.case_id is not None else None
+    if case is not None and case.started_by_id is not None:
+        return case.started_by
     return None
 
 

@@ -36,7 +36,7 @@ __all__ = [
     "verification_url",
 ]
 
-ACTING_PREFIX = {AppointmentKind.PLT: "Plt.", AppointmentKind.PLH: "Plh."}
+ACTING_PREFIX: dict[str, str] = {AppointmentKind.PLT: "Plt.", AppointmentKind.PLH: "Plh."}
 
 
 def verification_url(document: IssuedDocument | str, base_url: str) -> str:

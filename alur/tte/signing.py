@@ -165,7 +165,11 @@ def sign_pdf(
         stamp_style=stamp.TextStampStyle(
             stamp_text=_stamp_text(stamp_lines or _default_lines(certificate), now, zone),
         ),
-        new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
+        new_field_spec=fields.SigFieldSpec(
+            sig_field_name=field_name,
+            on_page=page,
+            box=box,  # type: ignore[arg-type]  # pyHanko says int; PDF points may be fractional
+        ),
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from alur.core.errors import DomainError
 from alur.core.web import error_text
+from alur.org.access import AuthedRequest
 from alur.tte.forms import CertificateForm
 from alur.tte.selectors import certificates_of
 from alur.tte.services import certificate_upload
 
 
 @login_required
-def certificates(request: HttpRequest) -> HttpResponse:
+def certificates(request: AuthedRequest) -> HttpResponse:
     form = CertificateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -85,7 +85,9 @@ class Turn:
     def __init__(self, conversation: Conversation, inbound: InboundMessage) -> None:
         self.conversation = conversation
         self.inbound = inbound
-        self.number: BusinessNumber = inbound.number  # type: ignore[assignment]
+        if inbound.number is None:
+            raise ValueError("a turn answers a message sent to one of the office's numbers")
+        self.number: BusinessNumber = inbound.number
         self.dialog = dialog_for(self.number)
         self.now = timezone.now()
 

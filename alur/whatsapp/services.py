@@ -6,7 +6,7 @@ import json
 import logging
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from functools import cache, partial
+from functools import cache
 from typing import Any
 
 import psycopg
@@ -256,7 +256,8 @@ class _DeliveryReading:
         elif number is not None:
             from alur.whatsapp.tasks import handle_inbound
 
-            transaction.on_commit(partial(handle_inbound, inbound.pk))
+            pk = inbound.pk  # a lambda, not a partial: Django logs a callback by __qualname__
+            transaction.on_commit(lambda: handle_inbound(pk))
 
 
 def _unix_time(value: Any, what: str) -> datetime:

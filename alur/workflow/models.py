@@ -32,6 +32,9 @@ class Case(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     remaining_minutes = models.PositiveIntegerField(null=True, blank=True)
 
+    # What the reader may see of it (workflow.selectors.Reach), set by case_for; not stored.
+    reach: int
+
     class Meta:
         ordering = ["-started_at"]
         verbose_name = "perkara"

@@ -54,9 +54,7 @@ def _waiting_for(
     return (
         _post_tasks(office_id, kind, unit_id)
         .filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
-        .filter(
-            Q(status=TaskStatus.OPEN) | Q(status=TaskStatus.CLAIMED, assignee_id=user.pk)  # type: ignore[union-attr]
-        )
+        .filter(Q(status=TaskStatus.OPEN) | Q(status=TaskStatus.CLAIMED, assignee_id=user.pk))
         .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
     )
 
@@ -117,7 +115,7 @@ def inbox_page(user: User | AnonymousUser, limit: int) -> tuple[list[Task], int]
         else:  # two plain counts: the planner reads the inbox index for each
             post = _post_tasks(office_id, kind, unit_id).order_by()
             total += post.filter(status=TaskStatus.OPEN)[:INBOX_COUNT_CAP].count()
-            total += post.filter(status=TaskStatus.CLAIMED, assignee_id=user.pk).count()  # type: ignore[union-attr]
+            total += post.filter(status=TaskStatus.CLAIMED, assignee_id=user.pk).count()
     chosen = [pk for _due, _created, pk in sorted(heads)[:limit]]
     tasks = (
         Task.objects.filter(pk__in=chosen)
@@ -296,7 +294,7 @@ def case_for(user: User | AnonymousUser, reference: str, *, personal: bool = Fal
     reach = case_reach(user, case)
     if reach == Reach.NONE or (personal and reach < Reach.PERSONAL):
         raise Http404("Perkara tidak ditemukan.")
-    case.reach = reach  # type: ignore[attr-defined]
+    case.reach = reach
     return case
 
 
@@ -522,7 +520,7 @@ def open_tasks(user: User | AnonymousUser, case: Case, rows: list[TimelineRow]) 
             user, task.office_id, task.position_kind, task.unit_id
         )
         if holds:
-            if task.status == TaskStatus.CLAIMED and task.assignee_id != user.pk:
+            if task.status == TaskStatus.CLAIMED and task.assignee_id != user.pk and task.assignee:
                 why = f"Sedang dikerjakan oleh {task.assignee.get_full_name()}."
             else:
                 why = review_bar(user, task, spec) or ""  # type: ignore[arg-type]
@@ -583,7 +581,7 @@ def outside_record_for(user: User | AnonymousUser, reference: str, pk: int) -> O
     return entry
 
 
-def open_task(case: Case, actor: User, key: str) -> Task | None:
+def open_task(case: Case, actor: User | AnonymousUser, key: str) -> Task | None:
     """The open task of `case` whose step names `key` (as its form or action) and that `actor`
     may act on: held by one of their posts and claimed by nobody else."""
     from alur.workflow.services import procedure

@@ -3,6 +3,7 @@ version."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
@@ -73,7 +74,7 @@ def family_create(
     office: Office,
     head: Resident,
     home: AddressInput,
-    members: list[tuple[Resident, str]] = (),  # type: ignore[assignment]
+    members: Sequence[tuple[Resident, str]] = (),
     actor: User | None,
     issued_on: date | None = None,
 ) -> Family:
