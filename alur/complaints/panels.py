@@ -13,7 +13,7 @@ from alur.complaints.permissions import allowed
 from alur.complaints.services import active_task, decision_step, step_numbers
 from alur.complaints.views import typed
 from alur.workflow.models import Case, Task
-from alur.workflow.panels import register_case_panel, register_step_panel
+from alur.workflow.panels import register_case_panel
 from alur.workflow.spec import StepSpec
 
 
@@ -125,8 +125,4 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
 
 
 def register() -> None:
-    register_step_panel("complaints.register", register_panel, replaces_outcome=True)
-    register_step_panel("complaints.respond", respond_panel, replaces_outcome=True)
-    register_step_panel("complaints.resolve", resolve_panel, replaces_outcome=True)
-    register_step_panel("complaints.decide", decide_panel, replaces_outcome=True)
-    register_case_panel(case_panel)
+    register_case_panel(case_panel)  # the step panels are declared with their keys (steps.py)

@@ -21,7 +21,7 @@ from alur.complaints.services import (
     register_number_take,
 )
 from alur.core.errors import DomainError
-from alur.sop.registry import register_form
+from alur.sop.registry import KeyKind, declare
 from alur.workflow.choices import Outcome
 from alur.workflow.models import Case
 from alur.workflow.services import StepContext
@@ -192,7 +192,40 @@ def on_decide(context: StepContext) -> None:
 
 
 def register() -> None:
-    register_form("complaints.register", on_register)
-    register_form("complaints.decide", on_decide)
-    register_form("complaints.respond", on_respond)
-    register_form("complaints.resolve", on_resolve)
+    from alur.complaints import panels
+
+    for key, handler, panel, description in (
+        (
+            "complaints.register",
+            on_register,
+            panels.register_panel,
+            "Record a complaint in the complaint register and analyse it.",
+        ),
+        (
+            "complaints.decide",
+            on_decide,
+            panels.decide_panel,
+            "The complaint-handling official decides the solution after hearing the answering "
+            "team.",
+        ),
+        (
+            "complaints.respond",
+            on_respond,
+            panels.respond_panel,
+            "Explain the answer or solution to the reporter.",
+        ),
+        (
+            "complaints.resolve",
+            on_resolve,
+            panels.resolve_panel,
+            "Decide the solution of a complaint that needs the answering team.",
+        ),
+    ):
+        declare(
+            key,
+            KeyKind.FORM,
+            handler,
+            description=description,
+            panel=panel,
+            replaces_outcome=True,
+        )

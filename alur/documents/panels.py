@@ -19,7 +19,7 @@ from alur.documents.services import MSG_NOT_ENTRY_STEP, case_documents, entry_ta
 from alur.org.access import Capability, can
 from alur.registry.selectors import family_search
 from alur.workflow.models import Case, Task
-from alur.workflow.panels import register_case_panel, register_step_panel
+from alur.workflow.panels import register_case_panel
 from alur.workflow.spec import StepSpec
 
 # The names of the entry form's family search (posted with the entry, so nothing typed is lost).
@@ -177,9 +177,4 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
 
 
 def register() -> None:
-    register_step_panel("documents.enter", enter_panel, replaces_outcome=True)
-    register_step_panel("documents.sign", sign_panel, replaces_outcome=True)
-    register_step_panel("documents.print", print_panel, replaces_outcome=True)
-    register_step_panel("documents.handover", handover_panel, replaces_outcome=True)
-    register_step_panel("registry.check", registry_check_panel)
-    register_case_panel(case_panel)
+    register_case_panel(case_panel)  # the step panels are declared with their keys (steps.py)

@@ -24,10 +24,11 @@ from alur.documents.services import (
     documents_handover,
     documents_print,
 )
-from alur.sop.registry import register_action, register_form
+from alur.sop.registry import Completion, KeyKind, declare
 from alur.workflow.choices import Outcome
 from alur.workflow.services import StepContext
 
+FORM, ACTION = KeyKind.FORM, KeyKind.ACTION
 MSG_SIGN_FIRST = (
     "Langkah ini selesai dengan menandatangani dokumen: masukkan passphrase sertifikat TTE "
     "Anda pada formulir Tandatangani."
@@ -100,12 +101,73 @@ def on_archive(context: StepContext) -> None:
 
 
 def register() -> None:
-    from alur.documents import checks
+    from alur.documents import checks, panels, views
 
-    register_form("registry.check", checks.on_registry_check)
-    register_action("documents.precheck", checks.on_precheck)
-    register_form("documents.enter", on_enter)
-    register_form("documents.sign", on_sign)
-    register_form("documents.handover", on_handover)
-    register_action("documents.print", on_print)
-    register_action("documents.archive", on_archive)
+    declare(
+        "registry.check",
+        FORM,
+        checks.on_registry_check,
+        description="Look up the resident in the population registry (SIAK): data, family "
+        "card, biometric recording.",
+        panel=panels.registry_check_panel,
+    )
+    declare(
+        "documents.precheck",
+        ACTION,
+        checks.on_precheck,
+        description="Before a card is made, check what its holder must send with the "
+        "application (KIA: the child's colour photo from age 5); what is missing goes back to "
+        "the applicant.",
+    )
+    declare(
+        "documents.enter",
+        FORM,
+        on_enter,
+        description="Enter the document's data (KK, SKPWNI, akta, ...) in the registry and "
+        "prepare its draft.",
+        panel=panels.enter_panel,
+        replaces_outcome=True,
+        completion=Completion(
+            read=views.read_enter,
+            refused=views.enter_refused,
+            success="Data tersimpan; konsep dokumen dibuat.",
+            anchor=True,
+            personal=True,
+        ),
+    )
+    declare(
+        "documents.sign",
+        FORM,
+        on_sign,
+        description="The Kadis signs the citizen document electronically (TTE).",
+        panel=panels.sign_panel,
+        replaces_outcome=True,
+    )
+    declare(
+        "documents.handover",
+        FORM,
+        on_handover,
+        description="Hand the finished document to the applicant, in person or by PT POS "
+        "(tracking number), and archive the files.",
+        panel=panels.handover_panel,
+        replaces_outcome=True,
+        completion=Completion(
+            read=views.read_handover, success="Penyerahan dokumen tercatat.", personal=True
+        ),
+    )
+    declare(
+        "documents.print",
+        ACTION,
+        on_print,
+        description="Print the document or card (KK, KTP-el, KIA, akta) and record the blank "
+        "it used.",
+        panel=panels.print_panel,
+        replaces_outcome=True,
+        completion=Completion(read=views.read_print, success="Pencetakan tercatat.", personal=True),
+    )
+    declare(
+        "documents.archive",
+        ACTION,
+        on_archive,
+        description="Register the application in the agenda book and archive its files.",
+    )

@@ -6,9 +6,6 @@ app_name = "documents"
 
 urlpatterns = [
     path("register/", views.register_book, name="register"),
-    path("tugas/<int:pk>/isi/", views.enter, name="enter"),
-    path("tugas/<int:pk>/cetak/", views.print_step, name="print"),
-    path("tugas/<int:pk>/serahkan/", views.handover, name="handover"),
     path("perkara/<str:reference>/tandatangani/", views.sign, name="sign"),
     path("perkara/<str:reference>/koreksi/", views.correct, name="correct"),
     path("<int:pk>/konsep/", views.draft_pdf, name="draft"),

@@ -1,5 +1,6 @@
-"""The documents' pages: the step forms post here and complete their task with the data;
-drafts and signed files are read here. Other offices' documents answer 404."""
+"""The documents' pages: what the step forms post, as their keys' completions read it (the
+generic endpoint `workflow:task_complete` completes the task with it); drafts and signed files
+are read here. Other offices' documents answer 404."""
 
 from __future__ import annotations
 
@@ -34,17 +35,7 @@ from alur.documents.render import document_pdf, has_pdf
 from alur.documents.services import entry_correct
 from alur.org.access import Capability, offices_for
 from alur.workflow import selectors as workflow_selectors
-from alur.workflow.choices import Outcome
 from alur.workflow.models import Case, Task
-from alur.workflow.services import task_complete
-
-
-def _task(request: HttpRequest, pk: int) -> Task:
-    task = Task.objects.select_related("case", "case__sop", "case__office").filter(pk=pk).first()
-    if task is None:
-        raise Http404("Tugas tidak ditemukan.")
-    workflow_selectors.case_for(request.user, task.case.reference, personal=True)
-    return task
 
 
 def _service(case: Case) -> DocumentService:
@@ -54,15 +45,6 @@ def _service(case: Case) -> DocumentService:
     if service is None:
         raise Http404("Perkara ini tidak menerbitkan dokumen kependudukan.")
     return service
-
-
-def _complete(request: HttpRequest, task: Task, data: dict[str, Any], success: str) -> HttpResponse:
-    run_service(
-        request,
-        lambda: task_complete(task=task, actor=request.user, outcome="done", data=data),  # type: ignore[arg-type]
-        success,
-    )
-    return redirect("workflow:case_detail", reference=task.case.reference)
 
 
 def _back(reference: str, anchor: str) -> HttpResponse:
@@ -102,32 +84,25 @@ def _enter_refused(request: HttpRequest, key: str, form: forms.Form, error: Exce
     _refused(request, key, form, {kept.field_of(form, error): [error_text(error)]})
 
 
-@login_required
-@require_POST
-def enter(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task(request, pk)
+def read_enter(request: HttpRequest, task: Task) -> dict[str, Any] | None:
+    """The entry form's data; None for a family search or a form with errors (kept)."""
     service = _service(task.case)
     if service.enter_form is None:
         raise Http404("Layanan ini tidak memiliki isian data.")
     form = service.enter_form(request.POST)
-    key, anchor = f"enter:{task.pk}", f"tugas-{task.pk}"
+    key = f"enter:{task.pk}"
     if _searched(request, key, form, service, task.case):
-        return _back(task.case.reference, anchor)
+        return None
     if not form.is_valid():
         _refused(request, key, form, kept.form_errors(form))
-        return _back(task.case.reference, anchor)
-    try:
-        task_complete(
-            task=task,
-            actor=request.user,  # type: ignore[arg-type]
-            outcome=Outcome.DONE,
-            data=form.cleaned_data,
-        )
-    except (DomainError, ValidationError, PermissionDenied) as error:
-        _enter_refused(request, key, form, error)
-        return _back(task.case.reference, anchor)
-    messages.success(request, "Data tersimpan; konsep dokumen dibuat.")
-    return redirect("workflow:case_detail", reference=task.case.reference)
+        return None
+    return form.cleaned_data
+
+
+def enter_refused(request: HttpRequest, task: Task, error: Exception) -> None:
+    """The service refused the entry: the form comes back as typed, the error at its field."""
+    form = _service(task.case).enter_form(request.POST)  # type: ignore[misc]
+    _enter_refused(request, f"enter:{task.pk}", form, error)
 
 
 @login_required
@@ -158,10 +133,8 @@ def correct(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("workflow:case_detail", reference=reference)
 
 
-@login_required
-@require_POST
-def print_step(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task(request, pk)
+def read_print(request: HttpRequest, task: Task) -> dict[str, Any]:
+    """The blanko serials of the cards printed and the service's print fields."""
     serials = {
         key.removeprefix("serial_"): value
         for key, value in request.POST.items()
@@ -173,18 +146,16 @@ def print_step(request: HttpRequest, pk: int) -> HttpResponse:
         form = service.print_form(request.POST)
         form.is_valid()
         data |= {key: form.cleaned_data.get(key, "") for key in form.fields}
-    return _complete(request, task, data, "Pencetakan tercatat.")
+    return data
 
 
-@login_required
-@require_POST
-def handover(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task(request, pk)
+def read_handover(request: HttpRequest, task: Task) -> dict[str, Any] | None:
+    """Who received the document, how, and the proof; None without the recipient's name."""
     form = HandoverForm(request.POST, request.FILES)
     form.is_valid()
     if form.has_error("recipient_name"):
         messages.error(request, "Nama penerima: " + " ".join(form.errors["recipient_name"]))
-        return redirect("workflow:case_detail", reference=task.case.reference)
+        return None
     data: dict[str, Any] = {
         key: form.cleaned_data.get(key, "")
         for key in ("method", "recipient_name", "recipient_id", "pos_tracking")
@@ -192,7 +163,7 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("proof")
     if upload is not None:
         data["proof"] = read_bounded(upload)
-    return _complete(request, task, data, "Penyerahan dokumen tercatat.")
+    return data
 
 
 @login_required

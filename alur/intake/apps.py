@@ -15,7 +15,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Permohonan"
 
     def ready(self) -> None:
-        from alur.intake import checking, notices, panels
+        from alur.intake import notices, panels, steps
         from alur.intake.catalogue import SERVICES
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
@@ -30,7 +30,7 @@ class IntakeConfig(AppConfig):
                     cancel_on_case_page=True,  # the applicant withdraws
                 )
             )
-        checking.register()
+        steps.register()
         notices.register()
         panels.register()
 

@@ -11,13 +11,12 @@ from alur.core.errors import DomainError
 from alur.intake.catalogue import Requirement, service
 from alur.intake.models import Application, Attachment
 from alur.org.models import User
-from alur.sop.registry import register_form
 from alur.workflow.choices import Outcome
 from alur.workflow.models import Task
-from alur.workflow.services import StepContext, task_complete
+from alur.workflow.services import task_complete
 from alur.workflow.spec import APPLICANT
 
-KEY = "intake.requirements"
+KEY = "intake.requirements"  # its handler and panel: `intake.steps`
 
 
 @dataclass(frozen=True)
@@ -82,31 +81,3 @@ def requirements_return(*, task: Task, actor: User, missing: list[str], note: st
         reason=missing_text(application, missing, note),
         data={"missing": list(missing)},
     )
-
-
-def on_requirements_checked(context: StepContext) -> None:
-    """Passing an application on needs every required file; returning it tells the applicant."""
-    application = Application.objects.filter(case=context.case).first()
-    if application is None:
-        return  # a case started without an application (procedure tests, other channels)
-    if context.outcome == Outcome.DONE:
-        absent = [row.requirement.label for row in requirement_rows(application) if row.missing]
-        if absent:
-            raise DomainError(
-                "Berkas wajib belum ada: " + "; ".join(absent) + ". Kembalikan ke pemohon.",
-                code="missing",
-            )
-    elif context.outcome == Outcome.RETURN and context.task.return_to == APPLICANT:
-        from alur.intake.notices import notify
-
-        notify(
-            context.case,
-            f"Permohonan {context.case.reference} belum dapat diproses: {context.task.reason}\n"
-            "Kirim kekurangannya ke nomor ini (ketik KIRIM), atau bawa ke loket. Waktu layanan "
-            "berhenti sampai berkas lengkap.",
-            f"return:{context.task.pk}",
-        )
-
-
-def register() -> None:
-    register_form(KEY, on_requirements_checked)

@@ -8,14 +8,14 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from alur.intake.catalogue import service
-from alur.intake.checking import KEY, requirement_rows
+from alur.intake.checking import requirement_rows
 from alur.intake.forms import ResubmitForm
 from alur.intake.models import Application
 from alur.intake.selectors import returned_for
 from alur.org.access import Capability, can
 from alur.workflow.choices import CaseStatus
 from alur.workflow.models import Case, Task
-from alur.workflow.panels import register_case_panel, register_step_panel
+from alur.workflow.panels import register_case_panel
 from alur.workflow.spec import APPLICANT, StepSpec
 
 
@@ -94,5 +94,4 @@ def resubmit_panel(request: HttpRequest, case: Case) -> SafeString | None:
 
 def register() -> None:
     register_case_panel(case_panel)
-    register_case_panel(resubmit_panel)
-    register_step_panel(KEY, requirements_panel, replaces_outcome=True)
+    register_case_panel(resubmit_panel)  # the requirements check's panel: steps.py

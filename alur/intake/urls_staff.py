@@ -7,7 +7,6 @@ app_name = "intake"
 urlpatterns = [
     path("", views.counter, name="counter"),
     path("berkas/<int:pk>/", views.attachment, name="attachment"),
-    path("tugas/<int:pk>/lengkap/", views.requirements_pass, name="requirements_pass"),
     path("tugas/<int:pk>/kembalikan/", views.requirements_return, name="requirements_return"),
     path("susulan/<str:reference>/", views.resubmit, name="resubmit"),
     path("<str:code>/", views.counter_form, name="counter_form"),

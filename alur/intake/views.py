@@ -22,10 +22,9 @@ from alur.intake.services import application_submit, counter_resubmit, uploads_s
 from alur.intake.validation import DuplicateApplication, application_errors
 from alur.org.access import Capability, office_ids_for
 from alur.org.models import Office
-from alur.workflow.choices import CaseStatus, Outcome
+from alur.workflow.choices import CaseStatus
 from alur.workflow.models import Task
 from alur.workflow.selectors import case_for
-from alur.workflow.services import task_complete
 
 TRACKING_LIMIT = 10  # lookups per client address
 TRACKING_WINDOW = 10 * 60  # seconds
@@ -242,18 +241,6 @@ def _requirements_task(request: HttpRequest, pk: int) -> Task:
         raise Http404("Tugas tidak ditemukan.")
     case_for(request.user, task.case.reference, personal=True)  # 404 outside the unit
     return task
-
-
-@login_required
-@require_POST
-def requirements_pass(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _requirements_task(request, pk)
-    run_service(
-        request,
-        lambda: task_complete(task=task, actor=request.user, outcome=Outcome.DONE),
-        "Persyaratan lengkap; permohonan diteruskan.",
-    )
-    return redirect("workflow:case_detail", reference=task.case.reference)
 
 
 @login_required

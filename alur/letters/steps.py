@@ -33,13 +33,14 @@ from alur.letters.chain import (
 from alur.letters.delivery import letter_deliver
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.letters.selectors import case_letter, open_task
-from alur.sop.registry import register_action, register_form
+from alur.sop.registry import KeyKind, declare
 from alur.workflow.choices import Outcome
 from alur.workflow.models import Case, Task
-from alur.workflow.panels import register_case_panel, register_step_panel
+from alur.workflow.panels import register_case_panel
 from alur.workflow.services import StepContext, procedure
 from alur.workflow.spec import StepSpec
 
+FORM, ACTION = KeyKind.FORM, KeyKind.ACTION
 LETTER_KEYS = frozenset(
     {
         "letters.draft",
@@ -238,14 +239,53 @@ def sign_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> 
 
 
 def register() -> None:
-    register_form("letters.draft", on_draft)
-    register_form("letters.check", on_check)
-    register_form("letters.paraf", on_paraf)
-    register_form("letters.sign", on_sign)
-    register_action("letters.number", on_number)
-    register_action("letters.issue", on_issue)
-    register_action("letters.deliver", on_deliver)
+    declare(
+        "letters.draft",
+        FORM,
+        on_draft,
+        description="Draft or type an official letter or report (naskah dinas) from its template.",
+        panel=draft_panel,
+    )
+    declare(
+        "letters.check",
+        FORM,
+        on_check,
+        description="Check (periksa) a letter before its paraf, or send it back for correction.",
+    )
+    declare(
+        "letters.paraf",
+        FORM,
+        on_paraf,
+        description="Initial (paraf) a letter in its approval chain, or send it back for "
+        "correction.",
+        panel=paraf_panel,
+        replaces_outcome=True,
+    )
+    declare(
+        "letters.sign",
+        FORM,
+        on_sign,
+        description="Sign a letter with the signer's certificate (TTE), or send it back for "
+        "correction.",
+        panel=sign_panel,
+        replaces_outcome=True,
+    )
+    declare(
+        "letters.number",
+        ACTION,
+        on_number,
+        description="Give the letter the next number of its series (gapless, per office and year).",
+    )
+    declare(
+        "letters.issue",
+        ACTION,
+        on_issue,
+        description="Produce the final PDF with number, signature and verification QR code.",
+    )
+    declare(
+        "letters.deliver",
+        ACTION,
+        on_deliver,
+        description="Send the issued letter or report to its recipients and log the delivery.",
+    )
     register_case_panel(case_panel)
-    register_step_panel("letters.draft", draft_panel)
-    register_step_panel("letters.sign", sign_panel, replaces_outcome=True)
-    register_step_panel("letters.paraf", paraf_panel, replaces_outcome=True)

@@ -15,7 +15,7 @@ class LogisticsConfig(AppConfig):
     verbose_name = "Logistik blanko"
 
     def ready(self) -> None:
-        from alur.logistics import handlers, panels
+        from alur.logistics import panels, steps
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
 
@@ -24,7 +24,7 @@ class LogisticsConfig(AppConfig):
         register_start(
             Start("S1", "logistics:round_start", "Mulai putaran pengambilan blanko KTP-el")
         )
-        handlers.register_all()
+        steps.register_all()
         panels.register_all()
 
     def menu(self) -> list[MenuItem]:

@@ -12,7 +12,6 @@ from django.utils.safestring import SafeString, mark_safe
 from alur.letters.chain import waiting_for
 from alur.letters.selectors import case_letter
 from alur.logistics import handover_documents, rounds, rules, selectors, serials
-from alur.logistics.choices import AllocationStatus
 from alur.logistics.forms import (
     ApproveForm,
     HandoverForm,
@@ -22,17 +21,9 @@ from alur.logistics.forms import (
     ShipForm,
 )
 from alur.logistics.models import Allocation, AllocationLine, BlankRequest, Shipment
-from alur.org.access import Capability, can
-from alur.workflow.panels import register_case_panel, register_step_panel
-
-KEYS = (
-    "logistics.ship",
-    "logistics.pickup",
-    "logistics.receive",
-    "logistics.allocate",
-    "logistics.schedule",
-    "logistics.cover_letter",
-)
+from alur.logistics.permissions import Action, allowed
+from alur.sop.registry import declare
+from alur.workflow.panels import register_case_panel
 
 
 def _html(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
@@ -160,11 +151,8 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
         line.notices = notices.get(line.pk, [])  # type: ignore[attr-defined]
     first = case.tasks.filter(step=procedure(case).first, outcome="done").first()
     approve_form = None
-    if (
-        allocation is not None
-        and allocation.status == AllocationStatus.PROPOSED
-        and can(request.user, Capability.SIGN, allocation.office)
-    ):
+    actions = allowed(allocation, request.user) if allocation is not None else set()
+    if Action.APPROVE in actions:
         approve_form = ApproveForm(
             lines=lines, initial=typed_back(request, f"approve-{allocation.pk}")
         )
@@ -186,15 +174,13 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
             "minutes": first.reason if first else "",
             "cover": rounds.cover_letter_for(case),
             "penghubung": rounds.penghubung_name(case.office),
-            "may_draft_bast": allocation is not None
-            and can(request.user, Capability.HANDLE_CASES, allocation.office)
-            and allocation.status == AllocationStatus.PUBLISHED,
+            "may_draft_bast": Action.DRAFT_BAST in actions,
         },
     )
 
 
 def register_all() -> None:
-    for key in (*KEYS, "logistics.handover"):
-        register_step_panel(key, step_panel, replaces_outcome=True)
-    register_step_panel("letters.draft", draft_panel)
+    """The case panel, and S1's letters on the `letters.draft` step; the logistics keys' own
+    panel is declared with them (steps.py)."""
+    declare("letters.draft", panel=draft_panel)
     register_case_panel(case_panel)

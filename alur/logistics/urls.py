@@ -24,7 +24,6 @@ urlpatterns = [
         name="cover_letter_draft",
     ),
     path("pengiriman/<int:pk>/<str:which>/", views.shipment_file, name="shipment_file"),
-    path("tugas/<int:pk>/", views.step_submit, name="step_submit"),
     path("pembagian/<int:pk>/setujui/", views.allocation_approve, name="allocation_approve"),
     path("porsi/<int:pk>/bast/", views.bast_draft, name="bast_draft"),
     path("porsi/<int:pk>/hibah/", views.hibah_draft, name="hibah_draft"),

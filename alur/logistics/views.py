@@ -23,8 +23,6 @@ from alur.logistics.services import allocation as allocation_services
 from alur.logistics.services.requests import blank_request_submit
 from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
 from alur.workflow import selectors as workflow_selectors
-from alur.workflow import services as workflow_services
-from alur.workflow.choices import Outcome
 from alur.workflow.models import Task
 
 
@@ -305,37 +303,24 @@ def shipment_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
     return response
 
 
-def _task(request: HttpRequest, pk: int) -> Task:
-    task = Task.objects.select_related("case").filter(pk=pk).first()
-    if task is None:
-        raise Http404("Tugas tidak ditemukan.")
-    workflow_selectors.case_for(request.user, task.case.reference)  # 404 outside reach
-    return task
+def _typed(request: HttpRequest) -> dict[str, Any]:
+    return {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "upload")}
 
 
-@login_required
-@require_POST
-def step_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """A logistics step panel's form: complete the task with its data; the handler decides.
-    A photo or scan sent with it (the air waybill, the shipping document) goes as `upload`."""
-    task = _task(request, pk)
-    data: dict[str, Any] = {
-        k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "upload")
-    }
-    typed = dict(data)
+def read_step(request: HttpRequest, task: Task) -> dict[str, Any]:
+    """A logistics step panel's form, for its handler to read with the app's forms. A photo or
+    scan sent with it (the air waybill, the shipping document) goes as `upload`."""
+    data = _typed(request)
     upload = request.FILES.get("berkas")
     if upload is not None:
         data["upload"] = read_bounded(upload)
-    done = run_service(
-        request,
-        lambda: workflow_services.task_complete(
-            task=task, actor=request.user, outcome=Outcome.DONE, data=data
-        ),
-        "Langkah selesai; perkara diteruskan.",
-    )
-    if not done:
-        keep_typed(request, f"step-{task.pk}", typed)
-    return redirect("workflow:case_detail", reference=task.case.reference)
+    return data
+
+
+def step_refused(request: HttpRequest, task: Task, error: Exception) -> None:
+    """The handler refused: the reason, and the form as typed on the case page."""
+    messages.error(request, error_text(error))
+    keep_typed(request, f"step-{task.pk}", _typed(request))
 
 
 @login_required

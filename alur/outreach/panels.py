@@ -19,7 +19,7 @@ from alur.outreach.services.referrals import SOP_CODE
 from alur.outreach.views import typed
 from alur.workflow import engine
 from alur.workflow.models import Case, Task
-from alur.workflow.panels import register_case_panel, register_step_panel
+from alur.workflow.panels import register_case_panel
 from alur.workflow.spec import StepSpec
 
 
@@ -110,7 +110,4 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
 
 
 def register() -> None:
-    register_step_panel("intake.requirements", letters_panel, replaces_outcome=True)
-    register_step_panel("review.decide", verify_panel, replaces_outcome=True)
-    register_step_panel("outreach.visit", visit_panel, replaces_outcome=True)
-    register_case_panel(case_panel)
+    register_case_panel(case_panel)  # the step panels are declared with their keys (steps.py)

@@ -1,4 +1,5 @@
-"""S3's own keys and its document service. The handlers run inside the engine's transition.
+"""S3's own keys, each declared once with its description, handler and panel, and its document
+service. The handlers run inside the engine's transition.
 
 - `outreach.refer` (step 1, the partner's): the step's data names the referral it brings.
 - `outreach.visit` (jemput bola): done only by the assigned officer's recorded visit.
@@ -12,24 +13,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 
 from alur.core.errors import DomainError
 from alur.documents.choices import OutputKind
 from alur.documents.definitions import EnterRequest, register_document_service
 from alur.documents.entry_data import address_of, person_of
 from alur.documents.services import draft_ensure
-from alur.outreach.forms import ResidentForm
+from alur.org.models import User
+from alur.outreach.forms import LettersForm, ResidentForm
 from alur.outreach.models import Referral
 from alur.outreach.selectors import referral_of
-from alur.outreach.services.letters import require_letters
+from alur.outreach.services.letters import letters_require, require_letters
 from alur.outreach.services.referrals import REFER_KEY, SOP_CODE, VISIT_KEY, link_case
 from alur.outreach.services.visits import check_visit_done
 from alur.registry.services.families import family_create
 from alur.registry.services.residents import resident_register, resident_update
-from alur.sop.registry import register_form
+from alur.sop.registry import Completion, KeyKind, declare
 from alur.workflow.choices import Outcome
-from alur.workflow.models import Case
-from alur.workflow.services import StepContext
+from alur.workflow.models import Case, Task
+from alur.workflow.services import StepContext, task_complete
 
 
 def on_refer(context: StepContext) -> None:
@@ -96,9 +99,54 @@ def enter_resident(request: EnterRequest) -> None:
     draft_ensure(case=case, kind=OutputKind.KTP_EL, actor=request.actor, resident=resident)
 
 
+def read_letters(request: HttpRequest, task: Task) -> dict[str, Any]:
+    """Step 2's finding: the supporting letters the resident needs (none: none needed)."""
+    form = LettersForm(request.POST)
+    form.is_valid()
+    return {"kinds": form.cleaned_data.get("kinds", [])}
+
+
+def letters_record(task: Task, actor: User, data: dict[str, Any]) -> None:
+    """The letters needed are recorded and step 2 is done, in the endpoint's transaction."""
+    referral = referral_of(task.case)
+    if referral is None:
+        raise DomainError("Perkara ini tidak memiliki rujukan Dukcapil Siaga.")
+    letters_require(referral=referral, kinds=data["kinds"], actor=actor)
+    task_complete(task=task, actor=actor, outcome=Outcome.DONE)
+
+
 def register() -> None:
-    register_form(REFER_KEY, on_refer)
-    register_form(VISIT_KEY, on_visit)
+    from alur.outreach import panels
+
+    declare(
+        REFER_KEY,
+        KeyKind.FORM,
+        on_refer,
+        description="A partner (kecamatan, kelurahan, social worker, Dinsos) reports a "
+        "vulnerable resident without documents.",
+    )
+    declare(
+        VISIT_KEY,
+        KeyKind.FORM,
+        on_visit,
+        description="Visit the resident (jemput bola) and record the KTP-el biometrics there.",
+        panel=panels.visit_panel,
+        replaces_outcome=True,
+    )
+    # S3's forms on keys other apps own: the supporting letters on the requirements check,
+    # the verification on the reviewer's decision.
+    declare(
+        "intake.requirements",
+        panel=panels.letters_panel,
+        replaces_outcome=True,
+        completion=Completion(
+            read=read_letters,
+            run=letters_record,
+            success="Kebutuhan surat pendukung tersimpan.",
+            applies=lambda case: case.sop.code == SOP_CODE,
+        ),
+    )
+    declare("review.decide", panel=panels.verify_panel, replaces_outcome=True)
     register_document_service(
         SOP_CODE,
         name="Dukcapil Siaga (KK dan KTP-el penduduk rentan)",

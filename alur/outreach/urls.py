@@ -12,7 +12,6 @@ urlpatterns = [
     path("mitra/baru/", views.partner_form, name="partner_form"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/teruskan/", views.forward, name="forward"),
-    path("<int:pk>/surat/", views.letters, name="letters"),
     path("<int:pk>/surat/<str:kind>/terima/", views.letter_receive, name="letter_receive"),
     path("<int:pk>/surat/<str:kind>/kirim/", views.letter_send, name="letter_send"),
     path("<int:pk>/surat/<str:kind>/berkas/", views.letter_file, name="letter_file"),

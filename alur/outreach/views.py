@@ -18,18 +18,16 @@ from django.views.decorators.http import require_POST
 from alur.core.errors import DomainError
 from alur.core.ratelimit import over_limit
 from alur.core.uploads import read_bounded
-from alur.core.validators import is_ascii_digits
 from alur.core.web import error_text, run_service
 from alur.org.access import AuthedRequest, Capability, offices_for
 from alur.org.models import User
 from alur.outreach import selectors
-from alur.outreach.forms import LettersForm, ReferralForm, VisitForm, VisitResultForm
+from alur.outreach.forms import ReferralForm, VisitForm, VisitResultForm
 from alur.outreach.inputs import ReferralInput
 from alur.outreach.models import Visit
 from alur.outreach.services import letters as letter_services
 from alur.outreach.services import referrals as referral_services
 from alur.outreach.services import visits as visit_services
-from alur.workflow.models import Task
 
 FORM_LIMIT = 5  # public referrals per client address and window
 FORM_WINDOW = 60 * 60
@@ -290,35 +288,6 @@ def _back(referral_pk: int, request: HttpRequest) -> HttpResponse:
     if request.POST.get("next") == "case" and referral.case:
         return redirect("workflow:case_detail", reference=referral.case.reference)
     return redirect("outreach:detail", pk=referral_pk)
-
-
-@login_required
-@require_POST
-def letters(request: HttpRequest, pk: int) -> HttpResponse:
-    """The officer's finding of step 2; with `task`, that step is done with it."""
-    referral = selectors.referral_for(request.user, pk)
-    form = LettersForm(request.POST)
-    form.is_valid()
-    kinds = form.cleaned_data.get("kinds", [])
-    task_pk = request.POST.get("task", "")
-    task = (
-        Task.objects.filter(pk=int(task_pk), case=referral.case).first()
-        if is_ascii_digits(task_pk) and referral.case
-        else None
-    )
-
-    def call() -> None:
-        from django.db import transaction
-
-        from alur.workflow.services import task_complete
-
-        with transaction.atomic():
-            letter_services.letters_require(referral=referral, kinds=kinds, actor=request.user)  # type: ignore[arg-type]
-            if task is not None:
-                task_complete(task=task, actor=request.user, outcome="done")  # type: ignore[arg-type]
-
-    run_service(request, call, "Kebutuhan surat pendukung tersimpan.")
-    return _back(pk, request)
 
 
 @login_required

@@ -15,7 +15,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Laporan berkala dan dasbor"
 
     def ready(self) -> None:
-        from alur.reports import handlers, panels
+        from alur.reports import panels, steps
         from alur.workflow.starts import Start
         from alur.workflow.starts import register as register_start
 
@@ -38,7 +38,7 @@ class ReportsConfig(AppConfig):
                 url_kwargs={"code": "S4"},
             )
         )
-        handlers.register_all()
+        steps.register_all()
         panels.register_all()
 
     def menu(self) -> list[MenuItem]:

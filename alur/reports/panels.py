@@ -23,17 +23,8 @@ from alur.reports.selectors import (
     reporters,
     step_recipients,
 )
-from alur.workflow.panels import register_case_panel, register_step_panel
-
-KEYS = (
-    "reports.define",
-    "reports.distribute",
-    "reports.submit",
-    "reports.collect",
-    "reports.aggregate",
-    "reports.deliver",
-    "reports.send",
-)
+from alur.sop.registry import declare
+from alur.workflow.panels import register_case_panel
 
 
 def _html(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
@@ -145,7 +136,7 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
 
 
 def register_all() -> None:
-    for key in KEYS:
-        register_step_panel(key, step_panel)
-    register_step_panel("letters.draft", draft_panel)
+    """The case panel, and the drafting button on S0's `letters.draft` step; the reports keys'
+    own panel is declared with them (steps.py)."""
+    declare("letters.draft", panel=draft_panel)
     register_case_panel(case_panel)

@@ -13,6 +13,13 @@ class SopConfig(AppConfig):
     label = "sop"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from django.core import checks
+
+        from alur.sop.checks import step_keys_handled
+
+        checks.register(step_keys_handled)
+
     def menu(self) -> list[MenuItem]:
         from alur.org.access import Capability
         from alur.org.menu import MenuItem

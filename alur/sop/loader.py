@@ -3,40 +3,37 @@
 Each error reads `file:step:field: message`, where step is "step N" (or "steps[i]" for a step
 without a usable number) and "-" for the SOP's own fields. Errors are collected, not stopped at
 the first: the schema's, then the checks across the file (actors, step numbering, targets,
-registered form and action keys, the deadline's clock). A file with any error yields no `Sop`.
+form and action keys declared, described and handled, the deadline's clock). A file with any
+error yields no `Sop`.
 """
 
 from __future__ import annotations
 
 import re
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from alur.sop.registry import KeyKind, StepRegistry
-from alur.sop.registry import registry as default_registry
-from alur.sop.schema import (
-    APPLICANT,
-    END,
-    Actor,
-    ActorKind,
-    ActorOffice,
-    Deadline,
-    Sop,
-    Step,
+from alur.sop.consistency import (
+    View,
+    check_actors,
+    check_deadline,
+    check_numbering,
+    check_reachable,
+    check_steps,
 )
+from alur.sop.errors import SopError, SopLoadError
+from alur.sop.registry import StepRegistry
+from alur.sop.registry import registry as default_registry
+from alur.sop.schema import Sop
 
 SOP_DIR = Path(__file__).resolve().parents[2] / "sops"
 SUFFIXES = (".yaml", ".yml")
-NATIONAL_OFFICE = "00"
-OUTSIDE_KINDS = frozenset({ActorKind.APPLICANT.value, ActorKind.INFORMANT.value})
-
-M = TypeVar("M", bound=BaseModel)
 
 # Our own error kinds carry complete messages: the input is not repeated after them.
 _OWN_ERRORS = frozenset(
@@ -53,33 +50,6 @@ _OWN_ERRORS = frozenset(
         "time",
     }
 )
-
-
-@dataclass(frozen=True)
-class SopError:
-    """One problem in one SOP file, located by step and field."""
-
-    file: str
-    step: int | str | None  # a step number, "steps[i]" for an unnumbered step, None: the SOP
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.step is None:
-            where = "-"
-        elif isinstance(self.step, int):
-            where = f"step {self.step}"
-        else:
-            where = self.step
-        return f"{self.file}:{where}:{self.field or '-'}: {self.message}"
-
-
-class SopLoadError(Exception):
-    """One or more SOP files did not load; `errors` lists every problem found."""
-
-    def __init__(self, errors: Iterable[SopError]) -> None:
-        self.errors = list(errors)
-        super().__init__("\n".join(str(error) for error in self.errors))
 
 
 @dataclass
@@ -210,13 +180,13 @@ def validate_data(
         sop = Sop.model_validate(data)
     except ValidationError as exc:
         errors.extend(_from_pydantic(exc, data, file))
-    view = _View.of_sop(sop) if sop is not None else _View.of_data(data)
-    errors.extend(_check_actors(view, file))
-    errors.extend(_check_numbering(view, file))
-    errors.extend(_check_steps(view, file, registry))
-    errors.extend(_check_deadline(view, file))
+    view = View.of_sop(sop) if sop is not None else View.of_data(data)
+    errors.extend(check_actors(view, file))
+    errors.extend(check_numbering(view, file))
+    errors.extend(check_steps(view, file, registry))
+    errors.extend(check_deadline(view, file))
     if sop is not None and not errors:
-        errors.extend(_check_reachable(sop, file))
+        errors.extend(check_reachable(sop, file))
     return (None if errors else sop), sorted(errors, key=_order)
 
 
@@ -356,257 +326,6 @@ def _model_at(loc: Sequence[int | str]) -> type[BaseModel] | None:
             return None
     current = _unwrap(current)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-# Checks across the file --------------------------------------------------------------------
-
-
-@dataclass
-class _View:
-    """What the cross-file checks look at: the SOP, or the parts of broken data that validate."""
-
-    office: str | None
-    actors: list[tuple[int, Actor]]
-    actor_ids: list[str]
-    steps: list[Step]
-    numbers: list[int | None]  # every step's number in file order; None where unusable
-    deadline: Deadline | None
-    has_outside_party: bool  # an actor of kind applicant or informant, even a broken one
-
-    @property
-    def numbering_is_sound(self) -> bool:
-        """Every step has a usable, distinct number: only then does a missing target count."""
-        usable = [n for n in self.numbers if n is not None]
-        return len(usable) == len(self.numbers) == len(set(usable))
-
-    @classmethod
-    def of_sop(cls, sop: Sop) -> _View:
-        return cls(
-            office=sop.office,
-            actors=list(enumerate(sop.actors)),
-            actor_ids=[actor.id for actor in sop.actors],
-            steps=list(sop.steps),
-            numbers=[step.number for step in sop.steps],
-            deadline=sop.deadline,
-            has_outside_party=any(actor.is_outside_party for actor in sop.actors),
-        )
-
-    @classmethod
-    def of_data(cls, data: dict[str, Any]) -> _View:
-        raw_actors = data.get("actors") if isinstance(data.get("actors"), list) else []
-        raw_steps = data.get("steps") if isinstance(data.get("steps"), list) else []
-        office = data.get("office")
-        return cls(
-            office=office if isinstance(office, str) else None,
-            actors=[(i, a) for i, raw in enumerate(raw_actors) if (a := _valid(Actor, raw))],
-            actor_ids=[raw["id"] for raw in raw_actors if isinstance(raw, dict) and "id" in raw],
-            steps=[s for raw in raw_steps if (s := _valid(Step, raw))],
-            numbers=[
-                raw.get("number")
-                if isinstance(raw, dict)
-                and isinstance(raw.get("number"), int)
-                and not isinstance(raw.get("number"), bool)
-                and raw["number"] > 0
-                else None
-                for raw in raw_steps
-            ],
-            deadline=_valid(Deadline, data.get("deadline")),
-            has_outside_party=any(
-                isinstance(raw, dict) and raw.get("kind") in OUTSIDE_KINDS for raw in raw_actors
-            ),
-        )
-
-
-def _valid(model: type[M], raw: Any) -> M | None:
-    try:
-        return model.model_validate(raw)
-    except ValidationError:
-        return None
-
-
-def _check_actors(view: _View, file: str) -> list[SopError]:
-    errors = []
-    seen: set[str] = set()
-    for index, actor_id in enumerate(view.actor_ids):
-        if actor_id in seen:
-            errors.append(
-                SopError(file, None, f"actors[{index}].id", f"duplicate actor id {actor_id!r}")
-            )
-        seen.add(actor_id)
-    office = view.office
-    if office is None:
-        return errors
-    for index, actor in view.actors:
-        problem = None
-        if actor.office == ActorOffice.CHILD and "." in office:
-            problem = f"office {office} is a kab/kota office: it has no child offices"
-        elif office == NATIONAL_OFFICE and actor.office in (
-            ActorOffice.PARENT,
-            ActorOffice.NATIONAL,
-        ):
-            problem = "the SOP belongs to the national office: use 'same'"
-        elif actor.office == ActorOffice.PARENT and "." not in office:
-            problem = f"office {office} is a province office: its parent is 'national'"
-        if problem:
-            errors.append(SopError(file, None, f"actors[{index}].office", problem))
-    return errors
-
-
-def _check_numbering(view: _View, file: str) -> list[SopError]:
-    errors = []
-    first_at: dict[int, int] = {}
-    duplicated = False
-    for index, number in enumerate(view.numbers):
-        if number is None:
-            continue
-        if number in first_at:
-            duplicated = True
-            errors.append(
-                SopError(
-                    file,
-                    number,
-                    "number",
-                    f"step number {number} is used twice (steps[{first_at[number]}] and "
-                    f"steps[{index}])",
-                )
-            )
-        else:
-            first_at[number] = index
-    if duplicated or None in view.numbers:
-        return errors
-    for index, number in enumerate(view.numbers):
-        if number != index + 1:
-            errors.append(
-                SopError(
-                    file,
-                    number,
-                    "number",
-                    f"expected step {index + 1} here: steps are numbered 1, 2, 3, … in order",
-                )
-            )
-            break
-    return errors
-
-
-def _check_steps(view: _View, file: str, registry: StepRegistry) -> list[SopError]:
-    errors: list[SopError] = []
-    numbers = {n for n in view.numbers if n is not None}
-    # With a step number unusable or used twice (already reported), a missing target proves
-    # nothing.
-    complete = view.numbering_is_sound
-    known_actors = ", ".join(view.actor_ids)
-
-    def target(step: Step, where: str, value: int | str | None, *, back: bool) -> None:
-        if value is None or value in (END, APPLICANT):
-            if value == APPLICANT and not view.has_outside_party:
-                errors.append(
-                    SopError(
-                        file,
-                        step.number,
-                        where,
-                        "no actor of kind 'applicant' or 'informant' to return the case to",
-                    )
-                )
-            return
-        number = int(value)
-        if number not in numbers:
-            if complete:
-                errors.append(SopError(file, step.number, where, f"there is no step {number}"))
-        elif back and number >= step.number:
-            errors.append(
-                SopError(
-                    file,
-                    step.number,
-                    where,
-                    f"must go back to an earlier step than {step.number}, not to step {number}",
-                )
-            )
-        elif not back and number <= step.number:
-            errors.append(
-                SopError(
-                    file,
-                    step.number,
-                    where,
-                    f"must go forward to a step after {step.number}, not to step {number}; "
-                    "a decision's back_to returns a case",
-                )
-            )
-
-    for step in view.steps:
-        if step.actor not in view.actor_ids:
-            errors.append(
-                SopError(
-                    file,
-                    step.number,
-                    "actor",
-                    f"unknown actor {step.actor!r} (actors: {known_actors or 'none'})",
-                )
-            )
-        target(step, "next", step.next, back=False)
-        if step.decision is not None:
-            for name in ("if_yes", "if_no"):
-                branch = getattr(step.decision, name)
-                target(step, f"decision.{name}.goto", branch.goto, back=False)
-                target(step, f"decision.{name}.back_to", branch.back_to, back=True)
-        for kind, key in ((KeyKind.FORM, step.form), (KeyKind.ACTION, step.action)):
-            if key is not None and not registry.is_registered(kind, key):
-                errors.append(
-                    SopError(file, step.number, str(kind), registry.describe_unknown(kind, key))
-                )
-    return errors
-
-
-def _check_deadline(view: _View, file: str) -> list[SopError]:
-    deadline = view.deadline
-    if deadline is None:
-        return []
-    errors = []
-    numbers = {n for n in view.numbers if n is not None}
-    if not view.numbering_is_sound:
-        return []
-    for name in ("clock_start_step", "clock_stop_step"):
-        number = getattr(deadline, name)
-        if number not in numbers:
-            errors.append(SopError(file, None, f"deadline.{name}", f"there is no step {number}"))
-    if errors:
-        return errors
-    least = sum(
-        bounds[0]
-        for step in view.steps
-        if deadline.clock_start_step <= step.number <= deadline.clock_stop_step
-        and (bounds := step.minutes) is not None
-    )
-    if least > deadline.working_minutes:
-        errors.append(
-            SopError(
-                file,
-                None,
-                "deadline.working_minutes",
-                f"steps {deadline.clock_start_step}–{deadline.clock_stop_step} take at least "
-                f"{least} minutes, more than the deadline's {deadline.working_minutes}",
-            )
-        )
-    return errors
-
-
-def _check_reachable(sop: Sop, file: str) -> list[SopError]:
-    reached = {sop.steps[0].number}
-    pending = [sop.steps[0]]
-    while pending:
-        step = pending.pop()
-        targets: list[int | str] = [sop.next_of(step)]
-        if step.decision is not None:
-            for branch in (step.decision.if_yes, step.decision.if_no):
-                targets.append(branch.goto or branch.back_to or sop.next_of(step))
-        for target in targets:
-            if isinstance(target, int) and target not in reached:
-                reached.add(target)
-                pending.append(sop.step(target))
-    return [
-        SopError(file, step.number, "number", "unreachable: no step leads here")
-        for step in sop.steps
-        if step.number not in reached
-    ]
 
 
 def _check_file_name(code: str, path: Path, name: str) -> list[SopError]:

@@ -1,15 +1,23 @@
-"""Step forms and actions: the closed vocabulary that SOP files may name, and their handlers.
+"""Step keys: the closed vocabulary SOP files may name, each declared once with all it needs.
 
 A step's `form` names what its actor fills in; its `action` names what the system does when the
-step is done. Every key an SOP file uses must be registered here, so a typo fails validation
-instead of a running case. The built-in keys below are the whole vocabulary the seed SOPs use;
-a domain app attaches its handler to a key from its `AppConfig.ready()`:
+step is done. Every key an SOP uses must be declared, so a typo fails validation instead of a
+running case, and every declared key an SOP uses must be handled: by a domain app's handler, or
+by the engine itself (`generic=True`: a reviewer's decision, the applicant's submission that
+starts the case). A key used without either fails `load_sops` and `validate_sops`.
 
-    from alur.sop.registry import register_action
+A domain app declares each of its keys once, in its `steps.py`: the key's description, its
+handler, the panel the case page shows for it and, for a step whose task is completed with data
+from that panel, its `Completion` (read by the generic endpoint `workflow:task_complete`):
 
-    register_action("letters.number", letter_number_assign)
+    from alur.sop.registry import Completion, KeyKind, declare
 
-A new key needs a description: `register_form("services.photo", handler, description="...")`.
+    declare("logistics.ship", KeyKind.FORM, on_ship, description="Record a shipment ...",
+            panel=step_panel, replaces_outcome=True, completion=Completion(read=posted))
+
+Another app may add a panel (or a completion for its own cases) to a key it does not own:
+`declare("letters.draft", panel=draft_panel)`. The panels and completions take the engine's
+request, case, task and step; this module, below the engine, only stores them.
 """
 
 from __future__ import annotations
@@ -33,143 +41,136 @@ class KeyKind(StrEnum):
 
 
 class RegistryError(Exception):
-    """A key that is malformed, registered twice with different meanings, or unknown."""
+    """A key that is malformed, declared twice with different meanings, or unknown."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What the case page shows for an open task of the key: `render(request, case, task, step)`
+    returns HTML or None. One that owns the whole step (signing needs a passphrase, not only
+    "Sesuai") replaces the generic outcome form."""
+
+    render: Callable[..., Any]
+    replaces_outcome: bool = False
+
+
+@dataclass(frozen=True)
+class Completion:
+    """The task is completed with data posted from the key's panel to the generic endpoint.
+
+    `read(request, task)` returns the handler's data, or None when the post was answered without
+    completing (a search, a form with errors: what was typed is kept by `read`); a step whose
+    panel only confirms has no `read`.
+    `refused(request, task, error)` keeps what was typed when the handler refuses; the default
+    shows the error. `run(task, actor, data)` replaces the plain completion when the step's
+    service does more in the same transaction. `applies(case)` picks, among the completions of a
+    key, the one for the case (None: every case)."""
+
+    read: Callable[[Any, Any], dict[str, Any] | None] | None = None  # None: no data
+    success: str = "Langkah selesai; perkara diteruskan."
+    refused: Callable[[Any, Any, Exception], None] | None = None
+    run: Callable[[Any, Any, dict[str, Any]], Any] | None = None
+    applies: Callable[[Any], bool] | None = None
+    anchor: bool = False  # a post not completed returns to the task's place (#tugas-<id>)
+    personal: bool = False  # the form carries residents' data: the handling unit's staff only
 
 
 @dataclass(frozen=True)
 class StepKey:
+    """A declared key: what it means, who handles it, what the case page shows for it."""
+
     key: str
-    kind: KeyKind
-    description: str
+    kind: KeyKind | None  # None while only panels were added (by an app that does not own it)
+    description: str = ""
     handler: Handler | None = None
+    generic: bool = False  # completed by the engine's own outcome form; no handler needed
+    panels: tuple[Panel, ...] = ()
+    completions: tuple[Completion, ...] = ()
 
+    @property
+    def handled(self) -> bool:
+        return self.handler is not None or self.generic
 
-BUILTIN_FORMS: dict[str, str] = {
-    "intake.application": "The applicant or reporter submits the request or complaint with its "
-    "files (WhatsApp, web or counter).",
-    "intake.requirements": "An officer checks the submitted files against the service's "
-    "requirements; what is missing goes back to the applicant.",
-    "review.decide": "A reviewer checks the work and answers Sesuai/Ya or Perbaikan/Tidak, with "
-    "notes when it goes back.",
-    "registry.check": "Look up the resident in the population registry (SIAK): data, family "
-    "card, biometric recording.",
-    "documents.enter": "Enter the document's data (KK, SKPWNI, akta, ...) in the registry and "
-    "prepare its draft.",
-    "documents.sign": "The Kadis signs the citizen document electronically (TTE).",
-    "documents.handover": "Hand the finished document to the applicant, in person or by PT POS "
-    "(tracking number), and archive the files.",
-    "letters.draft": "Draft or type an official letter or report (naskah dinas) from its template.",
-    "letters.check": "Check (periksa) a letter before its paraf, or send it back for correction.",
-    "letters.paraf": "Initial (paraf) a letter in its approval chain, or send it back for "
-    "correction.",
-    "letters.sign": "Sign a letter with the signer's certificate (TTE), or send it back for "
-    "correction.",
-    "reports.define": "Define a periodic report: its fields, period, deadline and recipients.",
-    "reports.submit": "Enter one office's figures for a period: web form, Excel upload, or "
-    "prefilled from the system's own counts.",
-    "logistics.ship": "Record a shipment of blanks: carrier, document number, quantities.",
-    "logistics.receive": "Inspect a delivery of blanks and take it into the office's stock.",
-    "logistics.allocate": "Fix each receiving office's share of the stock, with the rule behind "
-    "it (need, pending prints, stock left).",
-    "logistics.schedule": "Agree the pick-up or delivery date with each receiving office.",
-    "logistics.handover": "Hand blanks over with a signed hibah statement and a BAST; the stock "
-    "moves to the receiving office.",
-    "complaints.register": "Record a complaint in the complaint register and analyse it.",
-    "complaints.resolve": "Decide the solution of a complaint that needs the answering team.",
-    "complaints.decide": "The complaint-handling official decides the solution after hearing "
-    "the answering team.",
-    "complaints.respond": "Explain the answer or solution to the reporter.",
-    "outreach.refer": "A partner (kecamatan, kelurahan, social worker, Dinsos) reports a "
-    "vulnerable resident without documents.",
-    "outreach.visit": "Visit the resident (jemput bola) and record the KTP-el biometrics there.",
-}
+    @property
+    def completes_with_data(self) -> bool:
+        return bool(self.completions)
 
-BUILTIN_ACTIONS: dict[str, str] = {
-    "documents.print": "Print the document or card (KK, KTP-el, KIA, akta) and record the blank "
-    "it used.",
-    "documents.archive": "Register the application in the agenda book and archive its files.",
-    "documents.precheck": "Before a card is made, check what its holder must send with the "
-    "application (KIA: the child's colour photo from age 5); what is missing goes back to the "
-    "applicant.",
-    "notify.applicant": "Tell the applicant (WhatsApp) that the document is ready.",
-    "letters.number": "Give the letter the next number of its series (gapless, per office and "
-    "year).",
-    "letters.issue": "Produce the final PDF with number, signature and verification QR code.",
-    "letters.deliver": "Send the issued letter or report to its recipients and log the delivery.",
-    "reports.distribute": "Send the report form to every reporting office, with reminders "
-    "before the deadline.",
-    "reports.collect": "Track the reporting offices' submissions (on time, late, missing) and "
-    "close the period at the deadline.",
-    "reports.aggregate": "Recapitulate the submissions: totals and coverage per office and "
-    "for the province.",
-    "reports.deliver": "Send the finished report to its recipients and log the delivery.",
-}
+    def completion_for(self, case: Any) -> Completion | None:
+        return next((c for c in self.completions if c.applies is None or c.applies(case)), None)
 
 
 class StepRegistry:
-    """Registered form and action keys. Thread-safe; one process-wide instance: `registry`."""
+    """Declared step keys. Thread-safe; one process-wide instance: `registry`."""
 
     def __init__(self) -> None:
         self._entries: dict[str, StepKey] = {}
         self._lock = threading.Lock()
 
-    @classmethod
-    def with_builtins(cls) -> StepRegistry:
-        fresh = cls()
-        for key, description in BUILTIN_FORMS.items():
-            fresh.register(KeyKind.FORM, key, description=description)
-        for key, description in BUILTIN_ACTIONS.items():
-            fresh.register(KeyKind.ACTION, key, description=description)
-        return fresh
-
-    def register(
+    def declare(
         self,
-        kind: KeyKind | str,
         key: str,
+        kind: KeyKind | str | None = None,
         handler: Handler | None = None,
         *,
         description: str | None = None,
+        generic: bool = False,
+        panel: Callable[..., Any] | None = None,
+        replaces_outcome: bool = False,
+        completion: Completion | None = None,
     ) -> StepKey:
-        """Add a key, or attach a handler to a registered one. Re-registering is idempotent."""
-        kind = KeyKind(kind)
+        """Declare a key (with `kind` and `description`), or add to one: its handler (once), a
+        panel, a completion. Declaring the same again (an app's ready() run twice) changes
+        nothing. Nothing here depends on the order apps declare in: a key left without a
+        description or a handler is reported when SOPs are validated (`problem`)."""
+        kind = None if kind is None else KeyKind(kind)
         if not KEY_PATTERN.match(key):
             raise RegistryError(f"{key!r} is not a key: write 'domain.verb', e.g. 'letters.sign'")
+        if handler is not None and generic:
+            raise RegistryError(f"{key!r}: a generic key has no handler")
+        description = (description or "").strip()
         with self._lock:
-            current = self._entries.get(key)
-            if current is None:
-                if not description or not description.strip():
-                    raise RegistryError(f"the new {kind} key {key!r} needs a description")
-                entry = StepKey(key, kind, description.strip(), handler)
-            else:
-                if current.kind != kind:
+            entry = self._entries.get(key) or StepKey(key, None)
+            if kind is not None:
+                if entry.kind is None:
+                    entry = replace(entry, kind=kind)
+                elif entry.kind != kind:
                     raise RegistryError(
-                        f"{key!r} is registered as {_a(current.kind)}, not {_a(kind)}"
+                        f"{key!r} is registered as {_a(entry.kind)}, not {_a(kind)}"
                     )
-                if handler is None or current.handler is handler:
-                    return current
-                if current.handler is not None:
+            if description and description != entry.description:
+                if entry.description:
+                    raise RegistryError(f"{key!r} is already described: {entry.description!r}")
+                entry = replace(entry, description=description)
+            if handler is not None and entry.handler is not handler:
+                if entry.handler is not None:
                     raise RegistryError(
-                        f"{kind} {key!r} already has the handler {_name(current.handler)}"
+                        f"{entry.kind or 'the'} {key!r} already has the handler "
+                        f"{_name(entry.handler)}"
                     )
-                entry = replace(current, handler=handler)
+                if entry.generic:
+                    raise RegistryError(f"{key!r} is generic: the engine handles it")
+                entry = replace(entry, handler=handler)
+            if generic and not entry.generic:
+                if entry.handler is not None:
+                    raise RegistryError(f"{key!r} has the handler {_name(entry.handler)}")
+                entry = replace(entry, generic=True)
+            if panel is not None and all(p.render is not panel for p in entry.panels):
+                entry = replace(entry, panels=(*entry.panels, Panel(panel, replaces_outcome)))
+            if completion is not None and completion not in entry.completions:
+                entry = replace(entry, completions=(*entry.completions, completion))
             self._entries[key] = entry
             return entry
-
-    def register_form(
-        self, key: str, handler: Handler | None = None, *, description: str | None = None
-    ) -> StepKey:
-        return self.register(KeyKind.FORM, key, handler, description=description)
-
-    def register_action(
-        self, key: str, handler: Handler | None = None, *, description: str | None = None
-    ) -> StepKey:
-        return self.register(KeyKind.ACTION, key, handler, description=description)
 
     def get(self, kind: KeyKind | str, key: str) -> StepKey:
         entry = self._entries.get(key)
         if entry is None or entry.kind != KeyKind(kind):
             raise RegistryError(f"{kind} {key!r} is not registered")
         return entry
+
+    def find(self, key: str | None) -> StepKey | None:
+        """The declaration of `key` whatever its kind, or None."""
+        entry = self._entries.get(key) if key else None
+        return entry if entry is not None and entry.kind is not None else None
 
     def is_registered(self, kind: KeyKind | str, key: str) -> bool:
         entry = self._entries.get(key)
@@ -181,19 +182,41 @@ class StepRegistry:
     def entries(self, kind: KeyKind | str | None = None) -> list[StepKey]:
         wanted = None if kind is None else KeyKind(kind)
         return sorted(
-            (e for e in self._entries.values() if wanted is None or e.kind == wanted),
+            (
+                e
+                for e in self._entries.values()
+                if e.kind is not None and (wanted is None or e.kind == wanted)
+            ),
             key=lambda e: e.key,
         )
+
+    def undeclared(self) -> list[str]:
+        """Keys some app added a panel to that no app declares."""
+        return sorted(k for k, e in self._entries.items() if e.kind is None)
 
     def describe_unknown(self, kind: KeyKind | str, key: str) -> str:
         """Why `key` is not a registered key of `kind`, with the nearest registered keys."""
         kind = KeyKind(kind)
         entry = self._entries.get(key)
-        if entry is not None:
+        if entry is not None and entry.kind is not None:
             return f"{key!r} is registered as {_a(entry.kind)}, not {_a(kind)}"
         near = _near(key, self.keys(kind))
         hint = f"; did you mean {near[0]!r}?" if near else ""
         return f"unknown {kind} key {key!r} (not in alur.sop.registry){hint}"
+
+    def problem(self, kind: KeyKind | str, key: str) -> str | None:
+        """Why an SOP may not use `key` as its step's `kind`, or None when it may."""
+        if not self.is_registered(kind, key):
+            return self.describe_unknown(kind, key)
+        entry = self._entries[key]
+        if not entry.description:
+            return f"{kind} key {key!r} has no description: declare it in its app's steps.py"
+        if not entry.handled:
+            return (
+                f"{kind} key {key!r} has no handler: declare it in its app's steps.py with its "
+                "handler, or as generic when the engine's outcome form completes it"
+            )
+        return None
 
 
 def _near(key: str, candidates: Iterable[str]) -> list[str]:
@@ -208,18 +231,22 @@ def _name(handler: Handler) -> str:
     return f"{getattr(handler, '__module__', '?')}.{getattr(handler, '__qualname__', handler)}"
 
 
-registry = StepRegistry.with_builtins()
+registry = StepRegistry()
 
 
-def register_form(
-    key: str, handler: Handler | None = None, *, description: str | None = None
+def declare(
+    key: str,
+    kind: KeyKind | str | None = None,
+    handler: Handler | None = None,
+    **options: Any,
 ) -> StepKey:
-    """Register a form key (or attach its handler) in the process-wide registry."""
-    return registry.register_form(key, handler, description=description)
+    """Declare a key (or add a panel or completion to one) in the process-wide registry."""
+    return registry.declare(key, kind, handler, **options)
 
 
 def register_action(
     key: str, handler: Handler | None = None, *, description: str | None = None
 ) -> StepKey:
-    """Register an action key (or attach its handler) in the process-wide registry."""
-    return registry.register_action(key, handler, description=description)
+    """`declare(key, "action", handler, description=...)`: an app attaching its handler to an
+    action key another app describes."""
+    return registry.declare(key, KeyKind.ACTION, handler, description=description)

@@ -7,8 +7,8 @@ numbered steps with their mutu baku (kelengkapan, waktu, output) and keterangan.
 
 The models check what one value or one object can tell by itself (types, patterns, unknown
 keys, a time standard that contradicts its own text). Checks across the file (an actor or a
-step that a step refers to, step numbering, the deadline's clock, registered form and action
-keys) are in `alur.sop.loader`.
+step that a step refers to, step numbering, the deadline's clock, declared and handled form and
+action keys) are in `alur.sop.consistency`.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ class WorkflowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Alur kerja"
 
+    def ready(self) -> None:
+        from alur.workflow import steps  # noqa: F401 - declares the engine's own step key
+
     def menu(self) -> list[MenuItem]:
         from alur.org.access import Capability, office_ids_for
         from alur.org.menu import MenuItem

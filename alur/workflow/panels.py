@@ -2,11 +2,11 @@
 the complaint to answer, the delivery to receive) and what the case has produced.
 
 A panel is a function of the request, the case and (for a step panel) the open task; it returns
-HTML or None. Apps register panels in their `AppConfig.ready()`:
+HTML or None. A step panel is part of its key's declaration in the app's `steps.py`
+(`alur.sop.registry`); a case panel is registered from the app's `AppConfig.ready()`:
 
-    from alur.workflow.panels import register_case_panel, register_step_panel
+    from alur.workflow.panels import register_case_panel
 
-    register_step_panel("letters.sign", letter_sign_panel)
     register_case_panel(letter_case_panel)
 
 A step panel is shown above the generic outcome form of each task the viewer may act on; a panel
@@ -17,11 +17,12 @@ that owns the whole step (signing needs a passphrase, not only "Sesuai") says so
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
+
+from alur.sop.registry import Completion, registry
 
 if TYPE_CHECKING:
     from alur.workflow.models import Case, Task
@@ -31,21 +32,7 @@ StepPanel = Callable[[HttpRequest, "Case", "Task", "StepSpec"], SafeString | Non
 CasePanel = Callable[[HttpRequest, "Case"], SafeString | None]
 
 
-@dataclass(frozen=True)
-class _StepEntry:
-    render: StepPanel
-    replaces_outcome: bool
-
-
-_STEP: dict[str, list[_StepEntry]] = {}
 _CASE: list[CasePanel] = []
-
-
-def register_step_panel(key: str, render: StepPanel, *, replaces_outcome: bool = False) -> None:
-    """Show `render` for open tasks whose step names `key` as its form or action."""
-    entries = _STEP.setdefault(key, [])
-    if all(e.render is not render for e in entries):
-        entries.append(_StepEntry(render, replaces_outcome))
 
 
 def register_case_panel(render: CasePanel) -> None:
@@ -64,12 +51,24 @@ def step_panels(
     html: list[SafeString] = []
     replaces = False
     for key in _keys(step):
-        for entry in _STEP.get(key, []):
-            fragment = entry.render(request, case, task, step)
+        declared = registry.find(key)
+        for panel in declared.panels if declared else ():
+            fragment = panel.render(request, case, task, step)
             if fragment:
                 html.append(fragment)
-                replaces = replaces or entry.replaces_outcome
+                replaces = replaces or panel.replaces_outcome
     return html, replaces
+
+
+def step_completion(case: Case, step: StepSpec) -> Completion | None:
+    """How a panel's post completes the task of `step` with data (the generic endpoint), or
+    None: the step is completed by the outcome form."""
+    for key in _keys(step):
+        declared = registry.find(key)
+        found = declared.completion_for(case) if declared else None
+        if found is not None:
+            return found
+    return None
 
 
 def case_panels(request: HttpRequest, case: Case) -> list[SafeString]:

@@ -70,7 +70,8 @@ class StepContext:
 
 
 def _run_handler(kind: KeyKind, key: str | None, context: StepContext) -> None:
-    """A domain app's handler for a step's form or action key runs inside the transition."""
+    """A domain app's handler for a step's form or action key runs inside the transition (a
+    generic key has none: the outcome is all there is)."""
     if key and registry.is_registered(kind, key):
         handler = registry.get(kind, key).handler
         if handler is not None:

@@ -4,14 +4,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
 from alur.core.uploads import read_bounded  # an upload read as the upload checks read it
 from alur.core.web import error_text, run_service
+from alur.sop.registry import Completion
 from alur.workflow import panels, selectors, services
 from alur.workflow.choices import Outcome
 from alur.workflow.forms import OutsideRecordForm
@@ -172,16 +175,55 @@ def task_release(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _complete_with_data(request: HttpRequest, task: Task, completion: Completion) -> HttpResponse:
+    """A step panel's form: its declaration reads the post (None: answered without completing,
+    e.g. a search or a form with errors, what was typed kept) and the task is completed with
+    the data in one transaction; a refusal keeps what was typed."""
+    page = reverse("workflow:case_detail", args=[task.case.reference])
+    back = redirect(page + (f"#tugas-{task.pk}" if completion.anchor else ""))
+    if completion.personal:
+        selectors.case_for(request.user, task.case.reference, personal=True)
+    data = completion.read(request, task) if completion.read is not None else {}
+    if data is None:
+        return back
+    try:
+        with transaction.atomic():
+            if completion.run is not None:
+                completion.run(task, request.user, data)
+            else:
+                services.task_complete(
+                    task=task,
+                    actor=request.user,  # type: ignore[arg-type]
+                    outcome=Outcome.DONE,
+                    data=data,
+                )
+    except (DomainError, ValidationError, PermissionDenied) as error:
+        if completion.refused is not None:
+            completion.refused(request, task, error)
+        else:
+            messages.error(request, error_text(error))
+        return back
+    messages.success(request, completion.success)
+    return redirect(page)
+
+
 @login_required
 @require_POST
 def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Complete a task: with the outcome form (done, returned, rejected), or with the data of
+    its step's panel when the step's key declares a `Completion` (alur.sop.registry)."""
+    task = _task_or_404(request, pk)
+    if "outcome" not in request.POST:
+        step = services.procedure(task.case).step(task.step)
+        completion = panels.step_completion(task.case, step)
+        if completion is not None:
+            return _complete_with_data(request, task, completion)
     outcome = request.POST.get("outcome", Outcome.DONE)
     labels = {
         Outcome.DONE: "Langkah selesai; perkara diteruskan.",
         Outcome.RETURN: "Perkara dikembalikan.",
         Outcome.REJECT: "Perkara ditolak.",
     }
-    task = _task_or_404(request, pk)
     typed = {k: request.POST.get(k, "") for k in ("outcome", "return_to", "reason")}
     done = run_service(
         request,

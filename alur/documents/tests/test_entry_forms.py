@@ -45,7 +45,7 @@ def _page(client: Client, task: Task) -> str:
 
 def test_an_unknown_no_kk_keeps_every_field_and_says_what_to_do_beside_it() -> None:
     task, client = _entry_step("S2e", 6)
-    response = client.post(f"/dokumen/tugas/{task.pk}/isi/", BIRTH_ENTRY | {"no_kk": "12345"})
+    response = client.post(f"/tugas/{task.pk}/selesai/", BIRTH_ENTRY | {"no_kk": "12345"})
     assert response.status_code == 302 and response.url.endswith(f"#tugas-{task.pk}")
     body = _page(client, task)
     for value in ("Putri Ayu", "Blambangan Umpu", "2026-01-10", "Saksi Kedua", "12345"):
@@ -62,9 +62,7 @@ def test_an_unknown_no_kk_keeps_every_field_and_says_what_to_do_beside_it() -> N
 
 def test_a_form_error_is_shown_beside_its_field_with_the_rest_kept() -> None:
     task, client = _entry_step("S2e", 6)
-    client.post(
-        f"/dokumen/tugas/{task.pk}/isi/", BIRTH_ENTRY | {"birth_date": "kemarin", "no_kk": "1"}
-    )
+    client.post(f"/tugas/{task.pk}/selesai/", BIRTH_ENTRY | {"birth_date": "kemarin", "no_kk": "1"})
     body = _page(client, task)
     field = body.split('for="id_birth_date"')[1].split('class="field')[0]
     assert "tanggal yang valid" in field.lower() or "Masukkan tanggal" in field
@@ -79,7 +77,7 @@ def test_a_family_found_by_nik_fills_the_birth_entry_and_is_entered(
     assert family is not None
     task, client = _entry_step("S2e", 6)
     mother = family.members.get(relation="istri").resident
-    url = f"/dokumen/tugas/{task.pk}/isi/"
+    url = f"/tugas/{task.pk}/selesai/"
     client.post(url, BIRTH_ENTRY | {"_keluarga": mother.nik, "_cari": "1"})
     body = _page(client, task)
     assert f"KK {family.no_kk}" in body and family.head.name in body and mother.nik in body
@@ -108,7 +106,7 @@ def test_another_offices_family_is_not_found_nor_chosen(persona: Callable[[str],
     load_demo_families(1, ["18.72"])
     metro = Family.objects.get(office__code="18.72")
     task, client = _entry_step("S2e", 6)
-    url = f"/dokumen/tugas/{task.pk}/isi/"
+    url = f"/tugas/{task.pk}/selesai/"
     client.post(url, BIRTH_ENTRY | {"_keluarga": metro.no_kk, "_cari": "1"})
     body = _page(client, task)
     assert "Tidak ada KK atau penduduk" in body and metro.head.name not in body
@@ -123,7 +121,7 @@ def test_s2a_chooses_a_resident_in_no_kk_as_the_head_of_a_new_kk(
 
     task, client = _entry_step("S2a", 2)
     head = person(task.case.office, None, "Kepala Baru")
-    url = f"/dokumen/tugas/{task.pk}/isi/"
+    url = f"/tugas/{task.pk}/selesai/"
     client.post(url, {"_keluarga": head.nik, "_cari": "1"})
     body = _page(client, task)
     assert "belum tercatat dalam KK" in body and f"Pilih {head.name}" in body

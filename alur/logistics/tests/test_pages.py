@@ -135,12 +135,12 @@ def test_the_case_page_shows_the_step_forms_and_they_complete_steps(client, pers
     assert "Simpan langkah 13" in page and "Nomor surat muatan udara" in page
     assert "Logistik blanko" in page
     response = client.post(
-        f"/logistik/tugas/{task.pk}/",
+        f"/tugas/{task.pk}/selesai/",
         {"item": "ktp_el", "quantity": "0", "carrier": "Garuda", "waybill": "126-1"},
     )
     assert texts(response) == ["Jumlah yang dikirim harus lebih dari 0."]
     response = client.post(
-        f"/logistik/tugas/{task.pk}/",
+        f"/tugas/{task.pk}/selesai/",
         {"item": "ktp_el", "quantity": "500", "carrier": "Garuda", "waybill": "126-1"},
     )
     assert texts(response)[-1] == "Langkah selesai; perkara diteruskan."

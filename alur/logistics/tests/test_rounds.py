@@ -300,13 +300,13 @@ def test_the_air_waybill_goes_up_with_the_shipment_and_only_its_readers_see_it(
     assert 'enctype="multipart/form-data"' in page and "surat muatan udara (JPG" in page
     fields = {"item": "ktp_el", "quantity": "1000", "carrier": "Garuda", "waybill": "126-7"}
     response = client.post(
-        f"/logistik/tugas/{task.pk}/",
+        f"/tugas/{task.pk}/selesai/",
         fields | {"berkas": SimpleUploadedFile("smu.pdf", b"MZ\x90", "application/pdf")},
     )
     assert texts(response) == ["Berkas bukan PDF atau gambar yang sah (hanya JPG, PNG atau PDF)."]
     assert not Shipment.objects.filter(case=case).exists()
     response = client.post(
-        f"/logistik/tugas/{task.pk}/",
+        f"/tugas/{task.pk}/selesai/",
         fields | {"berkas": SimpleUploadedFile("smu.pdf", PDF, "application/pdf")},
     )
     assert texts(response)[-1] == "Langkah selesai; perkara diteruskan."
@@ -328,7 +328,7 @@ def test_a_refused_step_form_shows_again_with_what_was_typed(client, persona) ->
     task = drive_to(case, 13)
     client.force_login(persona("babel.penghubung"))
     fields = {"item": "ktp_el", "quantity": "-5", "carrier": "Sriwijaya Cargo", "waybill": "977-1"}
-    response = client.post(f"/logistik/tugas/{task.pk}/", fields)
+    response = client.post(f"/tugas/{task.pk}/selesai/", fields)
     assert texts(response) == ["Jumlah yang dikirim tidak boleh negatif."]
     page = client.get(f"/perkara/{case.reference}/").content.decode()
     assert 'value="Sriwijaya Cargo"' in page and 'value="977-1"' in page and 'value="-5"' in page

@@ -92,8 +92,8 @@ def test_s3_runs_end_to_end_as_the_metro_personas(metro, persona, poppler, tmp_p
     assert b"Surat pendukung yang diperlukan" in page.content
     post_ok(
         petugas,
-        f"/siaga/{referral.pk}/surat/",
-        {"kinds": ["domisili", "polisi"], "task": open_task(referral, 2).pk, "next": "case"},
+        f"/tugas/{open_task(referral, 2).pk}/selesai/",
+        {"kinds": ["domisili", "polisi"]},
     )
     # 3. The Kasi cannot pass the file on before the letters are in; she records them.
     kasi = login(persona, "metro.kasi")
@@ -129,7 +129,7 @@ def test_s3_runs_end_to_end_as_the_metro_personas(metro, persona, poppler, tmp_p
         "village": "Imopuro",
         "district_code": "18.72.01",
     }
-    post_ok(operator, f"/dokumen/tugas/{enter_task.pk}/isi/", registration)
+    post_ok(operator, f"/tugas/{enter_task.pk}/selesai/", registration)
     referral.refresh_from_db()
     resident = referral.resident
     assert resident.nik == "1872011708750001" and referral.family.head == resident
@@ -202,23 +202,21 @@ def test_s3_runs_end_to_end_as_the_metro_personas(metro, persona, poppler, tmp_p
     stock_up(metro, "ktp_el")
     before = balance_of(metro, "ktp_el")
     print_task = open_task(referral, 8)
-    post_ok(
-        operator, f"/dokumen/tugas/{print_task.pk}/cetak/", {"serial_ktp_el": "KTPEL-1872-0001"}
-    )
+    post_ok(operator, f"/tugas/{print_task.pk}/selesai/", {"serial_ktp_el": "KTPEL-1872-0001"})
     assert balance_of(metro, "ktp_el") == before - 1
     card = CitizenDocument.objects.get(case=case, kind="ktp_el")
     assert card.card_serial == "KTPEL-1872-0001" and card.printed_at
     # 9. Handed over in person, with proof.
     handover = open_task(referral, 9)
     response = petugas.post(
-        f"/dokumen/tugas/{handover.pk}/serahkan/",
+        f"/tugas/{handover.pk}/selesai/",
         {"method": "in_person", "recipient_name": "", "recipient_id": ""},
         follow=True,
     )
     assert any("nama penerima" in m.message for m in response.context["messages"])
     post_ok(
         petugas,
-        f"/dokumen/tugas/{handover.pk}/serahkan/",
+        f"/tugas/{handover.pk}/selesai/",
         {
             "method": "in_person",
             "recipient_name": "Paijo",

@@ -1,4 +1,5 @@
-"""The reports.* keys of S0 and S4: what runs inside each step's transition."""
+"""The reports.* keys of S0 and S4, each declared once: what it means, what runs inside its
+step's transition, and its panel on the case page."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from alur.reports.services.weekly import (
     sent_tasks_settle,
     submission_save,
 )
-from alur.sop.registry import register_action, register_form
+from alur.sop.registry import KeyKind, declare
 from alur.workflow.choices import Outcome
 from alur.workflow.services import StepContext
 
@@ -96,16 +97,54 @@ def on_send(context: StepContext) -> None:
 
 
 def register_all() -> None:
-    register_form("reports.define", on_define)
-    register_form("reports.submit", on_submit)
-    register_action("reports.distribute", on_distribute)
-    register_action("reports.collect", on_collect)
-    register_action("reports.aggregate", on_aggregate)
-    register_action("reports.deliver", on_deliver)
-    register_action(
-        SEND_KEY,
-        on_send,
-        description="Send the signed report to the recipients the office configured for this "
-        "delivery step (WhatsApp numbers, e-mail) through the outbox; a step with no recipient "
-        "refuses to complete.",
-    )
+    from alur.reports.panels import step_panel
+
+    for key, kind, handler, description in (
+        (
+            "reports.define",
+            KeyKind.FORM,
+            on_define,
+            "Define a periodic report: its fields, period, deadline and recipients.",
+        ),
+        (
+            "reports.submit",
+            KeyKind.FORM,
+            on_submit,
+            "Enter one office's figures for a period: web form, Excel upload, or prefilled "
+            "from the system's own counts.",
+        ),
+        (
+            "reports.distribute",
+            KeyKind.ACTION,
+            on_distribute,
+            "Send the report form to every reporting office, with reminders before the deadline.",
+        ),
+        (
+            "reports.collect",
+            KeyKind.ACTION,
+            on_collect,
+            "Track the reporting offices' submissions (on time, late, missing) and close the "
+            "period at the deadline.",
+        ),
+        (
+            "reports.aggregate",
+            KeyKind.ACTION,
+            on_aggregate,
+            "Recapitulate the submissions: totals and coverage per office and for the province.",
+        ),
+        (
+            "reports.deliver",
+            KeyKind.ACTION,
+            on_deliver,
+            "Send the finished report to its recipients and log the delivery.",
+        ),
+        (
+            SEND_KEY,
+            KeyKind.ACTION,
+            on_send,
+            "Send the signed report to the recipients the office configured for this delivery "
+            "step (WhatsApp numbers, e-mail) through the outbox; a step with no recipient "
+            "refuses to complete.",
+        ),
+    ):
+        declare(key, kind, handler, description=description, panel=step_panel)

@@ -1,6 +1,6 @@
-"""The handlers of the logistics.* step keys (SOP S1). They run inside the engine's transition,
-read the step's data with the app's forms and call the services; a refusal (DomainError) refuses
-the transition as a whole.
+"""The logistics.* step keys (SOP S1), each declared once with its description, handler and
+panel. The handlers run inside the engine's transition, read the step's data with the app's
+forms and call the services; a refusal (DomainError) refuses the transition as a whole.
 
 Form handlers also run when a step is returned or rejected; they act on "done" only.
 """
@@ -28,7 +28,7 @@ from alur.logistics.services.shipments import (
     shipment_pickup,
     shipment_receive,
 )
-from alur.sop.registry import register_form
+from alur.sop.registry import Completion, KeyKind, declare
 from alur.workflow.choices import Outcome
 
 
@@ -153,6 +153,20 @@ def on_handover(context: Any) -> None:
     handover_post(line=line, bast=data["bast"], hibah=data["hibah"], actor=context.actor)
 
 
+# What each key means (the SOP's own words are in its step's activity).
+DESCRIPTIONS = {
+    "logistics.ship": "Record a shipment of blanks: carrier, document number, quantities.",
+    "logistics.pickup": "Record the pick-up of a shipment of blanks at the airport: when, who "
+    "went, and the shipping document they were handed.",
+    "logistics.cover_letter": "Send the Kadis's signed covering letter to the liaison office "
+    "(Badan Penghubung), with the request letter it covers.",
+    "logistics.receive": "Inspect a delivery of blanks and take it into the office's stock.",
+    "logistics.allocate": "Fix each receiving office's share of the stock, with the rule behind "
+    "it (need, pending prints, stock left).",
+    "logistics.schedule": "Agree the pick-up or delivery date with each receiving office.",
+    "logistics.handover": "Hand blanks over with a signed hibah statement and a BAST; the stock "
+    "moves to the receiving office.",
+}
 HANDLERS = {
     "logistics.ship": on_ship,
     "logistics.pickup": on_pickup,
@@ -164,15 +178,19 @@ HANDLERS = {
 }
 
 
-# Keys this app adds to the SOP vocabulary (alur.sop.registry), with what each step does.
-NEW_KEYS = {
-    "logistics.pickup": "Record the pick-up of a shipment of blanks at the airport: when, who "
-    "went, and the shipping document they were handed.",
-    "logistics.cover_letter": "Send the Kadis's signed covering letter to the liaison office "
-    "(Badan Penghubung), with the request letter it covers.",
-}
-
-
 def register_all() -> None:
+    from alur.logistics.panels import step_panel
+    from alur.logistics.views import read_step, step_refused
+
+    completion = Completion(read=read_step, refused=step_refused)
+
     for key, handler in HANDLERS.items():
-        register_form(key, handler, description=NEW_KEYS.get(key))
+        declare(
+            key,
+            KeyKind.FORM,
+            handler,
+            description=DESCRIPTIONS[key],
+            panel=step_panel,
+            replaces_outcome=True,
+            completion=completion,
+        )
