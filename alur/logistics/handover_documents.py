@@ -12,6 +12,7 @@ from alur.core.numbers import number
 from alur.letters.models_letter import Letter, LetterStatus
 from alur.letters.services import LetterInput, letter_create
 from alur.logistics.models import AllocationLine
+from alur.logistics.permissions import Action, require
 from alur.org.models import Office, Position, User
 from alur.org.selectors import holders_of
 
@@ -73,6 +74,7 @@ def _share(line: AllocationLine, kind: str) -> tuple[AllocationLine, Letter | No
 def bast_draft(*, line: AllocationLine, actor: User) -> Letter:
     """Draft (once) the BAST of `line`'s share; the province's staff then submit and sign it."""
     line, existing = _share(line, "bast")
+    require(line.allocation, actor, Action.DRAFT_BAST)
     if existing is not None:
         return existing
     province, target = line.allocation.office, line.office

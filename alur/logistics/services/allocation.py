@@ -14,7 +14,7 @@ from django.utils import timezone
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
 from alur.core.numbers import number as n
-from alur.logistics import rules
+from alur.logistics import permissions, rules
 from alur.logistics.choices import (
     AllocationStatus,
     DeliveryMethod,
@@ -31,7 +31,7 @@ from alur.logistics.models import (
     Shipment,
     Stock,
 )
-from alur.org.access import Capability, require
+from alur.logistics.permissions import Action
 from alur.org.models import Office, User
 
 
@@ -174,11 +174,7 @@ def allocation_approve(
 ) -> Allocation:
     """The Kadis approves the proposal, or edits shares (by office id) with a reason."""
     allocation = locked_allocation(allocation)
-    require(actor, Capability.SIGN, allocation.office)
-    if allocation.status != AllocationStatus.PROPOSED:
-        raise ConflictError(
-            f"Pembagian ini sudah {allocation.get_status_display().lower()}; tidak dapat diubah."
-        )
+    permissions.require(allocation, actor, Action.APPROVE)
     lines = list(allocation.lines.select_related("office").select_for_update(of=("self",)))
     by_office = {line.office_id: line for line in lines}
     shares = dict(shares or {})
