@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from typing_extensions import TypeIs
 
 from alur.complaints.choices import CLOSED, Status
 from alur.complaints.models import Complaint
@@ -68,7 +69,7 @@ def allow(complaint: Complaint, action: str) -> None:
         raise error
 
 
-def _signed_in(user: Person) -> bool:
+def _signed_in(user: Person) -> TypeIs[User]:
     return bool(getattr(user, "is_authenticated", False))
 
 
@@ -80,7 +81,7 @@ def _holds_step(action: str) -> Callable[[Complaint, Person], Refusal | None]:
         task = active_task(complaint, steps)
         if task is None:
             return DomainError("Langkah ini tidak sedang terbuka untuk pengaduan ini.")
-        if _signed_in(user) and engine.holds(user, task.office_id, task.position_kind):  # type: ignore[arg-type]
+        if _signed_in(user) and engine.holds(user, task.office_id, task.position_kind):
             return None
         return PermissionDenied(DENIED_MESSAGE)
 
@@ -91,15 +92,15 @@ def opinion_refusal(complaint: Complaint, user: Person) -> Refusal | None:
     """A member of the office's answering team, during the consultation, once."""
     from alur.complaints.services import active_task, is_team_member, step_numbers
 
-    if not _signed_in(user) or not can(user, Capability.HANDLE_CASES, complaint.office):  # type: ignore[arg-type]
+    if not _signed_in(user) or not can(user, Capability.HANDLE_CASES, complaint.office):
         return PermissionDenied(DENIED_MESSAGE)
-    if not is_team_member(user, complaint.office_id):  # type: ignore[arg-type]
+    if not is_team_member(user, complaint.office_id):
         return DomainError(MSG_NOT_TEAM, code="team")
     if (error := status_refusal(complaint, "opinion")) is not None:
         return error
     if active_task(complaint, step_numbers(complaint, "complaints.resolve")) is None:
         return DomainError("Konsultasi Tim Penjawab Aduan tidak sedang berlangsung.")
-    if complaint.opinions.filter(member=user).exists():  # type: ignore[misc]
+    if complaint.opinions.filter(member=user).exists():
         return ConflictError("Pendapat Anda tentang pengaduan ini sudah tercatat.")
     return None
 

@@ -56,11 +56,12 @@ def _party(data: Any) -> compose.Party | None:
 
 
 def _items(data: Any) -> tuple[tuple[str, str, str], ...]:
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for row in data if isinstance(data, list) else []:
         cells = [str(c) for c in (row if isinstance(row, list | tuple) else [row])][:3]
-        rows.append(tuple(cells + [""] * (3 - len(cells))))
-    return tuple(rows)  # type: ignore[arg-type]
+        first, second, third = [*cells, "", "", ""][:3]
+        rows.append((first, second, third))
+    return tuple(rows)
 
 
 def letter_content(

@@ -57,8 +57,8 @@ def _staff(letter: Letter, user: Person) -> bool:
 
 
 def _edit(letter: Letter, user: Person) -> DomainError | None:
-    if letter.case_id is not None:
-        mine = user.is_authenticated and open_draft_task(letter.case, user)  # type: ignore[arg-type]
+    if letter.case is not None:
+        mine = user.is_authenticated and open_draft_task(letter.case, user)
     else:
         mine = letter.status == LetterStatus.DRAFT and _staff(letter, user)
     return None if mine else DomainError(MSG_EDIT_LOCKED, code="locked")

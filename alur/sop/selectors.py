@@ -51,7 +51,7 @@ def runs_sop(
     known: dict[Capability, frozenset[str]] | None = getattr(user, "_alur_sop_codes", None)
     if known is None:
         known = {}
-        user._alur_sop_codes = known  # type: ignore[union-attr]
+        vars(user)["_alur_sop_codes"] = known
     if capability not in known:
         running = Office.objects.filter(pk__in=offices, is_active=True).values("code")
         known[capability] = frozenset(

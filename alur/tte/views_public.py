@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -50,9 +51,9 @@ class CompareForm(forms.Form):
         return upload
 
 
-def _digest(upload: object) -> str:
+def _digest(upload: UploadedFile) -> str:
     sha = hashlib.sha256()
-    for chunk in upload.chunks():  # type: ignore[attr-defined]
+    for chunk in upload.chunks():
         sha.update(chunk)
     return sha.hexdigest()
 

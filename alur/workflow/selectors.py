@@ -519,11 +519,11 @@ def open_tasks(user: User | AnonymousUser, case: Case, rows: list[TimelineRow]) 
         holds = user.is_authenticated and engine.holds(
             user, task.office_id, task.position_kind, task.unit_id
         )
-        if holds:
+        if holds and user.is_authenticated:
             if task.status == TaskStatus.CLAIMED and task.assignee_id != user.pk and task.assignee:
                 why = f"Sedang dikerjakan oleh {task.assignee.get_full_name()}."
             else:
-                why = review_bar(user, task, spec) or ""  # type: ignore[arg-type]
+                why = review_bar(user, task, spec) or ""
         may_act = holds and not why
         record = staff and not may_act and may_record_outside(task, case.office_id, people)
         label = f"Catat: {done_phrase(step.activity)}" if record else ""

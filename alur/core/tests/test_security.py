@@ -153,7 +153,7 @@ def test_a_lost_database_connection_answers_503_to_retry() -> None:
 
     from alur.core.middleware import DATABASE_UNAVAILABLE, DatabaseUnavailableMiddleware
 
-    middleware = DatabaseUnavailableMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]  # only its exception hook runs
     request = RequestFactory().post("/whatsapp/webhook/")
     for error in (OperationalError("server closed the connection"), InterfaceError("closed")):
         response = middleware.process_exception(request, error)

@@ -57,7 +57,7 @@ def test_an_akta_kelahiran_from_the_counter_to_the_kadis_signing(
         page.set_input_files(f"[name={name}]", {"name": filename, "mimeType": mime, "buffer": data})
     page.get_by_role("button", name=re.compile("Simpan|Kirim|Daftar")).click()
     expect(page.get_by_text("Permohonan diterima")).to_be_visible()
-    reference = re.search(r"/perkara/([^/]+)/", page.url).group(1)  # type: ignore[union-attr]
+    reference = re.search(r"/perkara/([^/]+)/", page.url).group(1)
     case = Case.objects.get(reference=reference)
     # The working-day deadline and each step's standard time show on the case page.
     expect(page.get_by_text("Tenggat SOP")).to_be_visible()

@@ -103,7 +103,7 @@ def letter(kind: str, **changes: object) -> LetterContent:
         else (),
         verify_url=VERIFY_URL,
     )
-    return dataclasses.replace(content, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(content, **changes)
 
 
 @functools.cache

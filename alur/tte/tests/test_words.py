@@ -34,7 +34,7 @@ def test_negative_and_non_integers_are_refused() -> None:
     with pytest.raises(ValueError, match="negative"):
         number_in_words(-1)
     with pytest.raises(TypeError):
-        number_in_words(2.5)  # type: ignore[arg-type]
+        number_in_words(2.5)  # type: ignore[arg-type]  # a float on purpose
     with pytest.raises(TypeError):
         number_in_words(True)
 
