@@ -62,9 +62,11 @@ run: $(VENV)/.base system-deps
 		WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
 			$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# mypy over alur/ (settings in pyproject.toml); its cache in .mypy_cache makes a rerun fast.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(VENV)/.dev system-deps browser-deps lint
 	$(BIN)/python manage.py check --fail-level WARNING
@@ -108,4 +110,4 @@ hostile: $(VENV)/.dev system-deps
 	FUZZ_EXAMPLES=100 $(BIN)/pytest -p no:cacheprovider -v $(HOSTILE)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -65,7 +65,7 @@ def _entry_context(
     return {
         "form": form,
         "service": service,
-        "errors": kept.summary(form, form.errors) if form.is_bound else [],
+        "errors": kept.summary(form, kept.form_errors(form)) if form.is_bound else [],
         "searchable": searchable,
         "search": search,
         "found": found,
@@ -169,7 +169,9 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
         "documents": documents,
         "correction": form,
         "frozen_note": MSG_NOT_ENTRY_STEP if reviewing else "",
-        "errors": kept.summary(form, form.errors) if form is not None and form.is_bound else [],
+        "errors": kept.summary(form, kept.form_errors(form))
+        if form is not None and form.is_bound
+        else [],
         "open": state is not None,
         "anchor": CORRECTION_ANCHOR,
     }

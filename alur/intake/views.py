@@ -20,7 +20,7 @@ from alur.intake.forms import CounterForm, ResubmitForm, TrackingForm
 from alur.intake.models import Application, Attachment
 from alur.intake.services import application_submit, counter_resubmit, uploads_stage
 from alur.intake.validation import DuplicateApplication, application_errors
-from alur.org.access import Capability, office_ids_for
+from alur.org.access import AuthedRequest, Capability, office_ids_for
 from alur.org.models import Office
 from alur.workflow.choices import CaseStatus
 from alur.workflow.models import Task
@@ -35,7 +35,7 @@ TRACKING_TOO_MANY = (
 
 
 @login_required
-def counter(request: HttpRequest) -> HttpResponse:
+def counter(request: AuthedRequest) -> HttpResponse:
     wanted = request.GET.get("nomor", "").strip()
     problem = ""
     if wanted:
@@ -60,12 +60,12 @@ def counter(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _stage(request: HttpRequest, form: CounterForm | ResubmitForm, office: Office) -> None:
+def _stage(request: AuthedRequest, form: CounterForm | ResubmitForm, office: Office) -> None:
     """Keep the form's valid files on the server (the ones staged before stay unless replaced),
     so that an error elsewhere on the form does not ask for them again."""
     earlier = selectors.staged_for(request.user, office, form.service.code, form.staged_tokens())
     form.staged, form.upload_errors = uploads_stage(
-        owner=request.user,  # type: ignore[arg-type]
+        owner=request.user,
         office=office,
         service_code=form.service.code,
         uploads=form.new_uploads(),
@@ -74,7 +74,7 @@ def _stage(request: HttpRequest, form: CounterForm | ResubmitForm, office: Offic
 
 
 @login_required
-def counter_form(request: HttpRequest, code: str) -> HttpResponse:
+def counter_form(request: AuthedRequest, code: str) -> HttpResponse:
     svc = service(code)
     if svc is None:
         raise Http404("Layanan tidak ditemukan.")
@@ -93,7 +93,7 @@ def counter_form(request: HttpRequest, code: str) -> HttpResponse:
                     fields=form.service_values(),
                     files=[],
                     staged=list(form.staged.values()),
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     check_duplicates=True,
                     duplicate_confirmed=form.cleaned_data["confirm_duplicate"],
                 )
@@ -138,7 +138,7 @@ def counter_form(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def resubmit(request: HttpRequest, reference: str) -> HttpResponse:
+def resubmit(request: AuthedRequest, reference: str) -> HttpResponse:
     """The applicant brings the missing files of an application returned to them: the counter
     attaches them and the application goes back to the step that returned it."""
     application = selectors.waiting_application(request.user, reference)
@@ -153,7 +153,7 @@ def resubmit(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 counter_resubmit(
                     application=application,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     files=[],
                     staged=list(form.staged.values()),
                     note=form.cleaned_data["note"],
@@ -214,7 +214,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     """An application's file, for staff of its office (404 for anyone else)."""
     found = (
         Attachment.objects.select_related("application")
@@ -245,7 +245,7 @@ def _requirements_task(request: HttpRequest, pk: int) -> Task:
 
 @login_required
 @require_POST
-def requirements_return(request: HttpRequest, pk: int) -> HttpResponse:
+def requirements_return(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _requirements_task(request, pk)
     run_service(
         request,

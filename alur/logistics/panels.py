@@ -152,7 +152,7 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
     first = case.tasks.filter(step=procedure(case).first, outcome="done").first()
     approve_form = None
     actions = allowed(allocation, request.user) if allocation is not None else set()
-    if Action.APPROVE in actions:
+    if allocation is not None and Action.APPROVE in actions:
         approve_form = ApproveForm(
             lines=lines, initial=typed_back(request, f"approve-{allocation.pk}")
         )

@@ -32,7 +32,7 @@ Refusal = DomainError | PermissionDenied
 
 def _holds(capability: Capability) -> Callable[[Allocation, Person], Refusal | None]:
     def rule(allocation: Allocation, user: Person) -> Refusal | None:
-        if user.is_authenticated and can(user, capability, allocation.office):  # type: ignore[arg-type]
+        if user.is_authenticated and can(user, capability, allocation.office):
             return None
         return PermissionDenied(DENIED_MESSAGE)
 

@@ -21,7 +21,7 @@ from alur.logistics.models import Allocation, AllocationLine, BlankRequest, Ship
 from alur.logistics.panels import keep_typed
 from alur.logistics.services import allocation as allocation_services
 from alur.logistics.services.requests import blank_request_submit
-from alur.org.access import DENIED_MESSAGE, Capability, can, office_ids_for
+from alur.org.access import DENIED_MESSAGE, AuthedRequest, Capability, can, office_ids_for
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow.models import Task
 
@@ -39,7 +39,7 @@ def _need_reach(request: HttpRequest) -> None:
 
 
 @login_required
-def stock(request: HttpRequest) -> HttpResponse:
+def stock(request: AuthedRequest) -> HttpResponse:
     """The stock position of an office and its kab/kota, for one item, with a bar chart."""
     _need_reach(request)
     code = request.GET.get("kantor")
@@ -67,7 +67,7 @@ def stock(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest, code: str, item: str) -> HttpResponse:
+def history(request: AuthedRequest, code: str, item: str) -> HttpResponse:
     """Every posted line of one office's stock of one item, with the balance chart."""
     office = selectors.office_for(request.user, code)
     item = _item(request, item)
@@ -107,7 +107,7 @@ def _ledger_post(
 
 @login_required
 @require_POST
-def stock_count(request: HttpRequest, code: str, item: str) -> HttpResponse:
+def stock_count(request: AuthedRequest, code: str, item: str) -> HttpResponse:
     return _ledger_post(
         request,
         code,
@@ -120,7 +120,7 @@ def stock_count(request: HttpRequest, code: str, item: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def damaged(request: HttpRequest, code: str, item: str) -> HttpResponse:
+def damaged(request: AuthedRequest, code: str, item: str) -> HttpResponse:
     return _ledger_post(
         request,
         code,
@@ -132,7 +132,7 @@ def damaged(request: HttpRequest, code: str, item: str) -> HttpResponse:
 
 
 @login_required
-def reconciliation(request: HttpRequest) -> HttpResponse:
+def reconciliation(request: AuthedRequest) -> HttpResponse:
     _need_reach(request)
     return render(
         request,
@@ -145,7 +145,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def requests(request: HttpRequest) -> HttpResponse:
+def requests(request: AuthedRequest) -> HttpResponse:
     """The requests in reach; staff of a kab/kota submit theirs here."""
     _need_reach(request)
     own = [
@@ -194,7 +194,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_start(request: HttpRequest) -> HttpResponse:
+def round_start(request: AuthedRequest) -> HttpResponse:
     """Step 1 of S1: the meeting's minutes and the kab/kota requests the round answers."""
     office = selectors.round_office(request.user)
     if office is None or not rounds.may_start(request.user, office):
@@ -234,7 +234,7 @@ def round_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_join(request: HttpRequest, pk: int) -> HttpResponse:
+def round_join(request: AuthedRequest, pk: int) -> HttpResponse:
     """A request that arrived after the meeting joins a running round."""
     office = selectors.round_office(request.user)
     found = BlankRequest.objects.filter(pk=pk, office__parent=office).first() if office else None
@@ -251,7 +251,7 @@ def round_join(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_letter_draft(request: HttpRequest, reference: str) -> HttpResponse:
+def request_letter_draft(request: AuthedRequest, reference: str) -> HttpResponse:
     """The round's request letter, drafted from its requests by the holder of step 2."""
     case = workflow_selectors.case_for(request.user, reference)
     run_service(
@@ -265,7 +265,7 @@ def request_letter_draft(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def cover_letter_draft(request: HttpRequest, reference: str) -> HttpResponse:
+def cover_letter_draft(request: AuthedRequest, reference: str) -> HttpResponse:
     """Step 12's covering letter to the Badan Penghubung, opened on its own page."""
     case = workflow_selectors.case_for(request.user, reference)
     try:
@@ -285,7 +285,7 @@ FILES = {"smu": "waybill_scan", "dokumen": "pickup_document"}
 
 
 @login_required
-def shipment_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
+def shipment_file(request: AuthedRequest, pk: int, which: str) -> FileResponse:
     """A shipment's air waybill or shipping document, for those who may read its case."""
     shipment = Shipment.objects.select_related("case").filter(pk=pk).first()
     if shipment is None or shipment.case is None or which not in FILES:
@@ -325,7 +325,7 @@ def step_refused(request: HttpRequest, task: Task, error: Exception) -> None:
 
 @login_required
 @require_POST
-def allocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     allocation = Allocation.objects.select_related("office", "case").filter(pk=pk).first()
     if allocation is None or allocation.office_id not in office_ids_for(
         request.user, selectors.READ
@@ -365,19 +365,22 @@ def _draft_for(request: HttpRequest, pk: int, office_field: str, draft: Any) -> 
         letter = draft(line=line, actor=request.user)
     except (DomainError, PermissionDenied) as error:
         messages.error(request, error_text(error))
-        return redirect("workflow:case_detail", reference=line.allocation.case.reference)
+        case = line.allocation.case
+        if case is None:
+            raise Http404("Perkara porsi tidak ditemukan.") from error
+        return redirect("workflow:case_detail", reference=case.reference)
     return redirect("letters:detail", pk=letter.pk)
 
 
 @login_required
 @require_POST
-def bast_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def bast_draft(request: AuthedRequest, pk: int) -> HttpResponse:
     """The province drafts the BAST of one share from the letters templates and opens it."""
     return _draft_for(request, pk, "allocation__office", handover_documents.bast_draft)
 
 
 @login_required
 @require_POST
-def hibah_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def hibah_draft(request: AuthedRequest, pk: int) -> HttpResponse:
     """The kab/kota drafts its hibah statement for its share and opens it."""
     return _draft_for(request, pk, "office", handover_documents.hibah_draft)

@@ -27,6 +27,7 @@ from alur.outreach.selectors import referral_of
 from alur.outreach.services.letters import letters_require, require_letters
 from alur.outreach.services.referrals import REFER_KEY, SOP_CODE, VISIT_KEY, link_case
 from alur.outreach.services.visits import check_visit_done
+from alur.registry.models import Family
 from alur.registry.services.families import family_create
 from alur.registry.services.residents import resident_register, resident_update
 from alur.sop.registry import Completion, KeyKind, declare
@@ -84,6 +85,7 @@ def enter_resident(request: EnterRequest) -> None:
     data = person_of(request.data, home)
     if referral.resident is None:
         data.nik = data.nik or referral.nik
+        family: Family | None
         resident, _warnings = resident_register(office=case.office, data=data, actor=request.actor)
         family = family_create(office=case.office, head=resident, home=home, actor=request.actor)
         referral.resident, referral.family = resident, family

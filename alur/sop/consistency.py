@@ -51,8 +51,9 @@ class View:
 
     @classmethod
     def of_data(cls, data: dict[str, Any]) -> View:
-        raw_actors = data.get("actors") if isinstance(data.get("actors"), list) else []
-        raw_steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+        actors, steps = data.get("actors"), data.get("steps")
+        raw_actors = actors if isinstance(actors, list) else []
+        raw_steps = steps if isinstance(steps, list) else []
         office = data.get("office")
         return cls(
             office=office if isinstance(office, str) else None,

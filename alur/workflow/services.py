@@ -385,7 +385,8 @@ def _check_actor(
     if not engine.holds(actor, task.office_id, task.position_kind, task.unit_id):
         raise PermissionDenied("Tugas ini bukan untuk jabatan Anda di kantor tersebut.")
     if task.status == TaskStatus.CLAIMED and task.assignee_id != actor.pk:
-        raise ConflictError(f"Tugas ini sedang dikerjakan oleh {task.assignee.get_full_name()}.")
+        who = task.assignee.get_full_name() if task.assignee else "orang lain"
+        raise ConflictError(f"Tugas ini sedang dikerjakan oleh {who}.")
     if taking and spec is not None and (bar := review_bar(actor, task, spec)):
         raise PermissionDenied(bar)
 

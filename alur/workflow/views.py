@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from alur.core.errors import DomainError
 from alur.core.uploads import read_bounded  # an upload read as the upload checks read it
 from alur.core.web import error_text, run_service
+from alur.org.access import AuthedRequest
 from alur.sop.registry import Completion
 from alur.workflow import panels, selectors, services
 from alur.workflow.choices import Outcome
@@ -25,14 +26,14 @@ INBOX_PAGE = 50  # the tasks due first; the rest follow as these are done
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     tasks, total = selectors.inbox_page(request.user, INBOX_PAGE)
     calendars = selectors.Calendars()
     rows = []
     for task in tasks:
         spec = services.procedure(task.case)
         step = spec.step(task.step)
-        bar = services.review_bar(request.user, task, spec)  # type: ignore[arg-type]
+        bar = services.review_bar(request.user, task, spec)
         rows.append((task, step, selectors.sla_of(task, step.minutes, calendars), bar))
     waiting = []
     for task in selectors.waiting_outside(request.user):
@@ -112,13 +113,13 @@ def _case_page(
 
 
 @login_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     return _case_page(request, selectors.case_for(request.user, reference))
 
 
 @login_required
 @require_POST
-def case_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+def case_cancel(request: AuthedRequest, reference: str) -> HttpResponse:
     """The case page's "Batalkan perkara" (who may: `services.cancel_bar`)."""
     case = selectors.case_for(request.user, reference)
     reason = request.POST.get("reason", "")
@@ -126,7 +127,7 @@ def case_cancel(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         lambda: services.case_cancel(
             case=case,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             reason=reason,
             on_page=True,
         ),
@@ -158,7 +159,7 @@ def _act(
 
 @login_required
 @require_POST
-def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+def task_claim(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request, pk, lambda t: services.task_claim(task=t, actor=request.user), "Tugas diambil."
     )
@@ -166,7 +167,7 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_release(request: HttpRequest, pk: int) -> HttpResponse:
+def task_release(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -175,7 +176,7 @@ def task_release(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _complete_with_data(request: HttpRequest, task: Task, completion: Completion) -> HttpResponse:
+def _complete_with_data(request: AuthedRequest, task: Task, completion: Completion) -> HttpResponse:
     """A step panel's form: its declaration reads the post (None: answered without completing,
     e.g. a search or a form with errors, what was typed kept) and the task is completed with
     the data in one transaction; a refusal keeps what was typed."""
@@ -193,7 +194,7 @@ def _complete_with_data(request: HttpRequest, task: Task, completion: Completion
             else:
                 services.task_complete(
                     task=task,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     outcome=Outcome.DONE,
                     data=data,
                 )
@@ -209,7 +210,7 @@ def _complete_with_data(request: HttpRequest, task: Task, completion: Completion
 
 @login_required
 @require_POST
-def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def task_complete(request: AuthedRequest, pk: int) -> HttpResponse:
     """Complete a task: with the outcome form (done, returned, rejected), or with the data of
     its step's panel when the step's key declares a `Completion` (alur.sop.registry)."""
     task = _task_or_404(request, pk)
@@ -219,7 +220,7 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
         if completion is not None:
             return _complete_with_data(request, task, completion)
     outcome = request.POST.get("outcome", Outcome.DONE)
-    labels = {
+    labels: dict[str, str] = {
         Outcome.DONE: "Langkah selesai; perkara diteruskan.",
         Outcome.RETURN: "Perkara dikembalikan.",
         Outcome.REJECT: "Perkara ditolak.",
@@ -229,7 +230,7 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.task_complete(
             task=task,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             outcome=outcome,
             return_to=request.POST.get("return_to") or None,
             reason=request.POST.get("reason", ""),
@@ -246,7 +247,7 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_record(request: HttpRequest, pk: int) -> HttpResponse:
+def task_record(request: AuthedRequest, pk: int) -> HttpResponse:
     """Staff record an outside party's step they witnessed (the case page's "Catat" panel)."""
     task = _task_or_404(request, pk)
     case = selectors.case_for(request.user, task.case.reference)
@@ -256,7 +257,7 @@ def task_record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.outside_step_record(
                 task=task,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 party=form.cleaned_data["party"],
                 occurred_at=form.occurred_at_aware(),
                 note=form.cleaned_data.get("note") or "",
@@ -275,7 +276,7 @@ def task_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def record_file(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+def record_file(request: AuthedRequest, reference: str, pk: int) -> FileResponse:
     entry = selectors.outside_record_for(request.user, reference, pk)
     extension = entry.file.name.rsplit(".", 1)[-1]
     response = FileResponse(
@@ -288,14 +289,14 @@ def record_file(request: HttpRequest, reference: str, pk: int) -> FileResponse:
 
 
 @login_required
-def start_list(request: HttpRequest) -> HttpResponse:
+def start_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "workflow/start_list.html", {"entries": selectors.starts_for(request.user)}
     )
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthedRequest) -> HttpResponse:
     items = list(selectors.notifications_for(request.user))
     unread = {n.pk for n in items if n.read_at is None}
     if request.method == "POST":
