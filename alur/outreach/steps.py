@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -101,11 +102,13 @@ def enter_resident(request: EnterRequest) -> None:
     draft_ensure(case=case, kind=OutputKind.KTP_EL, actor=request.actor, resident=resident)
 
 
-def read_letters(request: HttpRequest, task: Task) -> dict[str, Any]:
+def read_letters(request: HttpRequest, task: Task) -> dict[str, Any] | None:
     """Step 2's finding: the supporting letters the resident needs (none: none needed)."""
     form = LettersForm(request.POST)
-    form.is_valid()
-    return {"kinds": form.cleaned_data.get("kinds", [])}
+    if not form.is_valid():
+        messages.error(request, "Pilih surat pendukung dari daftar yang ada.")
+        return None
+    return {"kinds": form.cleaned_data["kinds"]}
 
 
 def letters_record(task: Task, actor: User, data: dict[str, Any]) -> None:

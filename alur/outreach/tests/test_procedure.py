@@ -351,7 +351,8 @@ def test_another_offices_staff_get_404(metro, persona) -> None:
     )
     client = login(persona, "waykanan.kasi.dafduk")
     assert client.get(f"/siaga/{referral.pk}/").status_code == 404
-    assert client.post(f"/siaga/{referral.pk}/surat/", {"kinds": ["dinsos"]}).status_code == 404
+    task = referral.case.tasks.get(step=2)
+    assert client.post(f"/tugas/{task.pk}/selesai/", {"kinds": ["dinsos"]}).status_code == 404
     referral.refresh_from_db()
     assert referral.letters.count() == 0
 
