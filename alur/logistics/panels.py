@@ -145,10 +145,10 @@ def case_panel(request: HttpRequest, case: Any) -> SafeString | None:
     basts = letters_by_line(lines, "bast")
     hibahs = letters_by_line(lines, "surat_pernyataan")
     notices = selectors.share_notices(lines)
-    for line in lines:
-        line.bast_letter = basts.get(line.pk)  # type: ignore[attr-defined]
-        line.hibah_letter = hibahs.get(line.pk)  # type: ignore[attr-defined]
-        line.notices = notices.get(line.pk, [])  # type: ignore[attr-defined]
+    for line in lines:  # not fields of the model: what the template shows beside each line
+        line.bast_letter = basts.get(line.pk)  # type: ignore[attr-defined]  # for the template
+        line.hibah_letter = hibahs.get(line.pk)  # type: ignore[attr-defined]  # for the template
+        line.notices = notices.get(line.pk, [])  # type: ignore[attr-defined]  # for the template
     first = case.tasks.filter(step=procedure(case).first, outcome="done").first()
     approve_form = None
     actions = allowed(allocation, request.user) if allocation is not None else set()

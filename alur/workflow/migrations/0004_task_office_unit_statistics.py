@@ -11,13 +11,13 @@ CREATE = (
 DROP = "DROP STATISTICS IF EXISTS workflow_task_office_unit"
 
 
-def create(apps, schema_editor):  # type: ignore[no-untyped-def]
+def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE)
         schema_editor.execute("ANALYZE workflow_task")
 
 
-def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
+def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DROP)
 
