@@ -4,7 +4,7 @@ The checks are in `intake.validation`, the files' storage in `intake.storage`.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +51,7 @@ def application_submit(
     whatsapp_number: Any = None,
     media_ids: dict[str, str] | None = None,
     staged: Sequence[StagedFile] = (),
+    kept: Mapping[str, str] | None = None,
     check_duplicates: bool = False,
     duplicate_confirmed: bool = False,
 ) -> Application:
@@ -62,8 +63,11 @@ def application_submit(
     NIK warnings (a birth date or sex that disagrees) are kept in fields["warnings"].
 
     `staged`: the actor's files kept from an earlier try of the counter form, taken as the
-    application's files and then removed. `check_duplicates` (the counter): an open application
-    of the same NIK and service (and child or deceased) raises DuplicateApplication unless
+    application's files (each attachment takes the staged file over; the rows go). `kept`: by
+    requirement, the storage path that already holds a file of `files` (the WhatsApp dialog's
+    staged copy), taken over by its attachment instead of written again. `check_duplicates` (the
+    counter): an open application of the same NIK and service (and child or deceased) raises
+    DuplicateApplication unless
     `duplicate_confirmed`; an exact repeat (same fields and files) is refused regardless, as a
     second submission of the same thing. A confirmed duplicate is named in the audit event.
     """
@@ -74,7 +78,8 @@ def application_submit(
         raise DomainError(f"Saluran {channel!r} tidak dikenal.")
     if actor is not None:
         require(actor, Capability.HANDLE_CASES, office)
-    files = with_staged(files, staged, getattr(actor, "pk", None), office.pk, svc.code)
+    files, taken = with_staged(files, staged, getattr(actor, "pk", None), office.pk, svc.code)
+    taken = {**(kept or {}), **taken}
     person, values, errors = check_fields(svc, applicant, fields)
     checked = check_files(svc, files, errors)
     if errors:
@@ -108,7 +113,14 @@ def application_submit(
             )
             attachments = [
                 store_attachment(
-                    application, key, data, result, now, (media_ids or {}).get(key, ""), saved
+                    application,
+                    key,
+                    data,
+                    result,
+                    now,
+                    (media_ids or {}).get(key, ""),
+                    saved,
+                    kept=taken.get(key, ""),
                 )
                 for key, data, result in checked
             ]
@@ -130,7 +142,9 @@ def application_submit(
             )
             if staged:
                 StagedFile.objects.filter(pk__in=[kept.pk for kept in staged]).delete()
-                drop_staged_files([kept.file.name for kept in staged])
+                drop_staged_files(
+                    [f.file.name for f in staged if f.file.name not in taken.values()]
+                )
     except BaseException:
         Cleanup(saved).run()
         raise
@@ -319,7 +333,7 @@ def counter_resubmit(
     require(actor, Capability.HANDLE_CASES, application.office)
     if application.case.status != CaseStatus.WAITING:
         raise ConflictError("Permohonan ini tidak sedang menunggu kelengkapan dari pemohon.")
-    files = with_staged(files, staged, actor.pk, application.office_id, svc.code)
+    files, taken = with_staged(files, staged, actor.pk, application.office_id, svc.code)
     if not files:
         raise DomainError("Lampirkan paling sedikit satu berkas yang dibawa pemohon.", code="files")
     errors: dict[str, list[str]] = {}
@@ -334,7 +348,9 @@ def counter_resubmit(
         with transaction.atomic():
             now = timezone.now()
             attachments = [
-                store_attachment(application, key, data, result, now, "", saved)
+                store_attachment(
+                    application, key, data, result, now, "", saved, kept=taken.get(key, "")
+                )
                 for key, data, result in checked
             ]
             record(
@@ -356,7 +372,9 @@ def counter_resubmit(
             outside_step_complete(case=application.case, actor=actor, note=text[:500])
             if staged:
                 StagedFile.objects.filter(pk__in=[kept.pk for kept in staged]).delete()
-                drop_staged_files([kept.file.name for kept in staged])
+                drop_staged_files(
+                    [f.file.name for f in staged if f.file.name not in taken.values()]
+                )
     except BaseException:
         Cleanup(saved).run()
         raise

@@ -23,7 +23,11 @@ def store_attachment(
     now: Any,
     media_id: str,
     saved: list[str],
+    kept: str = "",
 ) -> Attachment:
+    """The attachment of one checked file. `kept`: the storage path that already holds these
+    bytes (a file staged by the counter form or the WhatsApp dialog), taken over instead of
+    written a second time; otherwise the bytes are written and named in `saved`."""
     attachment = Attachment(
         application=application,
         requirement=key,
@@ -33,8 +37,11 @@ def store_attachment(
         source_media_id=media_id,
         received_at=now,
     )
-    attachment.file.save(f"berkas.{result.extension}", ContentFile(data), save=False)
-    saved.append(attachment.file.name)
+    if kept:
+        attachment.file.name = kept
+    else:
+        attachment.file.save(f"berkas.{result.extension}", ContentFile(data), save=False)
+        saved.append(attachment.file.name)
     attachment.save()
     return attachment
 
@@ -62,9 +69,10 @@ def drop_staged_files(names: list[str]) -> None:
 
 def with_staged(
     files: list[Any], staged: Any, owner_id: int | None, office_id: int, service_code: str
-) -> list[Any]:
+) -> tuple[list[Any], dict[str, str]]:
     """The files sent with a form plus those staged by its earlier tries (a file sent again
-    replaces the staged one); staged files of another person, office or service are refused."""
+    replaces the staged one), and the storage path of each staged file taken, by requirement;
+    staged files of another person, office or service are refused."""
     for kept in staged:
         if (kept.owner_id, kept.office_id, kept.service_code) != (
             owner_id,
@@ -73,8 +81,8 @@ def with_staged(
         ):
             raise DomainError("Berkas sementara itu bukan milik formulir ini.", code="staged")
     sent = {key for key, *_rest in files}
-    return files + [
-        (kept.requirement, read_staged(kept), kept.mime, kept.name)
-        for kept in staged
-        if kept.requirement not in sent
-    ]
+    taken = [kept for kept in staged if kept.requirement not in sent]
+    return (
+        files + [(kept.requirement, read_staged(kept), kept.mime, kept.name) for kept in taken],
+        {kept.requirement: kept.file.name for kept in taken},
+    )

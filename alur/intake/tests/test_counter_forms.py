@@ -54,6 +54,7 @@ def test_a_form_error_keeps_the_fields_and_the_valid_files_which_are_not_asked_a
     tokens = _staged(first)
     assert set(tokens) == {"birth_letter", "marriage", "kk", "f201"}
     assert StagedFile.objects.count() == 4
+    staged_paths = sorted(f.file.name for f in StagedFile.objects.all())
 
     # the second try sends no file at all: the staged ones are taken
     retry = birth_post(file_birth_letter=None, file_marriage=None, file_kk=None, file_f201=None) | {
@@ -64,6 +65,9 @@ def test_a_form_error_keeps_the_fields_and_the_valid_files_which_are_not_asked_a
     application = Application.objects.get()
     assert sorted(a.requirement for a in application.attachments.all()) == sorted(tokens)
     assert not StagedFile.objects.exists()  # taken by the application
+    # stored once: the attachments are the staged files themselves, still in storage
+    assert sorted(a.file.name for a in application.attachments.all()) == staged_paths
+    assert all(default_storage.exists(path) for path in staged_paths)
     assert AuditEvent.objects.filter(action="intake.file_stage").count() == 4
 
 

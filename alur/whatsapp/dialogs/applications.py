@@ -224,7 +224,8 @@ def receive_file(
 
 
 def confirm(turn: Turn, svc: Service, form: ApplicationForm, text: str) -> None:
-    """YA sends the application; the staged files are removed once it is stored (`reset`)."""
+    """YA sends the application, whose attachments take the staged files over (stored once); a
+    refusal drops them (`reset`)."""
     from alur.intake.services import application_submit
 
     if text.upper() not in ("YA", "Y", "KIRIM"):
@@ -245,6 +246,7 @@ def confirm(turn: Turn, svc: Service, form: ApplicationForm, text: str) -> None:
             applicant=applicant,
             fields=fields,
             files=files,
+            kept={key: file.path for key, file in form.files.items() if file is not None},
             whatsapp_number=turn.number,
         )
     except ValidationError as error:
@@ -259,7 +261,8 @@ def confirm(turn: Turn, svc: Service, form: ApplicationForm, text: str) -> None:
         f"Permohonan {svc.name} diterima. Nomor permohonan Anda: {case.reference}\n"
         f"Perkiraan selesai: {due}.\nKirim STATUS kapan saja untuk melihat perkembangannya."
     )
-    turn.reset()
+    # The staged files are the application's attachments now: back to the menu, none dropped.
+    turn.move(Conversation.State.MENU, {}, service_code="")
 
 
 def status(turn: Turn, reference: str | None) -> None:

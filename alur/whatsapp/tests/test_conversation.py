@@ -266,6 +266,16 @@ def _staged_paths() -> list[str]:
     return [file["path"] for file in data.get("files", {}).values() if file]
 
 
+def _stored(folder: str) -> set[str]:
+    """Every file in storage under `folder`."""
+    if not default_storage.exists(folder):
+        return set()
+    directories, files = default_storage.listdir(folder)
+    return {f"{folder}/{name}" for name in files}.union(
+        *(_stored(f"{folder}/{d}") for d in directories)
+    )
+
+
 def _to_confirm_stage(citizen) -> list[str]:
     """Fill in the application up to its summary; the staged files' paths, all in storage."""
     _to_files_stage(citizen)
@@ -280,12 +290,16 @@ def _to_confirm_stage(citizen) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_the_staged_files_are_removed_once_the_application_is_sent(citizen) -> None:
+def test_the_staged_files_become_the_attachments_once_the_application_is_sent(citizen) -> None:
+    """Stored once: each attachment takes its staged file over; no second copy is written."""
     paths = _to_confirm_stage(citizen)
+    before = _stored("intake")
     citizen("YA")
     application = Application.objects.get(applicant_phone=CITIZEN)
-    assert application.attachments.count() == len(paths)  # the attachments are the one copy
-    assert not any(default_storage.exists(path) for path in paths)
+    assert sorted(a.file.name for a in application.attachments.all()) == sorted(paths)
+    assert all(default_storage.exists(path) for path in paths)
+    assert _stored("intake") == before
+    assert Conversation.objects.get(citizen=CITIZEN).data == {}
 
 
 @pytest.mark.django_db
