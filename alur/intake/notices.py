@@ -7,7 +7,6 @@ from __future__ import annotations
 from alur.outbox.content import whatsapp_text
 from alur.outbox.models import OutboundMessage
 from alur.outbox.services import whatsapp_enqueue
-from alur.sop.registry import register_action
 from alur.whatsapp_cloud.models import BusinessNumber
 from alur.whatsapp_cloud.selectors import service_number
 from alur.workflow.models import Case
@@ -59,5 +58,4 @@ def tell(case: Case, body: str, key: str) -> str | None:
 
 
 def register() -> None:
-    register_action("notify.applicant", on_done)
     register_notifier("WhatsApp", tell)

@@ -5,8 +5,7 @@
   handler: the engine handles it.
 - `intake.requirements`: the officer checks the files against the service's requirements;
   passing on needs every required file, returning tells the applicant what is missing.
-- `notify.applicant`: the applicant hears that the document is ready; its handler is attached
-  by `intake.notices`.
+- `notify.applicant`: the applicant hears that the document is ready (`intake.notices`).
 """
 
 from __future__ import annotations
@@ -45,6 +44,7 @@ def on_requirements_checked(context: StepContext) -> None:
 
 
 def register() -> None:
+    from alur.intake import notices
     from alur.intake.panels import requirements_panel
 
     declare(
@@ -71,5 +71,6 @@ def register() -> None:
     declare(
         "notify.applicant",
         KeyKind.ACTION,
+        notices.on_done,
         description="Tell the applicant (WhatsApp) that the document is ready.",
     )

@@ -242,11 +242,3 @@ def declare(
 ) -> StepKey:
     """Declare a key (or add a panel or completion to one) in the process-wide registry."""
     return registry.declare(key, kind, handler, **options)
-
-
-def register_action(
-    key: str, handler: Handler | None = None, *, description: str | None = None
-) -> StepKey:
-    """`declare(key, "action", handler, description=...)`: an app attaching its handler to an
-    action key another app describes."""
-    return registry.declare(key, KeyKind.ACTION, handler, description=description)
