@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.org.models import User
 from alur.tte import pki
 from alur.tte.management.commands.tte_dev_setup import DEMO_PASSPHRASE

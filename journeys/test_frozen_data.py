@@ -10,7 +10,7 @@ from typing import Any
 
 from alur.documents.models import CitizenDocument
 from alur.letters.chain import letter_submit
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.letters.services import LetterInput, letter_create
 from alur.org.demo import KABID_DAFDUK, KADIS_WK
 from alur.org.models import Office, Position, User

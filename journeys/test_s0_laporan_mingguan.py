@@ -19,7 +19,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from alur.letters.models_letter import LetterStatus
+from alur.letters.models import LetterStatus
 from alur.letters.selectors import case_letter
 from alur.org.models import User
 from alur.outbox.validation import normalize_whatsapp_number

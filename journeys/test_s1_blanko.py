@@ -27,7 +27,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from alur.letters.models_letter import LetterStatus
+from alur.letters.models import LetterStatus
 from alur.letters.selectors import case_letter
 from alur.logistics import selectors
 from alur.logistics.choices import Item, ShipmentStatus

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from alur.core.cells import defuse
 from alur.core.errors import DomainError
 from alur.core.letterhead import ADDRESS, letterhead_html
-from alur.letters.models_numbering import NumberSeries
+from alur.letters.models import NumberSeries
 from alur.letters.selectors import AgendaRow, agenda_rows
 from alur.org.models import Office, User
 from alur.tte.words import period_label

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
-from alur.letters.models_letter import (
+from alur.letters.models import (
     Letter,
     LetterEvent,
     LetterEventKind,

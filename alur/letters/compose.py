@@ -34,12 +34,9 @@ from alur.tte.words import date_in_words, date_long
 
 __all__ = [
     "KINDS",
-    "Kop",
     "LetterContent",
     "ParafMark",
     "Party",
-    "Rendered",
-    "SignatureBlock",
     "render_html",
     "render_pdf",
 ]

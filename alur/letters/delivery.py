@@ -11,7 +11,7 @@ from django.db import transaction
 
 from alur.audit.services import record
 from alur.core.errors import DomainError
-from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus, Recipient
+from alur.letters.models import Letter, LetterEventKind, LetterStatus, Recipient
 from alur.letters.services import event_add, locked
 from alur.org.access import Capability, require
 from alur.org.models import User

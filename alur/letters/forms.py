@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from alur.core.fields import SubjectField
-from alur.letters.models_letter import LETTER_KINDS, Letter, Recipient
+from alur.letters.models import LETTER_KINDS, Letter, Recipient
 from alur.letters.services import LetterInput
 from alur.org.access import KIND_CAPABILITIES, Capability
 from alur.org.models import Office, Position

@@ -28,9 +28,10 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import ConflictError, DomainError
+from alur.core.letterhead import Kop
 from alur.letters import compose
 from alur.letters.chain import number_release, parafs
-from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus
+from alur.letters.models import Letter, LetterEventKind, LetterStatus
 from alur.letters.numbering import number_take
 from alur.letters.permissions import Action, refusal, require
 from alur.letters.selectors import SIGN_KEY, open_task
@@ -78,7 +79,7 @@ def letter_content(
     extra = letter.extra or {}
     return compose.LetterContent(
         kind=letter.kind,
-        kop=compose.Kop.of(office),
+        kop=Kop.of(office),
         subject=letter.subject,
         body=letter.body,
         signer=signature_block(letter.signer_position, signer),

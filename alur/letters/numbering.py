@@ -22,7 +22,7 @@ from django.utils import timezone
 from alur.audit.services import record, snapshot
 from alur.core.counters import counter_hold, counter_next
 from alur.core.errors import DomainError
-from alur.letters.models_numbering import (
+from alur.letters.models import (
     DEFAULT_FORMAT,
     DEFAULT_UNIT,
     IssuedNumber,

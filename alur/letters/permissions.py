@@ -16,7 +16,7 @@ from enum import StrEnum
 from django.contrib.auth.models import AnonymousUser
 
 from alur.core.errors import ConflictError, DomainError
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.letters.selectors import SIGN_KEY, open_draft_task, open_task
 from alur.org.access import Capability, can
 from alur.org.choices import PositionKind

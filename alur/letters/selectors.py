@@ -15,8 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from alur.core.errors import DomainError
-from alur.letters.models_letter import MAX_PARAF, Letter, LetterStatus
-from alur.letters.models_numbering import IssuedNumber
+from alur.letters.models import MAX_PARAF, IssuedNumber, Letter, LetterStatus
 from alur.org.access import Capability, office_ids_for, require, unit_chains
 from alur.org.models import Office, Position, User
 from alur.workflow.models import Case

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.core.errors import DomainError
-from alur.letters.models_letter import (
+from alur.letters.models import (
     LETTER_KINDS,
     MAX_PARAF,
     Letter,
@@ -30,10 +30,10 @@ from alur.letters.models_letter import (
     LetterEventKind,
     LetterStatus,
     LetterVersion,
+    NumberSeries,
     ParafSlot,
     Recipient,
 )
-from alur.letters.models_numbering import NumberSeries
 from alur.letters.numbering import CLASSIFICATION_PATTERN, series_ensure
 from alur.letters.permissions import MSG_RECIPIENT_WHO, Action, refusal
 from alur.letters.selectors import chain_of_case, open_draft_task

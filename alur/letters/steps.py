@@ -31,7 +31,7 @@ from alur.letters.chain import (
     waiting_for,
 )
 from alur.letters.delivery import letter_deliver
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.letters.selectors import case_letter, open_task
 from alur.sop.registry import KeyKind, declare
 from alur.workflow.choices import Outcome

@@ -19,7 +19,7 @@ from alur.core.errors import DomainError
 from alur.core.web import error_text, run_service
 from alur.letters import agenda, chain, delivery, issuing, services
 from alur.letters.forms import ChainForm, LetterForm, RecipientForm, SignForm
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.letters.permissions import Action, on_page
 from alur.letters.selectors import agenda_rows, letter_for, letters_for
 from alur.org.access import DENIED_MESSAGE, AuthedRequest, Capability, can, offices_for

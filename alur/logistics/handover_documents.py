@@ -9,7 +9,7 @@ from django.db import transaction
 
 from alur.core.errors import DomainError
 from alur.core.numbers import number
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.letters.services import LetterInput, letter_create
 from alur.logistics.models import AllocationLine
 from alur.logistics.permissions import Action, require

@@ -122,7 +122,7 @@ def draft_panel(request: HttpRequest, case: Any, task: Any, step: Any) -> SafeSt
 def letters_by_line(lines: list[AllocationLine], kind: str = "bast") -> dict[int, Any]:
     """The letters of `kind` (the BAST, the hibah statement) drafted for these shares, by line
     (one query)."""
-    from alur.letters.models_letter import Letter, LetterStatus
+    from alur.letters.models import Letter, LetterStatus
 
     letters = Letter.objects.filter(
         kind=kind, extra__allocation_line__in=[line.pk for line in lines]

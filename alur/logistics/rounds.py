@@ -23,7 +23,7 @@ from alur.core.numbers import number as _n
 from alur.core.validators import is_ascii_digits
 from alur.letters.chain import waiting_for
 from alur.letters.delivery import letter_deliver
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.letters.selectors import case_letter, chain_of_case
 from alur.letters.services import LetterInput, letter_create, recipient_add
 from alur.logistics.choices import Item, RequestStatus

@@ -133,7 +133,7 @@ def _old_rows(apps: Any) -> None:
 
 
 def test_the_migrations_carry_every_counter_on_and_back(demo_transactional: None) -> None:
-    from alur.letters.models_numbering import NumberSeries
+    from alur.letters.models import NumberSeries
     from alur.org.models import Office
 
     executor = MigrationExecutor(connection)

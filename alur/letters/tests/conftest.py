@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from alur.letters.models_letter import Letter
+from alur.letters.models import Letter
 from alur.letters.services import LetterInput, letter_create
 from alur.org.models import Position
 from alur.tte import pki

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from alur.letters.models_letter import LetterStatus
+from alur.letters.models import LetterStatus
 from alur.letters.tests.conftest import TTE_PASSPHRASE
 from alur.letters.tests.test_letter_case import _done, _report
 from alur.org.demo import DEMO_PASSWORD

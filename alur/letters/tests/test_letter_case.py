@@ -13,7 +13,7 @@ from django.test import Client
 
 from alur.core.errors import DomainError
 from alur.letters.issuing import letter_sign
-from alur.letters.models_letter import Letter, LetterEventKind, LetterStatus
+from alur.letters.models import Letter, LetterEventKind, LetterStatus
 from alur.letters.services import letter_create, letter_update
 from alur.letters.tests.conftest import TTE_PASSPHRASE, letter_input
 from alur.outbox.choices import MessageStatus

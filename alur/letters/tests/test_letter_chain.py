@@ -19,7 +19,7 @@ from alur.letters.chain import (
     parafs,
     ready_to_sign,
 )
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.letters.services import letter_create, letter_update, recipient_add
 from alur.letters.tests.conftest import letter_input, position
 from alur.org.demo import KABID_DAFDUK

@@ -12,7 +12,7 @@ from django.test import Client
 from alur.core.errors import ConflictError, DomainError
 from alur.letters.chain import letter_submit
 from alur.letters.issuing import letter_cosign, letter_sign
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.letters.services import letter_create
 from alur.letters.tests.conftest import TTE_PASSPHRASE, letter_input, position
 from alur.tte.models import IssuedDocument

@@ -12,7 +12,7 @@ from alur.core.errors import DomainError
 from alur.letters.chain import letter_paraf, letter_submit
 from alur.letters.delivery import DOCUMENT_TEMPLATE, letter_deliver
 from alur.letters.issuing import letter_sign
-from alur.letters.models_letter import Letter
+from alur.letters.models import Letter
 from alur.letters.services import recipient_add
 from alur.letters.tests.conftest import TTE_PASSPHRASE
 from alur.outbox.choices import MessageStatus

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.letters.tests.conftest import TTE_PASSPHRASE, position
 
 pytestmark = pytest.mark.django_db

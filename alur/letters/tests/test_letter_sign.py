@@ -14,8 +14,7 @@ from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError, DomainError
 from alur.letters.chain import letter_paraf, letter_submit
 from alur.letters.issuing import letter_sign
-from alur.letters.models_letter import Letter, LetterStatus
-from alur.letters.models_numbering import IssuedNumber
+from alur.letters.models import IssuedNumber, Letter, LetterStatus
 from alur.letters.tests.conftest import TTE_PASSPHRASE
 from alur.tte.models import IssuedDocument
 from alur.tte.signing import SigningError, verify_pdf

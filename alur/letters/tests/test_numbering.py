@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from alur.audit.models import AuditEvent
 from alur.core.counters import counter_last
 from alur.core.errors import DomainError
-from alur.letters.models_numbering import IssuedNumber, NumberSeries
+from alur.letters.models import IssuedNumber, NumberSeries
 from alur.letters.numbering import counter_of, number_take, series_ensure, to_roman
 from alur.org.models import Office, Region
 

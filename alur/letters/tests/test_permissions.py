@@ -14,7 +14,7 @@ from django.test import Client
 
 from alur.core.errors import DomainError
 from alur.letters import chain, delivery, issuing, services
-from alur.letters.models_letter import Letter, LetterStatus, Recipient
+from alur.letters.models import Letter, LetterStatus, Recipient
 from alur.letters.permissions import TABLE, Action
 from alur.letters.tests.conftest import TTE_PASSPHRASE, letter_input
 

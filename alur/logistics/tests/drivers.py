@@ -108,7 +108,7 @@ def sign_cover_letter(task: Task) -> None:
     the Kabid and the Sekretaris initial it, the Kadis signs it."""
     from alur.letters.chain import letter_paraf, letter_submit
     from alur.letters.issuing import letter_sign
-    from alur.letters.models_letter import LetterStatus
+    from alur.letters.models import LetterStatus
     from alur.logistics.rounds import cover_letter_draft, cover_letter_for
     from alur.tte.tests.drivers import PASSPHRASE, certificate_for
 

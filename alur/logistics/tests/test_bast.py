@@ -9,7 +9,7 @@ from django.test import Client
 from alur.core.errors import DomainError
 from alur.letters.chain import letter_submit
 from alur.letters.issuing import letter_cosign, letter_sign
-from alur.letters.models_letter import Letter, LetterStatus
+from alur.letters.models import Letter, LetterStatus
 from alur.logistics.choices import MovementKind
 from alur.logistics.models import AllocationLine, LedgerLine
 from alur.logistics.tests.conftest import archived, s1_round

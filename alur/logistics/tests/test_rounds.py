@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError, DomainError
-from alur.letters.models_letter import LetterStatus
+from alur.letters.models import LetterStatus
 from alur.letters.selectors import case_letter
 from alur.logistics import rounds
 from alur.logistics.choices import Item, RequestStatus

@@ -476,7 +476,7 @@ def report_send(*, case: Case, step: int, actor: User) -> int:
     to (a WhatsApp document or an e-mail attachment, through the outbox). A step with nobody to
     send to refuses, naming where the recipients are set. Returns how many were queued."""
     from alur.letters.delivery import letter_deliver
-    from alur.letters.models_letter import LetterStatus
+    from alur.letters.models import LetterStatus
     from alur.letters.selectors import case_letter
     from alur.letters.services import recipient_add
 

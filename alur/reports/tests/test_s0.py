@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
-from alur.letters.models_letter import LetterStatus
+from alur.letters.models import LetterStatus
 from alur.letters.selectors import case_letter
 from alur.org.models import User
 from alur.org.selectors import holders_of
