@@ -80,7 +80,7 @@ def drive(url: str, seconds: float, queue: mp.Queue) -> None:  # type: ignore[ty
     from django.db import connection
 
     from alur.org.models import Office
-    from alur.workflow import routing, services
+    from alur.workflow import outside, routing, services
     from alur.workflow.choices import CaseStatus, TaskStatus
 
     office = Office.objects.get(code="18.08")
@@ -96,7 +96,7 @@ def drive(url: str, seconds: float, queue: mp.Queue) -> None:  # type: ignore[ty
         while case.status in (CaseStatus.OPEN, CaseStatus.WAITING):
             task = case.tasks.filter(status__in=["open", "claimed", "waiting"]).first()
             if task.status == TaskStatus.WAITING:
-                case = services.outside_step_complete(case=case, actor=intake)
+                case = outside.outside_step_complete(case=case, actor=intake)
             else:
                 post = (task.position_kind, task.unit_id)  # the holders of the task's unit
                 actor = people.get(post) or people.setdefault(

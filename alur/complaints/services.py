@@ -26,16 +26,10 @@ from alur.core.validators import person_name, typed_number
 from alur.org.access import Capability, can, require
 from alur.org.models import Office, User
 from alur.workflow import engine
+from alur.workflow.cancel import case_cancel
 from alur.workflow.choices import Outcome, TaskStatus
 from alur.workflow.models import Case, Task
-from alur.workflow.services import (
-    case_cancel,
-    case_start,
-    procedure,
-    task_claim,
-    task_complete,
-    task_reassign,
-)
+from alur.workflow.services import case_start, procedure, task_claim, task_complete, task_reassign
 
 SOP_CODE = "S2g"
 TEXT_LIMIT = 4000

@@ -29,7 +29,8 @@ from alur.intake.validation import (
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
 from alur.workflow.choices import CaseStatus, TaskStatus
-from alur.workflow.services import case_start, outside_step_complete
+from alur.workflow.outside import outside_step_complete
+from alur.workflow.services import case_start
 
 STAGED_TTL = timedelta(hours=24)  # a staged file nobody came back for is removed after this
 

@@ -17,10 +17,10 @@ may be an earlier message under the same key), or None when it cannot reach the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from alur.workflow.models import Case
+from alur.audit.services import record
+from alur.workflow.models import ApplicantNotice, Case, Task
 
 Notifier = Callable[["Case", str, str], str | None]
 
@@ -45,3 +45,38 @@ def tell(case: Case, text: str, key: str) -> tuple[list[str], str]:
                 sent = queued
             used.append(channel)
     return used, sent
+
+
+def _notice_text(case: Case, task: Task, kind: str) -> str:
+    if kind == ApplicantNotice.Kind.REJECT:
+        return (
+            f"Mohon maaf, permohonan {case.reference} tidak dapat kami proses (ditolak): "
+            f"{task.reason}"
+        )
+    return (
+        f"Permohonan {case.reference} belum dapat diproses: {task.reason}\n"
+        f"Lengkapi kekurangannya: kirim berkas ke nomor ini (ketik KIRIM) atau datang ke loket "
+        f"{case.office.short_name}. Waktu layanan berhenti sampai Anda melengkapinya."
+    )
+
+
+def applicant_notice(case: Case, task: Task, kind: str, now: Any) -> ApplicantNotice:
+    """The applicant hears the return or refusal over the channels that reach them, and the
+    notice is kept on the case either way (the counter's record)."""
+    channels, text = tell(case, _notice_text(case, task, kind), f"{kind}:{task.pk}")
+    notice = ApplicantNotice.objects.create(
+        case=case,
+        task=task,
+        kind=kind,
+        text=text,
+        channels=", ".join(channels or [COUNTER]),
+        created_at=now,
+    )
+    record(
+        actor=task.completed_by,
+        office=case.office,
+        action="case.applicant_notice",
+        obj=case,
+        after={"kind": kind, "task": task.pk, "channels": notice.channels},
+    )
+    return notice

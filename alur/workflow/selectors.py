@@ -478,7 +478,8 @@ def open_tasks(user: User | AnonymousUser, case: Case, rows: list[TimelineRow]) 
     """The case's open and waiting tasks: forms for those the viewer may act on; for the rest,
     what the task waits for and who holds it."""
     from alur.workflow import engine, routing
-    from alur.workflow.services import may_record_outside, procedure, review_bar
+    from alur.workflow.outside import may_record_outside
+    from alur.workflow.services import procedure, review_bar
 
     spec = procedure(case)
     staff = can(user, Capability.HANDLE_CASES, case.office)

@@ -7,31 +7,26 @@ are serialised: the first wins, the second is told who did it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from alur.audit.services import record
-from alur.core.errors import ConflictError, DomainError, ValidationError
+from alur.core.errors import ConflictError, DomainError
 from alur.core.validators import is_ascii_digits
-from alur.org.access import DENIED_MESSAGE, Capability, can, require
-from alur.org.choices import PositionKind
+from alur.org.access import Capability, require
 from alur.org.models import Office, User
 from alur.org.services import NATIONAL_CODE
 from alur.sop.models import SopRevision
 from alur.sop.registry import KeyKind, registry
 from alur.workflow import engine, notices, routing
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome, TaskStatus
-from alur.workflow.models import ApplicantNotice, Case, Notification, OutsideRecord, Task
+from alur.workflow.models import ApplicantNotice, Case, Notification, Task
 from alur.workflow.sop_spec import spec_for
 from alur.workflow.spec import APPLICANT, ActorKind, OfficeRelation, ProcedureSpec, StepSpec
-from alur.workflow.starts import cancellable_on_page
 
 CASE_STATE = [
     "status",
@@ -491,45 +486,10 @@ def task_complete(
         after=after,
     )
     if outcome == Outcome.REJECT:
-        _tell_applicant(case, task, ApplicantNotice.Kind.REJECT, now)
+        notices.applicant_notice(case, task, ApplicantNotice.Kind.REJECT, now)
     elif target == APPLICANT:
-        _tell_applicant(case, task, ApplicantNotice.Kind.RETURN, now)
+        notices.applicant_notice(case, task, ApplicantNotice.Kind.RETURN, now)
     return task
-
-
-def _notice_text(case: Case, task: Task, kind: str) -> str:
-    if kind == ApplicantNotice.Kind.REJECT:
-        return (
-            f"Mohon maaf, permohonan {case.reference} tidak dapat kami proses (ditolak): "
-            f"{task.reason}"
-        )
-    return (
-        f"Permohonan {case.reference} belum dapat diproses: {task.reason}\n"
-        f"Lengkapi kekurangannya: kirim berkas ke nomor ini (ketik KIRIM) atau datang ke loket "
-        f"{case.office.short_name}. Waktu layanan berhenti sampai Anda melengkapinya."
-    )
-
-
-def _tell_applicant(case: Case, task: Task, kind: str, now: Any) -> ApplicantNotice:
-    """The applicant hears the return or refusal over the channels that reach them, and the
-    notice is kept on the case either way (the counter's record)."""
-    channels, text = notices.tell(case, _notice_text(case, task, kind), f"{kind}:{task.pk}")
-    notice = ApplicantNotice.objects.create(
-        case=case,
-        task=task,
-        kind=kind,
-        text=text,
-        channels=", ".join(channels or [notices.COUNTER]),
-        created_at=now,
-    )
-    record(
-        actor=task.completed_by,
-        office=case.office,
-        action="case.applicant_notice",
-        obj=case,
-        after={"kind": kind, "task": task.pk, "channels": notice.channels},
-    )
-    return notice
 
 
 @transaction.atomic
@@ -591,177 +551,6 @@ def _applicant_step(spec: ProcedureSpec) -> int:
     raise DomainError(f"SOP {spec.code} tidak memiliki langkah pemohon.")
 
 
-def _finish_outside(
-    case: Case, spec: ProcedureSpec, task: Task, now: Any, actor: User | None
-) -> None:
-    """An outside party's step is done: a resubmission reopens the step that returned the case
-    (the clock runs on); any other step of theirs leads on."""
-    if case.status == CaseStatus.WAITING:
-        _resume(case, now)
-    if task.resume_step is not None:
-        _reopen(case, spec, task.resume_step, now)
-    else:
-        _advance(case, spec, task, now, actor)
-    case.save(update_fields=CASE_STATE)
-
-
-@transaction.atomic
-def outside_step_complete(
-    *, case: Case, actor: User | None = None, note: str = "", task: Task | None = None
-) -> Case:
-    """Record an outside party's step: the applicant resubmitted what was missing (the step that
-    returned the case opens again and the SLA clock runs on), or did their part of the flow
-    (signed the register), or an informant's report arrived. `actor` None: a channel (WhatsApp).
-    `task`: the waiting task meant (a page names it; a channel takes the one waiting)."""
-    case = _locked_case(case.pk)
-    if actor is not None:
-        require(actor, Capability.HANDLE_CASES, case.office)
-    waiting_tasks = case.tasks.select_for_update().filter(status=TaskStatus.WAITING)
-    if task is not None:
-        waiting_tasks = waiting_tasks.filter(pk=task.pk)
-    waiting = waiting_tasks.first()
-    if case.status not in (CaseStatus.OPEN, CaseStatus.WAITING) or waiting is None:
-        raise ConflictError("Perkara ini tidak sedang menunggu pemohon atau pihak luar.")
-    spec = procedure(case)
-    now = timezone.now()
-    waiting.status, waiting.outcome, waiting.completed_at = TaskStatus.DONE, Outcome.DONE, now
-    waiting.completed_by, waiting.reason = actor, note
-    waiting.save(update_fields=["status", "outcome", "completed_at", "completed_by", "reason"])
-    _finish_outside(case, spec, waiting, now, actor)
-    record(
-        actor=actor,
-        office=case.office,
-        action="case.outside_step",
-        obj=case,
-        reason=note,
-        after={"step": waiting.step, "resume_step": waiting.resume_step},
-    )
-    return case
-
-
-# An outside step recorded by staff: what was witnessed, by whom it was done, when.
-MSG_PARTY = "Tuliskan nama pihak yang melakukannya (sebagaimana disebutkan)."
-MSG_FUTURE = "Waktu tidak boleh di masa depan."
-MSG_BEFORE = "Waktu tidak boleh sebelum langkah ini dimulai ({start})."
-
-# (content, declared type, file name), as read from an upload by `read_bounded`
-Upload = tuple[bytes, str, str]
-
-
-def may_record_outside(
-    task: Task, case_office_id: int, holders_today: list[User] | None = None
-) -> bool:
-    """Can staff record this task for the party who does it? An outside party's step waiting
-    on them, or a step of another office's post that nobody holds today (an official without an
-    account): nothing waits on a party that has no way to act."""
-    if task.status == TaskStatus.WAITING:
-        return True
-    if task.status != TaskStatus.OPEN or task.office_id == case_office_id:
-        return False
-    people = holders_today
-    if people is None:
-        people = routing.holders(task.office_id, task.position_kind, task.unit_id)
-    return not people
-
-
-@transaction.atomic
-def outside_step_record(
-    *,
-    task: Task,
-    actor: User,
-    party: str,
-    occurred_at: datetime,
-    note: str = "",
-    upload: Upload | None = None,
-) -> OutsideRecord:
-    """Staff of the case's office record an outside party's step that they witnessed (the
-    applicant and witnesses signed the register; the applicant came back for the biometric
-    recording): who did it, as they named themselves, when (not in the future, not before the
-    step began), and optionally a photo or scan, checked as every upload is. The case goes on
-    as if the party had done it in the system."""
-    from alur.core.uploads import FileRejected, check_upload  # the project's upload checks
-
-    case, task = _lock(task)
-    require(actor, Capability.HANDLE_CASES, case.office)
-    if case.status not in (CaseStatus.OPEN, CaseStatus.WAITING) or task.status not in (
-        TaskStatus.WAITING,
-        TaskStatus.OPEN,
-    ):
-        raise ConflictError(
-            _handled_message(task)
-            if task.status == TaskStatus.DONE
-            else "Perkara ini tidak sedang menunggu langkah tersebut."
-        )
-    if not may_record_outside(task, case.office_id):
-        raise DomainError(
-            "Langkah ini dikerjakan oleh pemegang jabatannya; catat hanya langkah pihak luar."
-        )
-    party, note = " ".join(party.split())[:200], note.strip()[:2000]
-    errors: dict[str, list[str]] = {}
-    if not party:
-        errors["party"] = [MSG_PARTY]
-    now = timezone.now()
-    if timezone.is_naive(occurred_at):
-        raise DomainError("Waktu tanpa zona waktu tidak dapat dicatat.")
-    if occurred_at > now:
-        errors["occurred_at"] = [MSG_FUTURE]
-    elif occurred_at < task.created_at.replace(second=0, microsecond=0):  # a form's minutes
-        start = date_format(engine.local(case.office, task.created_at), "j F Y H:i")
-        errors["occurred_at"] = [MSG_BEFORE.format(start=start)]
-    checked = None
-    if upload is not None:
-        try:
-            checked = check_upload(upload[0], declared_mime=upload[1], filename=upload[2])
-        except FileRejected as rejected:
-            errors["file"] = [rejected.reason]
-    if errors:
-        raise ValidationError(errors)
-    spec = procedure(case)
-    step = spec.step(task.step)
-    entry = OutsideRecord(
-        task=task,
-        case=case,
-        party=party,
-        occurred_at=occurred_at,
-        note=note,
-        recorded_by=actor,
-        recorded_at=now,
-    )
-    try:
-        if checked is not None and upload is not None:
-            entry.mime, entry.size, entry.sha256 = checked.mime, checked.size, checked.sha256
-            entry.file.save(f"bukti.{checked.extension}", ContentFile(upload[0]), save=False)
-        entry.save()
-        label = spec.actors[step.actor].label
-        completed = max(occurred_at, task.created_at)
-        task.status, task.outcome, task.completed_at = TaskStatus.DONE, Outcome.DONE, completed
-        task.completed_by, task.reason = actor, f"Dicatat petugas: {label} — {party}"
-        task.assignee = task.assignee or actor
-        task.claimed_at = task.claimed_at or now
-        task.save(update_fields=COMPLETION)
-        _finish_outside(case, spec, task, now, actor)
-        record(
-            actor=actor,
-            office=case.office,
-            action="case.outside_record",
-            obj=task,
-            reason=note,
-            after={
-                "case": case.reference,
-                "step": task.step,
-                "party": party,
-                "occurred_at": occurred_at.isoformat(),
-                "file_sha256": entry.sha256 or None,
-                "resume_step": task.resume_step,
-            },
-        )
-    except BaseException:
-        if entry.file:  # the transaction rolls back: the file it wrote goes too
-            entry.file.storage.delete(entry.file.name)
-        raise
-    return entry
-
-
 @transaction.atomic
 def task_reassign(*, task: Task, to_user: User, actor: User, reason: str) -> Task:
     """A superior (someone who may initial, paraf) hands a task to another holder of the post."""
@@ -791,81 +580,6 @@ def task_reassign(*, task: Task, to_user: User, actor: User, reason: str) -> Tas
         after={"assignee": to_user.pk},
     )
     return task
-
-
-CANCEL_REASON_MAX = 2000
-
-
-def _cancel_basis(user: User | AnonymousUser, case: Case) -> str:
-    """On what footing `user` may cancel `case`: "kadis", "langkah N", or "" when they may not.
-
-    A case runs to its end through its steps; one that must stop outside them (the applicant
-    withdraws, the application was entered twice, the blanko never came) is cancelled, with a
-    reason, by one who holds one of its open steps (the step's post in its unit, unless another
-    person has taken the task), as a complaint or a referral is closed by the holder of its open
-    step; or by the Kadis (definitive or Plt./Plh.) of the case's office, who answers for all of
-    the office's cases."""
-    if engine.holds(user, case.office_id, PositionKind.KADIS):
-        return "kadis"
-    for task in case.tasks.filter(status__in=ACTIVE_TASK).order_by("step"):
-        if task.assignee_id and task.assignee_id != user.pk:
-            continue
-        if task.position_kind and engine.holds(
-            user, task.office_id, task.position_kind, task.unit_id
-        ):
-            return f"langkah {task.step}"
-    return ""
-
-
-def cancel_bar(user: User | AnonymousUser, case: Case, *, on_page: bool = False) -> str:
-    """Why `user` may not cancel `case` ("" when they may). `on_page`: from the case page's
-    "Batalkan perkara", offered only for procedures whose app allows it (`starts.Start`); the
-    others close their cases through their own steps so that those concerned are told."""
-    if case.status not in (CaseStatus.OPEN, CaseStatus.WAITING):
-        return f"Perkara ini sudah {case.get_status_display().lower()}."
-    if not can(user, Capability.HANDLE_CASES, case.office):
-        return DENIED_MESSAGE
-    if on_page and not cancellable_on_page(case.sop.code):
-        return (
-            f"Perkara {case.sop.code} tidak dibatalkan dari halaman ini: tutup lewat langkahnya, "
-            "agar pihak yang bersangkutan diberi tahu."
-        )
-    if not _cancel_basis(user, case):
-        return (
-            "Perkara hanya dapat dibatalkan oleh pemegang langkah yang sedang berjalan atau oleh "
-            f"Kepala Dinas {case.office.short_name or case.office.name}."
-        )
-    return ""
-
-
-@transaction.atomic
-def case_cancel(*, case: Case, actor: User, reason: str, on_page: bool = False) -> Case:
-    """Stop an open case with a reason (`_cancel_basis` says who may); its open tasks close."""
-    case = (
-        Case.objects.select_for_update(of=("self",)).select_related("sop", "office").get(pk=case.pk)
-    )
-    if case.status not in (CaseStatus.OPEN, CaseStatus.WAITING):
-        raise ConflictError(f"Perkara ini sudah {case.get_status_display().lower()}.")
-    require(actor, Capability.HANDLE_CASES, case.office)
-    refused = cancel_bar(actor, case, on_page=on_page)
-    if refused:
-        raise PermissionDenied(refused)
-    if not reason.strip():
-        raise DomainError("Tuliskan alasan pembatalan.")
-    if len(reason) > CANCEL_REASON_MAX:
-        raise DomainError("Alasan pembatalan terlalu panjang: paling banyak 2.000 karakter.")
-    basis = _cancel_basis(actor, case)
-    _finish(case, CaseStatus.CANCELLED, timezone.now())
-    case.save(update_fields=CASE_STATE)
-    record(
-        actor=actor,
-        office=case.office,
-        action="case.cancel",
-        obj=case,
-        reason=reason.strip(),
-        after={"status": CaseStatus.CANCELLED, "as": basis},
-    )
-    return case
 
 
 def notifications_mark_read(*, user: User) -> int:

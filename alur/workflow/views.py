@@ -16,7 +16,7 @@ from alur.core.uploads import read_bounded  # an upload read as the upload check
 from alur.core.web import error_text, run_service
 from alur.org.access import AuthedRequest
 from alur.sop.registry import Completion
-from alur.workflow import panels, selectors, services
+from alur.workflow import cancel, outside, panels, selectors, services
 from alur.workflow.choices import Outcome
 from alur.workflow.forms import OutsideRecordForm
 from alur.workflow.models import Case, Task
@@ -106,7 +106,7 @@ def _case_page(
             "notices": selectors.applicant_notices(case) if personal else [],
             "history": [(row, records.get(row.task.pk)) for row in rows],
             "Outcome": Outcome,
-            "may_cancel": not services.cancel_bar(request.user, case, on_page=True),
+            "may_cancel": not cancel.cancel_bar(request.user, case, on_page=True),
             "cancel_reason": cancel_reason,
         },
     )
@@ -120,12 +120,12 @@ def case_detail(request: AuthedRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_cancel(request: AuthedRequest, reference: str) -> HttpResponse:
-    """The case page's "Batalkan perkara" (who may: `services.cancel_bar`)."""
+    """The case page's "Batalkan perkara" (who may: `cancel.cancel_bar`)."""
     case = selectors.case_for(request.user, reference)
     reason = request.POST.get("reason", "")
     done = run_service(
         request,
-        lambda: services.case_cancel(
+        lambda: cancel.case_cancel(
             case=case,
             actor=request.user,
             reason=reason,
@@ -255,7 +255,7 @@ def task_record(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data.get("file")
         try:
-            services.outside_step_record(
+            outside.outside_step_record(
                 task=task,
                 actor=request.user,
                 party=form.cleaned_data["party"],

@@ -12,7 +12,7 @@ from alur.documents.tests.entry import person
 from alur.intake.checking import requirements_return
 from alur.intake.services import application_submit
 from alur.intake.tests import samples
-from alur.workflow import services
+from alur.workflow import outside, services
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import ApplicantNotice
 from alur.workflow.tests.drive import active, run_until_step, start
@@ -40,7 +40,7 @@ def test_s2c_without_a_biometric_record_goes_back_to_the_applicant(persona) -> N
     assert case.status == CaseStatus.WAITING
     assert "perekaman KTP-el" in ApplicantNotice.objects.get(case=case).text
     # The applicant comes to the office: the counter records it, the operator records them now.
-    services.outside_step_record(
+    outside.outside_step_record(
         task=active(case)[0],
         actor=persona("waykanan.petugas"),
         party="Rahmat Hidayat",

@@ -16,6 +16,7 @@ from alur.logistics.services.shipments import expected_arrival
 from alur.logistics.tests.conftest import archived, s1_decide, s1_round
 from alur.tte.models import DocumentKind
 from alur.tte.services import document_revoke
+from alur.workflow import cancel
 from alur.workflow import services as workflow
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.tests.drive import active, holder, run_to_end, step_once
@@ -265,7 +266,7 @@ def test_a_step_that_does_not_go_on_posts_nothing() -> None:
             task=task, actor=holder(task), outcome=Outcome.REJECT, reason="Blanko tidak datang"
         )
     except DomainError:  # the SOP gives step 15 no refusal: its holder cancels the round
-        workflow.case_cancel(case=case, actor=holder(task), reason="Blanko tidak datang")
+        cancel.case_cancel(case=case, actor=holder(task), reason="Blanko tidak datang")
     case.refresh_from_db()
     assert case.status in (CaseStatus.REJECTED, CaseStatus.CANCELLED)
     assert Shipment.objects.get(case=case).status == ShipmentStatus.DISPATCHED

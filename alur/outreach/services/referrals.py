@@ -22,9 +22,10 @@ from alur.outreach.inputs import ReferralInput, clean_referral
 from alur.outreach.models import Referral
 from alur.outreach.selectors import partner_of
 from alur.workflow import engine
+from alur.workflow.cancel import case_cancel
 from alur.workflow.choices import CaseStatus, TaskStatus
 from alur.workflow.models import Case, Notification
-from alur.workflow.services import case_cancel, case_start, procedure, task_claim, task_complete
+from alur.workflow.services import case_start, procedure, task_claim, task_complete
 
 SOP_CODE = "S3"
 

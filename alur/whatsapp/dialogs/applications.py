@@ -323,7 +323,7 @@ def start_resubmit(turn: Turn) -> None:
 def resubmit(turn: Turn, sending: Resubmission, text: str, fetched: Fetched | None) -> None:
     from alur.intake.models import Application
     from alur.intake.services import attachment_add
-    from alur.workflow.services import outside_step_complete
+    from alur.workflow.outside import outside_step_complete
 
     application = Application.objects.select_related("case").get(pk=sending.application_id)
     svc = service(application.service_code)

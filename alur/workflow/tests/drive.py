@@ -10,7 +10,7 @@ from alur.org.models import Office, User
 from alur.org.selectors import holders_of
 from alur.sop.loader import load_directory
 from alur.sop.models import SopRevision
-from alur.workflow import routing, services
+from alur.workflow import outside, routing, services
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import Case, Task
 from alur.workflow.sop_spec import to_spec
@@ -85,7 +85,7 @@ def step_once(case: Case, decide: Decide | None = None) -> None:
     """Complete every active task of the case once, as its holder (or for the applicant)."""
     for task in active(case):
         if task.status == TaskStatus.WAITING:
-            services.outside_step_complete(
+            outside.outside_step_complete(
                 case=case, actor=staff_of(case.office), note="berkas diterima"
             )
             return

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
-from alur.workflow import services
+from alur.workflow import cancel
 from alur.workflow.choices import CaseStatus, TaskStatus
 from alur.workflow.tests.drive import active, run_until_step, start
 
@@ -30,11 +30,11 @@ def cancel_event(case) -> AuditEvent:
 def test_the_holder_of_the_open_step_cancels_with_a_reason_and_it_is_audited(persona) -> None:
     case = run_until_step(start("S2e"), 3).case
     with pytest.raises(PermissionDenied) as refused:
-        services.case_cancel(case=case, actor=persona(COLLEAGUE), reason="Pemohon membatalkan")
+        cancel.case_cancel(case=case, actor=persona(COLLEAGUE), reason="Pemohon membatalkan")
     assert "pemegang langkah yang sedang berjalan atau oleh Kepala Dinas" in str(refused.value)
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN and active(case)
-    services.case_cancel(case=case, actor=persona(HOLDER), reason="Pemohon membatalkan")
+    cancel.case_cancel(case=case, actor=persona(HOLDER), reason="Pemohon membatalkan")
     case.refresh_from_db()
     assert case.status == CaseStatus.CANCELLED and not active(case)
     event = cancel_event(case)
@@ -45,10 +45,8 @@ def test_the_holder_of_the_open_step_cancels_with_a_reason_and_it_is_audited(per
 def test_who_did_an_earlier_step_may_not_the_kadis_may_always(persona) -> None:
     task = run_until_step(start("S2e"), 3)
     with pytest.raises(PermissionDenied):  # step 2 is done: its petugas holds no open step
-        services.case_cancel(case=task.case, actor=persona(EARLIER), reason="Dobel")
-    services.case_cancel(
-        case=task.case, actor=persona(KADIS), reason="Permohonan tercatat dua kali"
-    )
+        cancel.case_cancel(case=task.case, actor=persona(EARLIER), reason="Dobel")
+    cancel.case_cancel(case=task.case, actor=persona(KADIS), reason="Permohonan tercatat dua kali")
     assert cancel_event(task.case).after["as"] == "kadis"
     task.refresh_from_db()
     assert task.status == TaskStatus.CANCELLED
@@ -87,8 +85,8 @@ def test_the_case_page_offers_the_form_to_those_allowed_and_refuses_in_bahasa(
 def test_a_complaint_is_closed_through_its_own_step_not_the_generic_form(persona) -> None:
     case = start("S2g")
     kadis = persona(KADIS)
-    assert "tutup lewat langkahnya" in services.cancel_bar(kadis, case, on_page=True)
+    assert "tutup lewat langkahnya" in cancel.cancel_bar(kadis, case, on_page=True)
     with pytest.raises(PermissionDenied):
-        services.case_cancel(case=case, actor=kadis, reason="Tidak relevan", on_page=True)
+        cancel.case_cancel(case=case, actor=kadis, reason="Tidak relevan", on_page=True)
     with pytest.raises(DomainError):
-        services.case_cancel(case=case, actor=kadis, reason="")
+        cancel.case_cancel(case=case, actor=kadis, reason="")

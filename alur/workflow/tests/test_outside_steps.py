@@ -13,7 +13,7 @@ from alur.core.errors import DomainError, ValidationError
 from alur.intake.services import application_submit
 from alur.intake.tests import samples
 from alur.outbox.models import OutboundMessage
-from alur.workflow import engine, services
+from alur.workflow import engine, outside, services
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import ApplicantNotice, Case, OutsideRecord, Task
 from alur.workflow.selectors import done_phrase
@@ -135,26 +135,26 @@ def test_only_the_office_s_staff_record_and_only_outside_steps(persona) -> None:
     signing = at_signing(case)
     now = timezone.now()
     with pytest.raises(PermissionDenied):
-        services.outside_step_record(
+        outside.outside_step_record(
             task=signing, actor=persona("metro.kasi"), party="Ani", occurred_at=now
         )
     with pytest.raises(ValidationError):
-        services.outside_step_record(
+        outside.outside_step_record(
             task=signing,
             actor=persona("waykanan.kadis"),
             party="Ani",
             occurred_at=now + timedelta(days=1),
         )
-    services.outside_step_record(
+    outside.outside_step_record(
         task=signing, actor=persona("waykanan.kadis"), party="Ani", occurred_at=now
     )
     staff_step = active(case)[0]
     with pytest.raises(DomainError, match="pemegang jabatannya"):
-        services.outside_step_record(
+        outside.outside_step_record(
             task=staff_step, actor=persona("waykanan.kadis"), party="Ani", occurred_at=now
         )
     with pytest.raises(DomainError):  # recorded once: a second time is told it is done
-        services.outside_step_record(
+        outside.outside_step_record(
             task=signing, actor=persona("waykanan.kadis"), party="Ani", occurred_at=now
         )
 
@@ -179,7 +179,7 @@ def test_an_applicant_who_comes_back_is_recorded_and_the_step_that_returned_reop
     notice = ApplicantNotice.objects.get(case=case)
     assert notice.kind == "return" and notice.channels == "loket"
     assert "Surat keterangan lahir belum ada" in notice.text
-    services.outside_step_record(
+    outside.outside_step_record(
         task=waiting,
         actor=persona("waykanan.petugas.capil"),
         party="Ani Lestari",
@@ -258,8 +258,8 @@ def test_another_office_s_post_that_nobody_holds_is_recorded_by_the_case_s_staff
     from alur.org.models import User
 
     task = Task(status=TaskStatus.OPEN, office_id=2, position_kind="korwil")
-    assert services.may_record_outside(task, 1, [])  # nobody holds it: nothing waits on them
-    assert not services.may_record_outside(task, 1, [User(username="korwil")])
-    assert not services.may_record_outside(task, 2, [])  # the case's own office does its steps
+    assert outside.may_record_outside(task, 1, [])  # nobody holds it: nothing waits on them
+    assert not outside.may_record_outside(task, 1, [User(username="korwil")])
+    assert not outside.may_record_outside(task, 2, [])  # the case's own office does its steps
     task.status = TaskStatus.WAITING
-    assert services.may_record_outside(task, 2, [])
+    assert outside.may_record_outside(task, 2, [])

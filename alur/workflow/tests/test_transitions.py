@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from alur.audit.models import AuditEvent
 from alur.core.errors import ConflictError, DomainError
-from alur.workflow import services
+from alur.workflow import cancel, outside, services
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import Task
 from alur.workflow.tests.drive import active, holder, run_until_step, start
@@ -107,7 +107,7 @@ def test_back_to_the_applicant_stops_the_clock_until_they_resubmit(persona) -> N
     from unittest import mock
 
     with mock.patch("django.utils.timezone.now", return_value=later):
-        services.outside_step_complete(
+        outside.outside_step_complete(
             case=case, actor=persona("waykanan.kasi.dafduk"), note="susulan"
         )
     case.refresh_from_db()
@@ -123,9 +123,9 @@ def test_back_to_the_applicant_stops_the_clock_until_they_resubmit(persona) -> N
 def test_resubmitting_what_was_not_asked_is_refused(persona) -> None:
     case = start("S2e")
     with pytest.raises(ConflictError):
-        services.outside_step_complete(case=case, actor=persona("waykanan.kasi.dafduk"))
+        outside.outside_step_complete(case=case, actor=persona("waykanan.kasi.dafduk"))
     with pytest.raises(PermissionDenied):
-        services.outside_step_complete(case=case, actor=persona("metro.kasi"))
+        outside.outside_step_complete(case=case, actor=persona("metro.kasi"))
 
 
 @pytest.mark.django_db
@@ -142,14 +142,14 @@ def test_a_step_due_time_follows_the_office_calendar() -> None:
 def test_cancel_needs_the_office_and_a_reason(persona) -> None:
     case = start("S2e")
     with pytest.raises(PermissionDenied):
-        services.case_cancel(case=case, actor=persona("metro.kadis"), reason="x")
+        cancel.case_cancel(case=case, actor=persona("metro.kadis"), reason="x")
     with pytest.raises(DomainError):
-        services.case_cancel(case=case, actor=persona("waykanan.kadis"), reason="")
-    services.case_cancel(case=case, actor=persona("waykanan.kadis"), reason="Pemohon membatalkan")
+        cancel.case_cancel(case=case, actor=persona("waykanan.kadis"), reason="")
+    cancel.case_cancel(case=case, actor=persona("waykanan.kadis"), reason="Pemohon membatalkan")
     case.refresh_from_db()
     assert case.status == CaseStatus.CANCELLED and not active(case)
     with pytest.raises(ConflictError):
-        services.case_cancel(case=case, actor=persona("waykanan.kadis"), reason="lagi")
+        cancel.case_cancel(case=case, actor=persona("waykanan.kadis"), reason="lagi")
 
 
 @pytest.mark.django_db
