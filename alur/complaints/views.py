@@ -18,13 +18,11 @@ from alur.complaints.forms import ComplaintForm, RegisterForm, TrackingForm
 from alur.complaints.models import Complaint
 from alur.core.errors import DomainError
 from alur.core.ratelimit import over_limit
-from alur.core.web import error_text, int_param, run_service
+from alur.core.web import error_text, int_param, run_service, tracking_lookup
 from alur.org.access import AuthedRequest
 
 FORM_LIMIT = 5  # complaints per client address and window
 FORM_WINDOW = 60 * 60  # seconds
-TRACKING_LIMIT = 10
-TRACKING_WINDOW = 10 * 60
 TOO_MANY = "Terlalu banyak percobaan dari perangkat ini. Silakan coba lagi nanti."
 NO_MATCH = "Nomor pengaduan atau 4 angka terakhir nomor HP tidak cocok."
 SESSION_SENT = "complaints:sent"
@@ -86,41 +84,31 @@ def public_sent(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def tracking(request: HttpRequest) -> HttpResponse:
-    complaint = None
-    error = ""
-    code = 200
-    form = TrackingForm()
-    if request.method == "POST":
-        form = TrackingForm(request.POST)
-        if over_limit(request, "complaints:tracking", TRACKING_LIMIT, TRACKING_WINDOW):
-            error, code = TOO_MANY, 429
-        elif not form.is_valid():
-            error = NO_MATCH if form.has_error("reference") else ""
-        else:
-            complaint = selectors.tracking_lookup(
-                form.cleaned_data["reference"], form.cleaned_data["last4"]
+    """A complaint's progress by its number and the phone's last four digits; the reporter rates
+    the answer here."""
+    tracked = tracking_lookup(
+        request, TrackingForm, "complaints:tracking", selectors.tracking_lookup, NO_MATCH
+    )
+    complaint, error = tracked.found, tracked.error
+    if complaint is not None and "score" in request.POST:
+        try:
+            complaint = services.complaint_rate(
+                complaint=complaint, score=request.POST["score"], channel=Channel.WEB
             )
-            if complaint is None:
-                error = NO_MATCH
-            elif "score" in request.POST:
-                try:
-                    complaint = services.complaint_rate(
-                        complaint=complaint, score=request.POST["score"], channel=Channel.WEB
-                    )
-                    messages.success(request, "Terima kasih atas penilaian Anda.")
-                except DomainError as refused:
-                    error = refused.message
+            messages.success(request, "Terima kasih atas penilaian Anda.")
+        except DomainError as refused:
+            error = refused.message
     return render(
         request,
         "complaints/tracking.html",
         {
-            "form": form,
+            "form": tracked.form,
             "complaint": complaint,
             "error": error,
             "Status": Status,
             "scores": range(1, 6),
         },
-        status=code,
+        status=tracked.status,
     )
 
 

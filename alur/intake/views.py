@@ -9,8 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
-from alur.core.ratelimit import over_limit
-from alur.core.web import error_text, run_service
+from alur.core.web import error_text, run_service, tracking_lookup
 from alur.intake import selectors
 from alur.intake.catalogue import service
 from alur.intake.checking import requirement_rows
@@ -26,12 +25,7 @@ from alur.workflow.choices import CaseStatus
 from alur.workflow.models import Task
 from alur.workflow.selectors import case_for
 
-TRACKING_LIMIT = 10  # lookups per client address
-TRACKING_WINDOW = 10 * 60  # seconds
 TRACKING_NO_MATCH = "Nomor permohonan atau 4 angka terakhir tidak cocok."
-TRACKING_TOO_MANY = (
-    "Terlalu banyak percobaan dari perangkat ini. Silakan coba lagi sekitar 10 menit lagi."
-)
 
 
 @login_required
@@ -186,30 +180,23 @@ def resubmit(request: AuthedRequest, reference: str) -> HttpResponse:
 
 @never_cache
 def tracking(request: HttpRequest) -> HttpResponse:
+    """/lacak/: an application's status by its number and the phone's last four digits."""
+    tracked = tracking_lookup(
+        request, TrackingForm, "intake:tracking", selectors.tracking_lookup, TRACKING_NO_MATCH
+    )
     status = None
-    error = ""
-    code = 200
-    form = TrackingForm()
-    if request.method == "POST":
-        form = TrackingForm(request.POST)
-        if over_limit(request, "intake:tracking", TRACKING_LIMIT, TRACKING_WINDOW):
-            error, code = TRACKING_TOO_MANY, 429
-        elif not form.is_valid():
-            error = TRACKING_NO_MATCH if form.has_error("reference") else ""
-        else:
-            application = selectors.tracking_lookup(
-                form.cleaned_data["reference"], form.cleaned_data["last4"]
-            )
-            if application is None:
-                error = TRACKING_NO_MATCH
-            else:
-                status = selectors.public_status(application)
-                form = TrackingForm()
+    if tracked.found is not None:
+        status, tracked.form = selectors.public_status(tracked.found), TrackingForm()
     return render(
         request,
         "intake/tracking.html",
-        {"form": form, "status": status, "error": error, "waiting_text": selectors.WAITING_TEXT},
-        status=code,
+        {
+            "form": tracked.form,
+            "status": status,
+            "error": tracked.error,
+            "waiting_text": selectors.WAITING_TEXT,
+        },
+        status=tracked.status,
     )
 
 

@@ -13,6 +13,7 @@ from alur.complaints import services, views
 from alur.complaints.choices import Category, Channel, Status
 from alur.complaints.models import Complaint
 from alur.complaints.tests.conftest import E164, OFFICER, OFFICIAL, PHONE, TEAM, TEAM_LEAD
+from alur.core.web import TRACKING_LIMIT
 from alur.workflow.choices import Outcome
 from alur.workflow.services import task_complete
 
@@ -155,7 +156,7 @@ def test_tracking_shows_the_answer_and_takes_the_satisfaction_score(
 
 
 def test_tracking_is_rate_limited(client: Client) -> None:
-    for _ in range(views.TRACKING_LIMIT):
+    for _ in range(TRACKING_LIMIT):
         client.post(TRACK, {"reference": "S2G-1808-260101-AAAAAA", "last4": "1234"})
     refused = client.post(TRACK, {"reference": "S2G-1808-260101-AAAAAA", "last4": "1234"})
     assert refused.status_code == 429

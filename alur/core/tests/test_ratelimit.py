@@ -20,7 +20,7 @@ from alur.org.demo import DEMO_PASSWORD
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
 PROXY = "10.20.0.7"
-TRACKING_LIMIT = 10  # alur.intake.views.TRACKING_LIMIT
+TRACKING_LIMIT = 10  # alur.core.web.TRACKING_LIMIT
 
 
 @pytest.fixture(params=["database", "redis"])

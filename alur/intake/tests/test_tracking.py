@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from alur.core.web import TRACKING_LIMIT
 from alur.intake.choices import Channel
 from alur.intake.models import Application
 from alur.intake.services import application_submit
-from alur.intake.views import TRACKING_LIMIT, TRACKING_NO_MATCH
+from alur.intake.views import TRACKING_NO_MATCH
 from alur.workflow.choices import Outcome, TaskStatus
 from alur.workflow.services import task_complete
 from alur.workflow.spec import APPLICANT
