@@ -2,7 +2,7 @@
 
 `sign_pdf` unlocks the signer's PKCS#12 only in memory for that one call and adds a visible
 PAdES B-B signature with a text stamp; `verify_pdf` checks every signature in a PDF against the
-trusted roots (`models_signing.trusted_roots`) without any network access (no OCSP, no CRL).
+trusted roots (`tte.certificates.trusted_roots`) without any network access (no OCSP, no CRL).
 
 Both use pyHanko's synchronous API, which cannot run inside an event loop: call them from
 workers, commands or ordinary (sync) views, never inside an open database transaction.
