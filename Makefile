@@ -63,6 +63,8 @@ run: $(VENV)/.base system-deps
 			$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # mypy over alur/ (settings in pyproject.toml); its cache in .mypy_cache makes a rerun fast.
+# After a models module is moved or removed, the Django plugin can read stale relations from
+# that cache: `rm -rf .mypy_cache` (CI starts without one).
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
