@@ -10,9 +10,9 @@ not staff's."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from typing_extensions import TypeIs
 
 from alur.complaints.choices import CLOSED, Status
 from alur.complaints.models import Complaint
@@ -20,6 +20,9 @@ from alur.core.errors import ConflictError, DomainError
 from alur.org.access import DENIED_MESSAGE, Capability, can
 from alur.org.models import User
 from alur.workflow import engine
+
+if TYPE_CHECKING:  # Python 3.13's typing.TypeIs, for the checker only
+    from typing_extensions import TypeIs
 
 MSG_CLOSED = "Pengaduan ini sudah ditutup; jawabannya tidak dapat diubah lagi."
 MSG_NOT_TEAM = "Anda bukan anggota Tim Penjawab Aduan kantor ini; pendapat tidak dapat dicatat."
