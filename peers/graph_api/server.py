@@ -161,6 +161,7 @@ class GraphHandler(BaseHTTPRequestHandler):
     server_version = "LocalGraphAPI/1.0"
     disable_nagle_algorithm = True  # headers and body go out in separate writes
     server: GraphServer
+    _logged = False  # this request is in the log (`_log_request`)
 
     # plumbing
     def log_message(self, format: str, *args: Any) -> None:
@@ -168,7 +169,21 @@ class GraphHandler(BaseHTTPRequestHandler):
 
     def send_response(self, code: int, message: str | None = None) -> None:
         self._status = code
+        self._log_request()  # before any byte of the answer: a client that has it finds it logged
         super().send_response(code, message)
+
+    def _log_request(self) -> None:
+        if self._endpoint is None or self._logged:
+            return
+        self._logged = True
+        self.state.log_request(
+            {
+                "method": self.command,
+                "path": urlsplit(self.path).path,
+                "endpoint": self._endpoint,
+                "status": self._status,
+            }
+        )
 
     @property
     def state(self) -> GraphState:
@@ -225,20 +240,13 @@ class GraphHandler(BaseHTTPRequestHandler):
         self._query: dict[str, str] = {}
         self._body = b""
         self._endpoint: str | None = None
+        self._logged = False
         parts = urlsplit(self.path)
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         try:
             self._answer(method, parts.path, query)
         finally:
-            if self._endpoint is not None:
-                self.state.log_request(
-                    {
-                        "method": method,
-                        "path": parts.path,
-                        "endpoint": self._endpoint,
-                        "status": self._status,
-                    }
-                )
+            self._log_request()  # a request dropped without an answer (status 0)
 
     def _answer(self, method: str, path: str, query: dict[str, str]) -> None:
         try:

@@ -8,6 +8,7 @@ import logging
 import os
 import pickle
 import socket
+import time
 from typing import Any
 
 import pytest
@@ -233,9 +234,16 @@ def test_a_corrupted_download_fails_the_sha256_check(graph) -> None:
     assert transport.download_media(info, max_bytes=1024 * 1024) == PDF
 
 
-def downloads(server: RunningServer) -> int:
-    requests = control_get(server, "requests")
-    return sum(1 for r in requests if r["endpoint"] == "download")
+def downloads(server: RunningServer, expected: int | None = None) -> int:
+    """The downloads the server logged. It logs a request once it has written its answer, which
+    may be after our client stopped reading: with `expected`, wait up to 5 s for that count."""
+    deadline = time.monotonic() + 5
+    while True:
+        requests = control_get(server, "requests")
+        count = sum(1 for r in requests if r["endpoint"] == "download")
+        if expected is None or count >= expected or time.monotonic() > deadline:
+            return count
+        time.sleep(0.02)
 
 
 def test_a_download_over_max_bytes_raises_without_reading_it_all(graph) -> None:
@@ -249,7 +257,7 @@ def test_a_download_over_max_bytes_raises_without_reading_it_all(graph) -> None:
     understated = dataclasses.replace(info, file_size=10)
     with pytest.raises(WhatsAppError, match="terlalu besar"):
         transport.download_media(understated, max_bytes=100_000)  # stopped at Content-Length
-    assert downloads(graph) == 1
+    assert downloads(graph, expected=1) == 1
 
     # No Content-Length, and the stream never ends: only a read that stops at the limit returns.
     fault(graph, mode="oversize_media", count=1)
