@@ -216,6 +216,30 @@ WHATSAPP_TIMEOUT_SECONDS = env_int("WHATSAPP_TIMEOUT_SECONDS", 10)
 WHATSAPP_CONVERSATION_IDLE_MINUTES = env_int("WHATSAPP_CONVERSATION_IDLE_MINUTES", 120)
 WHATSAPP_MEDIA_MAX_BYTES = env_int("WHATSAPP_MEDIA_MAX_BYTES", 5 * 1024 * 1024)
 
+# The national systems, each behind a port (docs/design-notes.md, "National systems"). An office
+# may choose its own backend (`Office.signing_backend`, `registry_backend`, `identity_backend`);
+# blank there means these defaults.
+# TTE: "local" signs with a PKCS#12 held by Alur (development, offices without BSrE); "bsre" calls
+# BSrE's esign client service with the signer's NIK and passphrase (Alur holds no private key).
+TTE_BACKEND = env_str("TTE_BACKEND", "local")
+BSRE_BASE_URL = env_str("BSRE_BASE_URL", "http://127.0.0.1:8766")
+BSRE_USERNAME = env_str("BSRE_USERNAME", "" if PRODUCTION else "esign")
+BSRE_PASSWORD = env_str("BSRE_PASSWORD", "" if PRODUCTION else "dev-esign-password")
+BSRE_API = env_str("BSRE_API", "v1")  # "v1" (multipart) or "v2" (JSON, base64)
+BSRE_TIMEOUT_SECONDS = env_int("BSRE_TIMEOUT_SECONDS", 30)
+# Register of record: "standalone" keeps Alur's own register (demo, training); "siak" never makes
+# a NIK, No. KK or register number: the operator records the ones SIAK issued and its PDF.
+REGISTRY_BACKEND = env_str("REGISTRY_BACKEND", "standalone")
+SIAK_URL = env_str("SIAK_URL", "http://127.0.0.1:8767")  # the link operators follow to SIAK
+# Identity checks: "standalone" reads the local register; "webservice" asks Dukcapil's data-access
+# (hak akses) verification web service.
+IDENTITY_BACKEND = env_str("IDENTITY_BACKEND", "standalone")
+DUKCAPIL_WS_URL = env_str("DUKCAPIL_WS_URL", "http://127.0.0.1:8767/dukcapil/get_json")
+DUKCAPIL_WS_USER = env_str("DUKCAPIL_WS_USER", "" if PRODUCTION else "disdukcapil-demo")
+DUKCAPIL_WS_PASSWORD = env_str("DUKCAPIL_WS_PASSWORD", "" if PRODUCTION else "dev-ws-password")
+DUKCAPIL_WS_THRESHOLD = env_int("DUKCAPIL_WS_THRESHOLD", 90)
+DUKCAPIL_WS_TIMEOUT_SECONDS = env_int("DUKCAPIL_WS_TIMEOUT_SECONDS", 10)
+
 # Production refuses to start with a weak key, no allowed hosts or an empty WhatsApp secret (the
 # static manifest is checked by alur/core/checks.py, after collectstatic has had its turn).
 if PRODUCTION:

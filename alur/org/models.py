@@ -71,6 +71,29 @@ class Office(models.Model):
     acting_may_review_twice = models.BooleanField(
         "Plt./Plh. boleh memeriksa dua langkah berturut-turut pada satu perkara", default=False
     )
+    # The national systems this office works through; blank = the deployment's default
+    # (settings TTE_BACKEND, REGISTRY_BACKEND, IDENTITY_BACKEND). See `org.backends`.
+    signing_backend = models.CharField(
+        "layanan TTE",
+        max_length=12,
+        blank=True,
+        choices=[("local", "Sertifikat lokal"), ("bsre", "BSrE (BSSN)")],
+    )
+    registry_backend = models.CharField(
+        "register kependudukan",
+        max_length=12,
+        blank=True,
+        choices=[("standalone", "Register Alur (latihan)"), ("siak", "SIAK Terpusat")],
+    )
+    identity_backend = models.CharField(
+        "verifikasi identitas",
+        max_length=12,
+        blank=True,
+        choices=[
+            ("standalone", "Register Alur"),
+            ("webservice", "Web service hak akses Dukcapil"),
+        ],
+    )
     # A fresh random stamp on every change to the office's hours or closures, so that the working
     # calendars each process caches know when to rebuild. Random rather than counted: a rolled
     # back change must never leave a number that a later change could take again.
@@ -153,6 +176,8 @@ class User(AbstractUser):
 
     full_name = models.CharField("nama lengkap", max_length=160, blank=True)
     nip = models.CharField("NIP", max_length=18, blank=True)
+    # The NIK by which BSrE knows this official's certificate (TTE tersertifikasi).
+    nik = models.CharField("NIK", max_length=16, blank=True)
     phone = models.CharField("nomor HP/WhatsApp", max_length=20, blank=True)
 
     # What this person may reach, kept on the object for its request (alur.org.access); not stored.
