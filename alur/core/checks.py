@@ -56,3 +56,54 @@ def refuse_unsafe_start() -> None:
         raise ImproperlyConfigured(
             "ALUR_ENV=production tidak dijalankan:\n" + "\n".join(str(m) for m in serious)
         )
+
+
+BACKENDS = {
+    "TTE_BACKEND": ("local", "bsre"),
+    "REGISTRY_BACKEND": ("standalone", "siak"),
+    "IDENTITY_BACKEND": ("standalone", "webservice"),
+}
+# What each remote backend needs in production: its address over TLS and its credentials.
+REMOTE = {
+    ("TTE_BACKEND", "bsre"): ("BSRE_BASE_URL", ("BSRE_USERNAME", "BSRE_PASSWORD")),
+    ("IDENTITY_BACKEND", "webservice"): (
+        "DUKCAPIL_WS_URL",
+        ("DUKCAPIL_WS_USER", "DUKCAPIL_WS_PASSWORD"),
+    ),
+}
+LOOPBACK = ("://127.", "://localhost", "://[::1]")
+
+
+@checks.register()
+def national_backends(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A mistyped backend would silently fall back to the first one: refuse it. In production a
+    remote backend must be reached over TLS, with its credentials, and not on this machine's
+    development servers (the passphrase and residents' data travel there)."""
+    errors: list[checks.CheckMessage] = []
+    for name, allowed in BACKENDS.items():
+        value = getattr(settings, name, allowed[0])
+        if value not in allowed:
+            errors.append(
+                checks.Error(
+                    f"{name}={value!r} tidak dikenal; pilihan: {', '.join(allowed)}.",
+                    id="alur.E002",
+                )
+            )
+    if not getattr(settings, "PRODUCTION", False):
+        return errors
+    for (name, value), (url_name, secret_names) in REMOTE.items():
+        if getattr(settings, name, "") != value:
+            continue
+        url = str(getattr(settings, url_name, "") or "")
+        if not url.startswith("https://") or any(mark in url for mark in LOOPBACK):
+            errors.append(
+                checks.Error(
+                    f"{name}={value} memerlukan {url_name} berupa alamat https layanan "
+                    f"sebenarnya, bukan {url or '(kosong)'}.",
+                    id="alur.E003",
+                )
+            )
+        for secret in secret_names:
+            if not getattr(settings, secret, ""):
+                errors.append(checks.Error(f"{name}={value} memerlukan {secret}.", id="alur.E003"))
+    return errors
