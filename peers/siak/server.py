@@ -1,0 +1,648 @@
+"""A local SIAK/Dukcapil server for development, tests and the demo (see PROTOCOL.md).
+
+Verification web service (the Dukcapil data-access "hak akses" for partner institutions):
+
+    POST /dukcapil/get_json/{instansi}/CALL_VERIFY_BY_ELEMEN
+         {"USER_ID", "PASSWORD", "IP_USER", "TRESHOLD", "NIK", <elements>...}
+      -> {"content": [{"NIK": "Sesuai", "NAMA_LGKP": "Sesuai (100)", ...}], "lastPage": true,
+          "numberOfElements": 1, "sort": null, "totalElements": 1, "firstPage": true,
+          "number": 0, "size": 1, "quotaLimiter": <requests left today>}
+         or content [{"RESPONSE_CODE": "13", "RESPONSE": "Data Tidak Ditemukan"}]
+
+SIAK's print (what an operator enters in SIAK, the number SIAK issues and the PDF it prints):
+
+    GET  /_siak/                            a small page to enter a document by hand
+    POST /_siak/api/akta-kelahiran          {region, name, birth_date, sex, birth_place, ...}
+    POST /_siak/api/akta-kematian           {region, name, nik, died_on, death_place}
+    POST /_siak/api/kk                      {kecamatan, address, members: [{name, ...}]}
+    POST /_siak/api/nik                     {kecamatan, name, birth_date, sex, ...}
+    GET  /_siak/api/dokumen                 what was issued
+    GET  /_siak/dokumen/{id}.pdf            the signed PDF
+    GET  /_siak/verifikasi/{id}             where the QR code leads
+
+Control (for tests; the server binds to loopback only):
+
+    GET  /_peer/health  POST /_peer/reset
+    GET  /_peer/faults  POST …  DELETE …   {"down", "slow": seconds, "error500",
+                                            "quota_exhausted", "ip_refused"}
+    GET  /_peer/users   POST …             {"user_id", "password", "allowed_ips", "active", "quota"}
+    POST /_peer/residents                   a list of residents (the seed file's shape)
+    GET  /_peer/requests                    verification requests seen (never the password)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import logging
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from peers.siak.printing import lines_for, print_document
+from peers.siak.state import (
+    DEFAULT_QUOTA,
+    ELEMENTS,
+    Issued,
+    SiakState,
+    User,
+    compare,
+    resident_values,
+)
+
+log = logging.getLogger("peers.siak")
+
+LOOPBACK = ("127.0.0.1", "localhost")
+VERIFY_PATH = "/dukcapil/get_json/{instansi}/CALL_VERIFY_BY_ELEMEN"
+ZONE = ZoneInfo("Asia/Jakarta")
+MAX_BODY = 64 * 1024
+
+# RESPONSE_CODE and RESPONSE of the verification service's refusals (PROTOCOL.md).
+ANSWERS = {
+    "03": "User ID atau Password salah",
+    "04": "IP User tidak terdaftar",
+    "05": "Kuota akses hari ini telah habis",
+    "07": "Parameter request tidak lengkap",
+    "08": "NIK tidak dapat diproses",
+    "09": "User ID, Password dan IP User wajib diisi",
+    "10": "IP Address tidak terdaftar",
+    "11": "Data Ditemukan, Status Meninggal",
+    "13": "Data Tidak Ditemukan",
+    "14": "Data Ditemukan, Status Tidak Aktif silakan hubungi Dinas Dukcapil",
+    "17": "User ID tidak aktif",
+}
+KINDS = {
+    "akta-kelahiran": "akta_kelahiran",
+    "akta-kematian": "akta_kematian",
+    "kk": "kk",
+    "nik": "nik",
+}
+
+
+class BadInput(Exception):
+    """A print request SIAK would refuse; the text is for the operator (Bahasa Indonesia)."""
+
+
+def _envelope(content: dict[str, Any], quota_left: int | None) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "content": [content],
+        "lastPage": True,
+        "numberOfElements": 1,
+        "sort": None,
+        "totalElements": 1,
+        "firstPage": True,
+        "number": 0,
+        "size": 1,
+    }
+    if quota_left is not None:
+        answer["quotaLimiter"] = quota_left
+    return answer
+
+
+def _refusal(code: str, quota_left: int | None = None) -> dict[str, Any]:
+    return _envelope({"RESPONSE_CODE": code, "RESPONSE": ANSWERS[code]}, quota_left)
+
+
+def _today() -> date:
+    return datetime.now(ZONE).date()
+
+
+def _code(value: Any, digits: int, what: str) -> str:
+    code = str(value or "").replace(".", "").strip()
+    if len(code) != digits or not code.isdigit():
+        raise BadInput(
+            f"Kode {what} harus {digits} angka (mis. {'18.08' if digits == 4 else '18.08.01'})."
+        )
+    return code
+
+
+def _date(value: Any, what: str) -> date:
+    try:
+        return date.fromisoformat(str(value or ""))
+    except ValueError:
+        raise BadInput(f"{what} harus tanggal (YYYY-MM-DD).") from None
+
+
+def _text(data: dict[str, Any], key: str, what: str, required: bool = True) -> str:
+    value = " ".join(str(data.get(key) or "").split())
+    if required and not value:
+        raise BadInput(f"{what} wajib diisi.")
+    if len(value) > 150:
+        raise BadInput(f"{what} terlalu panjang.")
+    return value
+
+
+def _sex(value: Any) -> str:
+    sex = str(value or "").strip().upper()[:1]
+    if sex not in ("L", "P"):
+        raise BadInput("Jenis kelamin harus L atau P.")
+    return sex
+
+
+class SiakServer:
+    def __init__(self, state: SiakState) -> None:
+        self.state = state
+        self.root_url = ""
+
+    # --- the verification web service ------------------------------------------------------
+
+    async def verify(self, request: web.Request) -> web.StreamResponse:
+        with self.state.lock:
+            faults = self.state.faults
+            down, slow, error500 = faults.down, faults.slow, faults.error500
+        if down:
+            if request.transport is not None:
+                request.transport.abort()
+            raise web.HTTPServiceUnavailable()
+        if slow:
+            await asyncio.sleep(slow)
+        if error500:
+            return web.Response(status=500, text="<html><body>Internal Server Error</body></html>")
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            body = None
+        answer = self._verify(request.match_info["instansi"], body)
+        return web.json_response(answer)
+
+    def _verify(self, instansi: str, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            return self._logged({}, instansi, _refusal("07"))
+        user_id = str(body.get("USER_ID") or "")
+        password = str(body.get("PASSWORD") or "")
+        ip_user = str(body.get("IP_USER") or "")
+        with self.state.lock:
+            user = self.state.users.get(user_id)
+            faults = self.state.faults
+            password_ok = user is not None and secrets.compare_digest(
+                user.password.encode(), password.encode()
+            )
+            entry = {"user_id": user_id, "ip_user": ip_user, "password_ok": password_ok}
+            if not user_id or not password or not ip_user:
+                return self._logged(body, instansi, _refusal("09"), entry)
+            if user is None or not password_ok:
+                return self._logged(body, instansi, _refusal("03"), entry)
+            if not user.active:
+                return self._logged(body, instansi, _refusal("17"), entry)
+            if faults.ip_refused:
+                return self._logged(body, instansi, _refusal("10"), entry)
+            if not user.ip_allowed(ip_user):
+                return self._logged(body, instansi, _refusal("04"), entry)
+            if faults.quota_exhausted or user.used >= user.quota:
+                return self._logged(body, instansi, _refusal("05", 0), entry)
+            user.used += 1
+            left = user.quota - user.used
+            answer = self._match(body, left)
+            return self._logged(body, instansi, answer, entry)
+
+    def _match(self, body: dict[str, Any], left: int) -> dict[str, Any]:
+        nik = str(body.get("NIK") or "").strip()
+        try:
+            threshold = int(str(body.get("TRESHOLD", "")).strip())
+        except ValueError:
+            threshold = -1
+        if not nik or not 0 <= threshold <= 100:
+            return _refusal("07", left)
+        if len(nik) != 16 or not nik.isdigit():
+            return _refusal("08", left)
+        resident = self.state.residents.get(nik)
+        if resident is None:
+            return _refusal("13", left)
+        status = str(resident.get("status") or "alive")
+        if status == "dead":
+            return _refusal("11", left)
+        if status not in ("alive", "hidup"):
+            return _refusal("14", left)
+        recorded = resident_values(resident)
+        content: dict[str, Any] = {"NIK": "Sesuai"}
+        for element in ELEMENTS:
+            given = body.get(element)
+            if given is None or not str(given).strip():
+                continue
+            content[element] = compare(element, given, recorded.get(element, ""), threshold)
+        return _envelope(content, left)
+
+    def _logged(
+        self,
+        body: dict[str, Any],
+        instansi: str,
+        answer: dict[str, Any],
+        entry: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        content = answer["content"][0]
+        self.state.requests.append(
+            (entry or {})
+            | {
+                "instansi": instansi,
+                "threshold": body.get("TRESHOLD"),
+                "nik": body.get("NIK"),
+                "elements": sorted(k for k in body if k in ELEMENTS),
+                "response_code": content.get("RESPONSE_CODE", ""),
+                "content": content,
+            }
+        )
+        return answer
+
+    # --- SIAK's print ------------------------------------------------------------------------
+
+    async def api_issue(self, request: web.Request) -> web.Response:
+        kind = KINDS.get(request.match_info["kind"])
+        if kind is None:
+            raise web.HTTPNotFound()
+        try:
+            data = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            data = None
+        if not isinstance(data, dict):
+            return web.json_response({"error": "Isi permintaan harus objek JSON."}, status=400)
+        try:
+            issued = await asyncio.to_thread(self.issue, kind, data)
+        except BadInput as error:
+            return web.json_response({"error": str(error)}, status=400)
+        return web.json_response(issued.public(self.root_url), status=201)
+
+    def issue(self, kind: str, data: dict[str, Any]) -> Issued:
+        """Enter a document in SIAK: its number (unique per region prefix) and signed PDF."""
+        with self.state.lock:
+            document_id = secrets.token_hex(8)
+            if kind == "akta_kelahiran":
+                number, name, fields, labels = self._akta_kelahiran(data)
+            elif kind == "akta_kematian":
+                number, name, fields, labels = self._akta_kematian(data)
+            elif kind == "kk":
+                number, name, fields, labels = self._kk(data)
+            else:
+                number, name, fields, labels = self._nik(data)
+        verify_url = f"{self.root_url}/_siak/verifikasi/{document_id}"
+        lines = lines_for(fields, labels)
+        if kind == "kk":
+            lines += [
+                (f"Anggota {i}", f"{m['name']} (NIK {m['nik']})")
+                for i, m in enumerate(fields["members"], 1)
+            ]
+        pdf = print_document(kind, number, lines, verify_url)
+        issued = Issued(document_id, kind, number, name, fields, pdf)
+        with self.state.lock:
+            self.state.issued[document_id] = issued
+        log.info("SIAK issued %s %s", kind, number)
+        return issued
+
+    def _new_nik(self, kecamatan: str, born: date, sex: str) -> str:
+        day = born.day + (40 if sex == "P" else 0)
+        prefix = f"{kecamatan}{day:02d}{born:%m%y}"
+        serial = self.state.next_serial(f"nik:{prefix}", None)
+        while f"{prefix}{serial:04d}" in self.state.residents:
+            serial = self.state.next_serial(f"nik:{prefix}", None)
+        return f"{prefix}{serial:04d}"
+
+    def _akta_kelahiran(
+        self, data: dict[str, Any]
+    ) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+        region = _code(data.get("region"), 4, "wilayah kabupaten/kota")
+        fields = {
+            "name": _text(data, "name", "Nama anak"),
+            "birth_date": _date(data.get("birth_date"), "Tanggal lahir").isoformat(),
+            "sex": _sex(data.get("sex")),
+            "birth_place": _text(data, "birth_place", "Tempat lahir"),
+            "father_name": _text(data, "father_name", "Nama ayah", required=False),
+            "mother_name": _text(data, "mother_name", "Nama ibu", required=False),
+            "nik": _text(data, "nik", "NIK", required=False),
+        }
+        today = _today()
+        serial = self.state.next_serial(f"{region}-LT-{today.year}")
+        number = f"{region}-LT-{today:%d%m%Y}-{serial:04d}"
+        labels = {
+            "name": "Nama",
+            "nik": "NIK",
+            "birth_place": "Tempat lahir",
+            "birth_date": "Tanggal lahir",
+            "sex": "Jenis kelamin",
+            "father_name": "Nama ayah",
+            "mother_name": "Nama ibu",
+        }
+        return number, fields["name"], fields, labels
+
+    def _akta_kematian(
+        self, data: dict[str, Any]
+    ) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+        region = _code(data.get("region"), 4, "wilayah kabupaten/kota")
+        fields = {
+            "name": _text(data, "name", "Nama"),
+            "nik": _text(data, "nik", "NIK", required=False),
+            "died_on": _date(data.get("died_on"), "Tanggal meninggal").isoformat(),
+            "death_place": _text(data, "death_place", "Tempat meninggal", required=False),
+        }
+        today = _today()
+        serial = self.state.next_serial(f"{region}-KM-{today.year}")
+        number = f"{region}-KM-{today:%d%m%Y}-{serial:04d}"
+        resident = self.state.residents.get(fields["nik"])
+        if resident is not None:
+            resident["status"] = "dead"
+        labels = {
+            "name": "Nama",
+            "nik": "NIK",
+            "died_on": "Tanggal meninggal",
+            "death_place": "Tempat meninggal",
+        }
+        return number, fields["name"], fields, labels
+
+    def _person(self, data: dict[str, Any], kecamatan: str, no_kk: str = "") -> dict[str, Any]:
+        born = _date(data.get("birth_date"), "Tanggal lahir")
+        sex = _sex(data.get("sex"))
+        nik = str(data.get("nik") or "").strip()
+        if nik and (len(nik) != 16 or not nik.isdigit()):
+            raise BadInput("NIK harus 16 angka.")
+        person = {
+            "nik": nik or self._new_nik(kecamatan, born, sex),
+            "name": _text(data, "name", "Nama"),
+            "birth_date": born.isoformat(),
+            "sex": sex,
+            "birth_place": _text(data, "birth_place", "Tempat lahir", required=False),
+            "mother_name": _text(data, "mother_name", "Nama ibu", required=False),
+            "father_name": _text(data, "father_name", "Nama ayah", required=False),
+            "relation": _text(data, "relation", "Hubungan keluarga", required=False),
+            "address": _text(data, "address", "Alamat", required=False),
+            "no_kk": no_kk,
+            "district_code": kecamatan,
+            "status": "alive",
+        }
+        self.state.residents[person["nik"]] = person
+        return person
+
+    def _kk(self, data: dict[str, Any]) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+        kecamatan = _code(data.get("kecamatan"), 6, "kecamatan")
+        address = _text(data, "address", "Alamat")
+        members = data.get("members")
+        if not isinstance(members, list) or not members or len(members) > 20:
+            raise BadInput("Anggota keluarga wajib diisi (1 sampai 20 orang).")
+        if not all(isinstance(m, dict) for m in members):
+            raise BadInput("Setiap anggota keluarga harus objek JSON.")
+        today = _today()
+        prefix = f"{kecamatan}{today:%d%m%y}"
+        taken = {str(r.get("no_kk")) for r in self.state.residents.values()}
+        serial = self.state.next_serial(f"kk:{prefix}", {t for t in taken if t.startswith(prefix)})
+        no_kk = f"{prefix}{serial:04d}"
+        people = [self._person(m | {"address": address}, kecamatan, no_kk) for m in members]
+        fields = {
+            "no_kk": no_kk,
+            "head": people[0]["name"],
+            "address": address,
+            "members": [{"name": p["name"], "nik": p["nik"]} for p in people],
+        }
+        labels = {"head": "Kepala keluarga", "address": "Alamat"}
+        return no_kk, people[0]["name"], fields, labels
+
+    def _nik(self, data: dict[str, Any]) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+        kecamatan = _code(data.get("kecamatan"), 6, "kecamatan")
+        person = self._person(data, kecamatan, str(data.get("no_kk") or ""))
+        labels = {
+            "name": "Nama",
+            "birth_place": "Tempat lahir",
+            "birth_date": "Tanggal lahir",
+            "sex": "Jenis kelamin",
+        }
+        return person["nik"], person["name"], person, labels
+
+    async def api_list(self, request: web.Request) -> web.Response:
+        with self.state.lock:
+            issued = [i.public(self.root_url) for i in self.state.issued.values()]
+        return web.json_response({"data": issued})
+
+    def _issued(self, request: web.Request) -> Issued:
+        with self.state.lock:
+            issued = self.state.issued.get(request.match_info["id"])
+        if issued is None:
+            raise web.HTTPNotFound(text="Dokumen tidak ditemukan.")
+        return issued
+
+    async def pdf(self, request: web.Request) -> web.Response:
+        issued = self._issued(request)
+        return web.Response(
+            body=issued.pdf,
+            content_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="{issued.kind}-{issued.id}.pdf"'
+            },
+        )
+
+    async def verification(self, request: web.Request) -> web.Response:
+        issued = self._issued(request)
+        body = (
+            f"<h1>Dokumen terdaftar di SIAK</h1><p>Nomor: {html.escape(issued.number)}</p>"
+            f"<p>Nama: {html.escape(issued.name)}</p><p>Status: aktif</p>"
+        )
+        return web.Response(text=_page(body), content_type="text/html")
+
+    async def home(self, request: web.Request) -> web.Response:
+        message = ""
+        if request.method == "POST":
+            form = dict(await request.post())
+            kind = KINDS.get(str(form.pop("kind", "")))
+            try:
+                if kind is None:
+                    raise BadInput("Pilih jenis dokumen.")
+                if kind == "kk":
+                    form = {
+                        "kecamatan": form.get("region"),
+                        "address": form.get("address"),
+                        "members": [form],
+                    }
+                elif kind == "nik":
+                    form["kecamatan"] = form.get("region")
+                issued = await asyncio.to_thread(self.issue, kind, form)
+                message = (
+                    f"<p class='ok'>SIAK menerbitkan nomor <strong>{html.escape(issued.number)}"
+                    f"</strong>. <a href='/_siak/dokumen/{issued.id}.pdf'>Unduh PDF</a></p>"
+                )
+            except BadInput as error:
+                message = f"<p class='error'>{html.escape(str(error))}</p>"
+        with self.state.lock:
+            rows = "".join(
+                f"<li>{html.escape(i.number)} — {html.escape(i.name)} "
+                f"<a href='/_siak/dokumen/{i.id}.pdf'>PDF</a></li>"
+                for i in reversed(list(self.state.issued.values()))
+            )
+        body = f"""<h1>SIAK (lokal)</h1>{message}
+<form method="post">
+<label>Jenis <select name="kind"><option value="akta-kelahiran">Akta kelahiran</option>
+<option value="akta-kematian">Akta kematian</option><option value="kk">KK (satu anggota)</option>
+<option value="nik">NIK</option></select></label>
+<label>Kode wilayah (kab/kota untuk akta, kecamatan untuk KK/NIK) <input name="region"></label>
+<label>Nama <input name="name"></label>
+<label>NIK (akta kematian) <input name="nik"></label>
+<label>Tanggal lahir <input name="birth_date" type="date"></label>
+<label>Jenis kelamin <select name="sex"><option>L</option><option>P</option></select></label>
+<label>Tempat lahir <input name="birth_place"></label>
+<label>Tanggal meninggal <input name="died_on" type="date"></label>
+<label>Alamat (KK) <input name="address"></label>
+<button>Simpan di SIAK</button></form>
+<h2>Sudah diterbitkan</h2><ul>{rows or "<li>Belum ada.</li>"}</ul>"""
+        return web.Response(text=_page(body), content_type="text/html")
+
+    # --- control -----------------------------------------------------------------------------
+
+    async def control(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        body: Any = None
+        if request.method == "POST":
+            try:
+                body = await request.json()
+            except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+                return web.json_response({"error": "JSON body expected"}, status=400)
+        handler = getattr(self, f"_control_{name}", None)
+        if handler is None:
+            raise web.HTTPNotFound()
+        try:
+            return web.json_response(handler(request.method, body))
+        except (TypeError, ValueError, KeyError) as error:
+            return web.json_response({"error": str(error)}, status=400)
+
+    def _control_health(self, method: str, body: Any) -> dict[str, Any]:
+        return {"ok": True}
+
+    def _control_reset(self, method: str, body: Any) -> dict[str, Any]:
+        self.state.reset()
+        return {"ok": True}
+
+    def _control_faults(self, method: str, body: Any) -> dict[str, Any]:
+        with self.state.lock:
+            if method == "DELETE":
+                self.state.faults = type(self.state.faults)()
+            elif method == "POST":
+                for key, value in dict(body).items():
+                    if not hasattr(self.state.faults, key):
+                        raise KeyError(f"unknown fault {key!r}")
+                    setattr(self.state.faults, key, float(value) if key == "slow" else bool(value))
+            return self.state.faults.public()
+
+    def _control_users(self, method: str, body: Any) -> dict[str, Any]:
+        with self.state.lock:
+            if method == "POST":
+                data = dict(body)
+                user = User(
+                    user_id=str(data["user_id"]),
+                    password=str(data["password"]),
+                    allowed_ips=tuple(data.get("allowed_ips") or User.allowed_ips),
+                    active=bool(data.get("active", True)),
+                    quota=int(data.get("quota", DEFAULT_QUOTA)),
+                )
+                self.state.users[user.user_id] = user
+            return {"data": [u.public() for u in self.state.users.values()]}
+
+    def _control_residents(self, method: str, body: Any) -> dict[str, Any]:
+        with self.state.lock:
+            if method == "POST":
+                rows = body.get("residents", []) if isinstance(body, dict) else body
+                for row in rows:
+                    self.state.residents[str(row["nik"])] = dict(row)
+            return {"count": len(self.state.residents)}
+
+    def _control_requests(self, method: str, body: Any) -> dict[str, Any]:
+        with self.state.lock:
+            return {"data": list(self.state.requests)}
+
+
+def _page(body: str) -> str:
+    return (
+        "<!doctype html><html lang='id'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<title>SIAK lokal</title><style>body{font-family:sans-serif;max-width:40rem;"
+        "margin:1rem auto;padding:0 1rem}label{display:block;margin:.5rem 0}"
+        "input,select{display:block;width:100%}"
+        ".ok{color:#064}.error{color:#a00}</style></head><body>" + body + "</body></html>"
+    )
+
+
+def make_app(server: SiakServer) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY)
+    app.router.add_post(VERIFY_PATH, server.verify)
+    app.router.add_route("*", "/_siak/", server.home)
+    app.router.add_post("/_siak/api/{kind}", server.api_issue)
+    app.router.add_get("/_siak/api/dokumen", server.api_list)
+    app.router.add_get("/_siak/dokumen/{id}.pdf", server.pdf)
+    app.router.add_get("/_siak/verifikasi/{id}", server.verification)
+    app.router.add_route("*", "/_peer/{name}", server.control)
+    return app
+
+
+@dataclass
+class RunningServer:
+    """A server running in a background thread with its own event loop."""
+
+    root_url: str
+    state: SiakState
+    _loop: asyncio.AbstractEventLoop = field(repr=False)
+    _runner: web.AppRunner = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    @property
+    def verify_url(self) -> str:
+        """What DUKCAPIL_WS_URL takes (the demo's instansi segment)."""
+        return f"{self.root_url}/dukcapil/get_json/ALUR_DEMO/CALL_VERIFY_BY_ELEMEN"
+
+    def control(self, name: str) -> str:
+        return f"{self.root_url}/_peer/{name}"
+
+    def stop(self) -> None:
+        future = asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop)
+        future.result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def start_server(
+    port: int = 0,
+    *,
+    residents: list[dict[str, Any]] | None = None,
+    host: str = "127.0.0.1",
+) -> RunningServer:
+    """Start the server in a daemon thread (port 0: any free port) and return once it listens."""
+    if host not in LOOPBACK:
+        raise ValueError("the local SIAK server binds to a loopback address only")
+    state = SiakState(residents)
+    server = SiakServer(state)
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(make_app(server), access_log=log)
+    ready = threading.Event()
+    bound: list[int] = []
+    failure: list[BaseException] = []
+
+    async def setup() -> None:
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        sockets = site._server.sockets if site._server is not None else []  # type: ignore[attr-defined]
+        bound.append(sockets[0].getsockname()[1])
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(setup())
+        except BaseException as error:
+            failure.append(error)
+            ready.set()
+            return
+        ready.set()
+        loop.run_forever()
+        loop.close()
+
+    thread = threading.Thread(target=run, name="siak-server", daemon=True)
+    thread.start()
+    ready.wait(timeout=10)
+    if failure:
+        raise failure[0]
+    root = f"http://127.0.0.1:{bound[0]}"
+    server.root_url = root
+    return RunningServer(root_url=root, state=state, _loop=loop, _runner=runner, _thread=thread)
