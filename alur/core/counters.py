@@ -61,3 +61,16 @@ def counter_last(*scope: object) -> int | None:
     return (
         Counter.objects.filter(scope=counter_scope(*scope)).values_list("last", flat=True).first()
     )
+
+
+def counter_give_back(*scope: object, value: int) -> bool:
+    """Give `value` back to the sequence `scope` when it is still the last one taken (a signing
+    that failed after numbering), in the caller's transaction under the row lock; True when given
+    back. A later value already taken leaves it as it is (False): the caller keeps it for its
+    holder, since giving it back would leave a gap."""
+    counter = _locked(scope)
+    if counter.last != value:
+        return False
+    counter.last = value - 1
+    counter.save(update_fields=["last"])
+    return True

@@ -5,17 +5,18 @@ signed:
 
 1. In a short transaction the letter takes its number (under the series' row lock; a letter asked
    again gets the number it already holds) and fixes its verification code.
-2. Outside any transaction the final PDF is rendered with that number and QR code and signed with
-   the signer's certificate, unlocked by the passphrase they typed.
+2. Outside any transaction the final PDF is rendered with that number and QR code and signed
+   through the signing port (`tte.port`: the signer's certificate held by Alur, or BSrE with the
+   signer's NIK), with the passphrase they typed.
 3. In a second transaction the signed PDF is archived, the letter marked signed, and for a letter
    of a case the signing task completed.
 
-The passphrase and the certificate are checked before anything is written: a wrong passphrase or
-an expired or foreign certificate changes nothing. A number is taken only by a signing: if
-rendering, signing or archiving fails after the number was taken, the number is voided in the book
-(marked BATAL with the reason, never a silent gap) and the next attempt takes a new one. A number
-left by an attempt that never finished (the process stopped) is voided the same way when the
-letter is signed again.
+The signer is checked before anything is written (`port.signer_ready`): a wrong passphrase, an
+expired or foreign certificate, or a BSrE certificate that is not active changes nothing. A number
+is taken only by a signing: if rendering, signing or archiving fails after the number was taken,
+the number is voided in the book (marked BATAL with the reason, never a silent gap) and the next
+attempt takes a new one. A number left by an attempt that never finished (the process stopped) is
+voided the same way when the letter is signed again.
 """
 
 from __future__ import annotations
@@ -37,11 +38,10 @@ from alur.letters.permissions import Action, refusal, require
 from alur.letters.selectors import SIGN_KEY, open_task
 from alur.letters.services import event_add, locked
 from alur.org.models import User
-from alur.tte.models import SignerCertificate
+from alur.tte import port
 from alur.tte.pdf import Rendered
-from alur.tte.selectors import signature_block, usable_certificate, verification_url
-from alur.tte.services import document_archive, new_verify_code, unlock_certificate
-from alur.tte.signing import sign_pdf
+from alur.tte.selectors import signature_block, verification_url
+from alur.tte.services import document_archive, new_verify_code
 
 
 def _party(data: Any) -> compose.Party | None:
@@ -166,23 +166,20 @@ def letter_sign(*, letter: Letter, actor: User, passphrase: str, base_url: str) 
     the QR code points under."""
     letter = Letter.objects.select_related("office", "signer_position", "case").get(pk=letter.pk)
     _check_signable(letter, actor)
-    certificate = usable_certificate(actor)
-    unlock_certificate(certificate, passphrase)
     if letter.cosigner_position_id is not None and letter.kind != "bast":
         raise DomainError("Tanda tangan pihak kedua hanya untuk berita acara serah terima.")
+    signer = port.signer_ready(actor, letter.office, passphrase, cause=letter)
     letter = _take_number(letter, actor)
     assert letter.number_id is not None  # noqa: S101 - set by _take_number
     number_id = letter.number_id
     try:
-        return _sign_numbered(letter, actor, passphrase, base_url, certificate)
+        return _sign_numbered(letter, actor, base_url, signer)
     except Exception as error:
         _void_after_failure(letter.pk, number_id, actor, error)
         raise
 
 
-def _sign_numbered(
-    letter: Letter, actor: User, passphrase: str, base_url: str, certificate: SignerCertificate
-) -> Letter:
+def _sign_numbered(letter: Letter, actor: User, base_url: str, signer: port.Signer) -> Letter:
     """Render, sign and archive the letter under the number it has just taken."""
     assert letter.number is not None  # noqa: S101 - set by _take_number
     number_id, number = letter.number_id, letter.number.number
@@ -190,19 +187,19 @@ def _sign_numbered(
     url = verification_url(letter.verify_code, base_url)
     rendered = compose.render_pdf(letter_content(letter, signer=actor, when=now, verify_url=url))
     position_title = letter.signer_position.title
-    signed = sign_pdf(
+    signed = port.sign_pdf(
+        signer,
         pdf=rendered.pdf,
-        certificate=certificate,
-        passphrase=passphrase,
         reason=f"{letter.get_kind_display()} nomor {number}",
         location=letter.office.city or letter.office.short_name,
+        cause=letter,
         page=rendered.signature_page,
         box=rendered.signature_box,
         stamp_lines=[actor.get_full_name() or actor.username, position_title],
         zone=letter.office.timezone,
     )
     if letter.cosigner_position_id is not None:
-        return _await_cosigner(letter, actor, signed, rendered, now, certificate)
+        return _await_cosigner(letter, actor, signed, rendered, now)
     with transaction.atomic():
         letter = locked(letter)
         _check_signable(letter, actor)
@@ -213,7 +210,7 @@ def _sign_numbered(
             office=letter.office,
             kind=letter.kind,
             title=letter.subject,
-            pdf=signed,
+            pdf=signed.pdf,
             number=number,
             classification=letter.classification,
             signer_name=block.name,
@@ -237,7 +234,7 @@ def _sign_numbered(
                 "number": number,
                 "document": document.pk,
                 "sha256": document.sha256,
-                "certificate": certificate.fingerprint_sha256,
+                **signed.audit(),
                 "version": letter.version,
             },
         )
@@ -253,10 +250,9 @@ def _sign_numbered(
 def _await_cosigner(
     letter: Letter,
     actor: User,
-    signed: bytes,
+    signed: port.Signed,
     rendered: Rendered,
     now: datetime,
-    certificate: SignerCertificate,
 ) -> Letter:
     """The first signature of a BAST signed by both parties: kept until the second party signs."""
     if rendered.second_box is None:
@@ -268,7 +264,7 @@ def _await_cosigner(
         if letter.number_id != number_id:
             raise ConflictError(MSG_SIGNING_RACE)
         letter.status = LetterStatus.COSIGN
-        letter.first_signed_pdf = signed
+        letter.first_signed_pdf = signed.pdf
         page, box = rendered.second_box
         letter.second_box = [page, *box]
         letter.signed_at, letter.signed_by, letter.updated_at = now, actor, now
@@ -290,7 +286,7 @@ def _await_cosigner(
             obj=letter,
             after={
                 "number": letter.number.number if letter.number else "",
-                "certificate": certificate.fingerprint_sha256,
+                **signed.audit(),
                 "awaiting": letter.cosigner_position.title if letter.cosigner_position else "",
             },
         )
@@ -311,18 +307,17 @@ def letter_cosign(*, letter: Letter, actor: User, passphrase: str) -> Letter:
         raise ConflictError("Naskah sudah ditandatangani kedua pihak.")
     if not may_cosign(letter, actor):
         raise DomainError("Naskah ini tidak menunggu tanda tangan Anda.", code="not_cosigner")
-    certificate = usable_certificate(actor)
-    unlock_certificate(certificate, passphrase)
     page, *box = letter.second_box or [0, 0, 0, 0, 0]
     cosigner = letter.cosigner_position
     assert cosigner is not None and letter.number is not None  # noqa: S101 - checked above
+    signer = port.signer_ready(actor, cosigner.office, passphrase, cause=letter)
     number = letter.number.number
-    signed = sign_pdf(
+    signed = port.sign_pdf(
+        signer,
         pdf=bytes(letter.first_signed_pdf or b""),
-        certificate=certificate,
-        passphrase=passphrase,
         reason=f"{letter.get_kind_display()} nomor {number} (pihak kedua)",
         location=cosigner.office.city or cosigner.office.short_name,
+        cause=letter,
         field_name="TTE-2",
         page=int(page),
         box=(float(box[0]), float(box[1]), float(box[2]), float(box[3])),
@@ -339,7 +334,7 @@ def letter_cosign(*, letter: Letter, actor: User, passphrase: str) -> Letter:
             office=letter.office,
             kind=letter.kind,
             title=letter.subject,
-            pdf=signed,
+            pdf=signed.pdf,
             number=number,
             classification=letter.classification,
             signer_name=f"{first.name} dan {actor.get_full_name() or actor.username}",
@@ -372,7 +367,7 @@ def letter_cosign(*, letter: Letter, actor: User, passphrase: str) -> Letter:
             after={
                 "document": document.pk,
                 "sha256": document.sha256,
-                "certificate": certificate.fingerprint_sha256,
+                **signed.audit(),
             },
         )
     return letter

@@ -57,11 +57,15 @@ SIGNED_LINE = "Ditandatangani secara elektronik"
 
 
 class SigningError(DomainError):
-    """Signing refused or failed; `message` is for the signer, `retryable` whether to retry."""
+    """Signing refused or failed; `message` is for the signer, `retryable` whether to retry,
+    `detail` the signing service's own words (for the audit and logs; never a passphrase)."""
 
-    def __init__(self, message: str, *, code: str = "signing", retryable: bool = False) -> None:
+    def __init__(
+        self, message: str, *, code: str = "signing", retryable: bool = False, detail: str = ""
+    ) -> None:
         super().__init__(message, code=code)
         self.retryable = retryable
+        self.detail = detail
 
 
 @dataclass(frozen=True)
