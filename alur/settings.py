@@ -234,7 +234,10 @@ SIAK_URL = env_str("SIAK_URL", "http://127.0.0.1:8767")  # the link operators fo
 # Identity checks: "standalone" reads the local register; "webservice" asks Dukcapil's data-access
 # (hak akses) verification web service.
 IDENTITY_BACKEND = env_str("IDENTITY_BACKEND", "standalone")
-DUKCAPIL_WS_URL = env_str("DUKCAPIL_WS_URL", "http://127.0.0.1:8767/dukcapil/get_json")
+# The whole URL Dukcapil gives the partner: .../dukcapil/get_json/<instansi>/CALL_VERIFY_BY_ELEMEN.
+DUKCAPIL_WS_URL = env_str(
+    "DUKCAPIL_WS_URL", "http://127.0.0.1:8767/dukcapil/get_json/ALUR_DEMO/CALL_VERIFY_BY_ELEMEN"
+)
 DUKCAPIL_WS_USER = env_str("DUKCAPIL_WS_USER", "" if PRODUCTION else "disdukcapil-demo")
 DUKCAPIL_WS_PASSWORD = env_str("DUKCAPIL_WS_PASSWORD", "" if PRODUCTION else "dev-ws-password")
 DUKCAPIL_WS_THRESHOLD = env_int("DUKCAPIL_WS_THRESHOLD", 90)
