@@ -24,7 +24,6 @@ from alur.letters.permissions import Action, on_page
 from alur.letters.selectors import agenda_rows, letter_for, letters_for
 from alur.org.access import DENIED_MESSAGE, AuthedRequest, Capability, can, offices_for
 from alur.org.models import Office
-from alur.tte.models import SignerCertificate
 from alur.workflow.models import Case
 from alur.workflow.selectors import case_for
 
@@ -167,7 +166,6 @@ def letter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "sign_form": SignForm(),
             "recipient_form": RecipientForm(initial=kept.get("recipient", {})),
             "cancel_reason": kept.get("reason", ""),
-            "has_certificate": SignerCertificate.objects.filter(user=user).exists(),
         },
     )
 

@@ -84,6 +84,18 @@ BSRE_ACTIONS = {
     "unavailable": "Coba lagi beberapa saat lagi; bila berlanjut, hubungi admin sistem.",
     "no_nik": "",
 }
+STATE_LABELS = {
+    "active": "aktif",
+    "no_certificate": "belum ada",
+    "no_nik": "NIK belum tercatat",
+    "not_registered": "belum terdaftar",
+    "expired": "kedaluwarsa",
+    "revoked": "dicabut",
+    "suspended": "ditangguhkan",
+    "unavailable": "layanan tidak dapat dihubungi",
+}
+NOT_SIGNED = "Dokumen belum ditandatangani dan tidak diberi nomor."
+TRY_AGAIN = "Silakan coba lagi."
 LOCAL_MESSAGES = {
     "active": "Sertifikat lokal: aktif.",
     "no_certificate": "Sertifikat lokal: belum ada.",
@@ -113,6 +125,12 @@ class SignerStatus:
     @property
     def ok(self) -> bool:
         return self.state == "active"
+
+    @property
+    def headline(self) -> str:
+        """E.g. "Sertifikat BSrE: aktif", "Sertifikat lokal: belum ada"."""
+        who = "BSrE" if self.backend == "bsre" else "lokal"
+        return f"Sertifikat {who}: {STATE_LABELS.get(self.state, self.state)}"
 
 
 @dataclass(frozen=True)
@@ -234,6 +252,24 @@ def signer_status(
         message=status.message,
         action=BSRE_ACTIONS.get(status.state, ""),
         detail=status.detail,
+    )
+
+
+def _for_signer(error: DomainError) -> SigningError:
+    """`error` as the signer reads it after a failed signing: what happened, that the document
+    is not signed, and whether trying again can help."""
+    retryable = bool(getattr(error, "retryable", False))
+    parts = [error.message.rstrip()]
+    if not parts[0].endswith((".", "!", "?")):
+        parts[0] += "."
+    parts.append(NOT_SIGNED)
+    if retryable and "coba lagi" not in error.message.lower():
+        parts.append(TRY_AGAIN)
+    return SigningError(
+        " ".join(parts),
+        code=error.code,
+        retryable=retryable,
+        detail=str(getattr(error, "detail", "") or ""),
     )
 
 
@@ -396,7 +432,7 @@ def sign_pdf(
             backend=signer.backend,
             error=error,
         )
-        raise
+        raise _for_signer(error) from error
     except Exception as exc:
         log.exception("TTE signing through %s failed", signer.backend)
         failure = SigningError(MSG_FAILED, code="failed", retryable=True)
