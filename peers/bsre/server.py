@@ -158,21 +158,23 @@ def _page(value: Any, pages: int) -> int:
     return number - 1
 
 
-def _page_height(pdf: bytes, index: int) -> float:
-    page = signer.reader(pdf).root["/Pages"]
-    # Walk the page tree to the index-th leaf.
-    while True:
-        kids = page["/Kids"]
-        for kid in kids:
-            node = kid.get_object()
-            count = int(node.get("/Count", 1)) if node.get("/Type") == "/Pages" else 1
+def _page_top(pdf: bytes, index: int) -> float:
+    """The upper edge (y of the MediaBox's top) of the index-th page."""
+    node = signer.reader(pdf).root["/Pages"]
+    inherited = node.get("/MediaBox")
+    while node.get("/Type") == "/Pages":
+        inherited = node.get("/MediaBox", inherited)
+        for kid in node["/Kids"]:
+            child = kid.get_object()
+            count = int(child.get("/Count", 1)) if child.get("/Type") == "/Pages" else 1
             if index < count:
-                page = node
+                node = child
                 break
             index -= count
-        if page.get("/Type") != "/Pages":
-            box = page.get("/MediaBox") or [0, 0, 595, 842]
-            return float(box[3]) - float(box[1])
+        else:
+            raise _bad_request("Halaman tidak ditemukan")
+    box = node.get("/MediaBox", inherited) or [0, 0, 595, 842]
+    return float(box[3])
 
 
 class BsreServer(ThreadingHTTPServer):
@@ -542,8 +544,7 @@ class BsreHandler(BaseHTTPRequestHandler):
         if width <= 0 or height <= 0:
             raise _bad_request("Parameter width dan height harus lebih dari 0")
         # v2 counts originY from the top of the page to the top of the box (see PROTOCOL.md).
-        page_height = _page_height(pdf, page)
-        y2 = page_height - top
+        y2 = _page_top(pdf, page) - top
         image = None
         if prop.get("imageBase64"):
             image = _base64(str(prop["imageBase64"]), "imageBase64")
