@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -262,9 +263,10 @@ def test_the_stored_blob_is_sealed_and_the_passphrase_is_not_stored(kadis: Any, 
     assert PASSPHRASE not in str(event.after)
 
 
-def test_dev_setup_issues_certificates_once(persona: Callable[[str], Any]) -> None:
+def test_dev_setup_issues_certificates_once(persona: Callable[[str], Any], tmp_path: Any) -> None:
+    users_file = tmp_path / "bsre_users.json"
     out = StringIO()
-    call_command("tte_dev_setup", stdout=out)
+    call_command("tte_dev_setup", stdout=out, bsre_users=str(users_file))
     kadis = persona("waykanan.kadis")
     assert "waykanan.kadis" in out.getvalue()
     assert SignerCertificate.objects.filter(user=kadis).count() == 1
@@ -272,8 +274,35 @@ def test_dev_setup_issues_certificates_once(persona: Callable[[str], Any]) -> No
     count = SignerCertificate.objects.count()
 
     again = StringIO()
-    call_command("tte_dev_setup", stdout=again)
+    call_command("tte_dev_setup", stdout=again, bsre_users=str(users_file))
 
     assert SignerCertificate.objects.count() == count
     assert "waykanan.kadis" not in again.getvalue()
     assert "0 sertifikat baru" in again.getvalue()
+    assert "0 NIK pejabat baru" in again.getvalue()
+
+
+def test_dev_setup_gives_officials_a_nik_and_writes_the_local_bsre_signers(
+    persona: Callable[[str], Any], tmp_path: Any
+) -> None:
+    users_file = tmp_path / "bsre_users.json"
+    call_command("tte_dev_setup", stdout=StringIO(), bsre_users=str(users_file))
+    kadis = persona("waykanan.kadis")
+    kadis.refresh_from_db()
+    assert len(kadis.nik) == 16 and kadis.nik.isdigit()
+    assert (
+        kadis.nik[:4]
+        == "".join(c for c in kadis.appointments.first().position.office.code if c.isdigit())[:4]
+    )
+    users = json.loads(users_file.read_text(encoding="utf-8"))
+    row = next(u for u in users if u["nik"] == kadis.nik)
+    assert row == {
+        "nik": kadis.nik,
+        "name": kadis.get_full_name(),
+        "nip": kadis.nip,
+        "email": kadis.email or "waykanan.kadis@alur.test",
+        "passphrase": "TTE-Demo-2026",
+        "state": "ISSUE",
+    }
+    assert len({u["nik"] for u in users}) == len(users)
+    assert AuditEvent.objects.filter(action="user.nik_set", object_id=str(kadis.pk)).exists()
