@@ -5,6 +5,8 @@ what is missing goes back to the applicant there instead of stopping the print l
   record must be on the server. When the applicant is at the office, the operator records it now
   (the print form's "perekaman dilakukan sekarang"); when not, the SOP's "Tidak ditemukan" returns
   the case to the applicant, who is told to come for the recording.
+  In `webservice` identity mode the step first needs the applicant's data checked against
+  Dukcapil's database (`identity_verified`; the check itself is `views_identity`).
 - S2d step 2 (`documents.precheck`, the officer's check of the files): a child of 5 or more
   needs the colour photo (the seed: "Foto (3x4) (untuk umur >5th)"); without it the files are
   incomplete and go back to the applicant.
@@ -25,6 +27,8 @@ from alur.documents.entry_data import text
 from alur.documents.forms import REPLACEMENT_REASONS
 from alur.intake.models import Application
 from alur.intake.selectors import application_of
+from alur.org.backends import identity_backend
+from alur.registry.identity import last_check
 from alur.registry.models import Resident
 from alur.registry.services.residents import biometrics_record
 from alur.workflow.choices import Outcome
@@ -38,6 +42,14 @@ MSG_NOT_RECORDED = (
     "perekaman."
 )
 MSG_NO_RESIDENT = "NIK {nik} tidak terdaftar di {office}; periksa NIK pemohon."
+MSG_IDENTITY_FIRST = (
+    "Cocokkan dulu data NIK {nik} dengan database kependudukan Dukcapil: isi dan kirim “Cek "
+    "identitas” pada panel Data penduduk."
+)
+MSG_IDENTITY_FAILED = (
+    "Data NIK {nik} belum terverifikasi Dukcapil: {message} Periksa lagi dengan data yang benar, "
+    "atau kembalikan kepada pemohon."
+)
 MSG_PHOTO_BACK = " Berkas belum lengkap: kembalikan kepada pemohon dan centang “{label}”."
 MSG_PHOTO = (
     "{name} berusia {age} tahun: pas foto berwarna anak wajib dilampirkan pada permohonan KIA "
@@ -56,12 +68,30 @@ def applicant_resident(case: Case, nik: str = "") -> Resident | None:
     return Resident.objects.filter(nik=nik, office=case.office).first()
 
 
+def identity_verified(case: Case, nik: str = "") -> None:
+    """In `webservice` mode the step needs the applicant's NIK checked against Dukcapil's
+    database, every element given matching (the panel's "Cek identitas", audited)."""
+    application = application_of(case)
+    nik = nik.strip() or (application.applicant_nik if application else "")
+    result = last_check(case)
+    if result is None or (nik and result.nik != nik):
+        raise DomainError(MSG_IDENTITY_FIRST.format(nik=nik or "pemohon"), code="identity")
+    if not result.ok:
+        raise DomainError(
+            MSG_IDENTITY_FAILED.format(nik=result.nik, message=result.message), code="identity"
+        )
+
+
 def on_registry_check(context: StepContext) -> None:
     """S2c: the biometric record must be on the server (or recorded now) before printing."""
     if context.outcome != Outcome.DONE or context.case.sop.code != "S2c":
         return
     nik = str(context.data.get("nik") or "")
+    if identity_backend(context.case.office) == "webservice":
+        identity_verified(context.case, nik)
     resident = applicant_resident(context.case, nik)
+    if resident is None and identity_backend(context.case.office) == "webservice":
+        return  # Dukcapil knows the resident; the office's register need not
     if resident is None:
         shown = nik or (getattr(application_of(context.case), "applicant_nik", "") or "(kosong)")
         raise DomainError(

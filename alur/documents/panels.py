@@ -120,13 +120,15 @@ def registry_check_panel(
     """The applicant as the registry knows them: data and whether their biometric record is on
     the server (S2c step 2)."""
     from alur.documents.checks import RECORD_NOW, applicant_resident
+    from alur.documents.views_identity import identity_context
 
     if service_for(case.sop.code) is None:
         return None
-    context = _base(case, task, step) | {
-        "resident": applicant_resident(case),
-        "record_now": RECORD_NOW,
-    }
+    context = (
+        _base(case, task, step)
+        | {"resident": applicant_resident(case), "record_now": RECORD_NOW}
+        | identity_context(request, case)
+    )
     return _render(request, "documents/panels/registry_check.html", context)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alur.documents import views
+from alur.documents import views, views_identity
 
 app_name = "documents"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("register/", views.register_book, name="register"),
     path("perkara/<str:reference>/tandatangani/", views.sign, name="sign"),
     path("perkara/<str:reference>/koreksi/", views.correct, name="correct"),
+    path(
+        "perkara/<str:reference>/cek-identitas/",
+        views_identity.identity_check_view,
+        name="identity_check",
+    ),
     path("<int:pk>/konsep/", views.draft_pdf, name="draft"),
     path("<int:pk>/berkas/", views.signed_pdf, name="signed"),
 ]
