@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,8 @@ class BsreState:
         """Back to the users given at start (re-read from the users file), no faults, no log."""
         users = load_users(self.users_file) if self.users_file else []
         with self.lock:
-            self.users = {user.nik: user for user in [*self.initial_users, *users]}
+            # Copies: a state set through the control side must not outlive a reset.
+            self.users = {u.nik: replace(u) for u in [*self.initial_users, *users]}
             self.faults.clear()
             self.requests.clear()
             self.documents.clear()
