@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 GRAPH_PORT ?= 8765
+SIAK_PORT ?= 8767
+# make run: identity checks and the register of record against the local SIAK/Dukcapil server.
+NATIONAL = IDENTITY_BACKEND=webservice REGISTRY_BACKEND=siak SIAK_URL=http://127.0.0.1:$(SIAK_PORT) \
+	DUKCAPIL_WS_URL=http://127.0.0.1:$(SIAK_PORT)/dukcapil/get_json/ALUR_DEMO/CALL_VERIFY_BY_ELEMEN
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
 # The journeys: each SOP walked from its start to its end on a 390-px phone (journeys/).
@@ -52,14 +56,16 @@ run: $(VENV)/.base system-deps
 	$(BIN)/python manage.py load_demo_residents -v0
 	$(BIN)/python manage.py load_demo_reports --periode -v0
 	$(BIN)/python manage.py tte_dev_setup -v0
+	$(BIN)/python manage.py siak_export_residents -v0
 	@echo "Alur berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
 	@echo "WhatsApp lokal: $(BIN)/python manage.py whatsapp_simulate --number 08117961700"
 	@trap 'kill 0' INT TERM EXIT; \
 		$(BIN)/python -m peers.graph_api --port $(GRAPH_PORT) --quiet \
 			--webhook-url http://$(HOST):$(PORT)/whatsapp/webhook/ & \
-		WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
+		$(BIN)/python -m peers.siak --port $(SIAK_PORT) --quiet --residents var/siak_residents.json & \
+		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
 			$(BIN)/python manage.py run_huey --workers 2 --flush-locks --delay 0.2 --max-delay 1 & \
-		WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
+		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
 			$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # mypy over alur/ (settings in pyproject.toml); its cache in .mypy_cache makes a rerun fast.
