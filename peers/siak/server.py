@@ -490,9 +490,10 @@ class SiakServer:
     async def control(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         body: Any = None
-        if request.method == "POST":
+        raw = await request.read() if request.method == "POST" else b""
+        if raw.strip():
             try:
-                body = await request.json()
+                body = json.loads(raw)
             except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
                 return web.json_response({"error": "JSON body expected"}, status=400)
         handler = getattr(self, f"_control_{name}", None)
