@@ -101,9 +101,9 @@ def _image(data: bytes) -> PdfImage:
         raise SignFailure("imageTTD is not a PNG or JPEG image") from exc
     if picture.format not in ("PNG", "JPEG"):
         raise SignFailure("imageTTD is not a PNG or JPEG image")
-    if picture.mode not in ("RGB", "RGBA", "L", "LA"):
-        picture = picture.convert("RGBA")
-    return PdfImage(picture)
+    if picture.mode in ("RGB", "RGBA", "L", "LA"):
+        return PdfImage(picture)
+    return PdfImage(picture.convert("RGBA"))
 
 
 def _qr_png(link: str) -> bytes:
