@@ -28,6 +28,7 @@ from alur.org.models import Region
 from alur.registry.choices import ResidentStatus
 from alur.registry.inputs import AddressInput
 from alur.registry.models import Family, FamilyMember, Resident
+from alur.registry.port import family_no_kk_correct, is_siak, resident_nik_correct, siak_nik_check
 from alur.registry.services.events import (
     MSG_BIRTH_AFTER_APPLICATION,
     birth_register,
@@ -45,10 +46,23 @@ def enter_family(request: EnterRequest) -> None:
     members = members_of(request, text(data, "members"), head)
     previous = draft_of(request, OutputKind.KK)
     no_kk = text(data, "no_kk")
+    siak_no_kk = text(data, "siak_no_kk")
     reason = text(data, "change_reason")
+    if no_kk and siak_no_kk:
+        raise DomainError(
+            "No. KK baru dari SIAK hanya untuk KK baru; KK yang diubah tetap memakai nomornya.",
+            code="siak_no_kk",
+        )
     if previous is not None and previous.family is not None:
         family = previous.family
-        if no_kk and no_kk != family.no_kk:
+        if siak_no_kk and siak_no_kk != family.no_kk:
+            family = family_no_kk_correct(
+                family=family,
+                no_kk=siak_no_kk,
+                actor=request.actor,
+                reason=correction_reason(request),
+            )
+        elif no_kk and no_kk != family.no_kk:
             raise DomainError(
                 f"Perkara ini sudah mencatat KK {family.no_kk}; koreksi hanya untuk KK itu.",
                 code="no_kk",
@@ -80,6 +94,7 @@ def enter_family(request: EnterRequest) -> None:
             home=address_of(data),
             members=members,
             actor=request.actor,
+            no_kk=siak_no_kk,
         )
     keep_draft(
         request, OutputKind.KK, {"change_reason": reason}, family=family, resident=family.head
@@ -181,7 +196,8 @@ def enter_birth(request: EnterRequest) -> None:
     father = _parent(request, family, "father_nik", "Ayah")
     mother = _parent(request, family, "mother_nik", "Ibu")
     child = person_of(data, home)
-    child.nik = ""
+    child.nik = ""  # a NIK of Alur's register, or the one SIAK issued (checked below)
+    siak = is_siak(request.case.office)
     child.father_name = father.name if father else child.father_name
     child.mother_name = mother.name if mother else child.mother_name
     if not child.mother_name.strip():
@@ -207,7 +223,22 @@ def enter_birth(request: EnterRequest) -> None:
             actor=request.actor,
             reason=correction_reason(request),
         )
+        if siak:
+            resident = resident_nik_correct(
+                resident=resident,
+                nik=text(data, "siak_nik"),
+                actor=request.actor,
+                reason=correction_reason(request),
+            )
     else:
+        if siak:
+            child.nik = siak_nik_check(
+                text(data, "siak_nik"),
+                office=request.case.office,
+                district_code=family.district_id,
+                birth_date=child.birth_date,
+                sex=child.sex,
+            )
         resident = birth_register(
             office=request.case.office,
             family=family,

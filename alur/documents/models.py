@@ -112,6 +112,12 @@ class CitizenDocument(models.Model):
             return "Diserahkan"
         if self.printed_at:
             return "Dicetak"
+        if (
+            self.signed_at
+            and isinstance(self.data, dict)
+            and (self.data.get("siak") or {}).get("pdf")
+        ):
+            return "Ditandatangani di SIAK"
         if self.signed_at:
             return "Ditandatangani (TTE)"
         return "Konsep"

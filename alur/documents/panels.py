@@ -16,7 +16,9 @@ from alur.documents.definitions import DocumentService, service_for
 from alur.documents.forms import HandoverForm
 from alur.documents.issuing import sign_task
 from alur.documents.services import MSG_NOT_ENTRY_STEP, case_documents, entry_task, fixed
+from alur.documents.siak import entry_form_class
 from alur.org.access import Capability, can
+from alur.registry.port import is_siak
 from alur.registry.selectors import family_search
 from alur.workflow.models import Case, Task
 from alur.workflow.panels import register_case_panel
@@ -79,13 +81,15 @@ def _entry_context(
 
 def enter_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
     service = service_for(case.sop.code)
-    if service is None or service.enter_form is None:
+    form_class = entry_form_class(service, case.office) if service is not None else None
+    if service is None or form_class is None:
         return None
     state = kept.take(request, f"enter:{task.pk}")
-    form = entry_form(service, service.enter_form, case, state)
+    form = entry_form(service, form_class, case, state)
     context = _base(case, task, step) | _entry_context(
         request, service, case, form, state.search if state else ""
     )
+    context["siak"] = is_siak(case.office)
     return _render(request, service.enter_template, context)
 
 
@@ -94,7 +98,19 @@ def sign_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> 
         return None
     mine = request.user.is_authenticated and sign_task(case, request.user) is not None
     context = _base(case, task, step) | {"mine": mine}
+    if is_siak(case.office):
+        return siak_sign_panel(request, case, context)
     return _render(request, "documents/panels/sign.html", context)
+
+
+def siak_sign_panel(request: HttpRequest, case: Case, context: dict) -> SafeString:
+    """The signing step of an office on SIAK: the Kadis signs in SIAK and attaches the PDF
+    SIAK printed for each paper document, showing the number it must carry."""
+    from alur.documents.siak_output import MAX_BYTES, attach_kinds, expected_number
+
+    pending = [(d, expected_number(d)) for d in attach_kinds(case)]
+    context = context | {"pending": pending, "max_mb": MAX_BYTES // (1024 * 1024)}
+    return _render(request, "documents/panels/siak_sign.html", context)
 
 
 def print_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) -> SafeString | None:
@@ -158,8 +174,9 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
     )
     form = None
     state = kept.take(request, f"correct:{case.reference}")
-    if correctable and service is not None and service.enter_form is not None:
-        form = entry_form(service, service.enter_form, case, state, prefix=CORRECTION_PREFIX)
+    form_class = entry_form_class(service, case.office) if service is not None else None
+    if correctable and service is not None and form_class is not None:
+        form = entry_form(service, form_class, case, state, prefix=CORRECTION_PREFIX)
     reviewing = (
         not correctable
         and case.finished_at is None

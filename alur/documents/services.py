@@ -381,7 +381,9 @@ def entry_correct(*, case: Case, actor: User, data: dict[str, Any]) -> list[Citi
     task = entry_task(case, actor)
     if task is None:
         raise DomainError(MSG_NOT_ENTRY_STEP, code="not_entry_step")
-    service.enter(EnterRequest(case=case, actor=actor, data=data))
+    from alur.documents.siak import entry_run  # siak builds on this module
+
+    entry_run(service, EnterRequest(case=case, actor=actor, data=data))
     corrected = case_documents(case)
     record(
         actor=actor,

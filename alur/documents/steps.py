@@ -3,8 +3,11 @@
 through `definitions.service_for`.
 
 - `documents.enter`: the service's data entry (registry changes and the drafts); "done" needs it.
+  In an office on SIAK it is "Entri di SIAK": the data and the numbers SIAK issued (`siak`).
 - `documents.sign`: done only by signing (`issuing.documents_sign` completes the task); a bare
-  "done" is refused while a paper document is unsigned.
+  "done" is refused while a paper document is unsigned. In an office on SIAK the Kadis signs in
+  SIAK and the step completes by attaching the PDF SIAK printed (`siak_output`); Alur's own
+  signing is refused there.
 - `documents.print`: cards on a blanko (serial recorded, one blanko out of stock), paper
   documents with their register number.
 - `documents.handover`: in person (name and identity shown) or by PT POS (tracking number).
@@ -24,11 +27,21 @@ from alur.documents.services import (
     documents_handover,
     documents_print,
 )
+from alur.documents.siak import entry_run, siak_of
+from alur.registry.port import is_siak
 from alur.sop.registry import Completion, KeyKind, declare
 from alur.workflow.choices import Outcome
 from alur.workflow.services import StepContext
 
 FORM, ACTION = KeyKind.FORM, KeyKind.ACTION
+MSG_ATTACH_FIRST = (
+    "Langkah ini selesai dengan melampirkan dokumen yang dicetak dari SIAK (PDF bertanda tangan "
+    "elektronik Kepala Dinas) pada formulir Lampirkan dokumen dari SIAK."
+)
+MSG_SIGNED_IN_SIAK = (
+    "Kantor ini memakai SIAK: dokumen kependudukan ditandatangani Kepala Dinas (TTE) di SIAK, "
+    "bukan di Alur. Lampirkan dokumen yang dicetak dari SIAK."
+)
 MSG_SIGN_FIRST = (
     "Langkah ini selesai dengan menandatangani dokumen: masukkan passphrase sertifikat TTE "
     "Anda pada formulir Tandatangani."
@@ -41,7 +54,7 @@ def on_enter(context: StepContext) -> None:
     service = require_service(context.case)
     if service.enter is None:
         raise DomainError(f"Layanan {service.name} tidak memiliki isian data.", code="no_enter")
-    service.enter(EnterRequest(case=context.case, actor=context.actor, data=context.data))
+    entry_run(service, EnterRequest(case=context.case, actor=context.actor, data=context.data))
     have = {d.kind for d in case_documents(context.case)}
     missing = [k for k in service.required_outputs if k in PAPER and k not in have]
     if missing:
@@ -57,8 +70,13 @@ def on_sign(context: StepContext) -> None:
     signed = {d.kind for d in documents if d.signed_at is not None}
     made = {d.kind for d in documents}
     needed = [k for k in service.outputs if k in PAPER and (k in made or k not in service.optional)]
+    siak = is_siak(context.case.office)
     if any(kind not in signed for kind in needed):
-        raise DomainError(MSG_SIGN_FIRST, code="unsigned")
+        raise DomainError(MSG_ATTACH_FIRST if siak else MSG_SIGN_FIRST, code="unsigned")
+    if siak and any(not siak_of(d.data).get("pdf") for d in documents if d.kind in needed):
+        # On SIAK the Kadis signs in SIAK: a document Alur signed itself is not the one SIAK
+        # printed, so the step (and the signing it closes) is refused and rolled back.
+        raise DomainError(MSG_SIGNED_IN_SIAK, code="signed_in_siak")
 
 
 def _text(data: dict[str, Any], key: str) -> str:

@@ -33,6 +33,7 @@ from alur.documents.panels import (
 )
 from alur.documents.render import document_pdf, has_pdf
 from alur.documents.services import entry_correct
+from alur.documents.siak import entry_form_class
 from alur.org.access import AuthedRequest, Capability, offices_for
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow.models import Case, Task
@@ -87,9 +88,10 @@ def _enter_refused(request: HttpRequest, key: str, form: forms.Form, error: Exce
 def read_enter(request: HttpRequest, task: Task) -> dict[str, Any] | None:
     """The entry form's data; None for a family search or a form with errors (kept)."""
     service = _service(task.case)
-    if service.enter_form is None:
+    form_class = entry_form_class(service, task.case.office)
+    if form_class is None:
         raise Http404("Layanan ini tidak memiliki isian data.")
-    form = service.enter_form(request.POST)
+    form = form_class(request.POST)
     key = f"enter:{task.pk}"
     if _searched(request, key, form, service, task.case):
         return None
@@ -101,7 +103,7 @@ def read_enter(request: HttpRequest, task: Task) -> dict[str, Any] | None:
 
 def enter_refused(request: HttpRequest, task: Task, error: Exception) -> None:
     """The service refused the entry: the form comes back as typed, the error at its field."""
-    enter_form = _service(task.case).enter_form
+    enter_form = entry_form_class(_service(task.case), task.case.office)
     if enter_form is None:  # refused entries come only from a service with an entry step
         raise Http404("Perkara ini tidak mempunyai isian data.")
     form = enter_form(request.POST)
@@ -113,9 +115,10 @@ def enter_refused(request: HttpRequest, task: Task, error: Exception) -> None:
 def correct(request: AuthedRequest, reference: str) -> HttpResponse:
     case = workflow_selectors.case_for(request.user, reference, personal=True)
     service = _service(case)
-    if service.enter_form is None:
+    form_class = entry_form_class(service, case.office)
+    if form_class is None:
         raise Http404("Layanan ini tidak memiliki isian data.")
-    form = service.enter_form(request.POST, prefix=CORRECTION_PREFIX)
+    form = form_class(request.POST, prefix=CORRECTION_PREFIX)
     key, anchor = f"correct:{case.reference}", CORRECTION_ANCHOR
     if not form.is_valid():
         _refused(request, key, form, kept.form_errors(form))

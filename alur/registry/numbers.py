@@ -7,6 +7,9 @@ The serial is the next value of the prefix's gapless counter (`alur.core.counter
 "registry.number:<kind>:<prefix>"), taken under its row lock; a serial that an existing NIK
 already holds (a resident registered with the number SIAK gave them) is skipped: a collision
 takes the next serial.
+
+Only in an office whose register of record is its own (`standalone`): where SIAK is the
+register (`siak`), SIAK issues every number and both generators refuse (`port.refuse_in_siak`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from alur.core.counters import CounterExhausted, counter_next
 from alur.core.errors import DomainError
 from alur.core.validators import is_ascii_digits
 from alur.intake.nik import FEMALE_DAY_OFFSET
+from alur.org.models import Office
 from alur.registry.choices import Sex
 from alur.registry.models import Family, Resident
+from alur.registry.port import refuse_in_siak
 
 MAX_SERIAL = 9999
 
@@ -49,15 +54,21 @@ def nik_prefix(kecamatan_code: str, birth_date: date, sex: str) -> str:
     return f"{_digits(kecamatan_code)}{day:02d}{birth_date:%m%y}"
 
 
-def nik_generate(*, kecamatan_code: str, birth_date: date, sex: str) -> str:
-    """A new NIK, unique: the next serial of its prefix that no resident holds."""
+def nik_generate(
+    *, kecamatan_code: str, birth_date: date, sex: str, office: Office | None = None
+) -> str:
+    """A new NIK, unique: the next serial of its prefix that no resident holds. Refused for an
+    office on SIAK (`office` None: the deployment's default backend)."""
+    refuse_in_siak(office, "NIK", code="siak_nik")
     prefix = nik_prefix(kecamatan_code, birth_date, sex)
     taken = Resident.objects.filter(nik__startswith=prefix).values_list("nik", flat=True)
     return _next_free("nik", prefix, taken, "NIK")
 
 
-def no_kk_generate(*, region_code: str, issued_on: date) -> str:
-    """A new No. KK for a family of kecamatan `region_code` issued on `issued_on`."""
+def no_kk_generate(*, region_code: str, issued_on: date, office: Office | None = None) -> str:
+    """A new No. KK for a family of kecamatan `region_code` issued on `issued_on`. Refused for
+    an office on SIAK (`office` None: the deployment's default backend)."""
+    refuse_in_siak(office, "No. KK", code="siak_no_kk")
     prefix = f"{_digits(region_code)}{issued_on:%d%m%y}"
     taken = Family.objects.filter(no_kk__startswith=prefix).values_list("no_kk", flat=True)
     return _next_free("kk", prefix, taken, "No. KK")

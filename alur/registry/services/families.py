@@ -16,6 +16,7 @@ from alur.registry.choices import Relation, ResidentStatus
 from alur.registry.inputs import AddressInput, apply_address
 from alur.registry.models import Family, FamilyMember, Resident
 from alur.registry.numbers import no_kk_generate
+from alur.registry.port import siak_no_kk_check
 from alur.registry.selectors import current_members
 from alur.registry.services.residents import require_staff
 
@@ -77,9 +78,12 @@ def family_create(
     members: Sequence[tuple[Resident, str]] = (),
     actor: User | None,
     issued_on: date | None = None,
+    no_kk: str = "",
 ) -> Family:
     """A new KK with `head` and `members` (resident, relation); each must be alive and in no
-    other KK, and nobody may be listed twice."""
+    other KK, and nobody may be listed twice. `no_kk`: the number SIAK issued (an office on
+    SIAK, checked by `port.siak_no_kk_check`); without it the next free number is generated
+    (refused on SIAK)."""
     require_staff(actor, office)
     issued_on = issued_on or timezone.localdate()
     if not home.address.strip():
@@ -97,9 +101,13 @@ def family_create(
     locked = {r.pk: r for r in Resident.objects.select_for_update().filter(pk__in=seen)}
     for pk in seen:
         check_joinable(locked[pk], None)
+    if no_kk.strip():
+        number = siak_no_kk_check(no_kk, office=office, district_code=home.district_code)
+    else:
+        number = no_kk_generate(region_code=home.district_code, issued_on=issued_on, office=office)
     family = Family(
         office=office,
-        no_kk=no_kk_generate(region_code=home.district_code, issued_on=issued_on),
+        no_kk=number,
         head=locked[head.pk],
         issued_on=issued_on,
         created_by=actor,

@@ -73,7 +73,10 @@ def resident_register(
         warnings = check.warnings
     else:
         nik = nik_generate(
-            kecamatan_code=data.home.district_code, birth_date=data.birth_date, sex=data.sex
+            kecamatan_code=data.home.district_code,
+            birth_date=data.birth_date,
+            sex=data.sex,
+            office=office,
         )
     now = timezone.now()
     resident = Resident(nik=nik, office=office, registered_at=now, updated_at=now)
