@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 GRAPH_PORT ?= 8765
 SIAK_PORT ?= 8767
+BSRE_PORT ?= 8766
 # make run: identity checks and the register of record against the local SIAK/Dukcapil server.
 NATIONAL = IDENTITY_BACKEND=webservice REGISTRY_BACKEND=siak SIAK_URL=http://127.0.0.1:$(SIAK_PORT) \
 	DUKCAPIL_WS_URL=http://127.0.0.1:$(SIAK_PORT)/dukcapil/get_json/ALUR_DEMO/CALL_VERIFY_BY_ELEMEN
@@ -63,6 +64,7 @@ run: $(VENV)/.base system-deps
 		$(BIN)/python -m peers.graph_api --port $(GRAPH_PORT) --quiet \
 			--webhook-url http://$(HOST):$(PORT)/whatsapp/webhook/ & \
 		$(BIN)/python -m peers.siak --port $(SIAK_PORT) --quiet --residents var/siak_residents.json & \
+		$(BIN)/python -m peers.bsre --port $(BSRE_PORT) --quiet --users var/bsre_users.json & \
 		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
 			$(BIN)/python manage.py run_huey --workers 2 --flush-locks --delay 0.2 --max-delay 1 & \
 		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
