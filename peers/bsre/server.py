@@ -297,6 +297,7 @@ class BsreHandler(BaseHTTPRequestHandler):
         }
         if route is None:
             raise ApiError(404, 404, "Not Found")
+        self.state.refresh()
         fault = self.state.take_fault(route[0])
         if fault is not None:
             self._entry["fault"] = fault.mode

@@ -143,10 +143,39 @@ class BsreState:
     documents: dict[str, Document] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
+    file_stamp: tuple[float, int] | None = None  # the users file's mtime and size when read
+
+    def _stamp(self) -> tuple[float, int] | None:
+        if self.users_file is None:
+            return None
+        try:
+            info = self.users_file.stat()
+        except OSError:
+            return None
+        return (info.st_mtime, info.st_size)
+
+    def refresh(self) -> None:
+        """Take in the users file's signers when it changed since it was read (`make run`
+        writes it while the server may already be up); other users and faults stay."""
+        stamp = self._stamp()
+        if stamp is None or stamp == self.file_stamp:
+            return
+        try:
+            users = load_users(self.users_file)
+        except (InvalidUser, ValueError) as exc:
+            log.warning("users file %s not taken in: %s", self.users_file, exc)
+            self.file_stamp = stamp
+            return
+        with self.lock:
+            self.users.update({user.nik: user for user in users})
+            self.file_stamp = stamp
+        log.warning("users file %s read again: %d signers", self.users_file, len(users))
 
     def reset(self) -> None:
         """Back to the users given at start (re-read from the users file), no faults, no log."""
+        stamp = self._stamp()
         users = load_users(self.users_file) if self.users_file else []
+        self.file_stamp = stamp
         with self.lock:
             # Copies: a state set through the control side must not outlive a reset.
             self.users = {u.nik: replace(u) for u in [*self.initial_users, *users]}

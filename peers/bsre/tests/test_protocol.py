@@ -427,6 +427,9 @@ def test_a_missing_users_file_is_tolerated_until_it_exists(tmp_path: Path) -> No
         url = f"{server.base_url}/api/user/status/{ACTIVE}"
         assert http.get(url, auth=AUTH).json()["status"] == "NOT_REGISTERED"
         users_file.write_text(json.dumps([{"nik": ACTIVE, "name": "A", "passphrase": "p"}]))
+        assert http.get(url, auth=AUTH).json()["status"] == "ISSUE"  # read again when changed
+        control(server, "users/state", {"nik": ACTIVE, "state": "SUSPEND"})
+        assert http.get(url, auth=AUTH).json()["status"] == "SUSPEND"  # not re-read unchanged
         control(server, "reset")
         assert http.get(url, auth=AUTH).json()["status"] == "ISSUE"
         first_ca = ca_pem(server)
