@@ -13,6 +13,9 @@ from huey.contrib.djhuey import HUEY
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
+# The local BSrE server for the tests that sign through the `bsre` backend (fixture `bsre`).
+pytest_plugins = ["alur.tte.tests.bsre_peer"]
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Races marked `postgres` need PostgreSQL's row locks (SQLite serialises whole writes): on

@@ -26,7 +26,7 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -38,14 +38,11 @@ from alur.core.errors import DomainError
 from alur.org.access import active_appointments
 from alur.org.backends import BACKEND_LABELS, signing_backend
 from alur.org.models import Office, User
-from alur.tte import signing
+from alur.tte import bsre, signing
 from alur.tte.models import SignerCertificate
 from alur.tte.selectors import usable_certificate
 from alur.tte.services import unlock_certificate
 from alur.tte.signing import DEFAULT_BOX, SIGNED_LINE, SigningError, sha256_hex
-
-if TYPE_CHECKING:
-    from alur.tte import bsre
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +91,7 @@ STATE_LABELS = {
     "suspended": "ditangguhkan",
     "unavailable": "layanan tidak dapat dihubungi",
 }
-NOT_SIGNED = "Dokumen belum ditandatangani dan tidak diberi nomor."
+NOT_SIGNED = "Dokumen belum ditandatangani."
 TRY_AGAIN = "Silakan coba lagi."
 LOCAL_MESSAGES = {
     "active": "Sertifikat lokal: aktif.",
@@ -169,14 +166,7 @@ def _label(backend: str) -> str:
     return BACKEND_LABELS["signing"].get(backend, backend)
 
 
-def _bsre() -> Any:
-    from alur.tte import bsre
-
-    return bsre
-
-
 def _bsre_config(timeout: float | None = None) -> bsre.BsreConfig:
-    bsre = _bsre()
     config = bsre.BsreConfig.from_settings()
     if timeout is not None and timeout < config.timeout:
         config = dataclasses.replace(config, timeout=timeout)
@@ -188,7 +178,6 @@ def _cache_key(nik: str) -> str:
 
 
 def _bsre_status(nik: str, *, fresh: bool, timeout: float | None) -> bsre.BsreStatus:
-    bsre = _bsre()
     key = _cache_key(nik)
     if not fresh:
         kept = cache.get(key)
@@ -262,7 +251,8 @@ def _for_signer(error: DomainError) -> SigningError:
     parts = [error.message.rstrip()]
     if not parts[0].endswith((".", "!", "?")):
         parts[0] += "."
-    parts.append(NOT_SIGNED)
+    if "belum ditandatangani" not in error.message.lower():
+        parts.append(NOT_SIGNED)
     if retryable and "coba lagi" not in error.message.lower():
         parts.append(TRY_AGAIN)
     return SigningError(
@@ -412,7 +402,7 @@ def sign_pdf(
             )
         else:
             lines = list(stamp_lines or [signer.user.get_full_name() or signer.user.username])
-            output = _bsre().sign_pdf(
+            output = bsre.sign_pdf(
                 _bsre_config(),
                 pdf,
                 nik=signer.nik,

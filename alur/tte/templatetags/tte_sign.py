@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from alur.org.models import Office
+from alur.org.models import Office, User
 from alur.tte import port
 
 register = template.Library()
@@ -21,6 +21,7 @@ def sign_fields(
     field, whose id is `prefix`-`key`."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
-    status = port.signer_status(user, office) if signed_in else None
+    status = None
+    if isinstance(user, User) and user.is_authenticated:
+        status = port.signer_status(user, office)
     return {"status": status, "field_id": f"{prefix}-{key}", "label": label}
