@@ -20,6 +20,7 @@ import logging
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from django.conf import settings
@@ -263,7 +264,7 @@ def user_status(config: BsreConfig, nik: str) -> BsreStatus:
         if config.api == "v2":
             response = _send(config, "POST", "/api/v2/user/check/status", json={"nik": nik})
         else:
-            response = _send(config, "GET", f"/api/user/status/{nik}")
+            response = _send(config, "GET", f"/api/user/status/{quote(nik, safe='')}")
     except BsreError as error:
         log.warning("BSrE status of NIK %s unavailable: %s", _masked(nik), error.detail)
         return BsreStatus("unavailable", STATUS_MESSAGES["unavailable"], error.detail)

@@ -808,7 +808,10 @@ def start_server(
         users_file=Path(users_file) if users_file else None,
         initial_users=[User.from_json(item) for item in users or []],
     )
-    state.reset()
+    try:
+        state.reset()
+    except (InvalidUser, ValueError) as exc:  # a broken users file: up without its signers
+        log.error("users file not read: %s", exc)
     authority = Authority(Path(state_dir))
     server = BsreServer((host, port), state, authority)
     thread = threading.Thread(

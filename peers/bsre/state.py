@@ -145,7 +145,7 @@ class BsreState:
     stopping: threading.Event = field(default_factory=threading.Event)
     file_stamp: tuple[float, int] | None = None  # the users file's mtime and size when read
 
-    def _stamp(self) -> tuple[float, int] | None:
+    def file_stamp_now(self) -> tuple[float, int] | None:
         if self.users_file is None:
             return None
         try:
@@ -157,7 +157,7 @@ class BsreState:
     def refresh(self) -> None:
         """Take in the users file's signers when it changed since it was read (`make run`
         writes it while the server may already be up); other users and faults stay."""
-        stamp = self._stamp()
+        stamp = self.file_stamp_now()
         if stamp is None or stamp == self.file_stamp:
             return
         try:
@@ -173,8 +173,12 @@ class BsreState:
 
     def reset(self) -> None:
         """Back to the users given at start (re-read from the users file), no faults, no log."""
-        stamp = self._stamp()
-        users = load_users(self.users_file) if self.users_file else []
+        stamp = self.file_stamp_now()
+        error: Exception | None = None
+        try:
+            users = load_users(self.users_file)
+        except (InvalidUser, ValueError) as exc:  # a broken file: the other users still
+            users, error = [], exc
         self.file_stamp = stamp
         with self.lock:
             # Copies: a state set through the control side must not outlive a reset.
@@ -182,6 +186,8 @@ class BsreState:
             self.faults.clear()
             self.requests.clear()
             self.documents.clear()
+        if error is not None:
+            raise InvalidUser(f"{self.users_file}: {error}")
 
     def user(self, nik: str) -> User | None:
         with self.lock:

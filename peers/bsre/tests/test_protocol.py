@@ -435,3 +435,14 @@ def test_a_missing_users_file_is_tolerated_until_it_exists(tmp_path: Path) -> No
         first_ca = ca_pem(server)
     with start_server(0, state_dir=tmp_path / "state") as again:
         assert ca_pem(again) == first_ca  # the CA is kept in the state directory
+
+
+def test_a_broken_users_file_leaves_the_server_up(tmp_path: Path) -> None:
+    users_file = tmp_path / "bsre_users.json"
+    users_file.write_text("[{not json")
+    with start_server(0, users_file=users_file, state_dir=tmp_path / "state") as server:
+        url = f"{server.base_url}/api/user/status/{ACTIVE}"
+        assert http.get(url, auth=AUTH).json()["status"] == "NOT_REGISTERED"
+        answer = http.post(server.control("reset"))
+        assert answer.status_code == 400
+        assert "bsre_users.json" in answer.json()["error"]
