@@ -28,7 +28,13 @@ from alur.org.models import Region
 from alur.registry.choices import ResidentStatus
 from alur.registry.inputs import AddressInput
 from alur.registry.models import Family, FamilyMember, Resident
-from alur.registry.port import family_no_kk_correct, is_siak, resident_nik_correct, siak_nik_check
+from alur.registry.port import (
+    family_no_kk_correct,
+    is_siak,
+    resident_nik_correct,
+    siak_nik_check,
+    siak_no_kk_check,
+)
 from alur.registry.services.events import (
     MSG_BIRTH_AFTER_APPLICATION,
     birth_register,
@@ -88,6 +94,13 @@ def enter_family(request: EnterRequest) -> None:
             reason=reason,
         )
     else:
+        if siak_no_kk:
+            siak_no_kk_check(
+                siak_no_kk,
+                office=request.case.office,
+                district_code=text(data, "district_code"),
+                not_before=request.case.started_at.astimezone(request.case.office.zone).date(),
+            )
         family = family_create(
             office=request.case.office,
             head=head,

@@ -27,6 +27,7 @@ from alur.registry.choices import Education, MaritalStatus, Relation, Religion, 
 from alur.registry.inputs import AddressInput, ResidentInput
 from alur.registry.models import Resident
 from alur.registry.numbers import nik_prefix
+from alur.registry.port import is_siak
 from alur.registry.services.families import family_create
 from alur.registry.services.residents import resident_register
 
@@ -194,6 +195,13 @@ def _family_input(
     )
 
 
+def _siak_no_kk(office: Office, district: Region, issued_on: date, serial: int) -> str:
+    """On SIAK the demo families are SIAK's: their No. KK as SIAK issued it (Alur makes none)."""
+    if not is_siak(office):
+        return ""
+    return f"{district.code.replace('.', '')}{issued_on:%d%m%y}{serial:04d}"
+
+
 def _office_families(office: Office, districts: list[Region], count: int, today: date) -> int:
     """The office's demo families, each made once: a family whose head's NIK is registered
     already is left as it is."""
@@ -225,13 +233,15 @@ def _office_families(office: Office, districts: list[Region], count: int, today:
                     office=office, data=data, actor=None, today=today
                 )
                 residents.append(resident)
+            issued_on = min(max(issued_on, people[-1].born + timedelta(days=14)), today)
             family_create(
                 office=office,
                 head=residents[0],
                 home=home,
                 members=[(r, p.relation) for r, p in zip(residents[1:], people[1:], strict=True)],
                 actor=None,
-                issued_on=min(max(issued_on, people[-1].born + timedelta(days=14)), today),
+                issued_on=issued_on,
+                no_kk=_siak_no_kk(office, district, issued_on, FAMILY_SERIAL + number),
             )
         added += 1
     return added

@@ -48,7 +48,10 @@ MSG_NIK_TAKEN = "NIK {nik} sudah terdaftar atas nama {name}; periksa lagi NIK da
 MSG_KK_TAKEN = (
     "No. KK {no_kk} sudah terdaftar untuk keluarga {name}; periksa lagi No. KK dari SIAK."
 )
-MSG_KK_FUTURE = "Tanggal terbit pada No. KK {no_kk} ({day:%d-%m-%Y}) belum tiba."
+MSG_KK_EARLY = (
+    "Tanggal terbit pada No. KK {no_kk} ({day:%d-%m-%Y}) sebelum permohonan diterima "
+    "({since:%d-%m-%Y}); No. KK baru diterbitkan SIAK untuk permohonan ini."
+)
 
 
 def is_siak(office: Office | None) -> bool:
@@ -137,9 +140,11 @@ def siak_no_kk_check(
     family: Family | None = None,
     code: str = "siak_no_kk",
     today: date | None = None,
+    not_before: date | None = None,
 ) -> str:
     """The No. KK SIAK issued to a new family of kecamatan `district_code`, checked; refused
-    (about `code`). `family`: the family it is for (a correction), which may already hold it."""
+    (about `code`). `family`: the family it is for (a correction), which may already hold it.
+    `not_before`: the day the application came in (a KK issued for it is not older)."""
     no_kk = no_kk.strip()
     today = today or timezone.localdate()
     if not no_kk:
@@ -147,12 +152,9 @@ def siak_no_kk_check(
     check = check_kk(no_kk, today=today)
     if not check.is_valid:
         raise DomainError(" ".join(check.errors), code=code)
-    try:  # a new KK is issued now: its DDMMYY is of this century (check_kk reads it as past)
-        issued = date(2000 + int(no_kk[10:12]), int(no_kk[8:10]), int(no_kk[6:8]))
-    except ValueError:
-        issued = check.birth_date
-    if issued is not None and issued > today:
-        raise DomainError(MSG_KK_FUTURE.format(no_kk=no_kk, day=issued), code=code)
+    issued = check.birth_date  # DDMMYY read as a day not after today (check_kk)
+    if issued is not None and not_before is not None and issued < not_before:
+        raise DomainError(MSG_KK_EARLY.format(no_kk=no_kk, day=issued, since=not_before), code=code)
     _region_checked(
         what="No. KK",
         number=no_kk,

@@ -6,6 +6,8 @@ coverage rollup read the same as in standalone mode."""
 
 from __future__ import annotations
 
+import re
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,9 +17,12 @@ from django.utils import timezone
 from alur.core.errors import DomainError
 from alur.core.uploads import DEFAULT_MAX_BYTES
 from alur.documents import registers
+from alur.documents.definitions import EnterRequest, service_for
 from alur.documents.issuing import documents_sign
 from alur.documents.models import CitizenDocument
 from alur.documents.numbering import register_number_take
+from alur.documents.services import entry_correct
+from alur.documents.siak import entry_run
 from alur.documents.siak_output import SiakFile, siak_documents_attach
 from alur.documents.tests.entry import home, person
 from alur.documents.tests.siak_pdfs import (
@@ -47,6 +52,11 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 BORN = TODAY - timedelta(days=5)
 ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def refused(message: str) -> AbstractContextManager[Any]:
+    """The service refuses with `message` (as the person reads it)."""
+    return pytest.raises(DomainError, match=re.escape(message))
 
 
 def to_siak(office: Office) -> None:
@@ -111,11 +121,11 @@ def test_alur_generates_no_number_for_an_office_on_siak() -> None:
     assert len(nik_generate(kecamatan_code="18.08.01", birth_date=BORN, sex="P", office=office))
     assert len(no_kk_generate(region_code="18.08.01", issued_on=TODAY, office=office)) == 16
     to_siak(office)
-    with pytest.raises(DomainError, match="NIK diterbitkan oleh SIAK, bukan oleh Alur"):
+    with refused("NIK diterbitkan oleh SIAK, bukan oleh Alur"):
         nik_generate(kecamatan_code="18.08.01", birth_date=BORN, sex="P", office=office)
-    with pytest.raises(DomainError, match="No. KK diterbitkan oleh SIAK"):
+    with refused("No. KK diterbitkan oleh SIAK"):
         no_kk_generate(region_code="18.08.01", issued_on=TODAY, office=office)
-    with pytest.raises(DomainError, match="diterbitkan oleh SIAK"):
+    with refused("diterbitkan oleh SIAK"):
         person(office, None, "Tanpa NIK")  # a registration without the NIK SIAK issued
     task, _operator, _family = birth_case()
     document = CitizenDocument.objects.create(
@@ -125,7 +135,9 @@ def test_alur_generates_no_number_for_an_office_on_siak() -> None:
         created_at=timezone.now(),
         updated_at=timezone.now(),
     )
-    with pytest.raises(DomainError, match="Nomor register Kutipan akta kelahiran dari SIAK belum dicatat"):
+    with pytest.raises(
+        DomainError, match="Nomor register Kutipan akta kelahiran dari SIAK belum dicatat"
+    ):
         register_number_take(document)
     document.refresh_from_db()
     assert document.register_serial is None and document.register_number == ""
@@ -172,7 +184,7 @@ def test_birth_entry_refuses_each_wrong_siak_number_and_keeps_nothing() -> None:
         ({"siak_entered_on": TODAY - timedelta(days=400)}, "sebelum permohonan diterima"),
     ]
     for change, message in refusals:
-        with pytest.raises(DomainError, match=message):
+        with refused(message):
             enter(task, operator, birth_data(family, siak_nik=free) | change)
         assert Resident.objects.count() == residents, change
         assert not CitizenDocument.objects.filter(case=task.case).exists(), change
@@ -186,6 +198,24 @@ def test_birth_entry_refuses_each_wrong_siak_number_and_keeps_nothing() -> None:
     assert akta.printed_at is not None  # step 6 prints it for the register, with SIAK's number
 
 
+def test_a_mistyped_siak_nik_is_corrected_at_the_entry_step_and_checked_again() -> None:
+    task, operator, family = birth_case()
+    case = Case.objects.get(pk=task.case_id)
+    service = service_for("S2e")
+    assert service is not None
+    entry_run(service, EnterRequest(case=case, actor=operator, data=birth_data(family)))
+    child = CitizenDocument.objects.get(case=case, kind="akta_kelahiran").resident
+    other = nik_for(BORN, district="180802")
+    with refused("kode kecamatan 18.08.02"):
+        entry_correct(case=case, actor=operator, data=birth_data(family, siak_nik=other))
+    right = nik_for(BORN, serial="0003")
+    entry_correct(case=case, actor=operator, data=birth_data(family, siak_nik=right))
+    child.refresh_from_db()
+    akta = CitizenDocument.objects.get(case=case, kind="akta_kelahiran")
+    assert child.nik == right and akta.data["siak"]["nik"] == right and akta.data["version"] == 2
+    assert Resident.objects.filter(name="PUTRI").count() == 1  # the same child, one NIK
+
+
 def test_the_entry_form_on_siak_keeps_what_was_typed_on_an_error(client) -> None:
     task, operator, family = birth_case()
     client.force_login(operator)
@@ -193,9 +223,7 @@ def test_the_entry_form_on_siak_keeps_what_was_typed_on_an_error(client) -> None
     body = page.content.decode()
     assert "Entri di SIAK" in body and "NIK anak dari SIAK" in body
     assert "Nomor akta kelahiran dari SIAK" in body and "Tanggal entri di SIAK" in body
-    data = {
-        k: (v.isoformat() if isinstance(v, date) else v) for k, v in birth_data(family).items()
-    }
+    data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in birth_data(family).items()}
     typed = nik_for(BORN, district="180802")
     data |= {"siak_nik": typed, "birth_order": "1", "marital_status": "belum_kawin"}
     answer = client.post(f"/tugas/{task.pk}/selesai/", data, follow=True)
@@ -238,19 +266,19 @@ def test_the_kadis_attaches_the_signed_siak_pdf_and_each_wrong_one_is_refused(cl
         (good + b"%" + b"0" * DEFAULT_MAX_BYTES, "terlalu besar"),
     ]
     for pdf, message in refusals:
-        with pytest.raises(DomainError, match=message):
+        with refused(message):
             attach(case, kadis, pdf)
         akta = CitizenDocument.objects.get(case=case, kind="akta_kelahiran")
         assert akta.signed_at is None and akta.issued_id is None
         assert IssuedDocument.objects.count() == archived
         assert case.tasks.get(pk=sign.pk).status in ("open", "claimed")
-    with pytest.raises(DomainError, match="harus PDF yang dicetak dari SIAK"):
+    with refused("harus PDF yang dicetak dari SIAK"):
         attach(case, kadis, samples.png(), name="akta.png")
     operator = holder(case.tasks.get(step=6))
-    with pytest.raises(DomainError, match="belum sampai kepada Anda"):
+    with refused("belum sampai kepada Anda"):
         attach(case, operator, good)  # the SOP's step 9 is the Kadis's
     certificate_for(kadis)
-    with pytest.raises(DomainError, match="ditandatangani Kepala Dinas \\(TTE\\) di SIAK"):
+    with refused("ditandatangani Kepala Dinas (TTE) di SIAK"):
         documents_sign(case=case, actor=kadis, passphrase=PASSPHRASE, base_url="https://a.test/")
     assert IssuedDocument.objects.count() == archived
     attach(case, kadis, good)
@@ -339,13 +367,14 @@ def test_a_new_kk_takes_the_no_kk_siak_issued_checked_and_its_siak_pdf() -> None
         ({"siak_no_kk": kk_number().translate(ARABIC)}, "angka biasa 0–9"),
         ({"siak_no_kk": kk_number(district="180802")}, "kode kecamatan 18.08.02"),
         ({"siak_no_kk": kk_number(district="197101")}, "kode kabupaten/kota 19.71"),
-        ({"siak_no_kk": kk_number(when=TODAY + timedelta(days=3))}, "belum tiba"),
+        ({"siak_no_kk": kk_number(when=TODAY + timedelta(days=3))}, "sebelum permohonan"),
+        ({"siak_no_kk": kk_number(when=TODAY - timedelta(days=40))}, "sebelum permohonan"),
         ({"siak_no_kk": kk_number(serial="0000")}, "tidak boleh 0000"),
         ({"siak_no_kk": existing.no_kk}, "sudah terdaftar untuk keluarga LAIN"),
         ({"siak_no_kk": kk_number(), "no_kk": existing.no_kk}, "hanya untuk KK baru"),
     ]
     for change, message in refusals:
-        with pytest.raises(DomainError, match=message):
+        with refused(message):
             enter(task, operator, data | change)
         assert Family.objects.count() == families, change
         assert not CitizenDocument.objects.filter(case=task.case).exists(), change
@@ -355,7 +384,7 @@ def test_a_new_kk_takes_the_no_kk_siak_issued_checked_and_its_siak_pdf() -> None
     assert kk.data["siak"]["no_kk"] == kk_number()
     sign = run_until_step(case, 5)
     kadis = holder(sign)
-    with pytest.raises(DomainError, match=f"nomor {kk_number()} yang dicatat"):
+    with refused(f"nomor {kk_number()} yang dicatat"):
         attach(case, kadis, signed_pdf("KARTU KELUARGA", "No. 1808010101010001"), "kk")
     pdf = signed_pdf("KARTU KELUARGA", f"No. {kk_number()}", "KEPALA")
     attach(case, kadis, pdf, "kk")
@@ -390,7 +419,7 @@ def test_an_skpwni_takes_the_register_number_siak_issued_and_its_siak_pdf() -> N
         ({"siak_register_number": "SKPWNI/1808/0042"}, "tidak sesuai format SIAK"),
         ({"siak_register_number": f"SKPWNI/1872/{TODAY:%d%m%Y}/0042"}, "kode wilayah 1872"),
     ]:
-        with pytest.raises(DomainError, match=message):
+        with refused(message):
             enter(task, operator, data | change)
         mover.refresh_from_db()
         assert mover.status == "alive" and not CitizenDocument.objects.filter(case=task.case)
@@ -398,7 +427,7 @@ def test_an_skpwni_takes_the_register_number_siak_issued_and_its_siak_pdf() -> N
     skpwni = CitizenDocument.objects.get(case=case, kind="skpwni")
     assert skpwni.register_number == number
     sign = run_until_step(case, 5)
-    with pytest.raises(DomainError, match="tidak bertanda tangan"):
+    with refused("tidak bertanda tangan"):
         attach(case, holder(sign), plain_pdf(number), "skpwni")
     pdf = signed_pdf("SURAT KETERANGAN PINDAH WNI", f"Nomor: {number}")
     attach(case, holder(sign), pdf, "skpwni")
