@@ -177,6 +177,16 @@ def _page_top(pdf: bytes, index: int) -> float:
     return float(box[3])
 
 
+def _tag(pdf: bytes, tag: str, page: int | None) -> tuple[int, float, float]:
+    """The page and lower left corner of a signature placed at `tag_koordinat`."""
+    if len(tag) > 50:
+        raise _bad_request("Parameter tag_koordinat terlalu panjang")
+    found = signer.find_tag(pdf, tag, page)
+    if found is None:
+        raise _bad_request(f"tag_koordinat {tag!r} tidak ditemukan pada dokumen")
+    return found
+
+
 class BsreServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -470,16 +480,20 @@ class BsreHandler(BaseHTTPRequestHandler):
                 raise _bad_request("Parameter imageTTD wajib diisi jika image = true")
             image = picture.data
         pages = signer.page_count(pdf)
-        page = _page(fields.get("page") or fields.get("halaman"), pages)
-        if fields.get("tag_koordinat") and not fields.get("xAxis"):
-            raise _bad_request("tag_koordinat tidak didukung oleh BSrE lokal; isi xAxis/yAxis")
-        for name in ("xAxis", "yAxis", "width", "height"):
+        given_page = fields.get("page") or fields.get("halaman")
+        page = _page(given_page, pages)
+        tag = fields.get("tag_koordinat", "")
+        names = ("width", "height") if tag and not fields.get("xAxis") else ("xAxis", "yAxis")
+        for name in (*names, "width", "height"):
             if not fields.get(name):
                 raise _bad_request(f"Parameter {name} wajib diisi jika tampilan = visible")
-        x, y = _number(fields["xAxis"], "xAxis"), _number(fields["yAxis"], "yAxis")
         width, height = _number(fields["width"], "width"), _number(fields["height"], "height")
         if width <= 0 or height <= 0:
             raise _bad_request("Parameter width dan height harus lebih dari 0")
+        if tag and not fields.get("xAxis"):
+            page, x, y = _tag(pdf, tag, page if given_page else None)
+        else:
+            x, y = _number(fields["xAxis"], "xAxis"), _number(fields["yAxis"], "yAxis")
         return signer.Appearance(
             page=page, box=(x, y, x + width, y + height), image=image, link_qr=link
         )
@@ -533,22 +547,26 @@ class BsreHandler(BaseHTTPRequestHandler):
             return None
         if tampilan != "VISIBLE":
             raise _bad_request("tampilan harus VISIBLE atau INVISIBLE")
-        if prop.get("tag_koordinat") and prop.get("originX") is None:
-            raise _bad_request("tag_koordinat tidak didukung oleh BSrE lokal; isi originX/originY")
-        for name in ("originX", "originY", "width", "height"):
+        tag = str(prop.get("tag_koordinat") or "")
+        by_tag = bool(tag) and prop.get("originX") in (None, "")
+        names = ("width", "height") if by_tag else ("originX", "originY", "width", "height")
+        for name in names:
             if prop.get(name) in (None, ""):
                 raise _bad_request(f"Parameter {name} wajib diisi jika tampilan = VISIBLE")
         pages = signer.page_count(pdf)
         page = _page(prop.get("page"), pages)
-        x, top = _number(prop["originX"], "originX"), _number(prop["originY"], "originY")
         width, height = _number(prop["width"], "width"), _number(prop["height"], "height")
         if width <= 0 or height <= 0:
             raise _bad_request("Parameter width dan height harus lebih dari 0")
-        # v2 counts originY from the top of the page to the top of the box (see PROTOCOL.md).
-        y2 = _page_top(pdf, page) - top
         image = None
         if prop.get("imageBase64"):
             image = _base64(str(prop["imageBase64"]), "imageBase64")
+        if by_tag:
+            page, x, y = _tag(pdf, tag, page if prop.get("page") not in (None, "") else None)
+            return signer.Appearance(page=page, box=(x, y, x + width, y + height), image=image)
+        x, top = _number(prop["originX"], "originX"), _number(prop["originY"], "originY")
+        # v2 counts originY from the top of the page to the top of the box (see PROTOCOL.md).
+        y2 = _page_top(pdf, page) - top
         return signer.Appearance(page=page, box=(x, y2 - height, x + width, y2), image=image)
 
     def _download(self, document_id: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import pypdf
 import segno
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -223,3 +224,36 @@ def verify(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> list[Checked]
             )
         )
     return rows
+
+
+def _tag_on(page: pypdf.PageObject, tag: str) -> tuple[float, float] | None:
+    found: list[tuple[float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        at = text.find(tag)
+        if found or at < 0:
+            return
+        x = tm[4] + at * size * 0.5 * tm[0]
+        y = tm[5]
+        found.append((x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return found[0] if found else None
+
+
+def find_tag(pdf: bytes, tag: str, page: int | None) -> tuple[int, float, float] | None:
+    """Where `tag` first appears in the text of `page` (0-based; None: every page in order):
+    the page and the tag's baseline start in PDF points. Glyph widths are estimated (half the
+    font size), which is near enough for a placeholder character."""
+    if not tag:
+        return None
+    try:
+        document = pypdf.PdfReader(io.BytesIO(pdf), strict=False)
+        indexes = [page] if page is not None else list(range(len(document.pages)))
+        for index in indexes:
+            spot = _tag_on(document.pages[index], tag)
+            if spot is not None:
+                return index, spot[0], spot[1]
+    except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise SignFailure(f"file is not a readable PDF: {exc}") from exc
+    return None

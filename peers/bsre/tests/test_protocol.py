@@ -4,6 +4,7 @@ pyHanko and poppler's pdfsig accept, verification, download, faults and the cont
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 from pathlib import Path
@@ -446,3 +447,34 @@ def test_a_broken_users_file_leaves_the_server_up(tmp_path: Path) -> None:
         answer = http.post(server.control("reset"))
         assert answer.status_code == 400
         assert "bsre_users.json" in answer.json()["error"]
+
+
+def pdf_with_text() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=(595, 842))
+    page.drawString(100, 700, "Surat Keterangan")
+    page.showPage()
+    page.drawString(300, 150, "Kepala Dinas ^")
+    page.save()
+    return out.getvalue()
+
+
+def test_tag_koordinat_places_the_signature_at_the_mark(bsre: RunningServer) -> None:
+    size = {"width": 80, "height": 40}
+    v1 = sign_v1(
+        bsre, pdf_with_text(), tampilan="visible", image="false", tag_koordinat="^", **size
+    )
+    assert v1.status_code == 200, v1.text
+    props = [{"tampilan": "VISIBLE", "tag_koordinat": "^", **size}]
+    v2 = sign_v2(bsre, [pdf_with_text()], props)
+    assert v2.status_code == 200, v2.text
+    for signed in (v1.content, base64.b64decode(v2.json()["file"][0])):
+        [(page, (x1, y1, x2, y2))] = signature_boxes(signed)
+        assert page == 1
+        assert 300 < x1 < 420 and y1 == 150.0  # after "Kepala Dinas ", on its baseline
+        assert (round(x2 - x1), y2 - y1) == (80, 40.0)
+    missing = sign_v1(bsre, pdf_with_text(), tampilan="visible", tag_koordinat="~", **size)
+    assert missing.status_code == 400
+    assert "tidak ditemukan" in missing.json()["error"]
