@@ -303,7 +303,8 @@ def signer_ready(
         raise SigningError(MSG_NO_PASSPHRASE, code="wrong_passphrase", retryable=True)
     status = signer_status(user, office, fresh=True)
     if not status.ok:
-        message = " ".join(part for part in (status.message, status.action) if part)
+        action = "" if "coba lagi" in status.message.lower() else status.action
+        message = " ".join(part for part in (status.message, NOT_SIGNED, action) if part)
         error = SigningError(
             message,
             code=status.state,
