@@ -34,6 +34,7 @@ from alur.documents.tests.siak_pdfs import (
 from alur.intake.services import application_submit
 from alur.intake.tests import samples
 from alur.org.models import Office
+from alur.org.selectors import holders_of
 from alur.outbox.models import OutboundMessage
 from alur.registry import rollup
 from alur.registry.models import Family, Resident
@@ -293,6 +294,15 @@ def test_the_kadis_attaches_the_signed_siak_pdf_and_each_wrong_one_is_refused(cl
     client.force_login(kadis)
     download = client.get(f"/dokumen/{akta.pk}/berkas/")
     assert b"".join(download.streaming_content) == good
+
+
+def test_a_siak_pdf_is_refused_where_alur_signs_itself() -> None:
+    case = start("S2e")
+    to_standalone(case.office)
+    kadis = next(u for u in holders_of(case.office, "kadis"))
+    with refused("Kantor ini menandatangani dokumen di Alur"):
+        attach(case, kadis, signed_pdf(f"Nomor: {akta_number()}"))
+    assert not IssuedDocument.objects.filter(office=case.office).exists()
 
 
 def test_a_siak_case_reads_the_same_in_notices_registers_counts_and_coverage() -> None:
