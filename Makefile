@@ -7,9 +7,12 @@ PORT ?= 8000
 GRAPH_PORT ?= 8765
 SIAK_PORT ?= 8767
 BSRE_PORT ?= 8766
-# make run: identity checks and the register of record against the local SIAK/Dukcapil server.
+# make run: identity checks and the register of record against the local SIAK/Dukcapil server,
+# every TTE through the local BSrE server (TTE_BACKEND=local signs with Alur's own certificates).
 NATIONAL = IDENTITY_BACKEND=webservice REGISTRY_BACKEND=siak SIAK_URL=http://127.0.0.1:$(SIAK_PORT) \
-	DUKCAPIL_WS_URL=http://127.0.0.1:$(SIAK_PORT)/dukcapil/get_json/ALUR_DEMO/CALL_VERIFY_BY_ELEMEN
+	DUKCAPIL_WS_URL=http://127.0.0.1:$(SIAK_PORT)/dukcapil/get_json/ALUR_DEMO/CALL_VERIFY_BY_ELEMEN \
+	TTE_BACKEND=$(TTE_BACKEND) BSRE_BASE_URL=http://127.0.0.1:$(BSRE_PORT)
+TTE_BACKEND ?= bsre
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
 # The journeys: each SOP walked from its start to its end on a 390-px phone (journeys/).

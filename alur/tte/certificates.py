@@ -6,8 +6,10 @@ Fernet key derived from `SECRET_KEY` (HKDF-SHA256), so a database dump alone is 
 The passphrase is never stored: the signer types it for every signature.
 
 Which CAs are trusted: `settings.TTE_TRUSTED_CA_FILES` (paths to PEM or DER certificates) when
-set; otherwise the development CA (`pki.dev_ca`), except in production where nothing is trusted
-until the setting names the real authority's certificates.
+set; otherwise the development CA (`pki.dev_ca`) and, when the local BSrE server has made one,
+its development CA (`VAR_DIR/bsre/ca.pem`, what `make run` signs with in `bsre` mode), except
+in production where nothing is trusted until the setting names the real authority's
+certificates (for BSrE: its root and intermediate CA).
 """
 
 from __future__ import annotations
@@ -87,7 +89,11 @@ def trusted_roots() -> list[x509.Certificate]:
     """The CA certificates whose signer certificates Alur accepts and whose signatures it trusts."""
     files: list[str] | None = getattr(settings, "TTE_TRUSTED_CA_FILES", None)
     if files is None:
-        return [] if getattr(settings, "PRODUCTION", False) else [pki.dev_ca()[0]]
+        if getattr(settings, "PRODUCTION", False):
+            return []
+        local_bsre = Path(settings.VAR_DIR) / "bsre" / "ca.pem"
+        extra = pki.load_certificates(local_bsre.read_bytes()) if local_bsre.is_file() else []
+        return [pki.dev_ca()[0], *extra]
     roots: list[x509.Certificate] = []
     for name in files:
         roots.extend(pki.load_certificates(Path(name).read_bytes()))
