@@ -88,7 +88,13 @@ def enter_resident(request: EnterRequest) -> None:
         data.nik = data.nik or referral.nik
         family: Family | None
         resident, _warnings = resident_register(office=case.office, data=data, actor=request.actor)
-        family = family_create(office=case.office, head=resident, home=home, actor=request.actor)
+        family = family_create(
+            office=case.office,
+            head=resident,
+            home=home,
+            actor=request.actor,
+            no_kk=str(request.data.get("siak_no_kk") or ""),  # an office on SIAK: SIAK's No. KK
+        )
         referral.resident, referral.family = resident, family
         referral.save(update_fields=["resident", "family"])
     else:

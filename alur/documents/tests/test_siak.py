@@ -443,3 +443,33 @@ def test_an_skpwni_takes_the_register_number_siak_issued_and_its_siak_pdf() -> N
     attach(case, holder(sign), pdf, "skpwni")
     skpwni.refresh_from_db()
     assert skpwni.issued.sha256 == sha256_hex(pdf) and skpwni.issued.number == number
+
+
+# --- S3: Dukcapil Siaga (KK and KTP-el, handed over) ----------------------------------------
+
+
+def test_an_outreach_case_on_siak_records_siak_s_nik_and_no_kk_and_hands_over_its_siak_kk() -> None:
+    from alur.outreach.tests.drivers import enter_data
+
+    task = run_until_step(start("S3"), 4)
+    operator = holder(task)
+    office = task.case.office
+    to_siak(office)
+    data = enter_data(task.case, operator) | {"siak_entered_on": TODAY}
+    born = data["birth_date"]
+    nik = nik_for(born, sex=data["sex"], district="187201", serial="0555")
+    no_kk = kk_number(district="187201")
+    with refused("NIK diterbitkan oleh SIAK"):
+        enter(task, operator, data | {"siak_no_kk": no_kk})
+    with refused("No. KK diterbitkan oleh SIAK"):
+        enter(task, operator, data | {"nik": nik})
+    case = enter(task, operator, data | {"nik": nik, "siak_no_kk": no_kk})
+    kk = CitizenDocument.objects.get(case=case, kind="kk")
+    assert kk.family.no_kk == no_kk and kk.family.head.nik == nik
+    sign = run_until_step(case, 6)
+    pdf = signed_pdf("KARTU KELUARGA", f"No. {no_kk}")
+    attach(case, holder(sign), pdf, "kk")
+    case = run_to_end(case)
+    kk.refresh_from_db()
+    assert case.status == "done" and kk.issued.sha256 == sha256_hex(pdf)
+    assert kk.handed_over_at is not None and kk.signed_at is not None
