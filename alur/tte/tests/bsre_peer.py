@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -84,10 +85,16 @@ class Peer:
             trust_roots=[asn1_x509.Certificate.load(der)], allow_fetching=False
         )
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        return [
-            validate_pdf_signature(embedded, signer_validation_context=context)
-            for embedded in reader.embedded_signatures
-        ]
+
+        def run() -> list[Any]:
+            return [
+                validate_pdf_signature(embedded, signer_validation_context=context)
+                for embedded in reader.embedded_signatures
+            ]
+
+        # pyHanko's synchronous API cannot run inside an event loop (a browser test has one).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(run).result()
 
 
 @pytest.fixture(scope="session")
