@@ -9,7 +9,9 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from alur.audit.models import AuditEvent
@@ -31,7 +33,7 @@ from alur.registry.models import Resident
 from alur.workflow import services
 from alur.workflow.choices import Outcome
 from alur.workflow.tests.drive import active, run_until_step, start
-from peers.siak import DEV_PASSWORD, RunningServer, start_server
+from peers.siak import DEV_PASSWORD, RunningServer, load_residents, start_server
 from peers.siak.tests.conftest import control
 
 IP = "10.8.1.23"
@@ -383,3 +385,24 @@ def test_the_check_is_only_for_the_handling_staff(
     response = client.post(url, {"nik": "1808015701900001", "name": "X"})
     assert response.status_code in (403, 404)
     assert not AuditEvent.objects.filter(action=ACTION).exists()
+
+
+@pytest.mark.django_db
+def test_the_export_is_the_local_servers_seed(resident: Resident, tmp_path: Any) -> None:
+    path = tmp_path / "siak_residents.json"
+    call_command("siak_export_residents", output=str(path), verbosity=0)
+    rows = load_residents(str(path))
+    [row] = [r for r in rows if r["nik"] == resident.nik]
+    assert row["birth_date"] == resident.birth_date.isoformat() and row["status"] == "alive"
+    with start_server(port=0, residents=rows) as server:
+        body = {
+            "USER_ID": "disdukcapil-demo",
+            "PASSWORD": DEV_PASSWORD,
+            "IP_USER": IP,
+            "TRESHOLD": "90",
+            "NIK": resident.nik,
+            "NAMA_LGKP": resident.name,
+            "TGL_LHR": resident.birth_date.strftime("%d-%m-%Y"),
+        }
+        content = httpx.post(server.verify_url, json=body, timeout=5).json()["content"][0]
+    assert content == {"NIK": "Sesuai", "NAMA_LGKP": "Sesuai (100)", "TGL_LHR": "Sesuai"}
