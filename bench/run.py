@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["workflow.py", "webhook.py", "reports.py", "inbox.py", "writers.py"]
+SCRIPTS = ["workflow.py", "webhook.py", "reports.py", "inbox.py", "writers.py", "signing.py"]
 
 if __name__ == "__main__":
     failed = 0
