@@ -473,3 +473,56 @@ def test_an_outreach_case_on_siak_records_siak_s_nik_and_no_kk_and_hands_over_it
     kk.refresh_from_db()
     assert case.status == "done" and kk.issued.sha256 == sha256_hex(pdf)
     assert kk.handed_over_at is not None and kk.signed_at is not None
+
+
+# --- S2f: akta kematian and the updated KK, two SIAK prints ---------------------------------
+
+
+def test_a_death_on_siak_takes_the_akta_number_and_both_siak_prints() -> None:
+    task = run_until_step(start("S2f"), 6)
+    operator = holder(task)
+    office = task.case.office
+    to_standalone(office)
+    head, wife = person(office, operator, "Kepala"), person(office, operator, "Istri", sex="P")
+    family = family_create(
+        office=office, head=head, home=home(office), members=[(wife, "istri")], actor=operator
+    )
+    to_siak(office)
+    number = f"1808-KM-{TODAY:%d%m%Y}-0031"
+    data = {
+        "nik": wife.nik,
+        "died_on": TODAY - timedelta(days=2),
+        "death_place": "Rumah",
+        "reporter_name": "Pelapor",
+        "witness_1": "Saksi Satu",
+        "witness_2": "Saksi Dua",
+        "siak_entered_on": TODAY,
+    }
+    with refused("tidak sesuai format SIAK (1808-KM-DDMMYYYY-NNNN)"):
+        enter(task, operator, data | {"siak_register_number": akta_number()})
+    wife.refresh_from_db()
+    assert wife.status == "alive"
+    case = enter(task, operator, data | {"siak_register_number": number})
+    documents = {d.kind: d for d in CitizenDocument.objects.filter(case=case)}
+    assert documents["akta_kematian"].register_number == number
+    assert documents["kk"].register_number == family.no_kk  # the updated KK keeps its number
+    sign = run_until_step(case, 9)
+    kadis = holder(sign)
+    akta_pdf = signed_pdf("KUTIPAN AKTA KEMATIAN", f"Nomor: {number}")
+    with refused("Lampirkan Kartu Keluarga yang dicetak dari SIAK"):
+        attach(case, kadis, akta_pdf, "akta_kematian")
+    assert not CitizenDocument.objects.filter(case=case, issued__isnull=False).exists()
+    kk_pdf = signed_pdf("KARTU KELUARGA", f"No. {family.no_kk}")
+    siak_documents_attach(
+        case=case,
+        actor=kadis,
+        files={
+            "akta_kematian": SiakFile(akta_pdf, "application/pdf", "akta.pdf"),
+            "kk": SiakFile(kk_pdf, "application/pdf", "kk.pdf"),
+        },
+    )
+    wife.refresh_from_db()
+    assert wife.death_certificate_no == number
+    issued = {d.kind: d.issued.sha256 for d in CitizenDocument.objects.filter(case=case)}
+    assert issued == {"akta_kematian": sha256_hex(akta_pdf), "kk": sha256_hex(kk_pdf)}
+    assert own_counts(office, TODAY, TODAY, ["akta_mati", "kk"]) == {"akta_mati": 1, "kk": 1}
