@@ -92,6 +92,13 @@ class CitizenDocument(models.Model):
             models.UniqueConstraint(
                 fields=["card_serial"], condition=~Q(card_serial=""), name="citizen_card_serial"
             ),
+            # A register number SIAK issued (no serial of ours) is one document's; a KK's is
+            # its No. KK, which every version of the family's KK carries.
+            models.UniqueConstraint(
+                fields=["kind", "register_number"],
+                condition=Q(register_serial__isnull=True) & ~Q(register_number="") & ~Q(kind="kk"),
+                name="citizen_document_siak_number",
+            ),
         ]
 
     def __str__(self) -> str:

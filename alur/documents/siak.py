@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alur.audit.services import record
@@ -193,7 +193,13 @@ def _keep(
         if document.family is not None:
             siak["no_kk"] = document.family.no_kk
         document.data = dict(document.data) | {"siak": siak}
-        document.save(update_fields=["register_number", "register_year", "data"])
+        try:
+            with transaction.atomic():
+                document.save(update_fields=["register_number", "register_year", "data"])
+        except IntegrityError:  # another entry took the same number at the same moment
+            raise DomainError(
+                f"Nomor register {number} sudah tercatat untuk perkara lain.", code=REGISTER_NUMBER
+            ) from None
         record(
             actor=actor,
             office=document.office,

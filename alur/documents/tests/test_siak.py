@@ -526,3 +526,27 @@ def test_a_death_on_siak_takes_the_akta_number_and_both_siak_prints() -> None:
     issued = {d.kind: d.issued.sha256 for d in CitizenDocument.objects.filter(case=case)}
     assert issued == {"akta_kematian": sha256_hex(akta_pdf), "kk": sha256_hex(kk_pdf)}
     assert own_counts(office, TODAY, TODAY, ["akta_mati", "kk"]) == {"akta_mati": 1, "kk": 1}
+
+
+def test_the_database_holds_a_siak_register_number_to_one_document() -> None:
+    from django.db import IntegrityError, transaction
+
+    first, second = start("S2e"), start("S2e")
+    now = timezone.now()
+
+    def document(case: Case, kind: str, number: str) -> CitizenDocument:
+        return CitizenDocument.objects.create(
+            case=case,
+            office=case.office,
+            kind=kind,
+            register_number=number,
+            created_at=now,
+            updated_at=now,
+        )
+
+    document(first, "akta_kelahiran", akta_number("0077"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        document(second, "akta_kelahiran", akta_number("0077"))
+    document(first, "kk", "1808010101200001")  # every version of a KK carries its No. KK
+    document(second, "kk", "1808010101200001")
+    assert CitizenDocument.objects.filter(register_number="1808010101200001").count() == 2
