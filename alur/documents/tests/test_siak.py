@@ -290,10 +290,13 @@ def test_the_kadis_attaches_the_signed_siak_pdf_and_each_wrong_one_is_refused(cl
     assert akta.resident.birth_certificate_no == number
     assert case.tasks.get(pk=sign.pk).status == "done"
     page = client.get(f"/verifikasi/{akta.issued.verify_code}/")
-    assert page.status_code == 200 and number in page.content.decode()
+    shown = page.content.decode().replace("<wbr>", "")
+    assert page.status_code == 200 and number in shown and sha256_hex(good) in shown
     client.force_login(kadis)
     download = client.get(f"/dokumen/{akta.pk}/berkas/")
     assert b"".join(download.streaming_content) == good
+    archive = client.get("/arsip/", {"q": number}).content.decode()
+    assert number in archive and akta.issued.verify_code in archive
 
 
 def test_a_siak_pdf_is_refused_where_alur_signs_itself() -> None:
