@@ -1,9 +1,11 @@
-"""`python -m peers.siak [--port 8767] [--residents var/siak_residents.json] [--quiet]`."""
+"""`python -m peers.siak [--port 8767] [--residents var/siak_residents.json] [--quiet]
+[--bsre-url http://127.0.0.1:8766 --bsre-user esign --bsre-password ...]`."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import threading
 from collections.abc import Sequence
@@ -11,6 +13,7 @@ from typing import Any
 
 from peers.siak.server import LOOPBACK, start_server
 from peers.siak.state import load_residents
+from peers.siak.tte import BsreAccess
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -24,6 +27,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--residents",
         help="JSON list of residents the verification service knows (a missing file: none)",
     )
+    parser.add_argument(
+        "--bsre-url",
+        help="the BSrE esign client service the Kadis signs through (without it: SIAK's own key)",
+    )
+    parser.add_argument(
+        "--bsre-user",
+        default=os.environ.get("BSRE_USERNAME") or "esign",
+        help="SIAK's service account at BSrE (default: $BSRE_USERNAME or esign)",
+    )
+    parser.add_argument(
+        "--bsre-password",
+        default=os.environ.get("BSRE_PASSWORD") or "dev-esign-password",
+        help="its password (default: $BSRE_PASSWORD or the development password)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log every request")
     args = parser.parse_args(argv)
 
@@ -32,8 +49,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         format="%(asctime)s %(name)s %(message)s",
     )
     residents = load_residents(args.residents)
-    running = start_server(args.port, residents=residents, host=args.host)
+    bsre = BsreAccess(args.bsre_url, args.bsre_user, args.bsre_password) if args.bsre_url else None
+    running = start_server(args.port, residents=residents, host=args.host, bsre=bsre)
     print(f"Local SIAK at {running.root_url}/_siak/ ({len(residents)} penduduk)", flush=True)
+    if bsre is not None:
+        print(f"TTE Kepala Dinas through BSrE at {bsre.url}", flush=True)
     print(f"Dukcapil verification at {running.verify_url}", flush=True)
 
     stop = threading.Event()

@@ -83,7 +83,17 @@ def certificate_pem() -> bytes:
     return x509.load_der_x509_certificate(signing_key()[1]).public_bytes(serialization.Encoding.PEM)
 
 
-def _page(kind: str, number: str, lines: list[tuple[str, str]], verify_url: str) -> bytes:
+FOOTER_OWN_KEY = "Dokumen ini ditandatangani secara elektronik dan dicetak dari SIAK (lokal)."
+FOOTER_BSRE = (
+    "Dokumen ini ditandatangani secara elektronik oleh Kepala Dinas dengan sertifikat "
+    "elektronik BSrE."
+)
+
+
+def _page(
+    kind: str, number: str, lines: list[tuple[str, str]], verify_url: str, *, bsre: bool = False
+) -> bytes:
+    """The page; with `bsre` the QR code is left to BSrE's visible signature (its linkQR)."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(f"{TITLES.get(kind, kind)} {number}")
@@ -98,17 +108,16 @@ def _page(kind: str, number: str, lines: list[tuple[str, str]], verify_url: str)
         pdf.drawString(70, y, label)
         pdf.drawString(230, y, f": {value}")
         y -= 18
-    widget = QrCodeWidget(verify_url)
-    x1, y1, x2, y2 = widget.getBounds()
-    size = 90.0
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, pdf, 70, 120)
+    if not bsre:
+        widget = QrCodeWidget(verify_url)
+        x1, y1, x2, y2 = widget.getBounds()
+        size = 90.0
+        drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+        drawing.add(widget)
+        renderPDF.draw(drawing, pdf, 70, 120)
     pdf.setFont("Helvetica", 8)
     pdf.drawString(70, 105, "Pindai kode QR untuk memeriksa keaslian dokumen.")
-    pdf.drawString(
-        70, 70, "Dokumen ini ditandatangani secara elektronik dan dicetak dari SIAK (lokal)."
-    )
+    pdf.drawString(70, 70, FOOTER_BSRE if bsre else FOOTER_OWN_KEY)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -143,6 +152,11 @@ def _sign(pdf: bytes) -> bytes:
 def print_document(kind: str, number: str, lines: list[tuple[str, str]], verify_url: str) -> bytes:
     """The signed PDF of one document."""
     return _sign(_page(kind, number, lines, verify_url))
+
+
+def print_unsigned(kind: str, number: str, lines: list[tuple[str, str]], verify_url: str) -> bytes:
+    """The PDF of one document before the Kadis's TTE through BSrE (no signature yet)."""
+    return _page(kind, number, lines, verify_url, bsre=True)
 
 
 def lines_for(data: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, str]]:

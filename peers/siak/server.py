@@ -17,8 +17,15 @@ SIAK's print (what an operator enters in SIAK, the number SIAK issues and the PD
     POST /_siak/api/kk                      {kecamatan, address, members: [{name, ...}]}
     POST /_siak/api/nik                     {kecamatan, name, birth_date, sex, ...}
     GET  /_siak/api/dokumen                 what was issued
-    GET  /_siak/dokumen/{id}.pdf            the signed PDF
+    GET  /_siak/dokumen/{id}.pdf            the PDF (signed, or waiting for the Kadis's TTE)
+    GET  /_siak/dokumen/{id}                the document's page (the TTE form while unsigned)
+    POST /_siak/dokumen/{id}/tte            the Kadis's TTE by hand (nik, passphrase)
+    POST /_siak/api/dokumen/{id}/tte        {nik, passphrase}: signed through BSrE
     GET  /_siak/verifikasi/{id}             where the QR code leads
+
+With `bsre` (`--bsre-url`), SIAK holds no key: a document is printed unsigned ("menunggu TTE
+Kepala Dinas") and the Kadis signs it with their BSrE certificate (peers/siak/tte.py calls the
+BSrE esign client service over HTTP). Without it the server signs with its own development key.
 
 Control (for tests; the server binds to loopback only):
 
@@ -45,7 +52,8 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from peers.siak.printing import lines_for, print_document
+from peers.siak import tte
+from peers.siak.printing import lines_for, print_document, print_unsigned
 from peers.siak.state import (
     DEFAULT_QUOTA,
     ELEMENTS,
@@ -87,6 +95,10 @@ KINDS = {
 
 class BadInput(Exception):
     """A print request SIAK would refuse; the text is for the operator (Bahasa Indonesia)."""
+
+
+class Conflict(Exception):
+    """A TTE that cannot happen now (signed already, being signed); Bahasa Indonesia."""
 
 
 def _envelope(content: dict[str, Any], quota_left: int | None) -> dict[str, Any]:
@@ -146,8 +158,9 @@ def _sex(value: Any) -> str:
 
 
 class SiakServer:
-    def __init__(self, state: SiakState) -> None:
+    def __init__(self, state: SiakState, bsre: tte.BsreAccess | None = None) -> None:
         self.state = state
+        self.bsre = bsre
         self.root_url = ""
 
     # --- the verification web service ------------------------------------------------------
@@ -286,12 +299,91 @@ class SiakServer:
                 (f"Anggota {i}", f"{m['name']} (NIK {m['nik']})")
                 for i, m in enumerate(fields["members"], 1)
             ]
-        pdf = print_document(kind, number, lines, verify_url)
-        issued = Issued(document_id, kind, number, name, fields, pdf)
+        if self.bsre is None:
+            issued = Issued(
+                document_id,
+                kind,
+                number,
+                name,
+                fields,
+                print_document(kind, number, lines, verify_url),
+            )
+        else:
+            pdf = print_unsigned(kind, number, lines, verify_url)
+            issued = Issued(document_id, kind, number, name, fields, pdf, signed=False)
         with self.state.lock:
             self.state.issued[document_id] = issued
-        log.info("SIAK issued %s %s", kind, number)
+        log.info("SIAK issued %s %s (%s)", kind, number, issued.status)
         return issued
+
+    def sign(self, document_id: str, nik: str, passphrase: str) -> Issued:
+        """The Kadis's TTE: the document signed through BSrE with their NIK and passphrase.
+        Raises BadInput, Conflict, KeyError (no such document) or tte.TteRefused; on any of
+        them the document stays as it was (unsigned) and may be signed again."""
+        if self.bsre is None:
+            raise Conflict("SIAK ini menandatangani dengan kuncinya sendiri; TTE BSrE tidak aktif.")
+        nik = nik.strip()
+        if len(nik) != 16 or not nik.isdigit():
+            raise BadInput("NIK Kepala Dinas harus 16 angka.")
+        if not passphrase:
+            raise BadInput("Passphrase TTE wajib diisi.")
+        if len(passphrase) > 256:
+            raise BadInput("Passphrase terlalu panjang.")
+        with self.state.lock:
+            issued = self.state.issued[document_id]
+            if issued.signed:
+                raise Conflict("Dokumen ini sudah ditandatangani.")
+            if issued.signing:
+                raise Conflict(
+                    "Dokumen ini sedang ditandatangani. Tunggu sebentar lalu muat ulang."
+                )
+            issued.signing = True
+            unsigned = issued.pdf
+        try:
+            signed = tte.sign(
+                self.bsre,
+                unsigned,
+                nik=nik,
+                passphrase=passphrase,
+                link_qr=f"{self.root_url}/_siak/verifikasi/{issued.id}",
+                filename=f"{issued.kind}-{issued.id}.pdf",
+            )
+            if signed.signer_nik != nik:
+                raise tte.TteRefused("bad_answer", tte.MESSAGES["bad_answer"])
+        finally:
+            with self.state.lock:
+                issued.signing = False
+        with self.state.lock:
+            issued.pdf = signed.pdf
+            issued.signed = True
+            issued.signer_name = signed.signer_name
+            issued.signer_nik = signed.signer_nik
+            issued.signed_at = datetime.now(ZONE).isoformat(timespec="seconds")
+        log.info("SIAK TTE %s %s signed by NIK %s through BSrE", issued.kind, issued.number, nik)
+        return issued
+
+    async def api_tte(self, request: web.Request) -> web.Response:
+        try:
+            data = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            data = None
+        if not isinstance(data, dict):
+            return web.json_response({"error": "Isi permintaan harus objek JSON."}, status=400)
+        nik, passphrase = str(data.get("nik") or ""), str(data.get("passphrase") or "")
+        try:
+            issued = await asyncio.to_thread(self.sign, request.match_info["id"], nik, passphrase)
+        except KeyError:
+            return web.json_response({"error": "Dokumen tidak ditemukan."}, status=404)
+        except BadInput as error:
+            return web.json_response({"error": str(error), "code": "bad_input"}, status=400)
+        except Conflict as error:
+            return web.json_response({"error": str(error), "code": "conflict"}, status=409)
+        except tte.TteRefused as refusal:
+            return web.json_response(
+                {"error": refusal.message, "code": refusal.code, "signed": False},
+                status=refusal.http_status,
+            )
+        return web.json_response(issued.public(self.root_url))
 
     def _new_nik(self, kecamatan: str, born: date, sex: str) -> str:
         day = born.day + (40 if sex == "P" else 0)
@@ -423,21 +515,82 @@ class SiakServer:
 
     async def pdf(self, request: web.Request) -> web.Response:
         issued = self._issued(request)
+        suffix = "" if issued.signed else "-belum-ttd"
         return web.Response(
             body=issued.pdf,
             content_type="application/pdf",
             headers={
-                "Content-Disposition": f'attachment; filename="{issued.kind}-{issued.id}.pdf"'
+                "Content-Disposition": (
+                    f'attachment; filename="{issued.kind}-{issued.id}{suffix}.pdf"'
+                ),
+                "X-Siak-Status": issued.status,
             },
         )
 
     async def verification(self, request: web.Request) -> web.Response:
         issued = self._issued(request)
+        if not issued.signed:
+            status = "menunggu TTE Kepala Dinas (belum berlaku)"
+        elif issued.signer_nik:
+            status = f"aktif, ditandatangani secara elektronik oleh {issued.signer_name} (BSrE)"
+        else:
+            status = "aktif"
         body = (
             f"<h1>Dokumen terdaftar di SIAK</h1><p>Nomor: {html.escape(issued.number)}</p>"
-            f"<p>Nama: {html.escape(issued.name)}</p><p>Status: aktif</p>"
+            f"<p>Nama: {html.escape(issued.name)}</p><p>Status: {html.escape(status)}</p>"
         )
         return web.Response(text=_page(body), content_type="text/html")
+
+    def _card(self, issued: Issued, *, error: str = "", nik: str = "") -> str:
+        """One document: its number, its status and what to do next (TTE, or download)."""
+        title = TITLES_ID.get(issued.kind, issued.kind)
+        head = (
+            f"<section class='card'><p class='kind'>{html.escape(title)}</p>"
+            f"<p class='number'>Nomor <strong>{html.escape(issued.number)}</strong></p>"
+            f"<p>{html.escape(issued.name)}</p>"
+        )
+        pdf_url = f"/_siak/dokumen/{issued.id}.pdf"
+        if issued.signed:
+            who = (
+                f"Ditandatangani secara elektronik oleh {html.escape(issued.signer_name)} "
+                f"(NIK {html.escape(issued.signer_nik)}) melalui BSrE."
+                if issued.signer_nik
+                else "Ditandatangani secara elektronik."
+            )
+            return (
+                f"{head}<p class='ok'>{who}</p>"
+                f"<a class='button' href='{pdf_url}'>Unduh PDF bertanda tangan</a></section>"
+            )
+        problem = f"<p class='error' role='alert'>{html.escape(error)}</p>" if error else ""
+        return f"""{head}<p class='wait'>Menunggu TTE Kepala Dinas</p>{problem}
+<form method="post" action="/_siak/dokumen/{issued.id}/tte" class="tte">
+<h2>TTE Kepala Dinas</h2>
+<label>NIK Kepala Dinas <input name="nik" inputmode="numeric" maxlength="16"
+ autocomplete="off" required value="{html.escape(nik)}"></label>
+<label>Passphrase TTE <input name="passphrase" type="password" autocomplete="off" required></label>
+<button>Tandatangani dengan TTE BSrE</button></form>
+<p><a href='{pdf_url}'>Pratinjau PDF (belum ditandatangani)</a></p></section>"""
+
+    async def document(self, request: web.Request) -> web.Response:
+        issued = self._issued(request)
+        body = f"<p><a href='/_siak/'>&larr; SIAK</a></p>{self._card(issued)}"
+        return web.Response(text=_page(body), content_type="text/html")
+
+    async def document_tte(self, request: web.Request) -> web.StreamResponse:
+        issued = self._issued(request)
+        form = await request.post()
+        nik = str(form.get("nik") or "").strip()
+        passphrase = str(form.get("passphrase") or "")
+        try:
+            await asyncio.to_thread(self.sign, issued.id, nik, passphrase)
+        except (BadInput, Conflict, tte.TteRefused) as error:
+            text = error.message if isinstance(error, tte.TteRefused) else str(error)
+            text += "" if issued.signed else " Dokumen belum ditandatangani."
+            body = (
+                f"<p><a href='/_siak/'>&larr; SIAK</a></p>{self._card(issued, error=text, nik=nik)}"
+            )
+            return web.Response(text=_page(body), content_type="text/html")
+        raise web.HTTPSeeOther(f"/_siak/dokumen/{issued.id}")
 
     async def home(self, request: web.Request) -> web.Response:
         message = ""
@@ -457,32 +610,39 @@ class SiakServer:
                     form["kecamatan"] = form.get("region")
                 issued = await asyncio.to_thread(self.issue, kind, form)
                 message = (
-                    f"<p class='ok'>SIAK menerbitkan nomor <strong>{html.escape(issued.number)}"
-                    f"</strong>. <a href='/_siak/dokumen/{issued.id}.pdf'>Unduh PDF</a></p>"
+                    f"<p class='ok' role='status'>SIAK menerbitkan nomor "
+                    f"<strong>{html.escape(issued.number)}</strong>.</p>{self._card(issued)}"
                 )
             except BadInput as error:
-                message = f"<p class='error'>{html.escape(str(error))}</p>"
+                message = f"<p class='error' role='alert'>{html.escape(str(error))}</p>"
         with self.state.lock:
             rows = "".join(
-                f"<li>{html.escape(i.number)} — {html.escape(i.name)} "
-                f"<a href='/_siak/dokumen/{i.id}.pdf'>PDF</a></li>"
+                f"<li><a href='/_siak/dokumen/{i.id}'>{html.escape(i.number)}</a> "
+                f"{html.escape(i.name)} <span class='tag'>"
+                f"{'sudah TTE' if i.signed else 'menunggu TTE'}</span></li>"
                 for i in reversed(list(self.state.issued.values()))
             )
-        body = f"""<h1>SIAK (lokal)</h1>{message}
-<form method="post">
+        how = (
+            "Dokumen dicetak tanpa tanda tangan, lalu Kepala Dinas menandatanganinya dengan "
+            "TTE BSrE (NIK dan passphrase)."
+            if self.bsre is not None
+            else "Dokumen ditandatangani dengan kunci pengembangan SIAK lokal."
+        )
+        body = f"""<h1>SIAK (lokal)</h1><p class='hint'>{how}</p>{message}
+<form method="post" class="entry"><h2>Entri dokumen</h2>
 <label>Jenis <select name="kind"><option value="akta-kelahiran">Akta kelahiran</option>
 <option value="akta-kematian">Akta kematian</option><option value="kk">KK (satu anggota)</option>
 <option value="nik">NIK</option></select></label>
 <label>Kode wilayah (kab/kota untuk akta, kecamatan untuk KK/NIK) <input name="region"></label>
 <label>Nama <input name="name"></label>
-<label>NIK (akta kematian) <input name="nik"></label>
+<label>NIK (akta kematian) <input name="nik" inputmode="numeric"></label>
 <label>Tanggal lahir <input name="birth_date" type="date"></label>
 <label>Jenis kelamin <select name="sex"><option>L</option><option>P</option></select></label>
 <label>Tempat lahir <input name="birth_place"></label>
 <label>Tanggal meninggal <input name="died_on" type="date"></label>
 <label>Alamat (KK) <input name="address"></label>
 <button>Simpan di SIAK</button></form>
-<h2>Sudah diterbitkan</h2><ul>{rows or "<li>Belum ada.</li>"}</ul>"""
+<h2>Sudah diterbitkan</h2><ul class='list'>{rows or "<li>Belum ada.</li>"}</ul>"""
         return web.Response(text=_page(body), content_type="text/html")
 
     # --- control -----------------------------------------------------------------------------
@@ -549,14 +709,37 @@ class SiakServer:
             return {"data": list(self.state.requests)}
 
 
+TITLES_ID = {
+    "akta_kelahiran": "Kutipan akta kelahiran",
+    "akta_kematian": "Kutipan akta kematian",
+    "kk": "Kartu Keluarga",
+    "nik": "Biodata penduduk (NIK)",
+}
+STYLE = (
+    "*{box-sizing:border-box}"
+    "body{font-family:system-ui,sans-serif;line-height:1.45;max-width:40rem;margin:0 auto;"
+    "padding:1rem;overflow-wrap:anywhere;color:#1a1a1a}"
+    "h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1rem 0 .4rem}"
+    "label{display:block;margin:.7rem 0;font-weight:600}"
+    "input,select,button,.button{display:block;width:100%;max-width:100%;font:inherit;"
+    "min-height:44px;padding:.5rem .6rem;margin-top:.25rem;border:1px solid #888;"
+    "border-radius:6px}"
+    "button,.button{background:#0a5c36;color:#fff;border:0;font-weight:700;text-align:center;"
+    "text-decoration:none;margin-top:1rem;cursor:pointer}"
+    ".card{border:1px solid #ccc;border-radius:8px;padding:.8rem;margin:1rem 0;background:#fafafa}"
+    ".card p{margin:.3rem 0}.kind{font-size:.9rem;color:#555}.number strong{font-size:1.05rem}"
+    ".ok{color:#064}.error{color:#a00;font-weight:600}"
+    ".wait{background:#fff4d6;border-left:4px solid #c80;padding:.4rem .6rem;font-weight:700}"
+    ".hint{color:#555;font-size:.95rem}.list li{margin:.4rem 0}"
+    ".tag{font-size:.8rem;background:#eee;border-radius:4px;padding:0 .3rem}"
+)
+
+
 def _page(body: str) -> str:
     return (
         "<!doctype html><html lang='id'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>SIAK lokal</title><style>body{font-family:sans-serif;max-width:40rem;"
-        "margin:1rem auto;padding:0 1rem}label{display:block;margin:.5rem 0}"
-        "input,select{display:block;width:100%}"
-        ".ok{color:#064}.error{color:#a00}</style></head><body>" + body + "</body></html>"
+        f"<title>SIAK lokal</title><style>{STYLE}</style></head><body>" + body + "</body></html>"
     )
 
 
@@ -566,7 +749,11 @@ def make_app(server: SiakServer) -> web.Application:
     app.router.add_route("*", "/_siak/", server.home)
     app.router.add_post("/_siak/api/{kind}", server.api_issue)
     app.router.add_get("/_siak/api/dokumen", server.api_list)
+    app.router.add_post("/_siak/api/dokumen/{id}/tte", server.api_tte)
+    app.router.add_post("/_siak/api/documents/{id}/tte", server.api_tte)
     app.router.add_get("/_siak/dokumen/{id}.pdf", server.pdf)
+    app.router.add_get(r"/_siak/dokumen/{id:[0-9a-f]+}", server.document)
+    app.router.add_post(r"/_siak/dokumen/{id:[0-9a-f]+}/tte", server.document_tte)
     app.router.add_get("/_siak/verifikasi/{id}", server.verification)
     app.router.add_route("*", "/_peer/{name}", server.control)
     return app
@@ -608,12 +795,14 @@ def start_server(
     *,
     residents: list[dict[str, Any]] | None = None,
     host: str = "127.0.0.1",
+    bsre: tte.BsreAccess | None = None,
 ) -> RunningServer:
-    """Start the server in a daemon thread (port 0: any free port) and return once it listens."""
+    """Start the server in a daemon thread (port 0: any free port) and return once it listens.
+    With `bsre`, documents wait for the Kadis's TTE through that BSrE service."""
     if host not in LOOPBACK:
         raise ValueError("the local SIAK server binds to a loopback address only")
     state = SiakState(residents)
-    server = SiakServer(state)
+    server = SiakServer(state, bsre)
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(make_app(server), access_log=log)
     ready = threading.Event()

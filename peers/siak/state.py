@@ -155,7 +155,8 @@ class Faults:
 
 @dataclass
 class Issued:
-    """A document SIAK printed: its number, the data and the signed PDF."""
+    """A document SIAK printed: its number, the data and the PDF (signed by the server's own
+    key, or unsigned until the Kadis's TTE through BSrE replaces it with the signed one)."""
 
     id: str
     kind: str
@@ -163,6 +164,15 @@ class Issued:
     name: str
     data: dict[str, Any]
     pdf: bytes = field(repr=False)
+    signed: bool = True
+    signer_name: str = ""
+    signer_nik: str = ""
+    signed_at: str = ""
+    signing: bool = False  # a TTE request is with BSrE now
+
+    @property
+    def status(self) -> str:
+        return "ditandatangani" if self.signed else "menunggu_tte"
 
     def public(self, root: str) -> dict[str, Any]:
         return {
@@ -171,8 +181,16 @@ class Issued:
             "number": self.number,
             "name": self.name,
             "data": self.data,
+            "status": self.status,
+            "signed": self.signed,
+            "signer": (
+                {"name": self.signer_name, "nik": self.signer_nik, "signed_at": self.signed_at}
+                if self.signed and self.signer_nik
+                else None
+            ),
             "pdf_url": f"{root}/_siak/dokumen/{self.id}.pdf",
             "verification_url": f"{root}/_siak/verifikasi/{self.id}",
+            "tte_url": None if self.signed else f"{root}/_siak/api/dokumen/{self.id}/tte",
         }
 
 
