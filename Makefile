@@ -66,7 +66,9 @@ run: $(VENV)/.base system-deps
 	@trap 'kill 0' INT TERM EXIT; \
 		$(BIN)/python -m peers.graph_api --port $(GRAPH_PORT) --quiet \
 			--webhook-url http://$(HOST):$(PORT)/whatsapp/webhook/ & \
-		$(BIN)/python -m peers.siak --port $(SIAK_PORT) --quiet --residents var/siak_residents.json & \
+		$(BIN)/python -m peers.siak --port $(SIAK_PORT) --quiet --residents var/siak_residents.json \
+			--bsre-url http://127.0.0.1:$(BSRE_PORT) --bsre-user $${BSRE_USERNAME:-esign} \
+			--bsre-password $${BSRE_PASSWORD:-dev-esign-password} & \
 		$(BIN)/python -m peers.bsre --port $(BSRE_PORT) --quiet --users var/bsre_users.json & \
 		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
 			$(BIN)/python manage.py run_huey --workers 2 --flush-locks --delay 0.2 --max-delay 1 & \
