@@ -595,7 +595,7 @@ class SiakServer:
     async def home(self, request: web.Request) -> web.Response:
         message = ""
         if request.method == "POST":
-            form = dict(await request.post())
+            form: dict[str, Any] = dict(await request.post())
             kind = KINDS.get(str(form.pop("kind", "")))
             try:
                 if kind is None:

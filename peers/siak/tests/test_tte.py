@@ -9,6 +9,7 @@ import logging
 import socket
 import subprocess
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,10 @@ def test_kk_and_akta_are_printed_unsigned_then_signed_by_the_kadis_through_bsre(
     context = ValidationContext(
         trust_roots=[bsre_ca(bsre)], allow_fetching=False, revocation_mode="soft-fail"
     )
-    status = validate_pdf_signature(signature, context)
+    # pyHanko's sync validator runs its own event loop: in a thread of its own, so that a
+    # Playwright session in this thread (browser tests in the same run) does not get in the way.
+    with ThreadPoolExecutor(1) as pool:
+        status = pool.submit(validate_pdf_signature, signature, context).result()
     assert status.intact and status.valid and status.trusted, status.pretty_print_details()
     assert status.bottom_line
 
