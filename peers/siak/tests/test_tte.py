@@ -8,6 +8,7 @@ import io
 import logging
 import socket
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -215,6 +216,17 @@ def test_bsre_down_signs_nothing_and_a_retry_works(
     assert tte(siak, document).json()["status"] == "ditandatangani"
 
 
+def test_a_bsre_slower_than_the_timeout_is_unavailable(bsre: peers.bsre.RunningServer) -> None:
+    fault = {"mode": "slow", "seconds": 3, "count": 1, "endpoint": "sign"}
+    assert http.post(bsre.control("faults"), json=fault).status_code == 200
+    with start_server(port=0, bsre=BsreAccess(bsre.base_url, *BSRE_AUTH, timeout=0.5)) as siak:
+        document = issue(siak, "kk", KK)
+        refused = tte(siak, document)
+        assert refused.status_code == 503 and refused.json()["code"] == "unavailable"
+        still_unsigned(siak, document)
+        assert tte(siak, document).json()["status"] == "ditandatangani"
+
+
 def test_bsre_not_listening_is_unavailable(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -332,6 +344,54 @@ def test_the_page_walks_entry_number_tte_and_download(siak: RunningServer) -> No
     assert "Unduh PDF bertanda tangan" in signed.text and "Dra. Ratna Sari" in signed.text
     assert "Menunggu TTE" not in signed.text
     assert len(signatures(pdf_of(document))) == 1
+
+
+def test_the_command_line_signs_through_bsre_and_logs_no_passphrase(
+    bsre: peers.bsre.RunningServer,
+) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "peers.siak",
+        "--port",
+        "0",
+        "--bsre-url",
+        bsre.base_url,
+        "--bsre-user",
+        BSRE_AUTH[0],
+        "--bsre-password",
+        BSRE_AUTH[1],
+    ]
+    root = Path(__file__).resolve().parents[3]
+    process = subprocess.Popen(
+        command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("Local SIAK at http://127.0.0.1:"), first
+        url = first.split(" at ")[1].split("/_siak/")[0]
+        assert (
+            process.stdout.readline().strip() == f"TTE Kepala Dinas through BSrE at {bsre.base_url}"
+        )
+        document = http.post(f"{url}/_siak/api/akta-kelahiran", json=AKTA).json()
+        assert document["status"] == "menunggu_tte"
+        wrong = http.post(
+            f"{url}/_siak/api/dokumen/{document['id']}/tte",
+            json={"nik": KADIS, "passphrase": "Keliru#5521"},
+        )
+        assert wrong.json()["code"] == "wrong_passphrase"
+        right = http.post(
+            f"{url}/_siak/api/dokumen/{document['id']}/tte",
+            json={"nik": KADIS, "passphrase": PASSPHRASE},
+        )
+        assert right.json()["signer"]["nik"] == KADIS
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=10)
+    assert "signed by NIK" in err and "wrong_passphrase" in err
+    for secret in ("Keliru#5521", PASSPHRASE):
+        assert secret not in out and secret not in err
 
 
 @pytest.mark.browser
