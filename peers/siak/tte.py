@@ -20,7 +20,7 @@ log = logging.getLogger("peers.siak.tte")
 
 # The visible signature (PDF points from the page's lower left): the QR of the verification
 # page that BSrE draws, at the foot of the page, right.
-BOX = (380, 70, 110, 110)  # xAxis, yAxis, width, height
+BOX = (405, 90, 110, 110)  # xAxis, yAxis, width, height (printing.py leaves it free)
 REASON = "Kepala Dinas menandatangani dokumen kependudukan yang dicetak dari SIAK"
 LOCATION = "Dinas Kependudukan dan Pencatatan Sipil"
 
