@@ -33,8 +33,10 @@ from alur.documents.models import CitizenDocument
 from alur.documents.numbering import register_number_take
 from alur.documents.render import document_pdf, signer_position
 from alur.documents.services import case_documents
+from alur.documents.siak import MSG_SIGNED_IN_SIAK
 from alur.org.access import Capability, can
 from alur.org.models import User
+from alur.registry.port import is_siak
 from alur.registry.services.residents import birth_certificate_record, death_certificate_record
 from alur.tte import port
 from alur.tte.selectors import signature_block, verification_url
@@ -86,6 +88,8 @@ def documents_sign(
 ) -> list[CitizenDocument]:
     """Sign every paper document of `case` as `actor` (see the module's description)."""
     case = Case.objects.select_related("office", "sop").get(pk=case.pk)
+    if is_siak(case.office):  # the Kadis signs in SIAK; the print is attached (siak_output)
+        raise DomainError(MSG_SIGNED_IN_SIAK, code="signed_in_siak")
     _check(case, actor)
     kinds = [kind for kind in require_service(case).outputs if kind in PAPER]
     signer = port.signer_ready(actor, case.office, passphrase, cause=case)

@@ -36,6 +36,10 @@ NIK = "siak_nik"
 NO_KK = "siak_no_kk"
 REGISTER_NUMBER = "siak_register_number"
 ENTRY_TITLE = "Entri di SIAK"
+MSG_SIGNED_IN_SIAK = (
+    "Kantor ini memakai SIAK: dokumen kependudukan ditandatangani Kepala Dinas (TTE) di SIAK, "
+    "bukan di Alur. Lampirkan dokumen yang dicetak dari SIAK."
+)
 
 REGISTER_LABELS: dict[str, str] = {
     OutputKind.AKTA_KELAHIRAN: "Nomor akta kelahiran dari SIAK",

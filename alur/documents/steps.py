@@ -27,7 +27,7 @@ from alur.documents.services import (
     documents_handover,
     documents_print,
 )
-from alur.documents.siak import entry_run, siak_of
+from alur.documents.siak import MSG_SIGNED_IN_SIAK, entry_run, siak_of
 from alur.registry.port import is_siak
 from alur.sop.registry import Completion, KeyKind, declare
 from alur.workflow.choices import Outcome
@@ -37,10 +37,6 @@ FORM, ACTION = KeyKind.FORM, KeyKind.ACTION
 MSG_ATTACH_FIRST = (
     "Langkah ini selesai dengan melampirkan dokumen yang dicetak dari SIAK (PDF bertanda tangan "
     "elektronik Kepala Dinas) pada formulir Lampirkan dokumen dari SIAK."
-)
-MSG_SIGNED_IN_SIAK = (
-    "Kantor ini memakai SIAK: dokumen kependudukan ditandatangani Kepala Dinas (TTE) di SIAK, "
-    "bukan di Alur. Lampirkan dokumen yang dicetak dari SIAK."
 )
 MSG_SIGN_FIRST = (
     "Langkah ini selesai dengan menandatangani dokumen: masukkan passphrase sertifikat TTE "

@@ -282,6 +282,7 @@ def test_the_kadis_attaches_the_signed_siak_pdf_and_each_wrong_one_is_refused(cl
     with refused("ditandatangani Kepala Dinas (TTE) di SIAK"):
         documents_sign(case=case, actor=kadis, passphrase=PASSPHRASE, base_url="https://a.test/")
     assert IssuedDocument.objects.count() == archived
+    assert CitizenDocument.objects.get(case=case, kind="akta_kelahiran").register_number == number
     attach(case, kadis, good)
     akta = CitizenDocument.objects.get(case=case, kind="akta_kelahiran")
     assert akta.issued is not None and akta.issued.sha256 == sha256_hex(good)
