@@ -13,6 +13,7 @@ from weasyprint import HTML
 from alur.audit.models import AuditEvent
 from alur.org.models import Office, User
 from alur.tte import port
+from alur.tte.models import SignerCertificate
 from alur.tte.signing import SigningError, verify_pdf
 from alur.tte.tests.bsre_peer import PASSPHRASE, Peer
 from alur.tte.tests.drivers import PASSPHRASE as LOCAL_PASSPHRASE
@@ -196,3 +197,37 @@ def test_an_office_may_sign_locally_while_the_deployment_uses_bsre(
     signer = port.signer_ready(kadis, office, LOCAL_PASSPHRASE)
     assert _sign(signer, pdf).backend == "local"
     assert bsre.sign_requests() == []
+
+
+def test_the_certificate_page_in_bsre_mode_has_no_upload_and_shows_bsres_status(
+    kadis: User, bsre: Peer, client: Any
+) -> None:
+    bsre.signer(kadis, state="EXPIRED")
+    client.force_login(kadis)
+
+    page = client.get("/naskah/sertifikat/").content.decode()
+
+    assert "Sertifikat BSrE: kedaluwarsa" in page and "admin TTE (RA)" in page
+    assert "tidak ada berkas sertifikat yang perlu diunggah" in page
+    assert 'type="file"' not in page
+    refused = client.post("/naskah/sertifikat/", {"passphrase": "x"}).content.decode()
+    assert "tidak ada berkas yang diunggah" in refused
+    assert not SignerCertificate.objects.filter(user=kadis).exists()
+
+
+def test_the_office_page_names_the_backends_it_runs_on(
+    kadis: User, office: Office, client: Any, settings: Any
+) -> None:
+    settings.TTE_BACKEND = "bsre"
+    office.registry_backend = "siak"
+    office.save(update_fields=["registry_backend"])
+    client.force_login(kadis)
+
+    page = client.get(f"/kantor/{office.code}/").content.decode()
+
+    assert (
+        'data-port="signing" data-backend="bsre">BSrE (BSSN) <span class="muted">(bawaan server)'
+        in page
+    )
+    assert 'data-port="registry" data-backend="siak">SIAK Terpusat</dd>' in page
+    assert 'data-port="identity" data-backend="standalone">Register Alur' in page
