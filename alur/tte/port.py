@@ -330,10 +330,13 @@ def stamp_png(lines: Sequence[str], box: tuple[float, float, float, float]) -> b
     height = max(int((box[3] - box[1]) * 3), 30)
     text = [line for line in lines if line] + [SIGNED_LINE, "Sertifikat Elektronik BSrE - BSSN"]
     size = max(10, min(36, height // (len(text) + 1)))
+    font = _font(size)
+    while size > 10 and max(font.getlength(line) for line in text) > width - size:
+        size -= 1  # the longest line (a post's full title) fits the box
+        font = _font(size)
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, width - 1, height - 1), outline=(40, 40, 40), width=2)
-    font = _font(size)
     y = size // 2
     for line in text:
         draw.text((size // 2, y), line, fill=(0, 0, 0), font=font)
