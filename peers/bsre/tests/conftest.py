@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -97,7 +98,14 @@ def validate(pdf: bytes, trusted_pem: bytes) -> list[Any]:
         revocation_mode="soft-fail",
     )
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-    return [validate_pdf_signature(sig, context) for sig in reader.embedded_signatures]
+
+    def run() -> list[Any]:
+        return [validate_pdf_signature(sig, context) for sig in reader.embedded_signatures]
+
+    # pyHanko's synchronous validator starts an event loop of its own: in a thread of its own, so
+    # that a browser test earlier in the same run (whose loop is still running) does not clash.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
 
 
 def pdfsig(pdf: bytes, tmp_path: Any) -> tuple[int, str]:
