@@ -134,6 +134,15 @@ def _code(value: Any, digits: int, what: str) -> str:
     return code
 
 
+def _region(value: Any) -> tuple[str, str]:
+    """An akta's region: the kab/kota code (4 digits), or a kecamatan (6 digits), whose kab/kota
+    numbers the akta and where a newborn's NIK is issued. Returns (kab/kota, kecamatan or "")."""
+    code = str(value or "").replace(".", "").strip()
+    if len(code) == 6 and code.isdigit():
+        return code[:4], code
+    return _code(value, 4, "wilayah kabupaten/kota"), ""
+
+
 def _date(value: Any, what: str) -> date:
     try:
         return date.fromisoformat(str(value or ""))
@@ -396,7 +405,7 @@ class SiakServer:
     def _akta_kelahiran(
         self, data: dict[str, Any]
     ) -> tuple[str, str, dict[str, Any], dict[str, str]]:
-        region = _code(data.get("region"), 4, "wilayah kabupaten/kota")
+        region, kecamatan = _region(data.get("region"))
         fields = {
             "name": _text(data, "name", "Nama anak"),
             "birth_date": _date(data.get("birth_date"), "Tanggal lahir").isoformat(),
@@ -406,6 +415,8 @@ class SiakServer:
             "mother_name": _text(data, "mother_name", "Nama ibu", required=False),
             "nik": _text(data, "nik", "NIK", required=False),
         }
+        if kecamatan and not fields["nik"]:  # the newborn enters SIAK and gets a NIK
+            fields["nik"] = self._person(fields, kecamatan)["nik"]
         today = _today()
         serial = self.state.next_serial(f"{region}-LT-{today.year}")
         number = f"{region}-LT-{today:%d%m%Y}-{serial:04d}"
@@ -423,7 +434,7 @@ class SiakServer:
     def _akta_kematian(
         self, data: dict[str, Any]
     ) -> tuple[str, str, dict[str, Any], dict[str, str]]:
-        region = _code(data.get("region"), 4, "wilayah kabupaten/kota")
+        region, _kecamatan = _region(data.get("region"))
         fields = {
             "name": _text(data, "name", "Nama"),
             "nik": _text(data, "nik", "NIK", required=False),
@@ -549,6 +560,10 @@ class SiakServer:
             f"<p class='number'>Nomor <strong>{html.escape(issued.number)}</strong></p>"
             f"<p>{html.escape(issued.name)}</p>"
         )
+        if issued.kind == "akta_kelahiran" and issued.data.get("nik"):
+            head += (
+                f"<p class='number'>NIK anak <strong>{html.escape(issued.data['nik'])}</strong></p>"
+            )
         pdf_url = f"/_siak/dokumen/{issued.id}.pdf"
         if issued.signed:
             who = (
@@ -633,12 +648,15 @@ class SiakServer:
 <label>Jenis <select name="kind"><option value="akta-kelahiran">Akta kelahiran</option>
 <option value="akta-kematian">Akta kematian</option><option value="kk">KK (satu anggota)</option>
 <option value="nik">NIK</option></select></label>
-<label>Kode wilayah (kab/kota untuk akta, kecamatan untuk KK/NIK) <input name="region"></label>
+<label>Kode wilayah kecamatan (mis. 18.08.01; akta kematian cukup kab/kota 18.08)
+ <input name="region" inputmode="decimal"></label>
 <label>Nama <input name="name"></label>
 <label>NIK (akta kematian) <input name="nik" inputmode="numeric"></label>
 <label>Tanggal lahir <input name="birth_date" type="date"></label>
 <label>Jenis kelamin <select name="sex"><option>L</option><option>P</option></select></label>
 <label>Tempat lahir <input name="birth_place"></label>
+<label>Nama ayah (akta kelahiran) <input name="father_name"></label>
+<label>Nama ibu (akta kelahiran) <input name="mother_name"></label>
 <label>Tanggal meninggal <input name="died_on" type="date"></label>
 <label>Alamat (KK) <input name="address"></label>
 <button>Simpan di SIAK</button></form>

@@ -259,10 +259,25 @@ def test_kk_and_nik_are_issued_in_the_real_formats_and_become_verifiable(
     assert {d["number"] for d in listed} == {kk["number"], again["number"]}
 
 
+def test_an_akta_entered_in_a_kecamatan_issues_the_newborns_nik(siak: RunningServer) -> None:
+    girl = BABY | {"region": "18.08.01", "name": "Putri Ayu", "sex": "P", "birth_place": "X"}
+    first = issue(siak, "akta-kelahiran", girl | {"mother_name": "Nur Hidayah"})
+    second = issue(siak, "akta-kelahiran", BABY | {"region": "18.08.01", "birth_place": "X"})
+    assert first["number"].startswith("1808-LT-") and second["number"].endswith("-0002")
+    assert first["data"]["nik"] == "1808017011260001"  # day + 40: a girl
+    assert second["data"]["nik"] == "1808013011260001"
+    answer = content(ask(siak, NIK=first["data"]["nik"], NAMA_LGKP_IBU="Nur Hidayah"))
+    assert answer == {"NIK": "Sesuai", "NAMA_LGKP_IBU": "Sesuai (100)"}
+    given = issue(siak, "akta-kelahiran", girl | {"nik": "1808017011260001"})
+    assert given["data"]["nik"] == "1808017011260001"
+    kab = issue(siak, "akta-kelahiran", BABY | {"birth_place": "X"})
+    assert kab["data"]["nik"] == ""
+
+
 @pytest.mark.parametrize(
     "payload",
     [
-        BABY | {"region": "18.08.01", "birth_place": "X"},
+        BABY | {"region": "18.08.0", "birth_place": "X"},
         BABY | {"birth_date": "30-11-2026", "birth_place": "X"},
         BABY | {"sex": "X", "birth_place": "X"},
         {"region": "1808"},
