@@ -637,13 +637,21 @@ class SiakServer:
                 f"{'sudah TTE' if i.signed else 'menunggu TTE'}</span></li>"
                 for i in reversed(list(self.state.issued.values()))
             )
+            waiting = "".join(
+                f"<li><a href='/_siak/dokumen/{i.id}'>{html.escape(i.number)}</a> "
+                f"{html.escape(i.name)}</li>"
+                for i in reversed(list(self.state.issued.values()))
+                if not i.signed and not message
+            )
+        if waiting:  # the Kadis finds what awaits the TTE before the entry form
+            waiting = f"<h2>Belum ditandatangani Kepala Dinas</h2><ul class='list'>{waiting}</ul>"
         how = (
             "Dokumen dicetak tanpa tanda tangan, lalu Kepala Dinas menandatanganinya dengan "
             "TTE BSrE (NIK dan passphrase)."
             if self.bsre is not None
             else "Dokumen ditandatangani dengan kunci pengembangan SIAK lokal."
         )
-        body = f"""<h1>SIAK (lokal)</h1><p class='hint'>{how}</p>{message}
+        body = f"""<h1>SIAK (lokal)</h1><p class='hint'>{how}</p>{message}{waiting}
 <form method="post" class="entry"><h2>Entri dokumen</h2>
 <label>Jenis <select name="kind"><option value="akta-kelahiran">Akta kelahiran</option>
 <option value="akta-kematian">Akta kematian</option><option value="kk">KK (satu anggota)</option>
@@ -653,7 +661,8 @@ class SiakServer:
 <label>Nama <input name="name"></label>
 <label>NIK (akta kematian) <input name="nik" inputmode="numeric"></label>
 <label>Tanggal lahir <input name="birth_date" type="date"></label>
-<label>Jenis kelamin <select name="sex"><option>L</option><option>P</option></select></label>
+<label>Jenis kelamin <select name="sex"><option value="L">Laki-laki</option>
+<option value="P">Perempuan</option></select></label>
 <label>Tempat lahir <input name="birth_place"></label>
 <label>Nama ayah (akta kelahiran) <input name="father_name"></label>
 <label>Nama ibu (akta kelahiran) <input name="mother_name"></label>
