@@ -158,6 +158,7 @@ def test_an_akta_kelahiran_ends_with_the_siak_number_and_the_siak_pdf_archived(
 
     # In SIAK: the Kadis signs the print with TTE (NIK and passphrase, through BSrE).
     at_siak(walk, siak, "siak.kadis")
+    walk.sees("Belum ditandatangani Kepala Dinas")
     walk.follow(number)
     walk.sees("Menunggu TTE Kepala Dinas")
     walk.page.get_by_label("NIK Kepala Dinas").fill(kadis.nik)
