@@ -18,6 +18,8 @@ from alur.core.errors import DomainError
 from alur.letters.models import MAX_PARAF, IssuedNumber, Letter, LetterStatus
 from alur.org.access import Capability, office_ids_for, require, unit_chains
 from alur.org.models import Office, Position, User
+from alur.tte.models import IssuedDocument
+from alur.tte.selectors import document_for_download
 from alur.workflow.models import Case
 from alur.workflow.selectors import open_task
 
@@ -46,6 +48,21 @@ def letter_for(user: User | AnonymousUser, pk: int) -> Letter:
     if letter is None:
         raise Http404("Naskah tidak ditemukan.")
     return letter
+
+
+def letter_document_for(user: User | AnonymousUser, letter: Letter) -> IssuedDocument | None:
+    """The letter's signed PDF when `user` may download it: from the archive of their offices
+    (`tte.selectors.document_for_download`), or, for the BAST's second party, the letter their
+    office signed second (it is archived in the first party's office). None otherwise."""
+    if letter.document_id is None:
+        return None
+    document = document_for_download(user, letter.document_id)
+    if document is not None:
+        return document
+    second = letter.cosigner_position
+    if second is not None and second.office_id in office_ids_for(user, Capability.SIGN):
+        return letter.document
+    return None
 
 
 def case_letter(case: Case) -> Letter | None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.letter_detail, name="detail"),
     path("<int:pk>/ubah/", views.letter_edit, name="edit"),
     path("<int:pk>/konsep.pdf", views.letter_preview, name="preview"),
+    path("<int:pk>/terbit.pdf", views.letter_document, name="document"),
     path("<int:pk>/ajukan/", views.letter_submit, name="submit"),
     path("<int:pk>/paraf/", views.letter_paraf, name="paraf"),
     path("<int:pk>/kembalikan/", views.letter_return, name="return"),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,9 +21,10 @@ from alur.letters import agenda, chain, delivery, issuing, services
 from alur.letters.forms import ChainForm, LetterForm, RecipientForm, SignForm
 from alur.letters.models import Letter, LetterStatus
 from alur.letters.permissions import Action, on_page
-from alur.letters.selectors import agenda_rows, letter_for, letters_for
+from alur.letters.selectors import agenda_rows, letter_document_for, letter_for, letters_for
 from alur.org.access import DENIED_MESSAGE, AuthedRequest, Capability, can, offices_for
 from alur.org.models import Office
+from alur.tte.views_archive import document_response
 from alur.workflow.models import Case
 from alur.workflow.selectors import case_for
 
@@ -174,7 +175,7 @@ def letter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def letter_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = letter_for(request.user, pk)
     if letter.document_id is not None:
-        return redirect("archive:download", pk=letter.document_id)
+        return redirect("letters:document", pk=letter.pk)
     pdf = (
         bytes(letter.first_signed_pdf)
         if letter.first_signed_pdf is not None
@@ -183,6 +184,16 @@ def letter_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="konsep-{letter.pk}-v{letter.version}.pdf"'
     return response
+
+
+@login_required
+def letter_document(request: AuthedRequest, pk: int) -> FileResponse:
+    """The signed PDF, for whoever may read the letter and its archive (the BAST's second party
+    too, whose office does not hold the archive)."""
+    document = letter_document_for(request.user, letter_for(request.user, pk))
+    if document is None:
+        raise Http404("Dokumen tidak ditemukan.")
+    return document_response(document)
 
 
 KEPT = "letters:kept"

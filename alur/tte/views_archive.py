@@ -56,10 +56,21 @@ def archive(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _download_name(document: IssuedDocument) -> str:
+def download_name(document: IssuedDocument) -> str:
+    """The file name an issued document downloads under: its number, else its title."""
     base = document.number or document.title
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-.")[:100]
     return f"{safe or 'dokumen'}.pdf"
+
+
+def document_response(document: IssuedDocument) -> FileResponse:
+    """The archived PDF as a download; the caller has checked the reader may have it."""
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(document),
+        content_type="application/pdf",
+    )
 
 
 @login_required
@@ -67,9 +78,4 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     document = document_for_download(request.user, pk)
     if document is None:
         raise Http404("Dokumen tidak ditemukan.")
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=_download_name(document),
-        content_type="application/pdf",
-    )
+    return document_response(document)

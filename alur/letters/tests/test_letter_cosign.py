@@ -110,3 +110,35 @@ def test_a_second_party_only_on_a_bast_of_a_related_office(
             signer=position(babel, "kadis"),
             cosigner=position(office("18.08"), "kadis"),
         )
+
+
+def test_the_second_party_downloads_the_bast_both_signed(
+    bast: Letter, persona: Callable[[str], Any], tte: Callable[..., Any]
+) -> None:
+    province, bangka, belitung = (persona(f"{n}.kadis") for n in ("babel", "bangka", "belitung"))
+    for signer in (province, bangka):
+        tte(signer)
+    letter = letter_sign(
+        letter=bast, actor=province, passphrase=TTE_PASSPHRASE, base_url="https://alur.test/"
+    )
+    letter = letter_cosign(letter=letter, actor=bangka, passphrase=TTE_PASSPHRASE)
+    archived = letter.document.file.read()
+
+    second = Client()
+    second.force_login(bangka)
+    page = second.get(f"/naskah/{letter.pk}/").content.decode()
+    assert f'href="/naskah/{letter.pk}/terbit.pdf"' in page
+    download = second.get(f"/naskah/{letter.pk}/terbit.pdf")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == archived
+    assert second.get(f"/naskah/{letter.pk}/konsep.pdf").url == f"/naskah/{letter.pk}/terbit.pdf"
+    # The archive itself stays the first party's: its own page does not list it for Bangka.
+    assert second.get(f"/arsip/{letter.document.pk}/unduh/").status_code == 404
+
+    first = Client()
+    first.force_login(province)
+    assert first.get(f"/naskah/{letter.pk}/terbit.pdf").status_code == 200
+
+    stranger = Client()
+    stranger.force_login(belitung)
+    assert stranger.get(f"/naskah/{letter.pk}/terbit.pdf").status_code == 404
