@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import argparse
-import logging
 import os
-import signal
-import threading
 from collections.abc import Sequence
-from typing import Any
 
+from peers import serving
 from peers.bsre.server import (
     DEFAULT_STATE_DIR,
     DEV_PASSWORD,
     DEV_USERNAME,
-    LOOPBACK,
     start_server,
 )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m peers.bsre",
-        description="A local BSrE esign client service for development and tests.",
+    parser = serving.peer_parser(
+        "python -m peers.bsre",
+        "A local BSrE esign client service for development and tests.",
+        port=8766,
     )
-    parser.add_argument("--host", default="127.0.0.1", choices=LOOPBACK)
-    parser.add_argument("--port", type=int, default=8766, help="0 picks a free port")
     parser.add_argument(
         "--users",
         help="JSON list of signers {nik, name, nip, email, passphrase, state}; "
@@ -46,13 +40,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=os.environ.get("BSRE_PASSWORD") or DEV_PASSWORD,
         help="HTTP Basic password (default: $BSRE_PASSWORD or the dev password)",
     )
-    parser.add_argument("--quiet", action="store_true", help="do not log every request")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(asctime)s %(name)s %(message)s",
-    )
+    serving.configure_logging(args.quiet)
     running = start_server(
         args.port,
         users_file=args.users,
@@ -65,16 +55,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         count = len(running.state.users)
     print(f"Local BSrE at {running.base_url} ({count} signers)", flush=True)
     print(f"Control endpoints at {running.base_url}/_peer/", flush=True)
-
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    stop.wait()
-    running.stop()
+    serving.serve_until_signal(running)
 
 
 if __name__ == "__main__":

@@ -36,26 +36,26 @@ import binascii
 import json
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from peers import serving
 from peers.bsre import signer
 from peers.bsre.pki import Authority
 from peers.bsre.state import BsreState, Fault, InvalidUser, User
+from peers.serving import ControlError
 
 log = logging.getLogger("peers.bsre")
 
 DEV_USERNAME = "esign"
 DEV_PASSWORD = "dev-esign-password"  # noqa: S105 - the development default in settings
-LOOPBACK = ("127.0.0.1", "localhost")
 MAX_BODY = 60 * 1024 * 1024
 DEFAULT_STATE_DIR = Path("var/bsre")
 
@@ -84,12 +84,6 @@ class ApiError(Exception):
 
 class _Answered(Exception):
     """The request was answered already (a 401)."""
-
-
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 def _bad_request(message: str) -> ApiError:
@@ -196,50 +190,18 @@ class BsreServer(ThreadingHTTPServer):
         super().__init__(address, BsreHandler)
 
 
-class BsreHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class BsreHandler(serving.PeerHandler):
     server_version = "LocalBSrE/1.0"
-    disable_nagle_algorithm = True
+    logger = log
     server: BsreServer
-    _logged = False  # this request is in the log already
-    _status = 0
+    # Filled for API requests only (`_dispatch` gives each its own); this empty one is never
+    # written: an answer sent before `_dispatch` (a malformed request line) is not logged.
+    _entry: dict[str, Any] = {}
 
     # plumbing
-    def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s %s", self.address_string(), format % args)
-
     @property
     def state(self) -> BsreState:
         return self.server.state
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
-    def _send(
-        self,
-        status: int,
-        body: bytes,
-        content_type: str = "application/json",
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self._status = status
-        self._log_request()  # in the log before any byte of the answer goes out
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-        self._send(status, json.dumps(data).encode(), headers=headers)
 
     def _log_request(self) -> None:
         if not self._entry or self._logged:
@@ -250,7 +212,7 @@ class BsreHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         self._status = 0
-        self._entry: dict[str, Any] = {}  # filled for API requests only
+        self._entry = {}
         self._logged = False
         self._fault: Fault | None = None
         path = urlsplit(self.path).path
@@ -651,15 +613,6 @@ class BsreHandler(BaseHTTPRequestHandler):
             raise ControlError(404, f"no control endpoint {method} /_peer/{name}")
         self._json(200, handler())
 
-    def _control_body(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self._body or b"{}")
-        except ValueError as exc:
-            raise ControlError(400, "the body is not valid JSON") from exc
-        if not isinstance(data, dict):
-            raise ControlError(400, "the body must be a JSON object")
-        return data
-
     def _users(self) -> list[User]:
         with self.state.lock:
             return list(self.state.users.values())
@@ -782,29 +735,15 @@ def _detail_v2(index: int, row: signer.Checked) -> dict[str, Any]:
 
 
 @dataclass
-class RunningServer:
+class RunningServer(serving.RunningHTTPServer):
     """A server in a background thread; `base_url` is what BSRE_BASE_URL takes."""
 
-    base_url: str
     state: BsreState
     authority: Authority
-    _server: BsreServer = field(repr=False)
-    _thread: threading.Thread = field(repr=False)
 
-    def control(self, name: str) -> str:
-        return f"{self.base_url}/_peer/{name}"
-
-    def stop(self) -> None:
-        self.state.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> RunningServer:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+    @property
+    def base_url(self) -> str:
+        return self.root_url
 
 
 def start_server(
@@ -818,8 +757,7 @@ def start_server(
     host: str = "127.0.0.1",
 ) -> RunningServer:
     """Start the server in a daemon thread (port 0: any free port) and return at once."""
-    if host not in LOOPBACK:
-        raise ValueError("the local BSrE binds to a loopback address only")
+    serving.require_loopback(host, "the local BSrE")
     state = BsreState(
         username=username,
         password=password,
@@ -832,11 +770,11 @@ def start_server(
         log.error("users file not read: %s", exc)
     authority = Authority(Path(state_dir))
     server = BsreServer((host, port), state, authority)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="bsre-server", daemon=True
-    )
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = serving.serve_in_thread(server, "bsre-server")
     return RunningServer(
-        base_url=base, state=state, authority=authority, _server=server, _thread=thread
+        root_url=f"http://127.0.0.1:{server.server_address[1]}",
+        state=state,
+        authority=authority,
+        _server=server,
+        _thread=thread,
     )

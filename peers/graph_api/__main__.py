@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import signal
-import threading
 from collections.abc import Sequence
-from typing import Any
 
+from peers import serving
 from peers.graph_api.server import (
     DEV_ACCESS_TOKEN,
     DEV_APP_SECRET,
-    LOOPBACK,
     start_server,
 )
 
@@ -26,12 +22,11 @@ def _display_number(value: str) -> tuple[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m peers.graph_api",
-        description="A local WhatsApp Cloud API server for development and tests.",
+    parser = serving.peer_parser(
+        "python -m peers.graph_api",
+        "A local WhatsApp Cloud API server for development and tests.",
+        port=8765,
     )
-    parser.add_argument("--host", default="127.0.0.1", choices=LOOPBACK)
-    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--webhook-url", help="where to POST webhook notifications")
     parser.add_argument(
         "--app-secret",
@@ -62,13 +57,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="ID=NUMBER",
         help="display phone number of a phone_number_id in notifications (repeatable)",
     )
-    parser.add_argument("--quiet", action="store_true", help="do not log every request")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(asctime)s %(name)s %(message)s",
-    )
+    serving.configure_logging(args.quiet)
     running = start_server(
         args.port,
         webhook_url=args.webhook_url,
@@ -83,16 +74,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"Control endpoints at {running.root_url}/_control/", flush=True)
     if args.webhook_url:
         print(f"Webhook notifications go to {args.webhook_url}", flush=True)
-
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    stop.wait()
-    running.stop()
+    serving.serve_until_signal(running)
 
 
 if __name__ == "__main__":

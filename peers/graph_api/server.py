@@ -45,15 +45,16 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
 # Meta's notification shapes, shared with the webhook's tests (see the package docstring).
 from alur.whatsapp_cloud import payloads
+from peers import serving
 from peers.graph_api.state import (
     MEDIA_URL_TTL,
     Config,
@@ -70,26 +71,19 @@ from peers.graph_api.validation import (
     normalize_number,
     parse_multipart,
 )
+from peers.serving import ControlError
 
 log = logging.getLogger("peers.graph_api")
 
 API_VERSION = "v21.0"
 DEV_ACCESS_TOKEN = "dev-token"  # noqa: S105 - the development default in settings
 DEV_APP_SECRET = "dev-app-secret"  # noqa: S105 - the development default in settings
-LOOPBACK = ("127.0.0.1", "localhost")
 DOWNLOAD_PATH = "/whatsapp_business/attachments/"
 MAX_BODY = 110 * 1024 * 1024  # the largest upload (100 MB documents) and its multipart framing
 CHUNK = 64 * 1024
 OVERSIZE_LIMIT = 1024**3
 _VERSION = re.compile(r"/v\d+\.\d+(?=/)")
 _ID = re.compile(r"[A-Za-z0-9_-]+")
-
-
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def _not_found(object_id: str, method: str) -> GraphError:
@@ -156,22 +150,13 @@ class GraphServer(ThreadingHTTPServer):
         super().__init__(address, GraphHandler)
 
 
-class GraphHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class GraphHandler(serving.PeerHandler):
     server_version = "LocalGraphAPI/1.0"
-    disable_nagle_algorithm = True  # headers and body go out in separate writes
+    logger = log
     server: GraphServer
-    _logged = False  # this request is in the log (`_log_request`)
+    _endpoint: str | None = None
 
     # plumbing
-    def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s %s", self.address_string(), format % args)
-
-    def send_response(self, code: int, message: str | None = None) -> None:
-        self._status = code
-        self._log_request()  # before any byte of the answer: a client that has it finds it logged
-        super().send_response(code, message)
-
     def _log_request(self) -> None:
         if self._endpoint is None or self._logged:
             return
@@ -189,39 +174,12 @@ class GraphHandler(BaseHTTPRequestHandler):
     def state(self) -> GraphState:
         return self.server.state
 
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
             self.close_connection = True
             raise GraphError(131053, "Request body is too large.", status=413)
         return self.rfile.read(length) if length else b""
-
-    def _send(
-        self,
-        status: int,
-        body: bytes,
-        content_type: str = "application/json",
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-        self._send(status, json.dumps(data).encode(), headers=headers)
 
     def _graph_error(self, error: GraphError) -> None:
         headers = {}
@@ -504,15 +462,6 @@ class GraphHandler(BaseHTTPRequestHandler):
             raise ControlError(404, f"no control endpoint {method} /_control/{name}")
         self._json(200, handler())
 
-    def _control_body(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self._body or b"{}")
-        except ValueError as exc:
-            raise ControlError(400, "the body is not valid JSON") from exc
-        if not isinstance(data, dict):
-            raise ControlError(400, "the body must be a JSON object")
-        return data
-
     def _config_get(self) -> dict[str, Any]:
         with self.state.lock:
             return self.state.config.public()
@@ -719,30 +668,16 @@ class GraphHandler(BaseHTTPRequestHandler):
 
 
 @dataclass
-class RunningServer:
+class RunningServer(serving.RunningHTTPServer):
     """A server running in a background thread; `base_url` is what WHATSAPP_API_BASE takes."""
 
     base_url: str
-    root_url: str
     state: GraphState
-    _server: GraphServer = field(repr=False)
-    _thread: threading.Thread = field(repr=False)
-
-    def control(self, name: str) -> str:
-        return f"{self.root_url}/_control/{name}"
+    control_path: ClassVar[str] = "/_control/"
 
     def stop(self) -> None:
-        self.state.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().stop()
         self.state.http.close()
-
-    def __enter__(self) -> RunningServer:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
 
 def start_server(
@@ -757,8 +692,7 @@ def start_server(
     display_numbers: dict[str, str] | None = None,
 ) -> RunningServer:
     """Start the server in a daemon thread (port 0: any free port) and return at once."""
-    if host not in LOOPBACK:
-        raise ValueError("the local Graph API server binds to a loopback address only")
+    serving.require_loopback(host, "the local Graph API server")
     config = Config(
         access_token=access_token,
         app_secret=app_secret,
@@ -769,12 +703,8 @@ def start_server(
     )
     state = GraphState(config)
     server = GraphServer((host, port), state)
-    bound_port = server.server_address[1]
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="graph-server", daemon=True
-    )
-    thread.start()
-    root = f"http://127.0.0.1:{bound_port}"
+    thread = serving.serve_in_thread(server, "graph-server")
+    root = f"http://127.0.0.1:{server.server_address[1]}"
     return RunningServer(
         base_url=f"{root}/{API_VERSION}", root_url=root, state=state, _server=server, _thread=thread
     )

@@ -3,26 +3,21 @@
 
 from __future__ import annotations
 
-import argparse
-import logging
 import os
-import signal
-import threading
 from collections.abc import Sequence
-from typing import Any
 
-from peers.siak.server import LOOPBACK, start_server
+from peers import serving
+from peers.siak.server import start_server
 from peers.siak.state import load_residents
 from peers.siak.tte import BsreAccess
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m peers.siak",
-        description="A local SIAK/Dukcapil server (verification web service and SIAK's print).",
+    parser = serving.peer_parser(
+        "python -m peers.siak",
+        "A local SIAK/Dukcapil server (verification web service and SIAK's print).",
+        port=8767,
     )
-    parser.add_argument("--host", default="127.0.0.1", choices=LOOPBACK)
-    parser.add_argument("--port", type=int, default=8767, help="0 picks a free port")
     parser.add_argument(
         "--residents",
         help="JSON list of residents the verification service knows (a missing file: none)",
@@ -41,13 +36,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=os.environ.get("BSRE_PASSWORD") or "dev-esign-password",
         help="its password (default: $BSRE_PASSWORD or the development password)",
     )
-    parser.add_argument("--quiet", action="store_true", help="do not log every request")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(asctime)s %(name)s %(message)s",
-    )
+    serving.configure_logging(args.quiet)
     residents = load_residents(args.residents)
     bsre = BsreAccess(args.bsre_url, args.bsre_user, args.bsre_password) if args.bsre_url else None
     running = start_server(args.port, residents=residents, host=args.host, bsre=bsre)
@@ -55,16 +46,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if bsre is not None:
         print(f"TTE Kepala Dinas through BSrE at {bsre.url}", flush=True)
     print(f"Dukcapil verification at {running.verify_url}", flush=True)
-
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    stop.wait()
-    running.stop()
+    serving.serve_until_signal(running)
 
 
 if __name__ == "__main__":

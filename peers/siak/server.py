@@ -52,6 +52,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from peers import serving
 from peers.siak import tte
 from peers.siak.printing import lines_for, print_document, print_unsigned
 from peers.siak.state import (
@@ -66,7 +67,6 @@ from peers.siak.state import (
 
 log = logging.getLogger("peers.siak")
 
-LOOPBACK = ("127.0.0.1", "localhost")
 VERIFY_PATH = "/dukcapil/get_json/{instansi}/CALL_VERIFY_BY_ELEMEN"
 ZONE = ZoneInfo("Asia/Jakarta")
 MAX_BODY = 64 * 1024
@@ -787,10 +787,9 @@ def make_app(server: SiakServer) -> web.Application:
 
 
 @dataclass
-class RunningServer:
+class RunningServer(serving.RunningServer):
     """A server running in a background thread with its own event loop."""
 
-    root_url: str
     state: SiakState
     _loop: asyncio.AbstractEventLoop = field(repr=False)
     _runner: web.AppRunner = field(repr=False)
@@ -801,20 +800,11 @@ class RunningServer:
         """What DUKCAPIL_WS_URL takes (the demo's instansi segment)."""
         return f"{self.root_url}/dukcapil/get_json/ALUR_DEMO/CALL_VERIFY_BY_ELEMEN"
 
-    def control(self, name: str) -> str:
-        return f"{self.root_url}/_peer/{name}"
-
     def stop(self) -> None:
         future = asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop)
         future.result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
-
-    def __enter__(self) -> RunningServer:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
 
 def start_server(
@@ -826,8 +816,7 @@ def start_server(
 ) -> RunningServer:
     """Start the server in a daemon thread (port 0: any free port) and return once it listens.
     With `bsre`, documents wait for the Kadis's TTE through that BSrE service."""
-    if host not in LOOPBACK:
-        raise ValueError("the local SIAK server binds to a loopback address only")
+    serving.require_loopback(host, "the local SIAK server")
     state = SiakState(residents)
     server = SiakServer(state, bsre)
     loop = asyncio.new_event_loop()
