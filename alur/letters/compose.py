@@ -109,8 +109,8 @@ class LetterContent:
         if self.paper not in PAPER_SIZES:
             raise ValueError(f"unknown paper {self.paper!r}: one of {', '.join(PAPER_SIZES)}")
         ZoneInfo(self.timezone)  # an unknown zone fails here, not halfway through a render
-        if self.kind == "bast" and (self.first_party is None or self.second_party is None):
-            raise ValueError("a BAST needs both first_party and second_party")
+        if self.kind == "bast" and self.second_party is None:  # the first defaults to the signer
+            raise ValueError("a BAST needs a second_party")
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,13 @@ class LetterInput:
             raise DomainError("Isi naskah wajib diisi.", code="body")
         if len(subject) > 300:
             raise DomainError("Perihal paling panjang 300 huruf.", code="subject")
+        second = self.extra.get("second_party") or {}
+        if self.kind == DocumentKind.BAST and not str(second.get("name", "")).strip():
+            raise DomainError(
+                "Berita acara serah terima perlu pihak kedua: isi nama pihak kedua (yang "
+                "menerima). Pihak pertama yang dikosongkan diisi dengan penanda tangan.",
+                code="second_party",
+            )
         return LetterInput(
             kind=self.kind,
             classification=classification,

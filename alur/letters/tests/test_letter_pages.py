@@ -11,6 +11,7 @@ from django.test import Client
 
 from alur.letters.models import Letter, LetterStatus
 from alur.letters.tests.conftest import TTE_PASSPHRASE, position
+from alur.letters.tests.test_compose import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,22 @@ def test_agenda_book_page_and_exports(babel: Any, persona: Callable[[str], Any])
     assert pdf.content.startswith(b"%PDF")
     bad = client.get("/naskah/agenda/", {"kantor": babel.code, "tahun": 2026, "bulan": 13})
     assert "tidak sah" in bad.content.decode()
+
+
+def test_a_bast_needs_its_second_party_and_the_signer_is_the_first_by_default(
+    babel: Any, persona: Callable[[str], Any], poppler: Callable[[str], str]
+) -> None:
+    pelaksana = _client(persona("babel.pelaksana"))
+    bast = _form(babel, kind="bast", subject="Serah terima blanko KTP-el", items="Blanko | 5 |")
+    refused = pelaksana.post("/naskah/baru/", bast).content.decode()
+    assert "perlu pihak kedua" in refused
+    assert "Serah terima blanko KTP-el" in refused  # what was typed stays in the form
+    assert not Letter.objects.exists()
+
+    created = pelaksana.post("/naskah/baru/", bast | {"second_name": "Kadis Dukcapil Bangka"})
+    letter = Letter.objects.get()
+    assert created.url == f"/naskah/{letter.pk}/"
+    preview = pelaksana.get(f"/naskah/{letter.pk}/konsep.pdf")
+    assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
+    text = pdf_text(poppler("pdftotext"), preview.content)
+    assert "Kadis Dukcapil Bangka" in text and "Kepala Dinas P3ACSKB" in text
