@@ -78,7 +78,7 @@ BSRE_ACTIONS = {
     "expired": "Ajukan pembaruan sertifikat ke admin TTE (RA) instansi Anda.",
     "revoked": "Ajukan sertifikat baru ke admin TTE (RA) instansi Anda.",
     "suspended": "Hubungi admin TTE (RA) instansi Anda untuk mengaktifkan kembali sertifikat.",
-    "unavailable": "Coba lagi beberapa saat lagi; bila berlanjut, hubungi admin sistem.",
+    "unavailable": "Bila berlanjut, hubungi admin sistem.",  # the status says to try again
     "no_nik": "",
 }
 STATE_LABELS = {

@@ -173,3 +173,18 @@ def test_a_wrong_passphrase_on_the_page_says_so_and_the_letter_waits(
     page = response.content.decode()
     assert "Passphrase TTE salah" in page and "keliru" not in page
     assert Letter.objects.get(pk=ready.pk).status == LetterStatus.REVIEW
+
+
+def test_bsre_out_of_reach_is_said_once_on_the_letter_page(
+    ready: Letter, persona: Callable[[str], Any], bsre: Peer
+) -> None:
+    kadis = bsre.signer(persona("babel.kadis"))
+    bsre.fault(mode="down", endpoint="status")
+    client = Client()
+    client.force_login(kadis)
+
+    page = " ".join(client.get(f"/naskah/{ready.pk}/").content.decode().split())
+
+    assert "Sertifikat BSrE: layanan tidak dapat dihubungi" in page
+    assert page.count("Coba lagi beberapa saat lagi") == 1
+    assert "hubungi admin sistem" in page
