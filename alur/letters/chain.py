@@ -111,7 +111,8 @@ def waiting_for(letter: Letter) -> str:
     if letter.status == LetterStatus.DRAFT:
         return "penyusun (konsep)"
     if letter.status == LetterStatus.COSIGN and letter.cosigner_position:
-        return f"tanda tangan pihak kedua {letter.cosigner_position.title}"
+        second = letter.cosigner_position
+        return f"{second.title} ({second.office.short_name})"  # the status says "pihak kedua"
     if letter.status != LetterStatus.REVIEW:
         return ""
     slot = next_slot(letter)

@@ -55,7 +55,12 @@ def test_both_parties_sign_then_it_is_issued(
     client = Client()
     client.force_login(bangka)
     assert "Serah terima blanko" in client.get("/naskah/").content.decode()  # waiting for them
-    assert client.get(f"/naskah/{letter.pk}/").status_code == 200
+    page = client.get(f"/naskah/{letter.pk}/")
+    assert page.status_code == 200
+    status = " ".join(page.content.decode().split())
+    assert f"pihak kedua — menunggu {bast.cosigner_position.title} (Disdukcapil Kab. Bangka)" in (
+        status
+    )
 
     letter = letter_cosign(letter=letter, actor=bangka, passphrase=TTE_PASSPHRASE)
     assert letter.status == LetterStatus.SIGNED
