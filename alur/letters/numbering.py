@@ -121,6 +121,13 @@ def format_number(
     )
 
 
+def default_unit(office: Office) -> str:
+    """The unit a new series prints: the agency's abbreviation that opens the office's short
+    name ("DP3ACSKB Prov. Kep. Bangka Belitung" -> "DP3ACSKB"), else "Disdukcapil"."""
+    first = (office.short_name or "").split(" ", 1)[0].strip(".,")
+    return first if first.isalnum() and first.upper() == first and len(first) > 2 else DEFAULT_UNIT
+
+
 def series_ensure(
     *,
     office: Office,
@@ -156,7 +163,7 @@ def series_ensure(
                 key=key,
                 label=label,
                 fmt=fmt or DEFAULT_FORMAT,
-                unit=unit if unit is not None else DEFAULT_UNIT,
+                unit=unit if unit is not None else default_unit(office),
                 serial_padding=serial_padding or 0,
             )
             record(

@@ -231,3 +231,21 @@ def test_fifty_concurrent_requests_get_fifty_consecutive_numbers(demo_transactio
     expected = {f"400.12.2.1/{serial}/Disdukcapil/2026" for serial in range(1, 51)}
     assert set(numbers.values()) == expected
     assert last_serial(wk, 2026) == 50
+
+
+@pytest.mark.parametrize(
+    ("short_name", "unit"),
+    [
+        ("DP3ACSKB Prov. Kep. Bangka Belitung", "DP3ACSKB"),
+        ("Disdukcapil Kab. Way Kanan", "Disdukcapil"),
+        ("Dinas Kependudukan Kota Metro", "Disdukcapil"),
+    ],
+)
+def test_a_new_series_prints_the_agency_that_opens_the_short_name(
+    office, short_name: str, unit: str
+) -> None:
+    babel = office("19")
+    babel.short_name = short_name
+    babel.save(update_fields=["short_name"])
+    series = series_ensure(office=babel, key="bast", label="BAST")
+    assert series.unit == unit
