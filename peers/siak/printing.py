@@ -1,13 +1,16 @@
-"""SIAK's print: a plain A4 page with the number, the name, the data and a QR code that opens
-the verification page, signed (PAdES) with the local server's own development key of the
-"Kepala Dinas". Not the national layout: enough for Alur to attach, hash, archive and show."""
+"""SIAK's print: a plain A4 page with the number, the name, the data (a KK's members in a
+table) and a QR code that opens the verification page, signed (PAdES) with the local server's
+own development key of the "Kepala Dinas". Not the national layout: enough for Alur to attach,
+hash, archive and show."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
+from xml.sax.saxutils import escape
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -23,8 +26,11 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen import canvas
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 SIGNER_NAME = "Kepala Dinas Kependudukan dan Pencatatan Sipil (SIAK lokal)"
 TITLES = {
@@ -90,16 +96,87 @@ FOOTER_BSRE = (
 )
 
 
+# A table (a KK's members) on A4 portrait: its columns (points) and, on the first page, how far
+# down it may go: above the QR code, the signature box and BSrE's (tte.BOX: y 90-200).
+TABLE_X = 50
+TABLE_COLUMNS = (20, 122, 84, 56, 76, 56, 81)
+TABLE_FLOOR = 236
+PAGE_FLOOR = 60
+
+
+def _table(rows: Sequence[Sequence[str]]) -> Table:
+    """Rows of text (the first one the header) as a ruled table; long names wrap."""
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8, leading=10)
+    head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
+    data = [
+        [Paragraph(escape(text), head if i == 0 else cell) for text in row]
+        for i, row in enumerate(rows)
+    ]
+    table = Table(data, colWidths=TABLE_COLUMNS, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _draw_table(
+    pdf: canvas.Canvas, rows: Sequence[Sequence[str]], top: float, heading: str
+) -> None:
+    """The table from `top` down to TABLE_FLOOR on this page; what does not fit goes on the
+    next pages (under `heading`, the header row repeated)."""
+    width = float(sum(TABLE_COLUMNS))
+    _, height = A4
+    left: Flowable | None = _table(rows)
+    floor = TABLE_FLOOR
+    for _page_number in range(100):
+        if left is None:
+            return
+        room = top - floor
+        _, needed = left.wrap(width, room)
+        if needed <= room:
+            left.drawOn(pdf, TABLE_X, top - needed)
+            return
+        parts = left.split(width, room)
+        if parts:
+            _, used = parts[0].wrap(width, room)
+            parts[0].drawOn(pdf, TABLE_X, top - used)
+            left = parts[1] if len(parts) > 1 else None
+        if left is None:
+            return
+        pdf.showPage()
+        pdf.setFont("Helvetica-Bold", 11)
+        pdf.drawString(TABLE_X, height - 60, heading)
+        top, floor = height - 75, PAGE_FLOOR
+
+
 def _page(
-    kind: str, number: str, lines: list[tuple[str, str]], verify_url: str, *, bsre: bool = False
+    kind: str,
+    number: str,
+    lines: list[tuple[str, str]],
+    verify_url: str,
+    *,
+    bsre: bool = False,
+    table: Sequence[Sequence[str]] = (),
 ) -> bytes:
-    """The page; with `bsre` the QR code is left to BSrE's visible signature (its linkQR)."""
+    """The page; with `bsre` the QR code is left to BSrE's visible signature (its linkQR).
+    A `table` (a KK's members) follows the lines, on further pages when it is long."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"{TITLES.get(kind, kind)} {number}")
+    title = TITLES.get(kind, kind.upper())
+    pdf.setTitle(f"{title} {number}")
     width, height = A4
     pdf.setFont("Helvetica-Bold", 15)
-    pdf.drawCentredString(width / 2, height - 80, TITLES.get(kind, kind.upper()))
+    pdf.drawCentredString(width / 2, height - 80, title)
     pdf.setFont("Helvetica", 11)
     pdf.drawCentredString(width / 2, height - 100, f"Nomor: {number}")
     y = height - 150
@@ -121,6 +198,10 @@ def _page(
     pdf.setFont("Helvetica", 8)
     pdf.drawString(70, 105, "Pindai kode QR untuk memeriksa keaslian dokumen.")
     pdf.drawString(70, 70, FOOTER_BSRE if bsre else FOOTER_OWN_KEY)
+    if table:
+        pdf.setFont("Helvetica-Bold", 10)
+        pdf.drawString(TABLE_X, y - 6, "Anggota keluarga")
+        _draw_table(pdf, table, y - 14, f"{title} {number} (lanjutan)")
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -152,14 +233,26 @@ def _sign(pdf: bytes) -> bytes:
     return pdf_signer.sign_pdf(writer).getvalue()
 
 
-def print_document(kind: str, number: str, lines: list[tuple[str, str]], verify_url: str) -> bytes:
-    """The signed PDF of one document."""
-    return _sign(_page(kind, number, lines, verify_url))
+def print_document(
+    kind: str,
+    number: str,
+    lines: list[tuple[str, str]],
+    verify_url: str,
+    table: Sequence[Sequence[str]] = (),
+) -> bytes:
+    """The signed PDF of one document (`table`: rows under the lines, the header first)."""
+    return _sign(_page(kind, number, lines, verify_url, table=table))
 
 
-def print_unsigned(kind: str, number: str, lines: list[tuple[str, str]], verify_url: str) -> bytes:
+def print_unsigned(
+    kind: str,
+    number: str,
+    lines: list[tuple[str, str]],
+    verify_url: str,
+    table: Sequence[Sequence[str]] = (),
+) -> bytes:
     """The PDF of one document before the Kadis's TTE through BSrE (no signature yet)."""
-    return _page(kind, number, lines, verify_url, bsre=True)
+    return _page(kind, number, lines, verify_url, bsre=True, table=table)
 
 
 def lines_for(data: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ Verification web service (the Dukcapil data-access "hak akses" for partner insti
 SIAK's print (what an operator enters in SIAK, the number SIAK issues and the PDF it prints):
 
     GET  /_siak/                            a small page to enter a document by hand
+    GET  /_siak/kk                          a KK by hand: the head, then "Tambah anggota"
     POST /_siak/api/akta-kelahiran          {region, name, birth_date, sex, birth_place, ...}
     POST /_siak/api/akta-kematian           {region, name, nik, died_on, death_place}
     POST /_siak/api/kk                      {kecamatan, address, members: [{name, ...}]}
@@ -91,10 +92,43 @@ KINDS = {
     "kk": "kk",
     "nik": "nik",
 }
+# Status hubungan dalam keluarga (SHDK) as SIAK lists it; the first member is the head.
+HEAD = "Kepala Keluarga"
+RELATIONS = (
+    HEAD,
+    "Suami",
+    "Istri",
+    "Anak",
+    "Menantu",
+    "Cucu",
+    "Orang Tua",
+    "Mertua",
+    "Famili Lain",
+    "Pembantu",
+    "Lainnya",
+)
+MAX_MEMBERS = 20
+SEX_NAMES = {"L": "Laki-laki", "P": "Perempuan"}
+# What the KK's JSON answer (`data.members`) and its print say of each member.
+MEMBER_KEYS = ("nik", "name", "sex", "birth_place", "birth_date", "relation")
+MEMBER_COLUMNS = (
+    "No",
+    "Nama Lengkap",
+    "NIK",
+    "Jenis Kelamin",
+    "Tempat Lahir",
+    "Tanggal Lahir",
+    "Hubungan dalam Keluarga",
+)
 
 
 class BadInput(Exception):
-    """A print request SIAK would refuse; the text is for the operator (Bahasa Indonesia)."""
+    """A print request SIAK would refuse; the text is for the operator (Bahasa Indonesia).
+    `member`: the KK member (0 = the head) the refusal is about, if any."""
+
+    def __init__(self, message: str, member: int | None = None) -> None:
+        super().__init__(message)
+        self.member = member
 
 
 class Conflict(Exception):
@@ -164,6 +198,31 @@ def _sex(value: Any) -> str:
     if sex not in ("L", "P"):
         raise BadInput("Jenis kelamin harus L atau P.")
     return sex
+
+
+def _relation(value: str, index: int) -> str:
+    """A member's hubungan dalam keluarga as SIAK writes it; the head's may be left out, the
+    others' too (the JSON API's clients before the field was checked)."""
+    word = " ".join(value.split()).casefold()
+    if not word:
+        return HEAD if index == 0 else ""
+    relation = next((r for r in RELATIONS if r.casefold() == word), None)
+    if relation is None:
+        raise BadInput(
+            "Hubungan dalam keluarga harus salah satu dari: " + ", ".join(RELATIONS) + "."
+        )
+    if index == 0 and relation != HEAD:
+        raise BadInput("hubungan anggota pertama harus Kepala Keluarga.")
+    if index > 0 and relation == HEAD:
+        raise BadInput("Kepala Keluarga hanya satu, yaitu anggota pertama.")
+    return relation
+
+
+def _who(index: int, name: Any = "") -> str:
+    """How a refusal names a KK member: "Kepala keluarga", "Anggota ke-3 (Bima)"."""
+    who = "Kepala keluarga" if index == 0 else f"Anggota ke-{index + 1}"
+    name = " ".join(str(name or "").split())[:60]
+    return f"{who} ({name})" if name else who
 
 
 class SiakServer:
@@ -303,9 +362,21 @@ class SiakServer:
                 number, name, fields, labels = self._nik(data)
         verify_url = f"{self.root_url}/_siak/verifikasi/{document_id}"
         lines = lines_for(fields, labels)
-        if kind == "kk":
-            lines += [
-                (f"Anggota {i}", f"{m['name']} (NIK {m['nik']})")
+        table: list[list[str]] = []
+        if kind == "kk":  # the family, one row a member, as the KK lists it
+            lines.append(
+                ("Tanggal dikeluarkan", f"{date.fromisoformat(fields['issued_on']):%d-%m-%Y}")
+            )
+            table = [list(MEMBER_COLUMNS)] + [
+                [
+                    str(i),
+                    m["name"],
+                    m["nik"],
+                    SEX_NAMES[m["sex"]],
+                    m["birth_place"] or "-",
+                    f"{date.fromisoformat(m['birth_date']):%d-%m-%Y}",
+                    m["relation"] or "-",
+                ]
                 for i, m in enumerate(fields["members"], 1)
             ]
         if self.bsre is None:
@@ -315,10 +386,10 @@ class SiakServer:
                 number,
                 name,
                 fields,
-                print_document(kind, number, lines, verify_url),
+                print_document(kind, number, lines, verify_url, table),
             )
         else:
-            pdf = print_unsigned(kind, number, lines, verify_url)
+            pdf = print_unsigned(kind, number, lines, verify_url, table)
             issued = Issued(document_id, kind, number, name, fields, pdf, signed=False)
         with self.state.lock:
             self.state.issued[document_id] = issued
@@ -455,51 +526,103 @@ class SiakServer:
         }
         return number, fields["name"], fields, labels
 
-    def _person(self, data: dict[str, Any], kecamatan: str, no_kk: str = "") -> dict[str, Any]:
+    def _details(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A person as entered, checked; nothing is registered and `nik` may be empty."""
         born = _date(data.get("birth_date"), "Tanggal lahir")
         sex = _sex(data.get("sex"))
         nik = str(data.get("nik") or "").strip()
         if nik and (len(nik) != 16 or not nik.isdigit()):
             raise BadInput("NIK harus 16 angka.")
-        person = {
-            "nik": nik or self._new_nik(kecamatan, born, sex),
+        return {
+            "nik": nik,
             "name": _text(data, "name", "Nama"),
             "birth_date": born.isoformat(),
             "sex": sex,
             "birth_place": _text(data, "birth_place", "Tempat lahir", required=False),
             "mother_name": _text(data, "mother_name", "Nama ibu", required=False),
             "father_name": _text(data, "father_name", "Nama ayah", required=False),
-            "relation": _text(data, "relation", "Hubungan keluarga", required=False),
+            "relation": _text(data, "relation", "Hubungan dalam keluarga", required=False),
             "address": _text(data, "address", "Alamat", required=False),
-            "no_kk": no_kk,
-            "district_code": kecamatan,
-            "status": "alive",
         }
-        self.state.residents[person["nik"]] = person
+
+    def _register(self, person: dict[str, Any], kecamatan: str, no_kk: str = "") -> dict[str, Any]:
+        """The person enters SIAK's register (a NIK issued when none was given); what the
+        register held of a known NIK stays unless given again."""
+        nik = person["nik"] or self._new_nik(
+            kecamatan, date.fromisoformat(person["birth_date"]), person["sex"]
+        )
+        known = self.state.residents.get(nik, {})
+        resident = (
+            known
+            | {key: value for key, value in person.items() if value or key not in known}
+            | {"nik": nik, "no_kk": no_kk, "district_code": kecamatan, "status": "alive"}
+        )
+        self.state.residents[nik] = resident
+        return resident
+
+    def _person(self, data: dict[str, Any], kecamatan: str, no_kk: str = "") -> dict[str, Any]:
+        return self._register(self._details(data), kecamatan, no_kk)
+
+    def _member(self, data: dict[str, Any], index: int, today: date) -> dict[str, Any]:
+        """One KK member checked (0 = the head); a refusal names the member."""
+        try:
+            person = self._details(data)
+            if date.fromisoformat(person["birth_date"]) > today:
+                raise BadInput("Tanggal lahir tidak boleh setelah hari ini.")
+            person["relation"] = _relation(person["relation"], index)
+            known = self.state.residents.get(person["nik"]) if person["nik"] else None
+            if known is not None and known.get("status") == "dead":
+                raise BadInput(f"NIK {person['nik']} tercatat meninggal dunia.")
+        except BadInput as error:
+            raise BadInput(f"{_who(index, data.get('name'))}: {error}", index) from None
         return person
 
     def _kk(self, data: dict[str, Any]) -> tuple[str, str, dict[str, Any], dict[str, str]]:
         kecamatan = _code(data.get("kecamatan"), 6, "kecamatan")
         address = _text(data, "address", "Alamat")
         members = data.get("members")
-        if not isinstance(members, list) or not members or len(members) > 20:
-            raise BadInput("Anggota keluarga wajib diisi (1 sampai 20 orang).")
+        if members is None and data.get("name"):  # a head alone, given without `members`
+            members = [{key: value for key, value in data.items() if key != "address"}]
+        if not isinstance(members, list) or not members or len(members) > MAX_MEMBERS:
+            raise BadInput(f"Anggota keluarga wajib diisi (1 sampai {MAX_MEMBERS} orang).")
         if not all(isinstance(m, dict) for m in members):
             raise BadInput("Setiap anggota keluarga harus objek JSON.")
         today = _today()
+        # Every member is checked before anything is issued: a refusal leaves no trace.
+        people = [self._member(m, i, today) for i, m in enumerate(members)]
+        first: dict[str, int] = {}
+        for index, person in enumerate(people):
+            if person["nik"] in first:
+                earlier = _who(first[person["nik"]], people[first[person["nik"]]]["name"])
+                raise BadInput(
+                    f"{_who(index, person['name'])}: NIK {person['nik']} sama dengan {earlier}.",
+                    index,
+                )
+            if person["nik"]:
+                first[person["nik"]] = index
         prefix = f"{kecamatan}{today:%d%m%y}"
         taken = {str(r.get("no_kk")) for r in self.state.residents.values()}
         serial = self.state.next_serial(f"kk:{prefix}", {t for t in taken if t.startswith(prefix)})
         no_kk = f"{prefix}{serial:04d}"
-        people = [self._person(m | {"address": address}, kecamatan, no_kk) for m in members]
+        # Those with a NIK first: a NIK issued now never takes one given in the same family.
+        entered: list[dict[str, Any]] = [{} for _ in people]
+        for index in sorted(range(len(people)), key=lambda i: not people[i]["nik"]):
+            person = people[index]
+            entered[index] = self._register(person | {"address": address}, kecamatan, no_kk) | {
+                "issued": not person["nik"]
+            }
         fields = {
             "no_kk": no_kk,
-            "head": people[0]["name"],
+            "head": entered[0]["name"],
             "address": address,
-            "members": [{"name": p["name"], "nik": p["nik"]} for p in people],
+            "kecamatan": f"{kecamatan[:2]}.{kecamatan[2:4]}.{kecamatan[4:]}",
+            "issued_on": today.isoformat(),
+            "members": [
+                {key: p[key] for key in MEMBER_KEYS} | {"nik_issued": p["issued"]} for p in entered
+            ],
         }
-        labels = {"head": "Kepala keluarga", "address": "Alamat"}
-        return no_kk, people[0]["name"], fields, labels
+        labels = {"head": "Kepala keluarga", "address": "Alamat", "kecamatan": "Kode kecamatan"}
+        return no_kk, entered[0]["name"], fields, labels
 
     def _nik(self, data: dict[str, Any]) -> tuple[str, str, dict[str, Any], dict[str, str]]:
         kecamatan = _code(data.get("kecamatan"), 6, "kecamatan")
@@ -564,6 +687,15 @@ class SiakServer:
             head += (
                 f"<p class='number'>NIK anak <strong>{html.escape(issued.data['nik'])}</strong></p>"
             )
+        if issued.kind == "kk":
+            members = "".join(
+                f"<li>{html.escape(m['name'])} <span class='tag'>"
+                f"{html.escape(m.get('relation') or 'anggota')}</span><br>NIK "
+                f"<strong>{html.escape(m['nik'])}</strong>"
+                f"{' (baru diterbitkan)' if m.get('nik_issued') else ''}</li>"
+                for m in issued.data.get("members", [])
+            )
+            head += f"<ol class='members'>{members}</ol>"
         pdf_url = f"/_siak/dokumen/{issued.id}.pdf"
         if issued.signed:
             who = (
@@ -609,13 +741,15 @@ class SiakServer:
 
     async def home(self, request: web.Request) -> web.Response:
         message = ""
+        typed: dict[str, str] = {}
         if request.method == "POST":
-            form: dict[str, Any] = dict(await request.post())
+            typed = {k: str(v) for k, v in (await request.post()).items()}
+            form: dict[str, Any] = dict(typed)
             kind = KINDS.get(str(form.pop("kind", "")))
             try:
                 if kind is None:
                     raise BadInput("Pilih jenis dokumen.")
-                if kind == "kk":
+                if kind == "kk":  # a head alone (the form before /_siak/kk)
                     form = {
                         "kecamatan": form.get("region"),
                         "address": form.get("address"),
@@ -628,48 +762,98 @@ class SiakServer:
                     f"<p class='ok' role='status'>SIAK menerbitkan nomor "
                     f"<strong>{html.escape(issued.number)}</strong>.</p>{self._card(issued)}"
                 )
+                typed = {}
             except BadInput as error:
                 message = f"<p class='error' role='alert'>{html.escape(str(error))}</p>"
-        with self.state.lock:
-            rows = "".join(
-                f"<li><a href='/_siak/dokumen/{i.id}'>{html.escape(i.number)}</a> "
-                f"{html.escape(i.name)} <span class='tag'>"
-                f"{'sudah TTE' if i.signed else 'menunggu TTE'}</span></li>"
-                for i in reversed(list(self.state.issued.values()))
-            )
-            waiting = "".join(
-                f"<li><a href='/_siak/dokumen/{i.id}'>{html.escape(i.number)}</a> "
-                f"{html.escape(i.name)}</li>"
-                for i in reversed(list(self.state.issued.values()))
-                if not i.signed and not message
-            )
-        if waiting:  # the Kadis finds what awaits the TTE before the entry form
-            waiting = f"<h2>Belum ditandatangani Kepala Dinas</h2><ul class='list'>{waiting}</ul>"
+        waiting, rows = self._lists(hide_waiting=bool(message))
         how = (
             "Dokumen dicetak tanpa tanda tangan, lalu Kepala Dinas menandatanganinya dengan "
             "TTE BSrE (NIK dan passphrase)."
             if self.bsre is not None
             else "Dokumen ditandatangani dengan kunci pengembangan SIAK lokal."
         )
+
+        def value(key: str) -> str:
+            return f' value="{html.escape(typed.get(key, ""))}"'
+
+        kinds = _options(
+            [
+                ("akta-kelahiran", "Akta kelahiran"),
+                ("akta-kematian", "Akta kematian"),
+                ("nik", "NIK"),
+            ],
+            typed.get("kind", ""),
+        )
         body = f"""<h1>SIAK (lokal)</h1><p class='hint'>{how}</p>{message}{waiting}
-<form method="post" class="entry"><h2>Entri dokumen</h2>
-<label>Jenis <select name="kind"><option value="akta-kelahiran">Akta kelahiran</option>
-<option value="akta-kematian">Akta kematian</option><option value="kk">KK (satu anggota)</option>
-<option value="nik">NIK</option></select></label>
+<a class='button secondary' href='/_siak/kk'>Entri Kartu Keluarga (KK): kepala keluarga dan
+ anggota</a>
+<form method="post" class="entry"><h2>Entri akta dan NIK</h2>
+<label>Jenis <select name="kind">{kinds}</select></label>
 <label>Kode wilayah kecamatan (mis. 18.08.01; akta kematian cukup kab/kota 18.08)
- <input name="region" inputmode="decimal"></label>
-<label>Nama <input name="name"></label>
-<label>NIK (akta kematian) <input name="nik" inputmode="numeric"></label>
-<label>Tanggal lahir <input name="birth_date" type="date"></label>
-<label>Jenis kelamin <select name="sex"><option value="L">Laki-laki</option>
-<option value="P">Perempuan</option></select></label>
-<label>Tempat lahir <input name="birth_place"></label>
-<label>Nama ayah (akta kelahiran) <input name="father_name"></label>
-<label>Nama ibu (akta kelahiran) <input name="mother_name"></label>
-<label>Tanggal meninggal <input name="died_on" type="date"></label>
-<label>Alamat (KK) <input name="address"></label>
+ <input name="region" inputmode="decimal"{value("region")}></label>
+<label>Nama <input name="name"{value("name")}></label>
+<label>NIK (akta kematian) <input name="nik" inputmode="numeric"{value("nik")}></label>
+<label>Tanggal lahir <input name="birth_date" type="date"{value("birth_date")}></label>
+<label>Jenis kelamin <select name="sex">{_options(SEX_NAMES.items(), typed.get("sex", ""))}</select>
+</label>
+<label>Tempat lahir <input name="birth_place"{value("birth_place")}></label>
+<label>Nama ayah (akta kelahiran) <input name="father_name"{value("father_name")}></label>
+<label>Nama ibu (akta kelahiran) <input name="mother_name"{value("mother_name")}></label>
+<label>Tanggal meninggal <input name="died_on" type="date"{value("died_on")}></label>
 <button>Simpan di SIAK</button></form>
 <h2>Sudah diterbitkan</h2><ul class='list'>{rows or "<li>Belum ada.</li>"}</ul>"""
+        return web.Response(text=_page(body), content_type="text/html")
+
+    def _lists(self, *, hide_waiting: bool) -> tuple[str, str]:
+        """What awaits the Kadis's TTE (first on the page) and everything issued, as list items."""
+        with self.state.lock:
+            issued = list(reversed(list(self.state.issued.values())))
+        rows = "".join(
+            f"<li><a href='/_siak/dokumen/{i.id}'>{html.escape(i.number)}</a> "
+            f"{html.escape(i.name)} <span class='tag'>"
+            f"{'sudah TTE' if i.signed else 'menunggu TTE'}</span></li>"
+            for i in issued
+        )
+        waiting = "".join(
+            f"<li><a href='/_siak/dokumen/{i.id}'>{html.escape(i.number)}</a> "
+            f"{html.escape(i.name)}</li>"
+            for i in issued
+            if not i.signed and not hide_waiting
+        )
+        if waiting:  # the Kadis finds what awaits the TTE before the entry form
+            waiting = f"<h2>Belum ditandatangani Kepala Dinas</h2><ul class='list'>{waiting}</ul>"
+        return waiting, rows
+
+    async def kk_page(self, request: web.Request) -> web.Response:
+        """A KK entered by hand: the head first, "Tambah anggota" for each further member (the
+        form comes back with one more row; no script). A refusal keeps everything typed."""
+        typed: dict[str, str] = {}
+        count, message, bad = 1, "", None
+        if request.method == "POST":
+            typed = {k: str(v) for k, v in (await request.post()).items()}
+            count = _member_rows(typed)
+            if typed.get("do") == "tambah":
+                if count < MAX_MEMBERS:
+                    count += 1
+                else:
+                    message = f"Satu KK paling banyak {MAX_MEMBERS} anggota."
+            else:
+                typed, count = _without_blank_rows(typed, count)
+                try:
+                    data = _kk_from_form(typed, count)
+                    issued = await asyncio.to_thread(self.issue, "kk", data)
+                except BadInput as error:
+                    message, bad = str(error), error.member
+                else:
+                    done = (
+                        f"<p class='ok' role='status'>SIAK menerbitkan No. KK "
+                        f"<strong>{html.escape(issued.number)}</strong>.</p>{self._card(issued)}"
+                    )
+                    body = f"<p><a href='/_siak/'>&larr; SIAK</a></p>{done}" + _kk_form(
+                        {}, 1, "", None
+                    )
+                    return web.Response(text=_page(body), content_type="text/html")
+        body = "<p><a href='/_siak/'>&larr; SIAK</a></p>" + _kk_form(typed, count, message, bad)
         return web.Response(text=_page(body), content_type="text/html")
 
     # --- control -----------------------------------------------------------------------------
@@ -736,6 +920,103 @@ class SiakServer:
             return {"data": list(self.state.requests)}
 
 
+def _options(choices: Any, chosen: str, blank: str = "") -> str:
+    """<option>s of (value, text) pairs, `chosen` selected; `blank`: a first empty choice."""
+    pairs = ([("", blank)] if blank else []) + list(choices)
+    return "".join(
+        f"<option value='{html.escape(v)}'{' selected' if v == chosen else ''}>"
+        f"{html.escape(t)}</option>"
+        for v, t in pairs
+    )
+
+
+ROW_FIELDS = ("name", "nik", "sex", "birth_place", "birth_date", "relation")
+# What makes a member row on the KK page filled in (the sex always has a value).
+ROW_TYPED = ("name", "nik", "birth_place", "birth_date", "relation")
+
+
+def _member_rows(typed: dict[str, str]) -> int:
+    try:
+        count = int(typed.get("rows") or 1)
+    except ValueError:
+        count = 1
+    return min(max(count, 1), MAX_MEMBERS)
+
+
+def _without_blank_rows(typed: dict[str, str], count: int) -> tuple[dict[str, str], int]:
+    """The form without the member rows left empty (the head's row always stays), renumbered:
+    a refusal's "Anggota ke-N" is then the N-th row shown."""
+    kept = [0] + [
+        i for i in range(1, count) if any(typed.get(f"m{i}_{k}", "").strip() for k in ROW_TYPED)
+    ]
+    rows = {k: v for k, v in typed.items() if not k.startswith("m")}
+    for new, old in enumerate(kept):
+        rows |= {f"m{new}_{k}": typed.get(f"m{old}_{k}", "") for k in ROW_FIELDS}
+    return rows, len(kept)
+
+
+def _kk_from_form(typed: dict[str, str], count: int) -> dict[str, Any]:
+    """The KK page's fields as the JSON API's request; on the page each further member's
+    hubungan dalam keluarga must be chosen."""
+    members = [{k: typed.get(f"m{i}_{k}", "") for k in ROW_FIELDS} for i in range(count)]
+    members[0]["relation"] = HEAD
+    for index, member in enumerate(members[1:], 1):
+        if not member["relation"]:
+            raise BadInput(
+                f"{_who(index, member['name'])}: hubungan dalam keluarga wajib dipilih.", index
+            )
+    return {
+        "kecamatan": typed.get("kecamatan"),
+        "address": typed.get("address"),
+        "members": members,
+    }
+
+
+def _kk_form(typed: dict[str, str], count: int, error: str, bad: int | None) -> str:
+    """The KK entry form with `count` member rows and what was typed; the refused row marked."""
+
+    def value(key: str) -> str:
+        return f' value="{html.escape(typed.get(key, ""))}"'
+
+    alert = f"<p class='error' role='alert'>{html.escape(error)}</p>" if error else ""
+    rows = []
+    for i in range(count):
+        legend = "Kepala keluarga" if i == 0 else f"Anggota ke-{i + 1}"
+        relation = (
+            "<p>Hubungan dalam keluarga: <strong>Kepala Keluarga</strong></p>"
+            if i == 0
+            else f"<label>Hubungan dalam keluarga <select name='m{i}_relation'>"
+            + _options(
+                [(r, r) for r in RELATIONS[1:]], typed.get(f"m{i}_relation", ""), "— pilih —"
+            )
+            + "</select></label>"
+        )
+        here = f"<p class='error'>{html.escape(error)}</p>" if bad == i and error else ""
+        rows.append(
+            f"""<fieldset class='member{" bad" if bad == i else ""}'><legend>{legend}</legend>{here}
+<label>Nama lengkap <input name="m{i}_name" autocomplete="off"{value(f"m{i}_name")}></label>
+<label>NIK <span class='note'>(kosongkan bila belum punya: SIAK menerbitkan)</span>
+ <input name="m{i}_nik" inputmode="numeric" maxlength="16" autocomplete="off"{value(f"m{i}_nik")}>
+</label>
+<label>Jenis kelamin <select name="m{i}_sex">
+{_options(SEX_NAMES.items(), typed.get(f"m{i}_sex", ""))}</select></label>
+<label>Tempat lahir <input name="m{i}_birth_place"{value(f"m{i}_birth_place")}></label>
+<label>Tanggal lahir <input name="m{i}_birth_date" type="date"{value(f"m{i}_birth_date")}></label>
+{relation}</fieldset>"""
+        )
+    return f"""<h1>Entri Kartu Keluarga</h1>
+<p class='hint'>Kepala keluarga lebih dulu, lalu anggota lain dengan "Tambah anggota". Baris
+anggota yang dibiarkan kosong tidak disimpan.</p>{alert}
+<form method="post" action="/_siak/kk" class="entry">
+<input type="hidden" name="rows" value="{count}">
+<label>Kode wilayah kecamatan (mis. 18.08.01)
+ <input name="kecamatan" inputmode="decimal"{value("kecamatan")}></label>
+<label>Alamat <input name="address"{value("address")}></label>
+{"".join(rows)}
+<button name="do" value="tambah" class="secondary">Tambah anggota</button>
+<button name="do" value="simpan">Simpan KK di SIAK</button></form>"""
+
+
 TITLES_ID = {
     "akta_kelahiran": "Kutipan akta kelahiran",
     "akta_kematian": "Kutipan akta kematian",
@@ -759,6 +1040,11 @@ STYLE = (
     ".wait{background:#fff4d6;border-left:4px solid #c80;padding:.4rem .6rem;font-weight:700}"
     ".hint{color:#555;font-size:.95rem}.list li{margin:.4rem 0}"
     ".tag{font-size:.8rem;background:#eee;border-radius:4px;padding:0 .3rem}"
+    ".secondary,.button.secondary{background:#fff;color:#0a5c36;border:2px solid #0a5c36}"
+    "fieldset{border:1px solid #bbb;border-radius:8px;padding:.2rem .8rem .6rem;"
+    "margin:1rem 0;min-width:0}legend{font-weight:700;padding:0 .3rem}"
+    "fieldset.bad{border:2px solid #a00}.note{font-weight:400;color:#555;font-size:.9rem}"
+    ".members{padding-left:1.3rem;margin:.4rem 0}.members li{margin:.3rem 0}"
 )
 
 
@@ -774,6 +1060,7 @@ def make_app(server: SiakServer) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(VERIFY_PATH, server.verify)
     app.router.add_route("*", "/_siak/", server.home)
+    app.router.add_route("*", "/_siak/kk", server.kk_page)
     app.router.add_post("/_siak/api/{kind}", server.api_issue)
     app.router.add_get("/_siak/api/dokumen", server.api_list)
     app.router.add_post("/_siak/api/dokumen/{id}/tte", server.api_tte)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -303,3 +305,274 @@ def test_the_siak_page_enters_a_document_by_hand(siak: RunningServer) -> None:
     page = http.post(f"{siak.root_url}/_siak/", data=form)
     assert page.status_code == 200
     assert "1808-LT-" in page.text and "Unduh PDF" in page.text
+
+
+FAMILY = {
+    "kecamatan": "18.08.01",
+    "address": "Jl. Merdeka 1, RT 002 RW 001",
+    "members": [
+        {
+            "name": "Andi Saputra",
+            "birth_date": "1985-04-07",
+            "sex": "L",
+            "birth_place": "Blambangan Umpu",
+        },
+        {
+            "name": "Nur Hidayah",
+            "birth_date": "1988-09-21",
+            "sex": "P",
+            "birth_place": "Baradatu",
+            "relation": "Istri",
+        },
+        {
+            "name": "Bima Saputra",
+            "birth_date": "2015-02-03",
+            "sex": "L",
+            "birth_place": "Way Kanan",
+            "relation": "anak",
+            "nik": "1808010302150007",
+        },
+    ],
+}
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_kk_of_head_wife_and_child_prints_every_member_in_a_table(siak: RunningServer) -> None:
+    kk = issue(siak, "kk", FAMILY)
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    assert kk["number"] == f"180801{today:%d%m%y}0001"
+    assert kk["data"]["issued_on"] == today.isoformat()
+    head, wife, child = kk["data"]["members"]
+    assert (head["nik"], head["relation"], head["nik_issued"]) == (
+        "1808010704850001",
+        "Kepala Keluarga",
+        True,
+    )
+    assert (wife["nik"], wife["relation"], wife["nik_issued"]) == (
+        "1808016109880001",
+        "Istri",
+        True,
+    )
+    assert (child["nik"], child["relation"], child["nik_issued"]) == (
+        "1808010302150007",
+        "Anak",
+        False,
+    )
+    pdf = http.get(kk["pdf_url"]).content
+    text = pdf_text(pdf)
+    assert "KARTU KELUARGA" in text and kk["number"] in text
+    births = ("07-04-1985", "21-09-1988", "03-02-2015")
+    for person, born in zip((head, wife, child), births, strict=True):
+        assert person["name"] in text and person["nik"] in text and born in text
+    for word in ("Kepala Keluarga", "Istri", "Anak", "Laki-laki", "Perempuan", "Baradatu"):
+        assert word in text
+    assert f"{today:%d-%m-%Y}" in text  # Tanggal dikeluarkan
+    (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    assert "Kepala Dinas" in signature.signer_cert.subject.native["common_name"]
+    answer = content(ask(siak, NIK=child["nik"], NAMA_LGKP="Bima Saputra", NO_KK=kk["number"]))
+    assert answer == {"NIK": "Sesuai", "NAMA_LGKP": "Sesuai (100)", "NO_KK": "Sesuai"}
+
+
+def test_a_long_family_goes_on_to_a_second_page(siak: RunningServer) -> None:
+    children = [
+        {
+            "name": f"Anak {i} Muhammad Abdurrahman Wahid Alfarisi Saputra Bin Andi",
+            "birth_date": "2016-02-03",
+            "sex": "P",
+            "relation": "Anak",
+        }
+        for i in range(1, 18)
+    ]
+    kk = issue(siak, "kk", FAMILY | {"members": FAMILY["members"] + children})
+    pages = PdfReader(io.BytesIO(http.get(kk["pdf_url"]).content)).pages
+    assert len(pages) == 2
+    assert "(lanjutan)" in pages[1].extract_text()
+    last = kk["data"]["members"][-1]
+    assert len(kk["data"]["members"]) == 20 and last["nik"] in pages[1].extract_text()
+
+
+def test_a_single_head_still_makes_a_kk(siak: RunningServer) -> None:
+    head = {"name": "Andi Saputra", "birth_date": "1985-04-07", "sex": "L"}
+    listed = issue(siak, "kk", {"kecamatan": "180801", "address": "Jl. A", "members": [head]})
+    flat = issue(siak, "kk", {"kecamatan": "180801", "address": "Jl. B"} | head)
+    for kk in (listed, flat):
+        (member,) = kk["data"]["members"]
+        assert member["name"] == "Andi Saputra" and member["relation"] == "Kepala Keluarga"
+        assert "Andi Saputra" in pdf_text(http.get(kk["pdf_url"]).content)
+    assert listed["number"].endswith("0001") and flat["number"].endswith("0002")
+
+
+def test_a_nik_given_in_the_family_is_not_issued_again(siak: RunningServer) -> None:
+    twin = {"birth_date": "2015-02-03", "sex": "L", "relation": "Anak"}
+    members = [
+        FAMILY["members"][0],
+        twin | {"name": "Bayu Saputra"},  # no NIK: SIAK issues one
+        twin | {"name": "Bima Saputra", "nik": "1808010302150001"},  # what it would issue
+    ]
+    kk = issue(siak, "kk", FAMILY | {"members": members})
+    _head, bayu, bima = kk["data"]["members"]
+    assert bima["nik"] == "1808010302150001" and bayu["nik"] == "1808010302150002"
+    answer = content(ask(siak, NIK=bayu["nik"], NAMA_LGKP="Bayu Saputra"))
+    assert answer["NAMA_LGKP"] == "Sesuai (100)"
+
+
+def test_a_refused_member_leaves_no_trace(siak: RunningServer) -> None:
+    bad = [dict(m) for m in FAMILY["members"]]
+    bad[2]["birth_date"] = "31-02-2015"
+    response = http.post(f"{siak.root_url}/_siak/api/kk", json=FAMILY | {"members": bad})
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "Anggota ke-3 (Bima Saputra): Tanggal lahir harus tanggal (YYYY-MM-DD)."
+    )
+    assert http.get(f"{siak.root_url}/_siak/api/dokumen").json()["data"] == []
+    assert content(ask(siak, NIK="1808016109880001"))["RESPONSE_CODE"] == "13"  # not entered
+    kk = issue(siak, "kk", FAMILY)  # no number was used up
+    assert kk["number"].endswith("0001")
+    assert kk["data"]["members"][1]["nik"] == "1808016109880001"
+
+
+def member(**changes: Any) -> dict[str, Any]:
+    return {"name": "Nur Hidayah", "birth_date": "1988-09-21", "sex": "P"} | changes
+
+
+@pytest.mark.parametrize(
+    ("members", "error"),
+    [
+        ([member(relation="Anak")], "Kepala keluarga (Nur Hidayah): hubungan anggota pertama"),
+        ([member(), member(relation="Kepala keluarga")], "Kepala Keluarga hanya satu"),
+        ([member(), member(relation="Sepupu")], "harus salah satu dari: Kepala Keluarga, Suami"),
+        ([member(), member(birth_date="2999-01-01")], "Anggota ke-2 (Nur Hidayah): Tanggal lahir"),
+        ([member(), member(nik="18080161098800")], "Anggota ke-2 (Nur Hidayah): NIK harus 16"),
+        ([member(), member(name="")], "Anggota ke-2: Nama wajib diisi."),
+        ([member(), member(sex="")], "Anggota ke-2 (Nur Hidayah): Jenis kelamin"),
+        (
+            [member(nik=DECEASED["nik"])],
+            f"Kepala keluarga (Nur Hidayah): NIK {DECEASED['nik']} tercatat meninggal dunia.",
+        ),
+        (
+            [member(nik=SITI["nik"]), member(nik=SITI["nik"], relation="Anak")],
+            "Anggota ke-2 (Nur Hidayah): NIK 1808015501900003 sama dengan Kepala keluarga",
+        ),
+        ([member()] * 21, "1 sampai 20 orang"),
+        ([], "1 sampai 20 orang"),
+        (["Nur"], "harus objek JSON"),
+    ],
+)
+def test_bad_kk_members_are_refused_in_bahasa(
+    siak: RunningServer, members: list[Any], error: str
+) -> None:
+    response = http.post(
+        f"{siak.root_url}/_siak/api/kk",
+        json={"kecamatan": "18.08.01", "address": "Jl. A", "members": members},
+    )
+    assert response.status_code == 400
+    assert error in response.json()["error"]
+    assert http.get(f"{siak.root_url}/_siak/api/dokumen").json()["data"] == []
+
+
+def kk_form(*rows: dict[str, str], **more: str) -> dict[str, str]:
+    """The KK page's fields: kecamatan, address and one row per member."""
+    form = {"kecamatan": "18.08.01", "address": FAMILY["address"], "rows": str(len(rows))}
+    for i, row in enumerate(rows):
+        form |= {f"m{i}_{key}": value for key, value in row.items()}
+    return form | more
+
+
+HEAD_ROW = {
+    "name": "Andi Saputra",
+    "sex": "L",
+    "birth_place": "Blambangan Umpu",
+    "birth_date": "1985-04-07",
+}
+WIFE_ROW = {
+    "name": "Nur Hidayah",
+    "sex": "P",
+    "birth_place": "Baradatu",
+    "birth_date": "1988-09-21",
+    "relation": "Istri",
+}
+CHILD_ROW = {
+    "name": "Bima Saputra",
+    "nik": "1808010302150007",
+    "sex": "L",
+    "birth_place": "Way Kanan",
+    "birth_date": "2015-02-03",
+    "relation": "Anak",
+}
+
+
+def test_the_kk_page_adds_member_rows_keeping_what_was_typed(siak: RunningServer) -> None:
+    page = http.get(f"{siak.root_url}/_siak/kk").text
+    assert "<legend>Kepala keluarga</legend>" in page and "m1_name" not in page
+    assert "Tambah anggota" in page
+    added = http.post(f"{siak.root_url}/_siak/kk", data=kk_form(HEAD_ROW, do="tambah")).text
+    assert 'name="rows" value="2"' in added and "<legend>Anggota ke-2</legend>" in added
+    assert 'name="m0_name" autocomplete="off" value="Andi Saputra"' in added
+    assert 'value="1985-04-07"' in added and 'value="18.08.01"' in added
+    assert "m2_name" not in added and "role='alert'" not in added
+    assert http.get(f"{siak.root_url}/_siak/api/dokumen").json()["data"] == []
+
+
+def test_the_kk_page_refuses_a_bad_date_in_bahasa_and_keeps_everything(
+    siak: RunningServer,
+) -> None:
+    child = CHILD_ROW | {"birth_date": "2015-02-31"}
+    blank = {"name": "", "sex": "L", "birth_date": "", "relation": ""}
+    form = kk_form(HEAD_ROW, WIFE_ROW, blank, child, do="simpan")
+    page = http.post(f"{siak.root_url}/_siak/kk", data=form)
+    assert page.status_code == 200
+    alert = "Anggota ke-3 (Bima Saputra): Tanggal lahir harus tanggal (YYYY-MM-DD)."
+    assert f"<p class='error' role='alert'>{alert}</p>" in page.text
+    assert "<fieldset class='member bad'><legend>Anggota ke-3</legend>" in page.text
+    # The empty row was dropped; everything typed is there, the child now in the third row.
+    assert 'name="rows" value="3"' in page.text
+    for i, row in enumerate((HEAD_ROW, WIFE_ROW, child)):
+        for key in ("name", "nik", "birth_place", "birth_date"):
+            if key in row:
+                assert f'name="m{i}_{key}"' in page.text
+                assert f'value="{row[key]}"' in page.text.split(f'name="m{i}_{key}"')[1][:80]
+    assert "<option value='Istri' selected>" in page.text
+    assert "<option value='Anak' selected>" in page.text
+    assert "<option value='P' selected>Perempuan" in page.text
+    assert 'value="18.08.01"' in page.text and f'value="{FAMILY["address"]}"' in page.text
+    assert http.get(f"{siak.root_url}/_siak/api/dokumen").json()["data"] == []
+
+    no_relation = kk_form(HEAD_ROW, WIFE_ROW | {"relation": ""}, CHILD_ROW, do="simpan")
+    page = http.post(f"{siak.root_url}/_siak/kk", data=no_relation)
+    assert "Anggota ke-2 (Nur Hidayah): hubungan dalam keluarga wajib dipilih." in page.text
+
+    done = http.post(f"{siak.root_url}/_siak/kk", data=kk_form(HEAD_ROW, WIFE_ROW, CHILD_ROW))
+    assert "SIAK menerbitkan No. KK" in done.text
+    (kk,) = http.get(f"{siak.root_url}/_siak/api/dokumen").json()["data"]
+    assert [m["relation"] for m in kk["data"]["members"]] == ["Kepala Keluarga", "Istri", "Anak"]
+    for m in kk["data"]["members"]:
+        assert m["nik"] in done.text and m["name"] in done.text
+    assert 'name="rows" value="1"' in done.text and 'value="Andi Saputra"' not in done.text
+
+
+def test_the_siak_page_keeps_what_was_typed_when_refused(siak: RunningServer) -> None:
+    form = {
+        "kind": "akta-kelahiran",
+        "region": "18.08.0",
+        "name": "Putri",
+        "birth_date": "2026-10-01",
+        "sex": "P",
+        "birth_place": "Baradatu",
+    }
+    page = http.post(f"{siak.root_url}/_siak/", data=form)
+    assert "role='alert'>Kode wilayah" in page.text
+    for value in ("18.08.0", "Putri", "2026-10-01", "Baradatu"):
+        assert f'value="{value}"' in page.text
+    assert "<option value='P' selected>" in page.text
+    assert "<option value='akta-kelahiran' selected>" in page.text
+
+
+def test_the_old_one_member_kk_form_still_works(siak: RunningServer) -> None:
+    form = {"kind": "kk", "region": "18.08.01", "address": "Jl. A"} | HEAD_ROW
+    page = http.post(f"{siak.root_url}/_siak/", data=form)
+    assert "SIAK menerbitkan nomor <strong>180801" in page.text
+    (kk,) = http.get(f"{siak.root_url}/_siak/api/dokumen").json()["data"]
+    assert [m["name"] for m in kk["data"]["members"]] == ["Andi Saputra"]

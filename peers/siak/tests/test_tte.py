@@ -48,7 +48,8 @@ KK = {
     "address": "Jl. Merdeka 1",
     "members": [
         {"name": "Andi Saputra", "birth_date": "1985-04-07", "sex": "L"},
-        {"name": "Nur Hidayah", "birth_date": "1988-09-21", "sex": "P"},
+        {"name": "Nur Hidayah", "birth_date": "1988-09-21", "sex": "P", "relation": "Istri"},
+        {"name": "Bima Saputra", "birth_date": "2015-02-03", "sex": "L", "relation": "Anak"},
     ],
 }
 AKTA = {
@@ -144,6 +145,11 @@ def test_kk_and_akta_are_printed_unsigned_then_signed_by_the_kadis_through_bsre(
     assert signatures(unsigned) == []
     text = PdfReader(io.BytesIO(unsigned)).pages[0].extract_text()
     assert document["number"] in text
+    if kind == "kk":  # the whole family, head, wife and child, each with their NIK
+        members = document["data"]["members"]
+        assert [m["name"] for m in members] == ["Andi Saputra", "Nur Hidayah", "Bima Saputra"]
+        for member in members:
+            assert member["name"] in text and member["nik"] in text and member["relation"] in text
 
     response = tte(siak, document)
     assert response.status_code == 200, response.text
@@ -154,6 +160,7 @@ def test_kk_and_akta_are_printed_unsigned_then_signed_by_the_kadis_through_bsre(
 
     pdf = pdf_of(document)
     assert pdf.startswith(unsigned)  # the print itself, with BSrE's signature appended
+    assert PdfReader(io.BytesIO(pdf)).pages[0].extract_text() == text
     (signature,) = signatures(pdf)
     assert signature.signer_cert.subject.native["serial_number"] == KADIS
     context = ValidationContext(
@@ -407,14 +414,47 @@ def test_the_kadis_signs_on_a_phone(browser: Any, siak: RunningServer) -> None:
     page.set_default_timeout(15_000)
     try:
         page.goto(f"{siak.root_url}/_siak/")
-        page.select_option("select[name=kind]", "kk")
-        page.fill("input[name=region]", "18.08.01")
-        page.fill("input[name=name]", "Andi Saputra")
-        page.fill("input[name=birth_date]", "1985-04-07")
-        page.fill("input[name=address]", "Jl. Merdeka 1")
-        page.get_by_role("button", name="Simpan di SIAK").click()
+        page.get_by_role("link", name="Entri Kartu Keluarga (KK)").click()
+        page.get_by_label("Kode wilayah kecamatan").fill("18.08.01")
+        page.get_by_label("Alamat").fill("Jl. Merdeka 1")
+        family = [
+            ("Andi Saputra", "", "1985-04-07", ""),
+            ("Nur Hidayah", "P", "1988-09-21", "Istri"),
+            ("Bima Saputra", "", "2015-02-03", ""),  # the relation forgotten at first
+        ]
+        for i, (name, sex, born, relation) in enumerate(family):
+            if i:
+                page.get_by_role("button", name="Tambah anggota").click()
+            row = page.locator("fieldset").nth(i)
+            row.get_by_label("Nama lengkap").fill(name)
+            row.get_by_label("Tanggal lahir").fill(born)
+            row.get_by_label("Tempat lahir").fill("Way Kanan")
+            if sex:
+                row.get_by_label("Jenis kelamin").select_option(sex)
+            if relation:
+                row.get_by_label("Hubungan dalam keluarga").select_option(relation)
+        page.get_by_role("button", name="Simpan KK di SIAK").click()
+        alert = page.get_by_role("alert")
+        alert.wait_for()
+        assert "Anggota ke-3 (Bima Saputra): hubungan dalam keluarga" in alert.inner_text()
+        rows = page.locator("fieldset")
+        assert rows.count() == 3
+        assert rows.nth(1).get_by_label("Nama lengkap").input_value() == "Nur Hidayah"
+        assert rows.nth(1).get_by_label("Jenis kelamin").input_value() == "P"
+        assert rows.nth(2).get_by_label("Tanggal lahir").input_value() == "2015-02-03"
+        assert page.get_by_label("Alamat").input_value() == "Jl. Merdeka 1"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT.with_name("siak_kk_refused_390.png")), full_page=True)
+        rows.nth(2).get_by_label("Hubungan dalam keluarga").select_option("Anak")
+        page.get_by_role("button", name="Simpan KK di SIAK").click()
         page.get_by_text("Menunggu TTE Kepala Dinas").wait_for()
-        assert "SIAK menerbitkan nomor 180801" in page.inner_text("body")
+        card = page.locator(".card").inner_text()
+        assert "SIAK menerbitkan No. KK 180801" in page.inner_text("body")
+        for name, *_ in family:
+            assert name in card
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(SCREENSHOT.with_name("siak_kk_390.png")), full_page=True)
 
         nik, passphrase = page.get_by_label("NIK Kepala Dinas"), page.get_by_label("Passphrase TTE")
         nik.fill(KADIS)
@@ -437,5 +477,9 @@ def test_the_kadis_signs_on_a_phone(browser: Any, siak: RunningServer) -> None:
         pdf = Path(download.value.path()).read_bytes()
         (signature,) = signatures(pdf)
         assert signature.signer_cert.subject.native["serial_number"] == KADIS
+        text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        (kk,) = http.get(f"{siak.root_url}/_siak/api/dokumen").json()["data"]
+        for member in kk["data"]["members"]:
+            assert member["name"] in text and member["nik"] in text
     finally:
         context.close()
