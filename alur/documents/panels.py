@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -36,8 +37,16 @@ def _render(request: HttpRequest, template: str, context: dict) -> SafeString:
     return SafeString(render_to_string(template, context, request=request))
 
 
+def _siak(case: Case) -> dict[str, Any]:
+    """Whether the case's office is on SIAK, and the link to SIAK its people follow: on SIAK the
+    paper documents are printed by SIAK, so Alur offers no draft of its own (`_documents.html`)."""
+    return {"siak": is_siak(case.office), "siak_url": settings.SIAK_URL}
+
+
 def _base(case: Case, task: Task, step: StepSpec) -> dict:
-    return {"case": case, "task": task, "step": step, "documents": case_documents(case)}
+    return {"case": case, "task": task, "step": step, "documents": case_documents(case)} | _siak(
+        case
+    )
 
 
 def entry_form(
@@ -89,7 +98,6 @@ def enter_panel(request: HttpRequest, case: Case, task: Task, step: StepSpec) ->
     context = _base(case, task, step) | _entry_context(
         request, service, case, form, state.search if state else ""
     )
-    context["siak"] = is_siak(case.office)
     return _render(request, service.enter_template, context)
 
 
@@ -193,7 +201,7 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
         else [],
         "open": state is not None,
         "anchor": CORRECTION_ANCHOR,
-    }
+    } | _siak(case)
     return _render(request, "documents/panels/case.html", context)
 
 

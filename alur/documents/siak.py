@@ -41,6 +41,11 @@ MSG_SIGNED_IN_SIAK = (
     "bukan di Alur. Lampirkan dokumen yang dicetak dari SIAK."
 )
 
+MSG_PRINTED_BY_SIAK = (
+    "Kantor ini memakai SIAK: dokumen ini dicetak dan ditandatangani di SIAK. Alur tidak membuat "
+    "konsepnya; buka cetakannya di SIAK."
+)
+
 REGISTER_LABELS: dict[str, str] = {
     OutputKind.AKTA_KELAHIRAN: "Nomor akta kelahiran dari SIAK",
     OutputKind.AKTA_KEMATIAN: "Nomor akta kematian dari SIAK",

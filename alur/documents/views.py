@@ -33,8 +33,9 @@ from alur.documents.panels import (
 )
 from alur.documents.render import document_pdf, has_pdf
 from alur.documents.services import entry_correct
-from alur.documents.siak import entry_form_class
+from alur.documents.siak import MSG_PRINTED_BY_SIAK, entry_form_class
 from alur.org.access import AuthedRequest, Capability, offices_for
+from alur.registry.port import is_siak
 from alur.workflow import selectors as workflow_selectors
 from alur.workflow.models import Case, Task
 
@@ -195,6 +196,8 @@ def draft_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     document = selectors.document_for(request.user, pk)
     if not has_pdf(document):
         raise Http404("Dokumen ini dicetak pada blanko dan tidak memiliki konsep PDF.")
+    if is_siak(document.office):  # SIAK prints it; Alur's page would pass for the real one
+        raise Http404(MSG_PRINTED_BY_SIAK)
     pdf = document_pdf(document).pdf
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="konsep-{document.kind}-{pk}.pdf"'
