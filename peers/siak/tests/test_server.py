@@ -576,3 +576,14 @@ def test_the_old_one_member_kk_form_still_works(siak: RunningServer) -> None:
     assert "SIAK menerbitkan nomor <strong>180801" in page.text
     (kk,) = http.get(f"{siak.root_url}/_siak/api/dokumen").json()["data"]
     assert [m["name"] for m in kk["data"]["members"]] == ["Andi Saputra"]
+
+
+def test_the_kk_page_stops_at_twenty_members_and_takes_odd_forms(siak: RunningServer) -> None:
+    full = kk_form(*[HEAD_ROW] * 20, do="tambah")
+    page = http.post(f"{siak.root_url}/_siak/kk", data=full)
+    assert "role='alert'>Satu KK paling banyak 20 anggota.</p>" in page.text
+    assert 'name="rows" value="20"' in page.text and "m19_name" in page.text
+    for odd in ({"rows": "banyak", "do": "tambah"}, {"rows": "-3"}, {}):
+        page = http.post(f"{siak.root_url}/_siak/kk", data=odd)
+        assert page.status_code == 200
+    assert "role='alert'>Kode kecamatan harus 6 angka" in page.text
