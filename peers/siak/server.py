@@ -1056,9 +1056,14 @@ def _page(body: str) -> str:
     )
 
 
+async def _to_siak(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/_siak/")
+
+
 def make_app(server: SiakServer) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(VERIFY_PATH, server.verify)
+    app.router.add_get("/", _to_siak)  # Alur's "Buka SIAK" links to the root (SIAK_URL)
     app.router.add_route("*", "/_siak/", server.home)
     app.router.add_route("*", "/_siak/kk", server.kk_page)
     app.router.add_post("/_siak/api/{kind}", server.api_issue)

@@ -587,3 +587,9 @@ def test_the_kk_page_stops_at_twenty_members_and_takes_odd_forms(siak: RunningSe
         page = http.post(f"{siak.root_url}/_siak/kk", data=odd)
         assert page.status_code == 200
     assert "role='alert'>Kode kecamatan harus 6 angka" in page.text
+
+
+def test_the_root_leads_to_siak_s_page(siak: RunningServer) -> None:
+    page = http.get(siak.root_url + "/", follow_redirects=True)
+    assert page.status_code == 200 and str(page.url).endswith("/_siak/")
+    assert "Entri Kartu Keluarga (KK)" in page.text
