@@ -58,6 +58,15 @@ def test_a_file_field_says_pilih_berkas_and_names_the_chosen_file(
     )
     expect(pick.locator(".file-pick-status")).to_contain_text("surat-lahir.pdf")
     expect(pick.locator(".file-pick-status")).to_contain_text("B")  # its size
+    # A tap on the button opens the phone's file picker for that field.
+    marriage = page.locator("[name=file_marriage] + .file-pick")
+    with page.expect_file_chooser() as chooser:
+        marriage.get_by_text("Pilih berkas").click()
+    assert chooser.value.element.get_attribute("name") == "file_marriage"
+    chooser.value.set_files(
+        {"name": "buku-nikah.jpg", "mimeType": "image/jpeg", "buffer": samples.jpeg()}
+    )
+    expect(marriage.locator(".file-pick-status")).to_contain_text("buku-nikah.jpg")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "file-input-phone.png"), full_page=True)
