@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
@@ -174,6 +175,7 @@ def read_handover(request: HttpRequest, task: Task) -> dict[str, Any] | None:
     return data
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 @require_POST
 def sign(request: AuthedRequest, reference: str) -> HttpResponse:

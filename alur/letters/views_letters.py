@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from alur.core.errors import DomainError
@@ -277,6 +278,7 @@ def public_base(request: HttpRequest) -> str:
     return settings.PUBLIC_URL or request.build_absolute_uri("/")
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 @require_POST
 def letter_sign(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -292,6 +294,7 @@ def letter_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 @require_POST
 def letter_cosign(request: AuthedRequest, pk: int) -> HttpResponse:

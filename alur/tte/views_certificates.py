@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 
 from alur.core.errors import DomainError
 from alur.core.web import error_text
@@ -23,6 +24,7 @@ MSG_BSRE_NO_FILE = (
 )
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 def certificates(request: AuthedRequest) -> HttpResponse:
     form = CertificateForm(request.POST or None, request.FILES or None)
