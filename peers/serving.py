@@ -12,6 +12,7 @@ import json
 import logging
 import signal
 import threading
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Protocol, Self
@@ -33,7 +34,7 @@ class ControlError(Exception):
         self.status, self.message = status, message
 
 
-class PeerHandler(BaseHTTPRequestHandler):
+class PeerHandler(BaseHTTPRequestHandler, ABC):
     """The plumbing of a peer's request handler. A subclass answers in `_dispatch` (the body of a
     control request in `_body`) and puts each request in its log in `_log_request`, which runs
     before any byte of the answer goes out: a client that has the answer finds it logged."""
@@ -57,11 +58,13 @@ class PeerHandler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
+    @abstractmethod
     def _dispatch(self, method: str) -> None:
-        raise NotImplementedError
+        """Answer the request (each peer routes its own endpoints)."""
 
+    @abstractmethod
     def _log_request(self) -> None:
-        raise NotImplementedError
+        """Put the request in the peer's log before its answer goes out."""
 
     def send_response(self, code: int, message: str | None = None) -> None:
         self._status = code
@@ -97,7 +100,7 @@ class PeerHandler(BaseHTTPRequestHandler):
 
 
 @dataclass
-class RunningServer:
+class RunningServer(ABC):
     """A server running in a background thread; leaving it as a context manager stops it."""
 
     root_url: str
@@ -107,8 +110,9 @@ class RunningServer:
         """The URL of a control endpoint (tests set faults and read logs there)."""
         return f"{self.root_url}{self.control_path}{name}"
 
+    @abstractmethod
     def stop(self) -> None:
-        raise NotImplementedError
+        """Stop serving and wait for the thread to end."""
 
     def __enter__(self) -> Self:
         return self

@@ -4,8 +4,8 @@ partner users, per-element matches and threshold, its faults; SIAK's print."""
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -215,7 +215,9 @@ def test_the_printed_pdf_is_signed_and_carries_the_number(siak: RunningServer) -
     assert issued["number"] in verification.text
 
 
-def test_pdfsig_finds_the_signature_valid(siak: RunningServer, tmp_path: Any) -> None:
+def test_pdfsig_finds_the_signature_valid(
+    siak: RunningServer, tmp_path: Any, poppler: Callable[[str], str]
+) -> None:
     issued = issue(
         siak,
         "nik",
@@ -223,10 +225,9 @@ def test_pdfsig_finds_the_signature_valid(siak: RunningServer, tmp_path: Any) ->
     )
     path = tmp_path / "nik.pdf"
     path.write_bytes(http.get(issued["pdf_url"]).content)
-    pdfsig = shutil.which("pdfsig")
-    if pdfsig is None:
-        pytest.skip("pdfsig (poppler-utils) is not installed")
-    out = subprocess.run([pdfsig, str(path)], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [poppler("pdfsig"), str(path)], capture_output=True, text=True, check=False
+    )
     assert "Signature is Valid" in out.stdout
 
 
