@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from alur.whatsapp.dialogs import dialog_for
 from alur.whatsapp.models import Conversation, InboundMessage
@@ -29,6 +30,11 @@ from alur.whatsapp.uploads import drop_staged
 from alur.whatsapp_cloud.models import BusinessNumber
 
 MEDIA_KINDS = ("image", "document")
+
+# What may take a turn before the purpose's dialog, in this order (dotted paths to functions
+# `(turn, text, fetched) -> bool`, True when it answered the message): the citizen's consent
+# (STOP/MULAI), a conversation handed to staff, the satisfaction survey.
+INTERCEPTORS: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,8 @@ class Turn:
                 "Maaf, kami hanya dapat membaca pesan teks, foto, dan dokumen PDF. "
                 "Ketik MENU untuk melihat layanan."
             )
+        elif any(import_string(path)(self, text, fetched) for path in INTERCEPTORS):
+            pass
         elif text.upper() in ("MENU", "BATAL", "ULANG"):
             self.reset()
             self.menu()
@@ -156,3 +164,8 @@ class Turn:
 
     def menu(self) -> None:
         self.dialog.menu(self)
+
+    def not_understood(self, text: str) -> None:
+        """The dialog could not read `text` where it stands: say so and show the menu."""
+        self.say("Maaf, kami belum memahami pesan Anda.")
+        self.menu()
