@@ -107,3 +107,23 @@ def national_backends(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
             if not getattr(settings, secret, ""):
                 errors.append(checks.Error(f"{name}={value} memerlukan {secret}.", id="alur.E003"))
     return errors
+
+
+@checks.register(PRODUCTION_TAG)
+def whatsapp_api(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """In production the Graph API is Meta's, over TLS (the production default). A warning, not
+    an error: a production-like test server (faults/) talks to the local Graph API server on
+    purpose, and names it explicitly."""
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    url = str(getattr(settings, "WHATSAPP_API_BASE", "") or "")
+    if url.startswith("https://") and not any(mark in url for mark in LOOPBACK):
+        return []
+    return [
+        checks.Warning(
+            f"WHATSAPP_API_BASE harus alamat https Graph API Meta "
+            f"(mis. https://graph.facebook.com/v23.0), bukan {url or '(kosong)'}.",
+            hint="Atur WHATSAPP_API_BASE di lingkungan produksi (docs/deploy.md).",
+            id="alur.W004",
+        )
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alur.core.checks import national_backends
+from alur.core.checks import national_backends, whatsapp_api
 
 
 def ids(messages: list[Any]) -> list[str]:
@@ -42,3 +42,43 @@ def test_production_with_the_local_signer_needs_no_bsre_address(settings: Any) -
     settings.IDENTITY_BACKEND = "standalone"
     settings.BSRE_BASE_URL = "http://127.0.0.1:8766"
     assert national_backends() == []
+
+
+def test_production_warns_of_a_graph_api_that_is_not_metas(settings: Any) -> None:
+    settings.PRODUCTION = True
+    settings.WHATSAPP_API_BASE = "http://127.0.0.1:8765/v23.0"
+    assert ids(whatsapp_api()) == ["alur.W004"]
+    settings.WHATSAPP_API_BASE = ""
+    assert ids(whatsapp_api()) == ["alur.W004"]
+    settings.WHATSAPP_API_BASE = "https://graph.facebook.com/v23.0"
+    assert whatsapp_api() == []
+
+
+def test_development_may_use_the_local_graph_api_server(settings: Any) -> None:
+    settings.PRODUCTION = False
+    settings.WHATSAPP_API_BASE = "http://127.0.0.1:8765/v23.0"
+    assert whatsapp_api() == []
+
+
+def test_production_defaults_to_metas_graph_api(tmp_path: Any) -> None:
+    """Loading the settings with ALUR_ENV=production and no WHATSAPP_API_BASE: Meta's address."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "ALUR_ENV": "production",
+        "SECRET_KEY": "k" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789",
+        "ALLOWED_HOSTS": "alur.example.go.id",
+        "WHATSAPP_ACCESS_TOKEN": "token",
+        "WHATSAPP_APP_SECRET": "secret",
+        "WHATSAPP_VERIFY_TOKEN": "verify",
+        "DJANGO_SETTINGS_MODULE": "alur.settings",
+    }
+    env.pop("WHATSAPP_API_BASE", None)
+    code = "from django.conf import settings; print(settings.WHATSAPP_API_BASE)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().startswith("https://graph.facebook.com/v")
