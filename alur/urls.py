@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from alur.front.login import admin_login
 from alur.front.urls import auth_urlpatterns
 
 admin.site.site_header = "Alur — administrasi data referensi"
@@ -26,6 +27,7 @@ urlpatterns = [
     path("siaga/", include("alur.outreach.urls")),
     path("naskah/sertifikat/", include("alur.tte.urls_certificates")),
     path("naskah/", include("alur.letters.urls_letters")),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,7 +7,10 @@ the attempts one address makes over all usernames (guessing one password for man
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from alur.core.ratelimit import over_limit
 
@@ -30,3 +33,13 @@ class LoginView(auth_views.LoginView):
             context = self.get_context_data(form=form, limited=TOO_MANY)
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The Django admin's sign-in, sent to ours: one page, one limit per address, one audit.
+
+    A signed-in person whom the admin does not admit is refused here: sending them to our
+    sign-in page would send them back to the admin, and round again."""
+    if request.user.is_authenticated:
+        raise PermissionDenied("Akun Anda tidak berhak membuka halaman administrasi data.")
+    return redirect_to_login(request.GET.get("next") or "/admin/", login_url=reverse("login"))
