@@ -180,6 +180,20 @@ class User(AbstractUser):
     nik = models.CharField("NIK", max_length=16, blank=True)
     phone = models.CharField("nomor HP/WhatsApp", max_length=20, blank=True)
 
+    class NoticeChannel(models.TextChoices):
+        """How the person is told of work waiting for them, batched (`workflow.digest`)."""
+
+        WHATSAPP = "whatsapp", "WhatsApp (atau e-mail bila tidak ada nomor)"
+        EMAIL = "email", "E-mail"
+        APP = "app", "Hanya di aplikasi (tanpa pesan)"
+
+    notice_channel = models.CharField(
+        "pemberitahuan tugas lewat",
+        max_length=10,
+        choices=NoticeChannel.choices,
+        default=NoticeChannel.WHATSAPP,
+    )
+
     # What this person may reach, kept on the object for its request (alur.org.access); not stored.
     _alur_access_cache: dict[tuple[Any, ...], Any]
 

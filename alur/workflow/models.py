@@ -31,6 +31,10 @@ class Case(models.Model):
     due_at = models.DateTimeField("tenggat", null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     remaining_minutes = models.PositiveIntegerField(null=True, blank=True)
+    # When the promise (due_at) is about to be missed: the superiors are told then, once
+    # (`workflow.sla`). Set with due_at; `promise_alerted_at` records the alert.
+    promise_warn_at = models.DateTimeField(null=True, blank=True)
+    promise_alerted_at = models.DateTimeField(null=True, blank=True)
 
     # What the reader may see of it (workflow.selectors.Reach), set by case_for; not stored.
     reach: int
@@ -39,7 +43,14 @@ class Case(models.Model):
         ordering = ["-started_at"]
         verbose_name = "perkara"
         verbose_name_plural = "perkara"
-        indexes = [models.Index(fields=["office", "status", "-started_at"], name="case_office")]
+        indexes = [
+            models.Index(fields=["office", "status", "-started_at"], name="case_office"),
+            models.Index(
+                fields=["promise_warn_at"],
+                condition=Q(status="open", promise_alerted_at__isnull=True),
+                name="case_promise_watch",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
@@ -132,7 +143,9 @@ class Task(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notice to a person (overdue task, returned case); WhatsApp reads these later."""
+    """A notice to a person: work that waits for their decision (paraf, signature, a review, a
+    returned case), an escalation, or a partner's news. Listed on "Pemberitahuan"; the batched
+    digest (`workflow.digest`) carries the undelivered ones by WhatsApp or e-mail."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -141,20 +154,78 @@ class Notification(models.Model):
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE)
     kind = models.CharField(max_length=30)
     message = models.TextField()
+    # Where the person acts on it (a path of this site); blank: the task's case page, if any.
+    url = models.CharField("tautan", max_length=300, blank=True)
+    # Names the notice once for work outside the engine (a letter's paraf slot in one round):
+    # the same key is not written twice for one person.
+    key = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    # The work was done (or went elsewhere) before the person was told: not carried any more.
+    done_at = models.DateTimeField(null=True, blank=True)
+    # Carried by the digest (at most one message per person per window), and how.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivered_by = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            # What the digest still has to carry, per person.
+            models.Index(
+                fields=["user", "created_at"],
+                condition=Q(delivered_at__isnull=True, read_at__isnull=True, done_at__isnull=True),
+                name="notification_pending",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "task", "kind"], name="notification_once_per_task_kind"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"
+            ),
         ]
+
+    @property
+    def link(self) -> str:
+        if self.url:
+            return self.url
+        if self.task_id is not None:
+            return f"/perkara/{self.task.case.reference}/"
+        return ""
 
     def __str__(self) -> str:
         return self.message[:60]
+
+
+class StepQueueTime(models.Model):
+    """How long a task of one SOP step may wait in an office before the superiors of its post
+    are told ("waktu antre"), set by the office's managers. No row: only the case's promise
+    (`Case.due_at`) escalates."""
+
+    office = models.ForeignKey("org.Office", on_delete=models.CASCADE, related_name="+")
+    sop_code = models.CharField("SOP", max_length=10)
+    step = models.PositiveSmallIntegerField("langkah")
+    minutes = models.PositiveIntegerField("waktu antre (menit kerja)")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("diubah")
+
+    class Meta:
+        ordering = ["office", "sop_code", "step"]
+        verbose_name = "waktu antre langkah"
+        verbose_name_plural = "waktu antre langkah"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "sop_code", "step"], name="step_queue_time_once"
+            ),
+            models.CheckConstraint(condition=Q(minutes__gte=1), name="step_queue_time_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sop_code} langkah {self.step}: {self.minutes} menit"
 
 
 def outside_record_path(instance: OutsideRecord, filename: str) -> str:
