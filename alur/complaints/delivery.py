@@ -23,8 +23,11 @@ def complaints_number(complaint: Complaint) -> BusinessNumber | None:
     return office_number(complaint.office, [BusinessNumber.Purpose.COMPLAINTS])
 
 
-def tell_reporter(complaint: Complaint, body: str, key: str, subject: str) -> bool:
-    """Queue `body` for the reporter over the complaint's channel; False when none carries it."""
+def tell_reporter(
+    complaint: Complaint, body: str, key: str, subject: str, *, required: bool = False
+) -> bool:
+    """Queue `body` for the reporter over the complaint's channel; False when none carries it.
+    `required`: a decision the reporter is owed (answer, refusal), sent even after BERHENTI."""
     dedupe = f"complaint:{complaint.case.reference}:{key}"
     if complaint.channel == Channel.WHATSAPP:
         number = complaints_number(complaint)
@@ -39,6 +42,7 @@ def tell_reporter(complaint: Complaint, body: str, key: str, subject: str) -> bo
             ),
             dedupe_key=dedupe,
             cause=complaint,
+            required=required,
         )
         return True
     if complaint.channel == Channel.WEB and complaint.reporter_email:

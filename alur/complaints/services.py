@@ -301,6 +301,7 @@ def complaint_reject(*, complaint: Complaint, actor: User, reason: str) -> Compl
         f"Pengaduan Anda {reference} tidak dapat kami proses: {text}",
         "rejected",
         f"Pengaduan {reference} tidak dapat diproses",
+        required=True,
     )
     case_cancel(case=complaint.case, actor=actor, reason=f"Pengaduan tidak diproses: {text}")
     complaint.refresh_from_db()

@@ -54,6 +54,7 @@ def _reject(complaint: Complaint, context: StepContext) -> None:
         f"Pengaduan Anda {complaint.case.reference} tidak dapat kami proses: {context.task.reason}",
         "rejected",
         f"Pengaduan {complaint.case.reference} tidak dapat diproses",
+        required=True,
     )
 
 
@@ -137,6 +138,7 @@ def on_respond(context: StepContext) -> None:
         f"Jawaban atas pengaduan Anda {reference}:\n\n{answer}\n\n{SATISFACTION_QUESTION}",
         "answer",
         f"Jawaban pengaduan {reference}",
+        required=True,
     )
     record(
         actor=context.actor,

@@ -38,6 +38,8 @@ def notify(case: Case, body: str, key: str) -> OutboundMessage | None:
         ),
         dedupe_key=f"case-notice:{case.reference}:{key}",
         cause=case,
+        # a decision on the application (returned, rejected, done): owed even after BERHENTI
+        required=True,
     )
 
 

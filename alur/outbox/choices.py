@@ -21,6 +21,8 @@ class MessageStatus(models.TextChoices):
     DELIVERED = "delivered", "Diterima"
     READ = "read", "Dibaca"
     FAILED = "failed", "Gagal"
+    # Not sent: the citizen said BERHENTI to this number (`outbox.consent`); kept for staff.
+    WITHHELD = "withheld", "Tidak dikirim: warga menolak pesan"
 
 
 class Outcome(StrEnum):

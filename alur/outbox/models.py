@@ -98,3 +98,34 @@ class OutboundMessage(models.Model):
             return str(payload.get("filename", ""))
         body = str(payload.get("body", ""))
         return body if len(body) <= 80 else body[:79] + "…"
+
+
+class WhatsAppConsent(models.Model):
+    """A citizen's choice about messages from one business number: BERHENTI (opted out) or
+    MULAI (opted in again). No row means the citizen never said either (messages go out).
+
+    One row per (business number, citizen); each change is audited (`outbox.consent`).
+    """
+
+    office = models.ForeignKey("org.Office", on_delete=models.PROTECT, related_name="+")
+    # The business number's Cloud API `phone_number_id` (the outbox's `sender`).
+    sender = models.CharField("nomor bisnis (phone_number_id)", max_length=32)
+    # The citizen's WhatsApp number, E.164 digits without "+" (the outbox's `recipient`).
+    recipient = models.CharField("nomor warga", max_length=20)
+    opted_out = models.BooleanField("menolak pesan", default=False)
+    opted_out_at = models.DateTimeField("menolak sejak", null=True, blank=True)
+    changed_at = models.DateTimeField("diubah")
+    # The citizen's message that said BERHENTI or MULAI (its WhatsApp message id).
+    source_message_id = models.CharField("pesan warga", max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = "persetujuan pesan WhatsApp"
+        verbose_name_plural = "persetujuan pesan WhatsApp"
+        constraints = [
+            models.UniqueConstraint(fields=["sender", "recipient"], name="consent_unique")
+        ]
+        indexes = [models.Index(fields=["recipient"], name="consent_recipient")]
+
+    def __str__(self) -> str:
+        state = "menolak" if self.opted_out else "menerima"
+        return f"{self.recipient} {state} pesan dari {self.sender}"

@@ -25,10 +25,13 @@ from alur.audit.services import record
 from alur.core.errors import ConflictError
 from alur.org.access import Capability, require
 from alur.org.models import Office, User
+from alur.outbox import consent
 from alur.outbox.choices import ACTION_STATUSES, Channel, MessageStatus
 from alur.outbox.content import WhatsAppContent
 from alur.outbox.models import OutboundMessage
 from alur.outbox.validation import validate_message, validated_recipient
+
+WITHHELD_CODE = "consent"  # error_code of a message the citizen's BERHENTI kept back
 
 
 def _schedule(message_id: int) -> None:
@@ -55,13 +58,15 @@ def message_enqueue(
     template_fallback: Mapping[str, Any] | None = None,
     cause: Model | None = None,
     actor: User | None = None,
+    withheld: str = "",
 ) -> OutboundMessage:
     """Queue one message in the transaction of the change that causes it.
 
     With a `dedupe_key` (unique across the deployment: include the office and the cause, e.g.
     "case:18.08/2026/000123:done:wa") the same logical notice is queued once; a second call
     returns the first row unchanged. Delivery is scheduled for after the commit, so a rolled
-    back change sends nothing.
+    back change sends nothing. With `withheld` (the reason, e.g. the citizen said BERHENTI:
+    `outbox.consent`) the row is kept as `withheld` for staff to see and never sent.
     """
     if not connection.in_atomic_block:
         raise RuntimeError(
@@ -94,6 +99,12 @@ def message_enqueue(
         object_id=str(cause.pk) if cause is not None else "",
         created_by=actor,
     )
+    if withheld:
+        message.status, message.last_error, message.error_code = (
+            MessageStatus.WITHHELD,
+            withheld,
+            WITHHELD_CODE,
+        )
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin may hold the same key
             message.save()
@@ -111,9 +122,11 @@ def message_enqueue(
             "kind": kind,
             "recipient": message.masked_recipient,
             "dedupe_key": message.dedupe_key,
+            **({"withheld": withheld} if withheld else {}),
         },
     )
-    schedule_on_commit(message.pk)
+    if not withheld:
+        schedule_on_commit(message.pk)
     return message
 
 
@@ -126,9 +139,22 @@ def whatsapp_enqueue(
     dedupe_key: str | None = None,
     cause: Model | None = None,
     actor: User | None = None,
+    required: bool = False,
 ) -> OutboundMessage:
     """Queue a WhatsApp message built by `alur.outbox.content` (text or document, with the
-    template that carries it outside the 24-hour window); see `message_enqueue`."""
+    template that carries it outside the 24-hour window); see `message_enqueue`.
+
+    The citizen's consent (`outbox.consent`): to a number that said BERHENTI only a reply to the
+    citizen's own message (`cause` = their inbound message of the last 24 hours) and a notice
+    the law requires (`required=True`: a decision on their application or complaint) are sent;
+    anything else is kept as `withheld` with the reason."""
+    withheld = consent.withheld_reason(
+        sender=sender,
+        recipient=validated_recipient(Channel.WHATSAPP, recipient),
+        cause=cause,
+        required=required,
+        now=timezone.now(),
+    )
     return message_enqueue(
         office=office,
         channel=Channel.WHATSAPP,
@@ -140,6 +166,7 @@ def whatsapp_enqueue(
         dedupe_key=dedupe_key,
         cause=cause,
         actor=actor,
+        withheld=withheld,
     )
 
 

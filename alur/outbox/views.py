@@ -21,6 +21,7 @@ FILTERS = [
     MessageStatus.SENT,
     MessageStatus.DELIVERED,
     MessageStatus.READ,
+    MessageStatus.WITHHELD,
 ]
 
 
