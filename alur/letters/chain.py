@@ -23,6 +23,7 @@ from alur.letters.models import (
     LetterStatus,
     ParafSlot,
 )
+from alur.letters.notices import letter_waiting
 from alur.letters.numbering import number_void
 from alur.letters.permissions import MSG_CANCEL_WHO, Action, refusal
 from alur.letters.services import event_add, locked
@@ -152,6 +153,7 @@ def letter_submit(*, letter: Letter, actor: User, restart: bool = False) -> Lett
         obj=letter,
         after={"version": letter.version, "round": letter.round},
     )
+    letter_waiting(letter)
     return letter
 
 
@@ -188,6 +190,7 @@ def letter_paraf(*, letter: Letter, actor: User, step: int | None = None) -> Let
         obj=letter,
         after={"slot": slot.order, "position": slot.position.title, "round": letter.round},
     )
+    letter_waiting(letter)
     return letter
 
 
@@ -231,6 +234,7 @@ def letter_return(*, letter: Letter, actor: User, note: str, checked: bool = Fal
         reason=note,
         after={"round": letter.round},
     )
+    letter_waiting(letter, note)
     return letter
 
 
@@ -258,4 +262,5 @@ def letter_cancel(*, letter: Letter, actor: User, reason: str, checked: bool = F
     letter.save(update_fields=["status", "updated_at"])
     event_add(letter, LetterEventKind.CANCEL, actor, note=reason)
     record(actor=actor, office=letter.office, action="letter.cancel", obj=letter, reason=reason)
+    letter_waiting(letter)
     return letter

@@ -33,6 +33,7 @@ from alur.core.letterhead import Kop
 from alur.letters import compose
 from alur.letters.chain import number_release, parafs
 from alur.letters.models import Letter, LetterEventKind, LetterStatus
+from alur.letters.notices import letter_waiting
 from alur.letters.numbering import number_take
 from alur.letters.permissions import Action, refusal, require
 from alur.letters.selectors import SIGN_KEY, open_task
@@ -238,6 +239,7 @@ def _sign_numbered(letter: Letter, actor: User, base_url: str, signer: port.Sign
                 "version": letter.version,
             },
         )
+        letter_waiting(letter)
         if letter.case is not None:
             from alur.workflow.services import task_complete
 
@@ -290,6 +292,7 @@ def _await_cosigner(
                 "awaiting": letter.cosigner_position.title if letter.cosigner_position else "",
             },
         )
+        letter_waiting(letter)
     return letter
 
 
@@ -370,4 +373,5 @@ def letter_cosign(*, letter: Letter, actor: User, passphrase: str) -> Letter:
                 **signed.audit(),
             },
         )
+        letter_waiting(letter)
     return letter

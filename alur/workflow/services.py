@@ -22,7 +22,7 @@ from alur.org.models import Office, User
 from alur.org.services import NATIONAL_CODE
 from alur.sop.models import SopRevision
 from alur.sop.registry import KeyKind, registry
-from alur.workflow import engine, notices, routing
+from alur.workflow import engine, notices, routing, sla, staff_notices
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import ApplicantNotice, Case, Notification, Task
 from alur.workflow.sop_spec import spec_for
@@ -36,6 +36,7 @@ CASE_STATE = [
     "due_at",
     "paused_at",
     "remaining_minutes",
+    "promise_warn_at",
 ]
 
 # What completing a task changes on its row.
@@ -102,6 +103,9 @@ def _start_clock(case: Case, spec: ProcedureSpec, step: int, now: Any) -> None:
     if spec.clock_start == step and case.clock_started_at is None and spec.deadline_minutes:
         case.clock_started_at = now
         case.due_at = engine.due(case.office, now, spec.deadline_minutes)
+        case.promise_warn_at = sla.promise_warning_at(
+            case.office, now, spec.deadline_minutes, spec.deadline_minutes
+        )
 
 
 def _open(
@@ -112,6 +116,7 @@ def _open(
     *,
     resume_step: int | None = None,
     assignee: User | None = None,
+    returned: bool = False,
 ) -> list[Task]:
     step = spec.step(number)
     actor = spec.actors[step.actor]
@@ -157,6 +162,8 @@ def _open(
         ):
             task.status, task.assignee, task.claimed_at = TaskStatus.CLAIMED, assignee, now
         task.save()
+        if returned or staff_notices.needs_decision(step):
+            staff_notices.task_landed(task, step, returned=returned)
         tasks.append(task)
     return tasks
 
@@ -203,7 +210,14 @@ def _reopen(case: Case, spec: ProcedureSpec, number: int, now: Any) -> None:
     previous = (
         case.tasks.filter(step=number, status=TaskStatus.DONE).order_by("-completed_at").first()
     )
-    _open(case, spec, number, now, assignee=previous.completed_by if previous else None)
+    _open(
+        case,
+        spec,
+        number,
+        now,
+        assignee=previous.completed_by if previous else None,
+        returned=True,
+    )
 
 
 def _pause(case: Case, now: Any) -> None:
@@ -217,6 +231,9 @@ def _resume(case: Case, now: Any) -> None:
     case.status = CaseStatus.OPEN
     if case.paused_at is not None:
         case.due_at = engine.due(case.office, now, case.remaining_minutes or 0)
+        case.promise_warn_at = sla.promise_warning_at(
+            case.office, now, case.remaining_minutes or 0, procedure(case).deadline_minutes
+        )
         case.paused_at = None
         case.remaining_minutes = None
 

@@ -1,0 +1,169 @@
+"""Notices to staff: work that waits for a person's decision lands on them.
+
+When a task that needs someone's decision opens (a review or approval step, the paraf or the
+signature of a letter of a case, a case returned to an earlier step) every person who holds it
+is told: the task's assignee, or each holder (definitive, Plt. or Plh.) of the post in the
+task's office and unit. Letters drafted on their own are not tasks: `alur.letters.notices`
+writes the same notices for their paraf, signature and return through `notify`.
+
+The rows are what "Pemberitahuan" lists; `workflow.digest` carries the undelivered ones to the
+person in one message per batch window. Written in the transaction of the change that causes
+them, once per person and task (or key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from alur.org.access import unit_chains
+from alur.org.models import Appointment, Office, User
+from alur.workflow.models import Notification, Task
+from alur.workflow.spec import StepSpec
+
+# What waits for the person (the digest groups by these, in this order).
+LETTER_SIGN = "letter.sign"
+LETTER_COSIGN = "letter.cosign"
+LETTER_PARAF = "letter.paraf"
+LETTER_RETURN = "letter.return"
+TASK_REVIEW = "task.review"
+TASK_RETURNED = "task.returned"
+
+# Escalations to superiors (workflow.sla).
+CASE_PROMISE = "case.promise"
+TASK_QUEUE = "task.queue"
+
+WORK_KINDS = (
+    LETTER_SIGN,
+    LETTER_COSIGN,
+    LETTER_PARAF,
+    LETTER_RETURN,
+    TASK_REVIEW,
+    TASK_RETURNED,
+    CASE_PROMISE,
+    TASK_QUEUE,
+)
+
+# The step form keys of letters (alur.letters.steps) whose task is a paraf or a signature.
+_LETTER_FORMS = {"letters.paraf": LETTER_PARAF, "letters.sign": LETTER_SIGN}
+
+
+def needs_decision(step: StepSpec) -> bool:
+    """Does the step wait for a person's decision (told to them), rather than routine work
+    (seen in their inbox)?"""
+    return step.is_review or step.form in _LETTER_FORMS or step.may_reject
+
+
+def position_holders(office_id: int, kind: str, unit_id: int | None) -> list[User]:
+    """Everyone holding a post of `kind` in the office today that work for `unit_id` reaches
+    (its unit or a unit below it; any post of the kind when None), acting holders included."""
+    appointments = Appointment.objects.active_on(timezone.localdate()).filter(
+        position__office_id=office_id,
+        position__kind=kind,
+        position__is_active=True,
+        user__is_active=True,
+    )
+    if unit_id is not None:
+        below = [u for u, chain in unit_chains({office_id}).items() if unit_id in chain]
+        appointments = appointments.filter(position__unit_id__in=below)
+    people = {a.user_id: a.user for a in appointments.select_related("user")}
+    return [people[pk] for pk in sorted(people)]
+
+
+def task_holders(task: Task) -> list[User]:
+    """Who the task waits for: its assignee, or the holders of its post. The one who took the
+    review step before it on the case is left out (they may not take this one)."""
+    if task.assignee_id is not None:
+        assert task.assignee is not None  # noqa: S101 - assignee_id is set
+        return [task.assignee]
+    return [
+        user
+        for user in position_holders(task.office_id, task.position_kind, task.unit_id)
+        if user.pk != task.prior_reviewer_id
+    ]
+
+
+def notify(
+    users: Iterable[User],
+    *,
+    office: Office,
+    kind: str,
+    message: str,
+    url: str = "",
+    key: str = "",
+    task: Task | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Write one notice per person (none twice for the same task and kind, or key); how many
+    were new. Runs in the caller's transaction."""
+    now = now or timezone.now()
+    people = {user.pk: user for user in users}
+    if not people:
+        return 0
+    if key:
+        known = set(
+            Notification.objects.filter(user_id__in=people, key=key).values_list(
+                "user_id", flat=True
+            )
+        )
+        people = {pk: user for pk, user in people.items() if pk not in known}
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user,
+                office=office,
+                task=task,
+                kind=kind,
+                message=message[:1000],
+                url=url,
+                key=key,
+                created_at=now,
+            )
+            for user in people.values()
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+def resolve(*, key_prefix: str, keep: str = "", now: datetime | None = None) -> int:
+    """The work named by keys starting with `key_prefix` (other than `keep`) is done or went
+    elsewhere: its notices are no longer carried by the digest."""
+    return (
+        Notification.objects.filter(key__startswith=key_prefix, done_at__isnull=True)
+        .exclude(key=keep)
+        .update(done_at=now or timezone.now())
+    )
+
+
+def task_landed(task: Task, step: StepSpec, *, returned: bool = False) -> int:
+    """A task that needs a decision (or a case sent back to a step) opened: its holders are
+    told, with a link to the case page where they act."""
+    case = task.case
+    kind = TASK_RETURNED if returned else _LETTER_FORMS.get(step.form or "", TASK_REVIEW)
+    if returned:
+        message = (
+            f"Perkara {case.reference} kembali kepada Anda (langkah {step.number}: "
+            f"{step.activity}): {case.subject}"
+        )
+    elif kind == LETTER_SIGN:
+        message = f"Naskah perkara {case.reference} menunggu tanda tangan Anda: {case.subject}"
+    elif kind == LETTER_PARAF:
+        message = f"Naskah perkara {case.reference} menunggu paraf Anda: {case.subject}"
+    else:
+        message = (
+            f"Perkara {case.reference} menunggu keputusan Anda (langkah {step.number}: "
+            f"{step.activity}): {case.subject}"
+        )
+    return notify(
+        task_holders(task),
+        office=task.office,
+        kind=kind,
+        message=message,
+        url=reverse("workflow:case_detail", args=[case.reference]),
+        task=task,
+        now=task.created_at,
+    )
