@@ -12,6 +12,8 @@ class Kind(models.TextChoices):
     TEXT = "text", "Teks"
     TEMPLATE = "template", "Templat"
     DOCUMENT = "document", "Dokumen"
+    # Reply buttons or a list message (the Cloud API's `interactive`), with its text fallback.
+    INTERACTIVE = "interactive", "Pilihan"
 
 
 class MessageStatus(models.TextChoices):
@@ -37,7 +39,7 @@ class Outcome(StrEnum):
 
 # The kinds each channel can carry.
 CHANNEL_KINDS: dict[str, frozenset[str]] = {
-    Channel.WHATSAPP: frozenset({Kind.TEXT, Kind.TEMPLATE, Kind.DOCUMENT}),
+    Channel.WHATSAPP: frozenset({Kind.TEXT, Kind.TEMPLATE, Kind.DOCUMENT, Kind.INTERACTIVE}),
     Channel.EMAIL: frozenset({Kind.TEXT, Kind.DOCUMENT}),
 }
 

@@ -171,8 +171,37 @@ def _fail(message: OutboundMessage, reason: str, code: int | None, now: datetime
     )
 
 
+# The provider refused an interactive message's form (an invalid parameter, a type the
+# recipient's app cannot show): the same question goes again as its text fallback.
+INTERACTIVE_REFUSED = frozenset({100, 131008, 131009, 131026, 131051})
+
+
+def _switch_to_text(message: OutboundMessage, reason: str, now: datetime) -> None:
+    """Replace a refused interactive message by its text fallback (numbered options)."""
+    message.kind = Kind.TEXT
+    message.payload = {"body": str(message.payload.get("body", ""))}
+    _requeue(message, reason, None, now, extra_fields=["kind", "payload"])
+    record(
+        actor=None,
+        office=message.office,
+        action="outbox.text_fallback",
+        obj=message,
+        before={"kind": Kind.INTERACTIVE},
+        after={"kind": Kind.TEXT},
+        reason=reason,
+    )
+    schedule_on_commit(message.pk)
+
+
 def apply_failure(message: OutboundMessage, error: SendError, now: datetime) -> str:
     """A refused or failed send of a locked row: its template fallback, a retry, or failed."""
+    if (
+        message.kind == Kind.INTERACTIVE
+        and error.code in INTERACTIVE_REFUSED
+        and message.payload.get("body")
+    ):
+        _switch_to_text(message, error.reason, now)
+        return Outcome.FALLBACK
     if error.code == WINDOW_CLOSED and message.template_fallback and message.kind != Kind.TEMPLATE:
         _switch_to_fallback(message, error.reason, now)
         return Outcome.FALLBACK

@@ -21,7 +21,7 @@ class OutboundMessage(models.Model):
         "org.Office", on_delete=models.PROTECT, related_name="outbound_messages"
     )
     channel = models.CharField("saluran", max_length=10, choices=Channel.choices)
-    kind = models.CharField("jenis", max_length=10, choices=Kind.choices)
+    kind = models.CharField("jenis", max_length=12, choices=Kind.choices)
     # WhatsApp: the office's business `phone_number_id`; e-mail: the From address.
     sender = models.CharField("pengirim", max_length=254)
     # WhatsApp: E.164 digits without "+" (6281234567890); e-mail: the address.

@@ -128,6 +128,10 @@ def send_whatsapp(message: OutboundMessage) -> str:
                 preview_url=bool(payload.get("preview_url", False)),
                 callback_data=opaque,
             )
+        elif message.kind == Kind.INTERACTIVE:
+            result = transport.send_interactive(
+                message.sender, message.recipient, payload["interactive"], callback_data=opaque
+            )
         elif message.kind == Kind.TEMPLATE:
             result = transport.send_template(
                 message.sender,

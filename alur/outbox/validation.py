@@ -72,6 +72,14 @@ def _payload_problem(channel: str, kind: str, payload: Mapping[str, Any]) -> str
         return None
     if kind == Kind.TEMPLATE:
         return None if payload.get("name") else "Pesan templat memerlukan nama templat (name)."
+    if kind == Kind.INTERACTIVE:
+        interactive = payload.get("interactive")
+        kinds = ("button", "list")
+        if not isinstance(interactive, Mapping) or interactive.get("type") not in kinds:
+            return "Pesan pilihan memerlukan tombol atau daftar (interactive)."
+        if not payload.get("body"):
+            return "Pesan pilihan memerlukan teks pengganti (body)."
+        return None
     if sum(bool(payload.get(k)) for k in ("link", "media_id", "path")) != 1:
         return "Dokumen WhatsApp memerlukan tepat satu dari link, media_id atau path."
     if not payload.get("filename"):
@@ -103,7 +111,7 @@ def validate_message(
     if template_fallback is not None:
         if channel != Channel.WHATSAPP or kind == Kind.TEMPLATE:
             raise ValidationError(
-                "Templat cadangan hanya untuk pesan WhatsApp bebas (teks atau dokumen).",
+                "Templat cadangan hanya untuk pesan WhatsApp bebas (teks, dokumen atau pilihan).",
                 code="template_fallback",
             )
         problem = _payload_problem(channel, Kind.TEMPLATE, template_fallback)

@@ -382,6 +382,17 @@ def send_text(
     return _send(phone_number_id, to, "text", content, callback_data)
 
 
+def send_interactive(
+    phone_number_id: str,
+    to: str,
+    interactive: dict[str, Any],
+    *,
+    callback_data: str | None = None,
+) -> SendResult:
+    """Reply buttons or a list message (`type: interactive`); only inside the 24-hour window."""
+    return _send(phone_number_id, to, "interactive", interactive, callback_data)
+
+
 def send_template(
     phone_number_id: str,
     to: str,

@@ -21,12 +21,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PurposeDialog:
-    """What a purpose's conversation does: greet (`menu`), answer one turn (`respond`), and
-    optionally take a message whole before any conversation (`take`, True when it did)."""
+    """What a purpose's conversation does: greet (`menu`), answer one turn (`respond`),
+    optionally take a message whole before any conversation (`take`, True when it did), and
+    apply an edited or deleted message where it still holds it (`revise`, True when it did)."""
 
     menu: Callable[[Turn], None]
     respond: Callable[[Turn, str, Fetched | None], None]
     take: Callable[[int], bool] | None = None
+    revise: Callable[[Turn, str, str | None], bool] | None = None
 
 
 Purpose = BusinessNumber.Purpose
