@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "alur.registry",
     "alur.documents",
     "alur.outreach",
+    "alur.chat",
     "alur.front",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("lacak/", include("alur.intake.urls_public")),
     path("verifikasi/", include("alur.tte.urls_public")),
     path("pengaduan/", include("alur.complaints.urls")),
+    path("percakapan/", include("alur.chat.urls")),
     path("arsip/", include("alur.tte.urls_archive")),
     path("logistik/", include("alur.logistics.urls")),
     path("laporan/", include("alur.reports.urls")),

@@ -46,6 +46,7 @@ LAYERS: dict[str, int] = {
     # channels
     "front": CHANNELS,
     "whatsapp": CHANNELS,
+    "chat": CHANNELS,  # the staff inbox of citizens' WhatsApp conversations (a person)
     # domain apps
     "intake": DOMAIN,
     "documents": DOMAIN,
@@ -55,6 +56,7 @@ LAYERS: dict[str, int] = {
     "reports": DOMAIN,
     "letters": DOMAIN,
     "registry": DOMAIN,
+    "survey": DOMAIN,  # the satisfaction survey (SKM) and its index (IKM)
     # the workflow engine and the SOP definitions it runs on
     "workflow": ENGINE,
     "sop": ENGINE,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -46,17 +47,34 @@ PURPOSE_TEXT = {
 # What may take a turn before the purpose's dialog, in this order (dotted paths to functions
 # `(turn, text, fetched) -> bool`, True when it answered the message): the citizen's consent
 # (STOP/MULAI), a conversation handed to staff, the satisfaction survey.
-INTERCEPTORS: tuple[str, ...] = ()
+INTERCEPTORS: tuple[str, ...] = (
+    "alur.whatsapp.consent.intercept",
+    "alur.whatsapp.handoff.intercept",
+)
+
+
+class MediaPending(Exception):
+    """A message's media could not be fetched yet (the Graph API is down or slow): its task is
+    retried, and the later messages of its conversation wait for it."""
+
+
+# How often a message's media is tried (once per run of its handling task, 60 s apart) before
+# the citizen is asked to send the file again; the media id itself stays valid for 30 days.
+MEDIA_ATTEMPTS = 6
+# A handling task answers at most this many waiting messages of its conversation in one run.
+MAX_PENDING = 50
 
 
 @dataclass(frozen=True)
 class Fetched:
-    """A media message's bytes, fetched before the transaction, or why they could not be."""
+    """A media message's bytes, fetched before the transaction, or why they could not be
+    (`retryable`: the Graph API may serve them on a later try)."""
 
     data: bytes | None
     mime_type: str
     filename: str
     problem: str = ""
+    retryable: bool = False
 
 
 def fetch_media(inbound: InboundMessage) -> Fetched | None:
@@ -70,31 +88,116 @@ def fetch_media(inbound: InboundMessage) -> Fetched | None:
         info = transport.media_info(inbound.media_id)
         data = transport.download_media(info, max_bytes=settings.WHATSAPP_MEDIA_MAX_BYTES)
     except transport.WhatsAppError as error:
-        return Fetched(None, inbound.media_mime_type, name, error.reason)
+        return Fetched(None, inbound.media_mime_type, name, error.reason, error.retryable)
     return Fetched(data, info.mime_type or inbound.media_mime_type, name)
 
 
 def handle(inbound_id: int) -> None:
-    """Answer one inbound message by its number's purpose; idempotent (handled once)."""
+    """Answer one inbound message by its number's purpose; idempotent (handled once).
+
+    A conversation's (business number + citizen) messages are answered in the order they were
+    sent (the Cloud API `timestamp`, then the order they were stored), whatever order their
+    tasks run in: every message of the conversation not answered yet and sent before this
+    one is answered first, each under the conversation's row lock. A message whose media
+    cannot be fetched yet holds the later ones (MediaPending: the task is retried) until its
+    attempts are used up; the citizen is then asked to send the file again and the rest go on.
+    """
     inbound = InboundMessage.objects.select_related("number", "number__office").get(pk=inbound_id)
     if inbound.handled_at is not None or inbound.number is None:
         return
     dialog = dialog_for(inbound.number)
-    if dialog.take is not None and dialog.take(inbound_id):
-        return
-    fetched = fetch_media(inbound)
-    with transaction.atomic():
-        locked = InboundMessage.objects.select_for_update().get(pk=inbound_id)
-        if locked.handled_at is not None:
+    for _ in range(MAX_PENDING):
+        pending = _earliest_unanswered(inbound)
+        if pending is None:
             return
+        if dialog.take is not None and dialog.take(pending.pk):
+            continue
+        _answer(pending)
+
+
+def _earliest_unanswered(inbound: InboundMessage) -> InboundMessage | None:
+    """The first message of `inbound`'s conversation not answered yet, up to `inbound`."""
+    return (
+        InboundMessage.objects.select_related("number", "number__office")
+        .filter(number_id=inbound.number_id, sender=inbound.sender, handled_at__isnull=True)
+        .filter(Q(sent_at__lt=inbound.sent_at) | Q(sent_at=inbound.sent_at, pk__lte=inbound.pk))
+        .order_by("sent_at", "pk")
+        .first()
+    )
+
+
+def _answer(message: InboundMessage) -> None:
+    """Answer one message (the earliest waiting of its conversation) under the conversation's
+    row lock; its media is fetched first, outside the transaction."""
+    fetched = fetch_media(message)
+    if fetched is not None and fetched.data is None and fetched.retryable:
+        attempts = message.media_attempts + 1
+        InboundMessage.objects.filter(pk=message.pk).update(media_attempts=attempts)
+        if attempts < MEDIA_ATTEMPTS:
+            raise MediaPending(f"media {message.message_id}: {fetched.problem}")
+    assert message.number is not None  # noqa: S101 - only messages to our numbers are answered
+    with transaction.atomic():
         conversation, _ = Conversation.objects.select_for_update().get_or_create(
-            number=inbound.number,
-            citizen=inbound.sender,
+            number=message.number,
+            citizen=message.sender,
             defaults={"updated_at": timezone.now()},
         )
-        Turn(conversation, inbound).respond(fetched)
+        locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.handled_at is not None:
+            return  # another worker answered it meanwhile
+        locked.number = message.number
+        # A message stored after a later one of the conversation was answered (its delivery
+        # came late) is not taken as the answer to the question asked now.
+        locked.late = InboundMessage.objects.filter(
+            number_id=locked.number_id,
+            sender=locked.sender,
+            handled_at__isnull=False,
+            sent_at__gt=locked.sent_at,
+        ).exists()
+        _turn(Turn(conversation, locked), locked, fetched)
         locked.handled_at = timezone.now()
-        locked.save(update_fields=["handled_at"])
+        locked.save(update_fields=["handled_at", "late"])
+
+
+def _unsupported_type(message: InboundMessage) -> str:
+    unsupported = message.raw.get("unsupported") if isinstance(message.raw, dict) else None
+    return str(unsupported.get("type", "")) if isinstance(unsupported, dict) else ""
+
+
+def _turn(turn: Turn, message: InboundMessage, fetched: Fetched | None) -> None:
+    """What one message does: a reaction nothing; an edit or a deletion revises the answer it
+    names; a late message is not taken as an answer; any other goes to the dialog."""
+    kind = message.kind
+    if kind == "reaction" or (kind == "unsupported" and _unsupported_type(message) == "reaction"):
+        return  # a thumbs-up is not a question: not answered, the conversation untouched
+    if kind in ("edit", "revoke"):
+        new_text = message.text if kind == "edit" else None
+        if hasattr(turn, "revise") and message.original_message_id:
+            turn.revise(message.original_message_id, new_text)
+        else:
+            turn.say(REVISION_NOT_APPLIED)
+        turn.save()
+    elif kind == "unsupported" and _unsupported_type(message) in ("edit", "revoke"):
+        turn.say(REVISION_NOT_APPLIED)
+        turn.save()
+    elif message.late:
+        text = (message.text or "").strip()
+        if not any(import_string(path)(turn, text, None) for path in INTERCEPTORS):
+            shown = f"«{text[:60]}»" if text else "berkas Anda"
+            turn.say(
+                f"Pesan {shown} sampai di kami setelah pesan Anda berikutnya sudah kami jawab, "
+                "jadi tidak kami pakai sebagai jawaban. Bila masih diperlukan, kirim lagi saat "
+                "ditanya."
+            )
+        turn.save()
+    else:
+        turn.respond(fetched)
+
+
+REVISION_NOT_APPLIED = (
+    "Perubahan atau penghapusan pesan tidak dapat kami terapkan di sini. Bila ada jawaban yang "
+    "keliru, kirim jawaban yang benar saat ditanya, atau ketik BATAL untuk mulai lagi."
+)
 
 
 class Turn:
@@ -304,6 +407,9 @@ class Turn:
         self.dialog.menu(self)
 
     def not_understood(self, text: str) -> None:
-        """The dialog could not read `text` where it stands: say so and show the menu."""
-        self.say("Maaf, kami belum memahami pesan Anda.")
-        self.menu()
+        """The dialog could not read `text` where it stands: say so and show the menu with a
+        "Petugas" button; a second message in a row it cannot read goes to the office's staff
+        (`alur.whatsapp.handoff`)."""
+        from alur.whatsapp import handoff
+
+        handoff.not_understood(self, text)
