@@ -64,5 +64,11 @@ def letter_waiting(letter: Letter, note: str = "") -> int:
     if not key:
         return 0
     return staff_notices.notify(
-        people, office=letter.office, kind=kind, message=message, url=url, key=key
+        people,
+        office=letter.office,
+        kind=kind,
+        message=message,
+        title=letter.subject,
+        url=url,
+        key=key,
     )

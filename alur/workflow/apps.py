@@ -21,6 +21,7 @@ class WorkflowConfig(AppConfig):
         from alur.org.access import Capability, office_ids_for
         from alur.org.menu import MenuItem
         from alur.org.models import User
+        from alur.workflow.notice_selectors import sees_at_risk
 
         def starts_something(user: User) -> bool:
             """Staff, and partners who refer residents (S3 starts with their referral)."""
@@ -32,4 +33,17 @@ class WorkflowConfig(AppConfig):
         return [
             MenuItem("Tugas saya", "workflow:inbox", Capability.VIEW_OFFICE, order=10),
             MenuItem("Mulai prosedur", "workflow:start_list", order=12, when=starts_something),
+            MenuItem(
+                "Hampir lewat janji layanan",
+                "workflow:at_risk",
+                Capability.PARAF,
+                order=14,
+                when=sees_at_risk,
+            ),
+            MenuItem(
+                "Waktu antre langkah SOP",
+                "workflow:queue_times",
+                Capability.MANAGE_CALENDAR,
+                order=92,
+            ),
         ]

@@ -154,6 +154,8 @@ class Notification(models.Model):
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE)
     kind = models.CharField(max_length=30)
     message = models.TextField()
+    # What it is about, short (a letter's subject, a case's reference): the digest lists these.
+    title = models.CharField(max_length=160, blank=True)
     # Where the person acts on it (a path of this site); blank: the task's case page, if any.
     url = models.CharField("tautan", max_length=300, blank=True)
     # Names the notice once for work outside the engine (a letter's paraf slot in one round):
@@ -187,6 +189,9 @@ class Notification(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.message[:60]
+
     @property
     def link(self) -> str:
         if self.url:
@@ -194,9 +199,6 @@ class Notification(models.Model):
         if self.task_id is not None:
             return f"/perkara/{self.task.case.reference}/"
         return ""
-
-    def __str__(self) -> str:
-        return self.message[:60]
 
 
 class StepQueueTime(models.Model):

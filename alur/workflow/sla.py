@@ -159,6 +159,7 @@ def _alert_promise(case: Case, now: datetime) -> None:
                 f"Perkara {case.reference} hampir melewati janji layanan ({due}, "
                 f"{time_left(case, now)}): langkah {task.step}{_holder(task)}. {case.subject}"
             ),
+            title=case.reference,
             task=task,
             now=now,
         )
@@ -220,6 +221,7 @@ def _alert_queue(task: Task, limit: StepQueueTime, now: datetime) -> None:
             f"Tugas langkah {task.step} perkara {task.case.reference}{_holder(task)} menunggu "
             f"sejak {since}, melebihi waktu antre {limit.minutes} menit: {task.case.subject}"
         ),
+        title=task.case.reference,
         task=task,
         now=now,
     )

@@ -16,12 +16,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from alur.org.access import unit_chains
+from alur.audit.services import record
+from alur.core.errors import DomainError
+from alur.org.access import Capability, require, unit_chains
 from alur.org.models import Appointment, Office, User
-from alur.workflow.models import Notification, Task
+from alur.sop.models import SopRevision
+from alur.workflow.models import Notification, StepQueueTime, Task
+from alur.workflow.sop_spec import spec_for
 from alur.workflow.spec import StepSpec
 
 # What waits for the person (the digest groups by these, in this order).
@@ -92,6 +98,7 @@ def notify(
     office: Office,
     kind: str,
     message: str,
+    title: str = "",
     url: str = "",
     key: str = "",
     task: Task | None = None,
@@ -118,6 +125,7 @@ def notify(
                 task=task,
                 kind=kind,
                 message=message[:1000],
+                title=title[:160],
                 url=url,
                 key=key,
                 created_at=now,
@@ -163,7 +171,83 @@ def task_landed(task: Task, step: StepSpec, *, returned: bool = False) -> int:
         office=task.office,
         kind=kind,
         message=message,
+        title=case.reference,
         url=reverse("workflow:case_detail", args=[case.reference]),
         task=task,
         now=task.created_at,
     )
+
+
+# --- the person's own notices and preference, the office's queue times ---------------------
+
+
+@transaction.atomic
+def notification_read(*, user: User, pk: int) -> Notification:
+    """Mark one of the person's own notices as read (someone else's: 404)."""
+    notice = Notification.objects.select_for_update().filter(pk=pk, user_id=user.pk).first()
+    if notice is None:
+        raise Http404("Pemberitahuan tidak ditemukan.")
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+@transaction.atomic
+def notice_preference_set(*, user: User, channel: str) -> User:
+    """How the person is told of waiting work: WhatsApp, e-mail, or only in the app."""
+    if channel not in User.NoticeChannel.values:
+        raise DomainError("Pilih cara pemberitahuan yang tersedia.")
+    before = user.notice_channel
+    user.notice_channel = channel
+    user.save(update_fields=["notice_channel"])
+    record(
+        actor=user,
+        office=None,
+        action="user.notice_preference",
+        obj=user,
+        before={"notice_channel": before},
+        after={"notice_channel": channel},
+    )
+    return user
+
+
+@transaction.atomic
+def queue_time_set(
+    *, office: Office, sop_code: str, step: int, minutes: int | None, actor: User
+) -> StepQueueTime | None:
+    """Set (or with `minutes` None, remove) how long a task of SOP `sop_code` step `step` may
+    wait in `office` before the superiors of its post are told. The office's managers only."""
+    require(actor, Capability.MANAGE_CALENDAR, office)
+    revision = SopRevision.objects.filter(code=sop_code).order_by("-revision").first()
+    if revision is None:
+        raise DomainError(f"SOP {sop_code} tidak dikenal.")
+    spec = spec_for(revision)
+    if step not in spec.numbers or spec.actor_of(step).is_outside:
+        raise DomainError(
+            f"SOP {sop_code} tidak memiliki langkah {step} yang dikerjakan petugas kantor."
+        )
+    if minutes is not None and not 1 <= minutes <= 60 * 24 * 30:
+        raise DomainError("Waktu antre antara 1 menit dan 30 hari kerja (dalam menit).")
+    existing = StepQueueTime.objects.filter(office=office, sop_code=sop_code, step=step).first()
+    before = {"minutes": existing.minutes} if existing else None
+    if minutes is None:
+        if existing is not None:
+            existing.delete()
+        row = None
+    else:
+        row, _created = StepQueueTime.objects.update_or_create(
+            office=office,
+            sop_code=sop_code,
+            step=step,
+            defaults={"minutes": minutes, "updated_by": actor, "updated_at": timezone.now()},
+        )
+    record(
+        actor=actor,
+        office=office,
+        action="workflow.queue_time",
+        obj=row or office,
+        before=before,
+        after={"sop": sop_code, "step": step, "minutes": minutes},
+    )
+    return row

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alur.workflow import views
+from alur.workflow import notice_views, views
 
 app_name = "workflow"
 
@@ -18,5 +18,13 @@ urlpatterns = [
         views.record_file,
         name="record_file",
     ),
-    path("pemberitahuan/", views.notifications, name="notifications"),
+    path("pemberitahuan/", notice_views.notifications, name="notifications"),
+    path(
+        "pemberitahuan/<int:pk>/dibaca/",
+        notice_views.notification_read,
+        name="notification_read",
+    ),
+    path("pemberitahuan/cara/", notice_views.notice_preference, name="notice_preference"),
+    path("tugas/hampir-lewat/", notice_views.at_risk, name="at_risk"),
+    path("tugas/waktu-antre/", notice_views.queue_times, name="queue_times"),
 ]

@@ -294,12 +294,3 @@ def start_list(request: AuthedRequest) -> HttpResponse:
         request, "workflow/start_list.html", {"entries": selectors.starts_for(request.user)}
     )
 
-
-@login_required
-def notifications(request: AuthedRequest) -> HttpResponse:
-    items = list(selectors.notifications_for(request.user))
-    unread = {n.pk for n in items if n.read_at is None}
-    if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
-        return redirect("workflow:notifications")
-    return render(request, "workflow/notifications.html", {"items": items, "unread": unread})
