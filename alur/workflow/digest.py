@@ -54,6 +54,7 @@ PHRASES: dict[str, str] = {
     sn.LETTER_COSIGN: "naskah menunggu tanda tangan Anda sebagai pihak kedua",
     sn.LETTER_PARAF: "naskah menunggu paraf Anda",
     sn.LETTER_RETURN: "naskah dikembalikan kepada Anda untuk perbaikan",
+    sn.DOCUMENT_SIGN: "dokumen menunggu tanda tangan Anda",
     sn.TASK_REVIEW: "perkara menunggu keputusan Anda",
     sn.TASK_RETURNED: "perkara kembali kepada Anda",
     sn.CASE_PROMISE: "perkara hampir melewati janji layanan",

@@ -35,6 +35,7 @@ LETTER_SIGN = "letter.sign"
 LETTER_COSIGN = "letter.cosign"
 LETTER_PARAF = "letter.paraf"
 LETTER_RETURN = "letter.return"
+DOCUMENT_SIGN = "document.sign"
 TASK_REVIEW = "task.review"
 TASK_RETURNED = "task.returned"
 
@@ -47,14 +48,20 @@ WORK_KINDS = (
     LETTER_COSIGN,
     LETTER_PARAF,
     LETTER_RETURN,
+    DOCUMENT_SIGN,
     TASK_REVIEW,
     TASK_RETURNED,
     CASE_PROMISE,
     TASK_QUEUE,
 )
 
-# The step form keys of letters (alur.letters.steps) whose task is a paraf or a signature.
-_LETTER_FORMS = {"letters.paraf": LETTER_PARAF, "letters.sign": LETTER_SIGN}
+# The step form keys whose task is a paraf or a signature (alur.letters.steps, the documents'
+# signing step).
+_LETTER_FORMS = {
+    "letters.paraf": LETTER_PARAF,
+    "letters.sign": LETTER_SIGN,
+    "documents.sign": DOCUMENT_SIGN,
+}
 
 
 def needs_decision(step: StepSpec) -> bool:
@@ -159,6 +166,8 @@ def task_landed(task: Task, step: StepSpec, *, returned: bool = False) -> int:
         )
     elif kind == LETTER_SIGN:
         message = f"Naskah perkara {case.reference} menunggu tanda tangan Anda: {case.subject}"
+    elif kind == DOCUMENT_SIGN:
+        message = f"Dokumen perkara {case.reference} menunggu tanda tangan Anda: {case.subject}"
     elif kind == LETTER_PARAF:
         message = f"Naskah perkara {case.reference} menunggu paraf Anda: {case.subject}"
     else:
