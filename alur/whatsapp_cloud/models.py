@@ -1,8 +1,15 @@
-"""The offices' WhatsApp Business numbers, each with the purpose it serves."""
+"""The offices' WhatsApp Business numbers, each with the purpose it serves, and the message
+templates of their WhatsApp Business Accounts as WhatsApp Manager last listed them."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
+
+# The local Graph API server's WhatsApp Business Account (peers/graph_api: Config.waba_id), which
+# the demo numbers belong to; a real office takes its own from WhatsApp Manager.
+DEMO_WABA_ID = "102290129340398"
 
 
 class BusinessNumber(models.Model):
@@ -24,6 +31,9 @@ class BusinessNumber(models.Model):
         "org.Office", on_delete=models.PROTECT, related_name="whatsapp_numbers"
     )
     phone_number_id = models.CharField("phone_number_id (Cloud API)", max_length=32, unique=True)
+    # The WhatsApp Business Account the number belongs to: its message templates are listed
+    # (and approved) per account, not per number.
+    waba_id = models.CharField("ID akun WhatsApp Business (WABA)", max_length=32, blank=True)
     display_number = models.CharField("nomor WhatsApp", max_length=20)
     label = models.CharField("layanan", max_length=120)
     purpose = models.CharField(
@@ -46,3 +56,81 @@ class BusinessNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_number} {self.label}"
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+
+
+def placeholders(text: str) -> int:
+    """How many distinct parameters (`{{1}}`, `{{name}}`) a template text holds."""
+    return len(set(_PLACEHOLDER.findall(text or "")))
+
+
+class MessageTemplate(models.Model):
+    """One message template (name + language) of a WhatsApp Business Account, as the Graph API's
+    `GET /{WABA-ID}/message_templates` listed it at the last sync (`templates_sync`).
+
+    Kept so that a template is checked before it is sent (`selectors.template_problem`): an
+    unknown, unapproved, paused or disabled template, or one sent with the wrong number of body
+    parameters or without its document header, is refused with a reason staff can act on.
+    """
+
+    class Status(models.TextChoices):
+        APPROVED = "APPROVED", "Disetujui"
+        PENDING = "PENDING", "Menunggu persetujuan"
+        REJECTED = "REJECTED", "Ditolak"
+        PAUSED = "PAUSED", "Dijeda"
+        DISABLED = "DISABLED", "Dinonaktifkan"
+        IN_APPEAL = "IN_APPEAL", "Dalam banding"
+        PENDING_DELETION = "PENDING_DELETION", "Akan dihapus"
+        DELETED = "DELETED", "Dihapus"
+        LIMIT_EXCEEDED = "LIMIT_EXCEEDED", "Melewati batas"
+        ARCHIVED = "ARCHIVED", "Diarsipkan"
+
+    class Category(models.TextChoices):
+        UTILITY = "UTILITY", "Utilitas"
+        MARKETING = "MARKETING", "Pemasaran"
+        AUTHENTICATION = "AUTHENTICATION", "Autentikasi"
+
+    waba_id = models.CharField("ID akun WhatsApp Business (WABA)", max_length=32)
+    template_id = models.CharField("ID templat (Meta)", max_length=32, blank=True)
+    name = models.CharField("nama", max_length=512)
+    language = models.CharField("bahasa", max_length=15)
+    category = models.CharField("kategori", max_length=20)
+    status = models.CharField("status", max_length=20)
+    body_text = models.TextField("isi", blank=True)
+    body_parameters = models.PositiveSmallIntegerField("jumlah parameter isi", default=0)
+    # HEADER component's format: TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION; blank: no header.
+    header_format = models.CharField("format kepala", max_length=10, blank=True)
+    rejected_reason = models.CharField("alasan penolakan", max_length=200, blank=True)
+    components = models.JSONField("komponen", default=list, blank=True)
+    synced_at = models.DateTimeField("disinkronkan")
+
+    class Meta:
+        db_table = "whatsapp_messagetemplate"
+        ordering = ["waba_id", "name", "language"]
+        verbose_name = "templat pesan WhatsApp"
+        verbose_name_plural = "templat pesan WhatsApp"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["waba_id", "name", "language"], name="whatsapp_template_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+    @property
+    def approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def document_header(self) -> bool:
+        return self.header_format == "DOCUMENT"
+
+    def get_status_label(self) -> str:
+        return self.Status(self.status).label if self.status in self.Status.values else self.status
+
+    def get_category_label(self) -> str:
+        known = self.Category.values
+        return self.Category(self.category).label if self.category in known else self.category
