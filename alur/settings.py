@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # pg_trgm lookups of the staff search (a no-op on SQLite)
     "axes",
     "huey.contrib.djhuey",
     "alur.core",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "alur.registry",
     "alur.documents",
     "alur.outreach",
+    "alur.survey",
     "alur.chat",
     "alur.front",
 ]

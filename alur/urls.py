@@ -26,6 +26,7 @@ urlpatterns = [
     path("laporan/", include("alur.reports.urls")),
     path("dokumen/", include("alur.documents.urls")),
     path("siaga/", include("alur.outreach.urls")),
+    path("survei/", include("alur.survey.urls")),
     path("naskah/sertifikat/", include("alur.tte.urls_certificates")),
     path("naskah/", include("alur.letters.urls_letters")),
     path("admin/login/", admin_login),
