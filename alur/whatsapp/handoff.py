@@ -8,7 +8,8 @@ purpose's dialog):
 - while a thread is open, the citizen's messages (text and files) go to it, not to the dialog;
   SELESAI closes it (staff close it from the inbox);
 - `Turn.not_understood` lands here: the first message the dialog cannot read is answered with
-  the menu and a "Petugas" button; a second one in a row opens the thread itself.
+  reply buttons ("Lihat layanan" at the menu, and "Petugas"); a second one in a row opens the
+  thread itself.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from alur.chat.models import MisreadMessage, Thread
 from alur.chat.services import citizen_message, open_thread, thread_close, thread_open
-from alur.whatsapp.models import InboundMessage
+from alur.whatsapp.models import Conversation, InboundMessage
 
 if TYPE_CHECKING:
     from alur.whatsapp.conversation import Fetched, Turn
@@ -30,6 +31,7 @@ ASK_WORDS = frozenset(
 CLOSE_WORDS = frozenset({"SELESAI"})
 BUTTON_ID = "PETUGAS"  # the reply button's id: the same word the citizen could type
 BUTTON_TITLE = "Petugas"
+MENU_ID, MENU_TITLE = "MENU", "Lihat layanan"
 
 
 def _word(text: str) -> str:
@@ -42,11 +44,12 @@ def _file(fetched: Fetched | None) -> tuple[bytes, str, str] | None:
     return fetched.data, fetched.filename, fetched.mime_type
 
 
-def _keep(turn: Turn, thread: Thread, text: str, fetched: Fetched | None) -> None:
+def _keep(turn: Turn, thread: Thread, fetched: Fetched | None) -> None:
+    """The citizen's message as they wrote it (not a typed number read as an option's id)."""
     citizen_message(
         thread=thread,
         inbound=turn.inbound,
-        text=text,
+        text=(turn.inbound.text or "").strip(),
         file=_file(fetched),
         problem=fetched.problem if fetched is not None else "",
     )
@@ -65,14 +68,14 @@ def intercept(turn: Turn, text: str, fetched: Fetched | None) -> bool:
     thread = open_thread(turn.number, turn.citizen)
     if thread is not None:
         if word in CLOSE_WORDS:
-            _keep(turn, thread, text, None)
+            _keep(turn, thread, None)
             thread_close(thread=thread, actor=None, by_citizen=True)
             turn.say(
                 "Percakapan dengan petugas sudah selesai. Terima kasih. "
                 "Ketik MENU untuk melihat layanan."
             )
         else:
-            _keep(turn, thread, text, fetched)
+            _keep(turn, thread, fetched)
         return True
     if word not in ASK_WORDS:
         return False
@@ -82,7 +85,7 @@ def intercept(turn: Turn, text: str, fetched: Fetched | None) -> bool:
         reason=Thread.Reason.ASKED,
         inbound=turn.inbound,
     )
-    _keep(turn, thread, text, None)
+    _keep(turn, thread, None)
     _opened(turn)
     return True
 
@@ -102,7 +105,7 @@ def _previous_misread(turn: Turn) -> InboundMessage | None:
 
 
 def not_understood(turn: Turn, text: str) -> None:
-    """The dialog could not read `text`: the first time the menu and a "Petugas" button; a
+    """The dialog could not read `text`: the first time reply buttons (the menu, "Petugas"); a
     second message in a row it cannot read opens a thread with the office's staff."""
     previous = _previous_misread(turn)
     MisreadMessage.objects.get_or_create(
@@ -114,14 +117,20 @@ def not_understood(turn: Turn, text: str) -> None:
         },
     )
     if previous is None:
-        turn.say("Maaf, kami belum memahami pesan Anda.")
-        turn.menu()
-        body = "Atau bicara dengan petugas kami?"
-        ask_buttons = getattr(turn, "ask_buttons", None)
-        if ask_buttons is not None:
-            ask_buttons(body, [(BUTTON_ID, BUTTON_TITLE)])
+        at_menu = turn.conversation.state == Conversation.State.MENU
+        if at_menu:
+            body = (
+                "Maaf, kami belum memahami pesan Anda. Pilih «Lihat layanan» untuk melihat "
+                "layanan kami, atau «Petugas» untuk bicara dengan petugas."
+            )
+            buttons = [(MENU_ID, MENU_TITLE), (BUTTON_ID, BUTTON_TITLE)]
         else:
-            turn.say(f"{body} Ketik PETUGAS.")
+            body = (
+                "Maaf, kami belum memahami pesan Anda. Silakan jawab pertanyaan sebelumnya, "
+                "atau pilih «Petugas» untuk bicara dengan petugas."
+            )
+            buttons = [(BUTTON_ID, BUTTON_TITLE)]
+        turn.ask_buttons(body, buttons)
         return
     thread = thread_open(
         number=turn.number,

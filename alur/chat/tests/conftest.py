@@ -1,0 +1,1 @@
+from alur.chat.tests.phone import phone, phone_graph  # noqa: F401
