@@ -42,7 +42,10 @@ class Application(models.Model):
         indexes = [
             models.Index(
                 fields=["office", "service_code", "-created_at"], name="application_office"
-            )
+            ),
+            # The staff search finds an application by the applicant's NIK or phone.
+            models.Index(fields=["applicant_nik"], name="application_nik"),
+            models.Index(fields=["applicant_phone"], name="application_phone"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,54 @@
+"""The staff search over letters (`workflow.search` reads the query and says why).
+
+A letter (naskah dinas) is found by its number, or by words of its subject or addressee; only
+the letters the person may open (`letters.selectors.letters_for`)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils import timezone
+
+from alur.letters.models import Letter
+from alur.letters.selectors import letters_for
+from alur.org.models import User
+from alur.workflow.search import (
+    PER_SOURCE,
+    Hit,
+    Match,
+    Query,
+    Section,
+    cut,
+    mark,
+    name_condition,
+    name_rows,
+)
+
+
+def _hit(letter: Letter, matches: tuple[Match, ...], score: float = 1.0) -> Hit:
+    updated = timezone.localtime(letter.updated_at, letter.office.zone)
+    number = letter.number.number if letter.number is not None else "belum bernomor"
+    return Hit(
+        title=letter.subject,
+        url=reverse("letters:detail", args=[letter.pk]),
+        meta=(
+            f"{number} · {letter.get_status_display()} · {letter.office.short_name} · "
+            f"diubah {updated:%d-%m-%Y}"
+        ),
+        matches=matches,
+        score=score,
+    )
+
+
+def letter_hits(user: User | AnonymousUser, query: Query) -> Section:
+    rows = letters_for(user).order_by("-updated_at", "-pk")
+    hits: list[Hit] = []
+    if query.reference:
+        for row in rows.filter(number__number__icontains=query.reference)[: PER_SOURCE + 1]:
+            parts = mark(row.number.number if row.number else "", query.reference)
+            hits.append(_hit(row, (Match("Nomor surat cocok", "Nomor", parts),)))
+    if query.words:
+        found = rows.filter(name_condition("subject", query.words))
+        for score, row, parts in name_rows(found, "subject", query.words, PER_SOURCE):
+            hits.append(_hit(row, (Match("Perihal mirip", "Perihal", parts),), score))
+    return cut(Section("letters", "Naskah dinas"), hits)
