@@ -125,7 +125,7 @@ def route_for(user: User, office: Office) -> Route | None:
         if number is not None:
             return Route(Channel.WHATSAPP, number.phone_number_id, user.phone)
     if user.email:
-        return Route(Channel.EMAIL, office.email or settings.DEFAULT_FROM_EMAIL, user.email)
+        return Route(Channel.EMAIL, office.email or str(settings.DEFAULT_FROM_EMAIL), user.email)
     return None
 
 

@@ -196,7 +196,7 @@ class Notification(models.Model):
     def link(self) -> str:
         if self.url:
             return self.url
-        if self.task_id is not None:
+        if self.task is not None:
             return f"/perkara/{self.task.case.reference}/"
         return ""
 

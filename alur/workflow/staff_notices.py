@@ -158,11 +158,12 @@ def task_landed(task: Task, step: StepSpec, *, returned: bool = False) -> int:
     """A task that needs a decision (or a case sent back to a step) opened: its holders are
     told, with a link to the case page where they act."""
     case = task.case
+    activity = step.activity if len(step.activity) <= 80 else step.activity[:79].rstrip() + "…"
     kind = TASK_RETURNED if returned else _LETTER_FORMS.get(step.form or "", TASK_REVIEW)
     if returned:
         message = (
             f"Perkara {case.reference} kembali kepada Anda (langkah {step.number}: "
-            f"{step.activity}): {case.subject}"
+            f"{activity}): {case.subject}"
         )
     elif kind == LETTER_SIGN:
         message = f"Naskah perkara {case.reference} menunggu tanda tangan Anda: {case.subject}"
@@ -173,7 +174,7 @@ def task_landed(task: Task, step: StepSpec, *, returned: bool = False) -> int:
     else:
         message = (
             f"Perkara {case.reference} menunggu keputusan Anda (langkah {step.number}: "
-            f"{step.activity}): {case.subject}"
+            f"{activity}): {case.subject}"
         )
     return notify(
         task_holders(task),
