@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from alur.audit.services import record
 from alur.complaints import delivery
-from alur.complaints.choices import Category, Status
+from alur.complaints.choices import Category, Channel, Status
 from alur.complaints.models import Complaint
 from alur.complaints.services import (
     ANSWER_LIMIT,
@@ -147,6 +147,23 @@ def on_respond(context: StepContext) -> None:
         obj=complaint,
         before=before,
         after={"status": complaint.status, "channel": complaint.channel, "sent": sent},
+    )
+    _survey(complaint, context)
+
+
+def _survey(complaint: Complaint, context: StepContext) -> None:
+    """The answered reporter is asked the satisfaction survey (once per complaint): on WhatsApp
+    when the complaint came by it, else by the link the officer shows or hands over."""
+    from alur.survey.choices import Source
+    from alur.survey.services import survey_invite
+
+    by_whatsapp = complaint.channel == Channel.WHATSAPP and bool(complaint.reporter_phone)
+    survey_invite(
+        case=complaint.case,
+        source=Source.COMPLAINTS,
+        actor=context.actor,
+        phone=complaint.reporter_phone if by_whatsapp else "",
+        whatsapp_number=delivery.complaints_number(complaint) if by_whatsapp else None,
     )
 
 

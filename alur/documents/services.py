@@ -306,6 +306,11 @@ def documents_handover(
                 "proof_sha256": checked.sha256 if checked else None,
             },
         )
+    # The citizen who received the documents is asked the satisfaction survey, once per case.
+    from alur.survey.choices import Source
+    from alur.survey.services import survey_invite
+
+    survey_invite(case=case, source=Source.DOCUMENTS, actor=actor, when=now)
     return documents
 
 

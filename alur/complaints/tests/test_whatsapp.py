@@ -96,8 +96,9 @@ def test_a_complaint_over_whatsapp_is_answered_there_and_rated(
             actor=persona(OFFICER),
             answer="KTP-el Anda sudah dicetak dan dapat diambil di loket.",
         )
-    (answer,) = replies(after=last)
+    answer, survey = replies(after=last)
     assert "sudah dicetak" in answer and "angka 1" in answer
+    assert "Survei Kepuasan Masyarakat" in survey  # asked after the answer (alur.survey)
     sent = httpx.get(graph.control("messages"), params={"to": REPORTER}).json()["data"]
     bodies = [m["message"].get("text", {}).get("body") for m in sent]
     assert answer in bodies  # it reached WhatsApp, not only our outbox

@@ -19,6 +19,7 @@ class Command(BaseCommand):
         call_command("load_demo_stock", verbosity=0, stdout=self.stdout)
         call_command("load_demo_outreach", verbosity=0, stdout=self.stdout)
         call_command("load_demo_reports", verbosity=0, stdout=self.stdout)
+        call_command("load_demo_survey", verbosity=0, stdout=self.stdout)
         if options["verbosity"] >= 1:
             self.stdout.write(f"Demo siap. Semua akun demo memakai kata sandi: {DEMO_PASSWORD}")
             for username, name, positions in logins:
