@@ -12,7 +12,14 @@ from django.utils import timezone
 from alur.core.errors import DomainError, ValidationError
 from alur.core.uploads import CheckedFile, FileRejected, check_upload
 from alur.core.validators import person_name
-from alur.intake.catalogue import APPLICANT_FIELDS, KIND_LABELS, FieldKind, Service, service
+from alur.intake.catalogue import (
+    APPLICANT_FIELDS,
+    KIND_LABELS,
+    FieldKind,
+    Requirement,
+    Service,
+    service,
+)
 from alur.intake.files import kind_of
 from alur.intake.models import Application
 from alur.intake.nik import check_kk, check_nik
@@ -150,6 +157,22 @@ def application_errors(
     return errors
 
 
+def check_requirement_file(
+    requirement: Requirement, data: bytes, *, declared_mime: str, filename: str
+) -> CheckedFile:
+    """`data` checked as a file (`check_upload`) and as one `requirement` takes (its kinds);
+    FileRejected says why not. The counter, the citizen's page and the WhatsApp dialog (as the
+    file arrives) check alike."""
+    result = check_upload(data, declared_mime=declared_mime, filename=filename)
+    if kind_of(result) not in requirement.kinds:
+        raise FileRejected(
+            "Persyaratan ini hanya menerima "
+            + " atau ".join(KIND_LABELS[k] for k in requirement.kinds)
+            + "."
+        )
+    return result
+
+
 def check_files(
     svc: Service, files: list[Upload], errors: dict[str, list[str]]
 ) -> list[tuple[str, bytes, CheckedFile]]:
@@ -162,16 +185,11 @@ def check_files(
             )
             continue
         try:
-            result = check_upload(data, declared_mime=declared_mime, filename=filename)
+            result = check_requirement_file(
+                requirement, data, declared_mime=declared_mime, filename=filename
+            )
         except FileRejected as rejected:
             errors.setdefault(file_field(key), []).append(rejected.reason)
-            continue
-        if kind_of(result) not in requirement.kinds:
-            errors.setdefault(file_field(key), []).append(
-                "Persyaratan ini hanya menerima "
-                + " atau ".join(KIND_LABELS[k] for k in requirement.kinds)
-                + "."
-            )
             continue
         checked.append((key, data, result))
     sent = {key for key, _data, _mime, _name in files}

@@ -34,7 +34,18 @@ from alur.whatsapp_cloud.models import BusinessNumber
 if TYPE_CHECKING:
     from alur.outbox.content import WhatsAppContent
 
+if TYPE_CHECKING:
+    from alur.outbox.content import WhatsAppContent
+
 MEDIA_KINDS = ("image", "document")
+# What `Turn` keeps in `Conversation.data` beside the dialog's state: the last question's options
+# and a paged list.
+ASK_KEYS = ("_options", "_list")
+PURPOSE_TEXT: dict[str, str] = {
+    BusinessNumber.Purpose.APPLICATIONS: "permohonan dokumen kependudukan",
+    BusinessNumber.Purpose.COMPLAINTS: "pengaduan layanan kependudukan",
+    BusinessNumber.Purpose.REPORTS: "penerimaan laporan dari kabupaten/kota",
+}
 # What `Turn` keeps in `Conversation.data` beside the dialog's state: the last question's options
 # and a paged list.
 ASK_KEYS = ("_options", "_list")
@@ -215,6 +226,9 @@ class Turn:
         # a paged list to page through (`ask_list`); kept in `data` under ASK_KEYS.
         self._options: list[str] = []
         self._list: dict[str, Any] | None = None
+        # The citizen's first message on this number (answered with what the number is for).
+        self.first = conversation.replies == 0
+        self._replies_before = conversation.replies
 
     @property
     def citizen(self) -> str:
@@ -326,12 +340,14 @@ class Turn:
             self.conversation.service_code = service_code
 
     def save(self) -> None:
-        data = {k: v for k, v in (self.conversation.data or {}).items() if k not in ASK_KEYS}
-        if self._options:
-            data["_options"] = self._options
-        if self._list:
-            data["_list"] = self._list
-        self.conversation.data = data
+        if self.conversation.replies != self._replies_before:
+            # Something was said this turn: its question's options replace the last ones.
+            data = {k: v for k, v in (self.conversation.data or {}).items() if k not in ASK_KEYS}
+            if self._options:
+                data["_options"] = self._options
+            if self._list:
+                data["_list"] = self._list
+            self.conversation.data = data
         self.conversation.updated_at = self.now
         self.conversation.save()
 
@@ -374,7 +390,7 @@ class Turn:
         if self._page(text):
             self.save()
             return
-        first = self.conversation.replies == 0
+        first = self.first
         idle = timedelta(minutes=settings.WHATSAPP_CONVERSATION_IDLE_MINUTES)
         state = self.conversation.state
         if state != Conversation.State.MENU and self.now - self.conversation.updated_at > idle:
@@ -404,7 +420,11 @@ class Turn:
         self.save()
 
     def menu(self) -> None:
-        self.dialog.menu(self)
+        """The menu; in the middle of a form, the question it stands at (nothing is lost)."""
+        if self.conversation.state != Conversation.State.MENU and self.dialog.again is not None:
+            self.dialog.again(self)
+        else:
+            self.dialog.menu(self)
 
     def not_understood(self, text: str) -> None:
         """The dialog could not read `text` where it stands: say so and show the menu with a

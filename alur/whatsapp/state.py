@@ -17,16 +17,20 @@ class StagedUpload:
     path: str
     mime: str
     filename: str
+    media_id: str = ""  # the WhatsApp media id it came with (kept on its attachment)
 
 
 @dataclass
 class ApplicationForm:
     """Filling in an application (FIELDS, FILES, CONFIRM): the answers so far, the files per
-    requirement (None when an optional one was skipped) and the question being asked."""
+    requirement (None when an optional one was skipped), the question being asked, and which
+    citizen's message (WhatsApp message id) gave each answer (`sources`: a field's key, or
+    `file_source(key)` for a file), so an edited or deleted message can be applied."""
 
     fields: dict[str, str] = field(default_factory=dict)
     files: dict[str, StagedUpload | None] = field(default_factory=dict)
     index: int = 0
+    sources: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ApplicationForm:
@@ -37,6 +41,7 @@ class ApplicationForm:
                 for key, stored in (data.get("files") or {}).items()
             },
             index=int(data.get("index", 0)),
+            sources=dict(data.get("sources") or {}),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -44,10 +49,20 @@ class ApplicationForm:
             "fields": dict(self.fields),
             "files": {key: asdict(file) if file else None for key, file in self.files.items()},
             "index": self.index,
+            "sources": dict(self.sources),
         }
+
+    def answered_by(self, message_id: str) -> str | None:
+        """The field key or `file_source(key)` that the message `message_id` answered."""
+        return next((key for key, source in self.sources.items() if source == message_id), None)
 
     def staged_paths(self) -> list[str]:
         return [file.path for file in self.files.values() if file is not None]
+
+
+def file_source(requirement_key: str) -> str:
+    """The key under which `ApplicationForm.sources` keeps the message that sent a file."""
+    return f"file:{requirement_key}"
 
 
 @dataclass
@@ -84,6 +99,8 @@ class ComplaintForm:
     name: str = ""
     text: str = ""
     application: str = ""  # the related application's tracking number, or empty
+    # Which citizen's message (WhatsApp message id) gave each answer: name, text, application.
+    sources: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ComplaintForm:
@@ -92,6 +109,7 @@ class ComplaintForm:
             name=str(data.get("name", "")),
             text=str(data.get("text", "")),
             application=str(data.get("application", "")),
+            sources=dict(data.get("sources") or {}),
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -29,14 +29,27 @@ class PurposeDialog:
     respond: Callable[[Turn, str, Fetched | None], None]
     take: Callable[[int], bool] | None = None
     revise: Callable[[Turn, str, str | None], bool] | None = None
+    # Ask the question the conversation stands at once more (the menu when at the menu).
+    again: Callable[[Turn], None] | None = None
 
 
 Purpose = BusinessNumber.Purpose
 DIALOGS: dict[str, PurposeDialog] = {
-    Purpose.APPLICATIONS: PurposeDialog(applications.menu, applications.respond),
-    Purpose.COMPLAINTS: PurposeDialog(complaints.menu, complaints.respond),
+    Purpose.APPLICATIONS: PurposeDialog(
+        applications.menu,
+        applications.respond,
+        revise=applications.revise,
+        again=applications.again,
+    ),
+    Purpose.COMPLAINTS: PurposeDialog(
+        complaints.menu, complaints.respond, revise=complaints.revise, again=complaints.again
+    ),
     Purpose.REPORTS: PurposeDialog(
-        applications.menu, applications.respond, take=reports.document_receive
+        applications.menu,
+        applications.respond,
+        take=reports.document_receive,
+        revise=applications.revise,
+        again=applications.again,
     ),
 }
 

@@ -1,9 +1,23 @@
 """The citizen's conversation on an applications number: the menu, the questions, the documents,
-the summary; STATUS or a tracking number answers with the application's current step."""
+the summary; STATUS or a tracking number answers with the application's current step.
+
+Every choice is a tap: the services menu and the citizen's applications are list messages, the
+choices (LEWATI for an optional file, SAMA for the phone, YA/BATAL at the summary, SELESAI of
+the papers sent later) reply buttons. A reply's id is the word the citizen could type, so the
+typed word (or the option's number) is read the same. Only data (NIK, names, dates) and files
+are typed or sent.
+
+A file is checked against its requirement when it arrives (type and size the requirement
+takes): refused at once with the reason, and the same file asked again. If the application
+cannot be made at YA, the answers and files stay: what was refused is asked again, the rest
+is kept. The form remembers which message gave each answer and file (`ApplicationForm.sources`),
+so an edited message changes its answer and a deleted one removes it and asks again (`revise`).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -11,12 +25,21 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from alur.core.errors import DomainError
 from alur.core.validators import person_name, to_ascii_digits, typed_number
 from alur.core.web import error_text
-from alur.intake.catalogue import APPLICANT_FIELDS, Field, FieldKind, Service, service
+from alur.intake.catalogue import (
+    APPLICANT_FIELDS,
+    Field,
+    FieldKind,
+    Kind,
+    Requirement,
+    Service,
+    service,
+)
 from alur.whatsapp import uploads
 from alur.whatsapp.models import Conversation
-from alur.whatsapp.state import ApplicationForm, Resubmission
+from alur.whatsapp.state import ApplicationForm, Resubmission, StagedUpload, file_source
 
 if TYPE_CHECKING:
     from alur.intake.models import Application
@@ -24,7 +47,17 @@ if TYPE_CHECKING:
 
 REFERENCE = re.compile(r"\bS\d+[A-Z]?-\d{4}-\d{6}-[A-Z2-9]{6}\b")
 SKIP = "LEWATI"
+SAME = "SAMA"
+YES = ("YA", "Y", "KIRIM")
+DONE = "SELESAI"
+RESEND = "KIRIM"
 DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+# The services' rows of the menu carry their number; these rows their word.
+STATUS_ROW = ("STATUS", "Cek status permohonan", "Lihat perkembangan permohonan Anda")
+RESEND_ROW = (RESEND, "Kirim berkas susulan", "Lengkapi berkas permohonan yang dikembalikan")
+CONFIRM_BUTTONS = [("YA", "Kirim permohonan"), ("BATAL", "Batal")]
+AFTER_BUTTONS = [("STATUS", "Cek status"), ("MENU", "Menu layanan")]
+APPLICANT_ERRORS = {"applicant_name": "name", "applicant_nik": "nik", "applicant_phone": "phone"}
 
 
 def services_of(turn: Turn) -> list[Service]:
@@ -35,24 +68,33 @@ def fields_of(svc: Service) -> tuple[Field, ...]:
     return APPLICANT_FIELDS + svc.fields
 
 
+def _row_title(name: str) -> str:
+    return name if len(name) <= 24 else name[:23] + "…"
+
+
 def menu(turn: Turn) -> None:
     offered = services_of(turn)
     office = turn.number.office.short_name
     if not offered:
-        turn.say(
+        turn.ask_buttons(
             f"Selamat datang di {office}. Nomor ini belum melayani permohonan dokumen lewat "
-            "percakapan. Silakan datang ke loket pelayanan, atau kirim STATUS dan nomor "
-            "permohonan untuk melihat perkembangan permohonan Anda."
+            "percakapan. Silakan datang ke loket pelayanan, atau lihat perkembangan permohonan "
+            "Anda.",
+            [("STATUS", "Cek status")],
         )
         return
-    if len(offered) == 1:
+    if len(offered) == 1 and _waiting_application(turn) is None:
         start(turn, offered[0])
         return
-    lines = [f"{i}. {s.name}" for i, s in enumerate(offered, start=1)]
-    turn.say(
-        f"Selamat datang di layanan WhatsApp {office}.\nBalas dengan angka layanan:\n"
-        + "\n".join(lines)
-        + "\n\nKirim STATUS untuk melihat permohonan Anda."
+    rows = [(str(i), _row_title(s.name), s.name[:72]) for i, s in enumerate(offered, start=1)]
+    rows.append(STATUS_ROW)
+    if _waiting_application(turn) is not None:
+        rows.append(RESEND_ROW)
+    turn.ask_list(
+        f"Selamat datang di layanan WhatsApp {office}. Pilih layanan yang Anda perlukan.",
+        "Pilih layanan",
+        rows,
+        section="Layanan",
     )
 
 
@@ -71,23 +113,77 @@ def start(turn: Turn, svc: Service) -> None:
 
 def ask_field(turn: Turn, svc: Service, form: ApplicationForm) -> None:
     field = fields_of(svc)[form.index]
+    if field.kind == FieldKind.PHONE:
+        turn.ask_buttons(
+            f"{field.label}? Ketik nomornya, atau pakai nomor WhatsApp ini.",
+            [(SAME, "Pakai nomor ini")],
+        )
+        return
     hint = {
         FieldKind.NIK: " (16 angka)",
+        FieldKind.KK: " (16 angka)",
         FieldKind.DATE: " (format HH-BB-TTTT, mis. 05-03-2026)",
-        FieldKind.PHONE: " (ketik SAMA untuk memakai nomor WhatsApp ini)",
     }.get(field.kind, "")
     turn.say(f"{field.label}{hint}?")
 
 
+def _accepts(requirement: Requirement) -> str:
+    if requirement.kinds == (Kind.IMAGE,):
+        return "foto (JPG/PNG)"
+    if requirement.kinds == (Kind.PDF,):
+        return "dokumen PDF"
+    return "foto atau PDF"
+
+
+def _next_requirement(svc: Service, form: ApplicationForm) -> Requirement | None:
+    return next((r for r in svc.requirements if r.key not in form.files), None)
+
+
 def ask_file(turn: Turn, svc: Service, form: ApplicationForm) -> None:
-    requirement = next(r for r in svc.requirements if r.key not in form.files)
-    optional = "" if requirement.required else f" Ketik {SKIP} jika tidak ada."
-    turn.say(f"Kirim foto atau PDF: {requirement.label}.{optional}")
+    requirement = _next_requirement(svc, form)
+    if requirement is None:
+        ask_confirm(turn, svc, form)
+        return
+    hint = f"\n{requirement.hint}" if requirement.hint else ""
+    question = f"Kirim {_accepts(requirement)}: {requirement.label}.{hint}"
+    if requirement.required:
+        turn.say(question)
+    else:
+        turn.ask_buttons(f"{question}\nBila tidak ada, pilih Lewati.", [(SKIP, "Lewati")])
+
+
+def ask_confirm(turn: Turn, svc: Service, form: ApplicationForm) -> None:
+    summary = "\n".join(f"- {f.label}: {form.fields.get(f.key, '-')}" for f in fields_of(svc))
+    received = sum(1 for file in form.files.values() if file)
+    turn.ask_buttons(
+        f"Ringkasan permohonan {svc.name}:\n{summary}\n- Berkas diterima: {received}\n\n"
+        "Kirim permohonan ini?",
+        CONFIRM_BUTTONS,
+    )
+
+
+def again(turn: Turn) -> None:
+    """Ask the question the conversation stands at once more (the menu at the menu)."""
+    conversation = turn.conversation
+    svc = service(conversation.service_code) if conversation.service_code else None
+    if conversation.state == Conversation.State.RESUBMIT:
+        _ask_resubmit(turn, Resubmission.from_json(conversation.data))
+        return
+    if conversation.state == Conversation.State.MENU or svc is None:
+        menu(turn)
+        return
+    form = ApplicationForm.from_json(conversation.data)
+    if conversation.state == Conversation.State.FIELDS:
+        ask_field(turn, svc, form)
+    elif conversation.state == Conversation.State.FILES:
+        ask_file(turn, svc, form)
+    else:
+        ask_confirm(turn, svc, form)
 
 
 def respond(turn: Turn, text: str, fetched: Fetched | None) -> None:
     upper = text.upper()
-    if upper == "STATUS" or REFERENCE.search(upper):
+    if fetched is None and (upper == "STATUS" or REFERENCE.search(upper)):
         match = REFERENCE.search(upper)
         status(turn, match.group(0) if match else None)
     else:
@@ -99,10 +195,10 @@ def advance(turn: Turn, text: str, fetched: Fetched | None) -> None:
     svc = service(conversation.service_code) if conversation.service_code else None
     if conversation.state == Conversation.State.RESUBMIT:
         resubmit(turn, Resubmission.from_json(conversation.data), text, fetched)
-    elif conversation.state == Conversation.State.MENU and text.upper() == "KIRIM":
+    elif conversation.state == Conversation.State.MENU and text.upper() == RESEND:
         start_resubmit(turn)
     elif conversation.state == Conversation.State.MENU or svc is None:
-        choose(turn, text)
+        choose(turn, text, fetched)
     else:
         form = ApplicationForm.from_json(conversation.data)
         if conversation.state == Conversation.State.FIELDS:
@@ -113,24 +209,26 @@ def advance(turn: Turn, text: str, fetched: Fetched | None) -> None:
             confirm(turn, svc, form, text)
 
 
-def choose(turn: Turn, text: str) -> None:
+def choose(turn: Turn, text: str, fetched: Fetched | None = None) -> None:
     offered = services_of(turn)
     choice = typed_number(text)
-    if choice is not None and 1 <= choice <= len(offered):
+    if fetched is None and choice is not None and 1 <= choice <= len(offered):
         start(turn, offered[choice - 1])
+    elif turn.first or (fetched is None and not text):
+        menu(turn)  # a greeting on a new conversation: the menu is the answer
     else:
-        menu(turn)
+        turn.not_understood(text)
 
 
 def _value(field: Field, text: str, citizen: str) -> tuple[str | None, str]:
     """The answer as stored, or None and why it cannot be taken."""
     if not text:
         return None, f"Mohon isi {field.label}."
-    if field.kind == FieldKind.NIK:
-        from alur.intake.nik import check_nik
+    if field.kind in (FieldKind.NIK, FieldKind.KK):
+        from alur.intake.nik import check_kk, check_nik
 
         digits = re.sub(r"\D", "", to_ascii_digits(text))
-        check = check_nik(digits)
+        check = check_nik(digits) if field.kind == FieldKind.NIK else check_kk(digits)
         return (None, " ".join(check.errors)) if check.errors else (digits, "")
     if field.kind == FieldKind.DATE:
         match = DATE.match(text)
@@ -147,7 +245,7 @@ def _value(field: Field, text: str, citizen: str) -> tuple[str | None, str]:
         from alur.outbox.validation import normalize_whatsapp_number
 
         try:
-            return normalize_whatsapp_number(citizen if text.upper() == "SAMA" else text), ""
+            return normalize_whatsapp_number(citizen if text.upper() == SAME else text), ""
         except ValidationError as error:
             return None, error_text(error)
     if len(text) > 120:
@@ -158,6 +256,26 @@ def _value(field: Field, text: str, citizen: str) -> tuple[str | None, str]:
         except ValidationError as error:
             return None, error_text(error)
     return text, ""
+
+
+def _next_field(svc: Service, form: ApplicationForm) -> int:
+    """The first field not answered yet (len(fields) when all are)."""
+    fields = fields_of(svc)
+    return next((i for i, f in enumerate(fields) if f.key not in form.fields), len(fields))
+
+
+def _go_on(turn: Turn, svc: Service, form: ApplicationForm) -> None:
+    """Ask what the form still lacks: a field, a file, or the confirmation."""
+    form.index = _next_field(svc, form)
+    if form.index < len(fields_of(svc)):
+        turn.move(Conversation.State.FIELDS, form.to_json())
+        ask_field(turn, svc, form)
+    elif _next_requirement(svc, form) is not None:
+        turn.move(Conversation.State.FILES, form.to_json())
+        ask_file(turn, svc, form)
+    else:
+        turn.move(Conversation.State.CONFIRM, form.to_json())
+        ask_confirm(turn, svc, form)
 
 
 def answer_field(
@@ -174,70 +292,111 @@ def answer_field(
         ask_field(turn, svc, form)
         return
     form.fields[field.key] = value
-    form.index += 1
-    if form.index < len(fields_of(svc)):
-        turn.move(Conversation.State.FIELDS, form.to_json())
-        ask_field(turn, svc, form)
-    else:
-        turn.move(Conversation.State.FILES, form.to_json())
-        ask_file(turn, svc, form)
+    form.sources[field.key] = turn.inbound.message_id
+    _go_on(turn, svc, form)
+
+
+def check_file(requirement: Requirement, fetched: Fetched) -> tuple[object | None, str]:
+    """The file checked against `requirement` as it arrives: (checked file, "") or (None, why)."""
+    from alur.core.uploads import FileRejected
+    from alur.intake.validation import check_requirement_file
+
+    if fetched.data is None:
+        return None, f"Berkas tidak dapat kami ambil: {fetched.problem}."
+    try:
+        checked = check_requirement_file(
+            requirement, fetched.data, declared_mime=fetched.mime_type, filename=fetched.filename
+        )
+    except FileRejected as rejected:
+        return None, f"Berkas tidak dapat kami terima untuk {requirement.label}: {rejected.reason}"
+    return checked, ""
+
+
+def _stage(turn: Turn, requirement: Requirement, fetched: Fetched) -> StagedUpload | None:
+    """The file kept for `requirement`, or None after telling the citizen why it is refused."""
+    from alur.core.uploads import CheckedFile
+
+    checked, problem = check_file(requirement, fetched)
+    if not isinstance(checked, CheckedFile) or fetched.data is None:
+        turn.say(f"{problem} Mohon kirim ulang.")
+        return None
+    staged = uploads.stage(
+        turn.conversation, requirement.key, fetched.data, checked, fetched.filename
+    )
+    staged.media_id = turn.inbound.media_id or ""
+    return staged
 
 
 def receive_file(
     turn: Turn, svc: Service, form: ApplicationForm, text: str, fetched: Fetched | None
 ) -> None:
-    from alur.core.uploads import FileRejected, check_upload
-
-    requirement = next(r for r in svc.requirements if r.key not in form.files)
+    requirement = _next_requirement(svc, form)
+    if requirement is None:
+        _go_on(turn, svc, form)
+        return
     if fetched is None:
         if text.upper() == SKIP and not requirement.required:
             form.files[requirement.key] = None
+            form.sources[file_source(requirement.key)] = turn.inbound.message_id
         else:
-            turn.say("Kami menunggu foto atau dokumen PDF.")
+            turn.say(f"Kami menunggu {_accepts(requirement)}.")
             ask_file(turn, svc, form)
             return
-    elif fetched.data is None:
-        turn.say(f"Berkas tidak dapat kami ambil: {fetched.problem}. Mohon kirim ulang.")
-        return
     else:
-        try:
-            checked = check_upload(
-                fetched.data, declared_mime=fetched.mime_type, filename=fetched.filename
-            )
-        except FileRejected as rejected:
-            turn.say(f"{rejected} Mohon kirim ulang {requirement.label}.")
+        staged = _stage(turn, requirement, fetched)
+        if staged is None:
+            ask_file(turn, svc, form)
             return
-        form.files[requirement.key] = uploads.stage(
-            turn.conversation, requirement.key, fetched.data, checked, fetched.filename
-        )
-    if any(r.key not in form.files for r in svc.requirements):
-        turn.move(Conversation.State.FILES, form.to_json())
-        ask_file(turn, svc, form)
-        return
-    turn.move(Conversation.State.CONFIRM, form.to_json())
-    summary = "\n".join(f"- {f.label}: {form.fields.get(f.key, '-')}" for f in fields_of(svc))
-    received = sum(1 for file in form.files.values() if file)
-    turn.say(
-        f"Ringkasan permohonan {svc.name}:\n{summary}\n- Berkas diterima: {received}\n\n"
-        "Balas YA untuk mengirim permohonan, atau BATAL untuk membatalkan."
-    )
+        form.files[requirement.key] = staged
+        form.sources[file_source(requirement.key)] = turn.inbound.message_id
+    _go_on(turn, svc, form)
+
+
+def _refused(svc: Service, form: ApplicationForm, error: ValidationError) -> list[str]:
+    """Remove from `form` the answers and files the submission refused; their labels."""
+    labels: list[str] = []
+    by_key = {f.key: f for f in fields_of(svc)}
+    for key in getattr(error, "error_dict", {}):
+        field_key = APPLICANT_ERRORS.get(key, key)
+        if field_key in by_key and field_key in form.fields:
+            del form.fields[field_key]
+            form.sources.pop(field_key, None)
+            labels.append(by_key[field_key].label)
+        elif key.startswith("file_") and (requirement := svc.requirement(key[5:])) is not None:
+            dropped = form.files.pop(requirement.key, None)
+            form.sources.pop(file_source(requirement.key), None)
+            if dropped is not None:
+                uploads.drop_staged({"files": {requirement.key: asdict(dropped)}})
+            labels.append(requirement.label)
+    return labels
 
 
 def confirm(turn: Turn, svc: Service, form: ApplicationForm, text: str) -> None:
-    """YA sends the application, whose attachments take the staged files over (stored once); a
-    refusal drops them (`reset`)."""
+    """YA sends the application, whose attachments take the staged files over (stored once).
+    If it cannot be made, nothing typed or sent is thrown away: what was refused is asked
+    again, and YA tries again."""
     from alur.intake.services import application_submit
 
-    if text.upper() not in ("YA", "Y", "KIRIM"):
-        turn.say("Balas YA untuk mengirim permohonan, atau BATAL untuk membatalkan.")
+    if text.upper() not in YES:
+        turn.not_understood(text)
         return
     fields = dict(form.fields)
     applicant = {k: fields.pop(k) for k in ("name", "nik", "phone")}
-    files = [
-        (key, uploads.read(file), file.mime, file.filename)
-        for key, file in form.files.items()
-        if file is not None
-    ]
+    files, missing = [], []
+    for key, file in form.files.items():
+        if file is None:
+            continue
+        try:
+            files.append((key, uploads.read(file), file.mime, file.filename))
+        except OSError:
+            missing.append(key)
+    for key in missing:  # a staged copy that is gone: asked again, the rest kept
+        form.files.pop(key, None)
+        form.sources.pop(file_source(key), None)
+    if missing:
+        turn.say("Sebagian berkas Anda tidak lagi tersimpan pada kami; mohon kirim ulang.")
+        _go_on(turn, svc, form)
+        return
     try:
         application = application_submit(
             office=turn.number.office,
@@ -248,21 +407,90 @@ def confirm(turn: Turn, svc: Service, form: ApplicationForm, text: str) -> None:
             files=files,
             kept={key: file.path for key, file in form.files.items() if file is not None},
             whatsapp_number=turn.number,
+            media_ids={
+                key: file.media_id for key, file in form.files.items() if file and file.media_id
+            },
         )
     except ValidationError as error:
+        labels = _refused(svc, form, error)
         turn.say(
-            f"Permohonan belum dapat dikirim: {error_text(error)} Ketik MENU untuk mulai lagi."
+            f"Permohonan belum dapat dikirim: {error_text(error)} "
+            + (
+                f"Mohon perbaiki: {', '.join(labels)}. Data dan berkas lain tetap tersimpan."
+                if labels
+                else "Data dan berkas Anda tetap tersimpan; pilih Kirim untuk mencoba lagi."
+            )
         )
-        turn.reset()
+        _go_on(turn, svc, form)
+        return
+    except DomainError as error:
+        turn.say(
+            f"Permohonan belum dapat dikirim: {error.message} Data dan berkas Anda tetap "
+            "tersimpan; pilih Kirim untuk mencoba lagi, atau Batal."
+        )
+        ask_confirm(turn, svc, form)
         return
     case = application.case
     due = date_format(timezone.localtime(case.due_at), "l, j F Y H:i") if case.due_at else "-"
-    turn.say(
-        f"Permohonan {svc.name} diterima. Nomor permohonan Anda: {case.reference}\n"
-        f"Perkiraan selesai: {due}.\nKirim STATUS kapan saja untuk melihat perkembangannya."
-    )
     # The staged files are the application's attachments now: back to the menu, none dropped.
     turn.move(Conversation.State.MENU, {}, service_code="")
+    turn.ask_buttons(
+        f"Permohonan {svc.name} diterima. Nomor permohonan Anda: {case.reference}\n"
+        f"Perkiraan selesai: {due}.",
+        AFTER_BUTTONS,
+    )
+
+
+def revise(turn: Turn, message_id: str, new_text: str | None) -> bool:
+    """Apply the citizen's edited (`new_text`) or deleted (None) message where the form being
+    filled in still holds its answer or file; False when it holds none."""
+    conversation = turn.conversation
+    svc = service(conversation.service_code) if conversation.service_code else None
+    filling = (
+        Conversation.State.FIELDS,
+        Conversation.State.FILES,
+        Conversation.State.CONFIRM,
+    )
+    if svc is None or conversation.state not in filling:
+        return False
+    form = ApplicationForm.from_json(conversation.data)
+    key = form.answered_by(message_id)
+    if key is None:
+        return False
+    by_key = {f.key: f for f in fields_of(svc)}
+    if key.startswith("file:"):
+        requirement = svc.requirement(key.removeprefix("file:"))
+        if requirement is None:
+            return False
+        if new_text is not None:
+            return False  # a caption edited: the file itself is unchanged
+        dropped = form.files.pop(requirement.key, None)
+        form.sources.pop(key, None)
+        if dropped is not None:
+            uploads.drop_staged({"files": {requirement.key: asdict(dropped)}})
+        turn.say(f"Berkas {requirement.label} yang Anda hapus sudah kami hapus juga.")
+        _go_on(turn, svc, form)
+        return True
+    field = by_key.get(key)
+    if field is None:
+        return False
+    if new_text is None:
+        form.fields.pop(key, None)
+        form.sources.pop(key, None)
+        turn.say(f"Jawaban {field.label} yang Anda hapus sudah kami hapus juga.")
+        _go_on(turn, svc, form)
+        return True
+    value, problem = _value(field, new_text.strip(), turn.citizen)
+    if value is None:
+        turn.say(f"Perubahan {field.label} tidak dapat kami terima: {problem}")
+        again(turn)
+        return True
+    before = form.fields.get(key, "-")
+    form.fields[key] = value
+    turn.move(conversation.state, form.to_json())
+    turn.say(f"{field.label} diubah dari «{before}» menjadi «{value}».")
+    again(turn)
+    return True
 
 
 def status(turn: Turn, reference: str | None) -> None:
@@ -274,15 +502,38 @@ def status(turn: Turn, reference: str | None) -> None:
     )
     if reference:
         applications = applications.filter(case__reference=reference)
-    application = applications.order_by("-created_at").first()
-    if application is None:
-        turn.say("Kami tidak menemukan permohonan dari nomor ini. Periksa nomor permohonan Anda.")
+    mine = list(applications.order_by("-created_at")[:10])
+    if not mine:
+        turn.ask_buttons(
+            "Kami tidak menemukan permohonan dari nomor ini. Periksa nomor permohonan Anda.",
+            [("MENU", "Menu layanan")],
+        )
         return
+    if reference is None and len(mine) > 1:
+        turn.ask_list(
+            "Anda mempunyai beberapa permohonan. Pilih yang ingin Anda lihat.",
+            "Pilih permohonan",
+            [
+                (
+                    a.case.reference,
+                    _row_title(a.case.reference),
+                    f"{a.case.subject[:40]} · {a.case.get_status_display()}"[:72],
+                )
+                for a in mine
+            ],
+        )
+        return
+    application = mine[0]
     case = application.case
     current = [row for row in timeline(case) if row.task.status in ("open", "claimed", "waiting")]
     step = current[0].activity if current else "-"
-    turn.say(
-        f"Permohonan {case.reference}: {case.get_status_display()}.\nLangkah sekarang: {step[:160]}"
+    buttons = list(AFTER_BUTTONS)
+    if _waiting_application(turn) == application:
+        buttons = [(RESEND, "Kirim berkas susulan"), ("MENU", "Menu layanan")]
+    turn.ask_buttons(
+        f"Permohonan {case.reference}: {case.get_status_display()}.\n"
+        f"Langkah sekarang: {step[:160]}",
+        buttons,
     )
 
 
@@ -307,16 +558,34 @@ def start_resubmit(turn: Turn) -> None:
         turn.say("Tidak ada permohonan Anda yang sedang menunggu kelengkapan berkas.")
         menu(turn)
         return
-    turn.move(
-        Conversation.State.RESUBMIT,
-        Resubmission(application_id=application.pk).to_json(),
-        service_code=svc.code,
-    )
-    lines = "\n".join(f"{i}. {r.label}" for i, r in enumerate(svc.requirements, start=1))
-    turn.say(
-        f"Kelengkapan untuk permohonan {application.case.reference}. Balas angka persyaratan "
-        f"yang akan Anda kirim, lalu kirim berkasnya:\n{lines}\n\nKetik SELESAI bila semua "
-        "sudah dikirim."
+    sending = Resubmission(application_id=application.pk)
+    turn.move(Conversation.State.RESUBMIT, sending.to_json(), service_code=svc.code)
+    _ask_resubmit(turn, sending)
+
+
+def _ask_resubmit(turn: Turn, sending: Resubmission) -> None:
+    from alur.intake.models import Application
+
+    application = Application.objects.select_related("case").get(pk=sending.application_id)
+    svc = service(application.service_code)
+    if svc is None:
+        turn.reset()
+        menu(turn)
+        return
+    if sending.requirement_key and (chosen := svc.requirement(sending.requirement_key)):
+        turn.say(f"Silakan kirim {_accepts(chosen)}: {chosen.label}.")
+        return
+    rows = [
+        (str(i), f"Persyaratan {i}", r.label[:72]) for i, r in enumerate(svc.requirements, start=1)
+    ]
+    if sending.added:
+        rows.append((DONE, "Selesai", "Teruskan berkas susulan kepada petugas"))
+    turn.ask_list(
+        f"Kelengkapan untuk permohonan {application.case.reference}. Pilih persyaratan yang "
+        "akan Anda kirim, lalu kirim berkasnya."
+        + ("" if not sending.added else f" Sudah terkirim: {sending.added} berkas."),
+        "Pilih persyaratan",
+        rows,
     )
 
 
@@ -331,37 +600,41 @@ def resubmit(turn: Turn, sending: Resubmission, text: str, fetched: Fetched | No
         turn.reset()
         menu(turn)
         return
-    if fetched is None and text.upper() == "SELESAI":
+    if fetched is None and text.upper() == DONE:
         if not sending.added:
-            turn.say("Belum ada berkas yang dikirim. Balas angka persyaratan lalu kirim berkasnya.")
+            turn.say("Belum ada berkas yang dikirim.")
+            _ask_resubmit(turn, sending)
             return
         outside_step_complete(case=application.case, note="Berkas susulan lewat WhatsApp")
-        turn.say(
-            f"Terima kasih. Berkas susulan untuk {application.case.reference} sudah kami "
-            "teruskan kepada petugas."
-        )
         turn.reset()
+        turn.ask_buttons(
+            f"Terima kasih. Berkas susulan untuk {application.case.reference} sudah kami "
+            "teruskan kepada petugas.",
+            AFTER_BUTTONS,
+        )
         return
     if fetched is None:
         choice = typed_number(text)
         if choice is not None and 1 <= choice <= len(svc.requirements):
-            chosen = svc.requirements[choice - 1]
-            sending.requirement_key = chosen.key
+            sending.requirement_key = svc.requirements[choice - 1].key
             turn.move(Conversation.State.RESUBMIT, sending.to_json())
-            turn.say(f"Silakan kirim foto atau PDF: {chosen.label}.")
+            _ask_resubmit(turn, sending)
         else:
-            turn.say("Balas angka persyaratan, kirim berkasnya, atau ketik SELESAI.")
+            turn.not_understood(text)
         return
-    if not sending.requirement_key:
-        turn.say("Balas dulu angka persyaratan untuk berkas ini.")
+    chosen = svc.requirement(sending.requirement_key) if sending.requirement_key else None
+    if chosen is None:
+        turn.say("Pilih dulu persyaratan untuk berkas ini.")
+        _ask_resubmit(turn, sending)
         return
-    if fetched.data is None:
-        turn.say(f"Berkas tidak dapat kami ambil: {fetched.problem}. Mohon kirim ulang.")
+    checked, problem = check_file(chosen, fetched)
+    if checked is None or fetched.data is None:
+        turn.say(f"{problem} Mohon kirim ulang.")
         return
     try:
         attachment_add(
             application=application,
-            requirement_key=sending.requirement_key,
+            requirement_key=chosen.key,
             data=fetched.data,
             declared_mime=fetched.mime_type,
             filename=fetched.filename,
@@ -373,4 +646,5 @@ def resubmit(turn: Turn, sending: Resubmission, text: str, fetched: Fetched | No
     sending.added += 1
     sending.requirement_key = None
     turn.move(Conversation.State.RESUBMIT, sending.to_json())
-    turn.say("Berkas diterima. Balas angka persyaratan lain, atau ketik SELESAI.")
+    turn.say(f"Berkas {chosen.label} diterima.")
+    _ask_resubmit(turn, sending)

@@ -33,14 +33,28 @@ RATING_DAYS = 30  # how long after the answer a lone number is read as the satis
 NAME_LIMIT = 120
 
 
+STEPS = ("name", "text", "application")
+CONFIRM_BUTTONS = [("YA", "Kirim pengaduan"), ("BATAL", "Batal")]
+AFTER_BUTTONS = [("STATUS", "Cek status"), ("MENU", "Pengaduan baru")]
+
+
 def menu(turn: Turn) -> None:
     """Start (again): greet and ask the reporter's name."""
     turn.move(Conversation.State.FIELDS, ComplaintForm().to_json(), service_code="S2g")
-    turn.say(
+    turn.ask_buttons(
         f"Selamat datang di layanan pengaduan {turn.number.office.short_name}. Kami akan mencatat "
-        "pengaduan Anda. Ketik BATAL kapan saja untuk berhenti, atau STATUS untuk melihat "
-        "pengaduan Anda.\n\nSiapa nama Anda?"
+        "pengaduan Anda. Ketik BATAL kapan saja untuk berhenti.\n\nSiapa nama Anda? "
+        "(ketik nama Anda)",
+        [("STATUS", "Cek pengaduan saya")],
     )
+
+
+def again(turn: Turn) -> None:
+    """Ask the question the conversation stands at once more."""
+    if turn.conversation.state == Conversation.State.MENU:
+        menu(turn)
+    else:
+        _ask(turn, ComplaintForm.from_json(turn.conversation.data))
 
 
 def respond(turn: Turn, text: str, fetched: Fetched | None) -> None:
@@ -66,40 +80,66 @@ def respond(turn: Turn, text: str, fetched: Fetched | None) -> None:
     if state == Conversation.State.CONFIRM:
         confirm(turn, form, upper)
         return
-    if form.step == "name":
+    if form.step not in STEPS:
+        menu(turn)
+        return
+    problem = _take(turn, form, form.step, text)
+    if problem:
+        turn.say(problem)
+        _ask(turn, form)
+        return
+    form.sources[form.step] = turn.inbound.message_id
+    _go_on(turn, form)
+
+
+def _take(turn: Turn, form: ComplaintForm, step: str, text: str) -> str:
+    """Take `text` as the answer of `step` into `form`; why not, or ""."""
+    upper = text.upper()
+    if step == "name":
         if not text or len(text) > NAME_LIMIT:
-            turn.say(f"Mohon tulis nama Anda (paling banyak {NAME_LIMIT} huruf).")
-            return
+            return f"Mohon tulis nama Anda (paling banyak {NAME_LIMIT} huruf)."
         try:
             form.name = person_name(text)
         except ValidationError as error:
-            turn.say(" ".join(error.messages))
-            return
-        form.step = "text"
-    elif form.step == "text":
+            return " ".join(error.messages)
+    elif step == "text":
         if not text:
-            turn.say("Isi pengaduan tidak boleh kosong.")
-            _ask(turn, form)
-            return
-        form.step, form.text = "application", text[:4000]
-    elif form.step == "application":
+            return "Isi pengaduan tidak boleh kosong."
+        form.text = text[:4000]
+    else:
         if upper != SKIP:
             from alur.complaints.services import application_find
 
             try:
                 application_find(turn.number.office, text)
             except DomainError as error:
-                turn.say(f"{error.message} Ketik {SKIP} bila tidak ada.")
-                return
-        form.step, form.application = "confirm", "" if upper == SKIP else upper
+                return f"{error.message}"
+        form.application = "" if upper == SKIP else upper
+    return ""
+
+
+def _go_on(turn: Turn, form: ComplaintForm) -> None:
+    """Ask the first question not answered yet, or the summary."""
+    form.step = next((step for step in STEPS if step not in form.sources), "confirm")
+    if form.step == "confirm":
         turn.move(Conversation.State.CONFIRM, form.to_json())
-        summary(turn, form)
-        return
     else:
-        menu(turn)
-        return
-    turn.move(state, form.to_json())
+        turn.move(Conversation.State.FIELDS, form.to_json())
     _ask(turn, form)
+
+
+def _applications_of(turn: Turn) -> list[tuple[str, str]]:
+    """The citizen's applications at this office, newest first: (reference, subject)."""
+    from alur.intake.models import Application
+
+    return [
+        (reference, subject)
+        for reference, subject in Application.objects.filter(
+            applicant_phone=turn.citizen, office=turn.number.office
+        )
+        .order_by("-created_at")
+        .values_list("case__reference", "case__subject")[:8]
+    ]
 
 
 def _ask(turn: Turn, form: ComplaintForm) -> None:
@@ -110,19 +150,30 @@ def _ask(turn: Turn, form: ComplaintForm) -> None:
             "Ceritakan permasalahan Anda dalam satu pesan: apa yang terjadi, kapan, dan di mana."
         )
     elif form.step == "application":
-        turn.say(
-            "Apakah pengaduan ini tentang permohonan dokumen? Kirim nomor permohonannya "
-            f"(mis. S2E-1808-260105-K7QM4X), atau ketik {SKIP}."
-        )
+        question = "Apakah pengaduan ini tentang permohonan dokumen?"
+        applications = _applications_of(turn)
+        if applications:
+            turn.ask_list(
+                f"{question} Pilih permohonannya, atau Tidak ada.",
+                "Pilih permohonan",
+                [(reference, reference[:24], subject[:72]) for reference, subject in applications]
+                + [(SKIP, "Tidak ada", "Pengaduan tidak tentang permohonan")],
+            )
+        else:
+            turn.ask_buttons(
+                f"{question} Kirim nomor permohonannya (mis. S2E-1808-260105-K7QM4X), atau "
+                "pilih Tidak ada.",
+                [(SKIP, "Tidak ada")],
+            )
     else:
         summary(turn, form)
 
 
 def summary(turn: Turn, form: ComplaintForm) -> None:
-    turn.say(
+    turn.ask_buttons(
         f"Ringkasan pengaduan:\n- Nama: {form.name}\n- Pengaduan: {form.text[:500]}\n"
-        f"- Permohonan terkait: {form.application or '-'}\n\n"
-        "Balas YA untuk mengirim pengaduan, atau BATAL untuk membatalkan."
+        f"- Permohonan terkait: {form.application or '-'}\n\nKirim pengaduan ini?",
+        CONFIRM_BUTTONS,
     )
 
 
@@ -130,7 +181,7 @@ def confirm(turn: Turn, form: ComplaintForm, upper: str) -> None:
     from alur.complaints.services import complaint_submit
 
     if upper not in ("YA", "Y", "KIRIM"):
-        turn.say("Balas YA untuk mengirim pengaduan, atau BATAL untuk membatalkan.")
+        turn.not_understood(upper)
         return
     try:
         complaint = complaint_submit(
@@ -144,16 +195,46 @@ def confirm(turn: Turn, form: ComplaintForm, upper: str) -> None:
             client_token=f"wa:{turn.inbound.message_id}"[:64],
         )
     except DomainError as error:
-        turn.say(f"Pengaduan belum dapat dikirim: {error.message} Ketik MENU untuk mulai lagi.")
-        turn.reset()
+        turn.say(
+            f"Pengaduan belum dapat dikirim: {error.message} Isi pengaduan Anda tetap tersimpan."
+        )
+        summary(turn, form)
         return
     case = complaint.case
     due = date_format(timezone.localtime(case.due_at), "l, j F Y H:i") if case.due_at else "-"
-    turn.say(
-        f"Pengaduan Anda diterima. Nomor pengaduan: {case.reference}\n"
-        f"Perkiraan jawaban: {due}.\nKirim STATUS kapan saja untuk melihat perkembangannya."
-    )
     turn.reset()
+    turn.ask_buttons(
+        f"Pengaduan Anda diterima. Nomor pengaduan: {case.reference}\nPerkiraan jawaban: {due}.",
+        AFTER_BUTTONS,
+    )
+
+
+def revise(turn: Turn, message_id: str, new_text: str | None) -> bool:
+    """Apply an edited (`new_text`) or deleted (None) answer the unsent complaint still holds."""
+    state = turn.conversation.state
+    if state not in (Conversation.State.FIELDS, Conversation.State.CONFIRM):
+        return False
+    form = ComplaintForm.from_json(turn.conversation.data)
+    step = next((key for key, source in form.sources.items() if source == message_id), None)
+    if step not in STEPS:
+        return False
+    label = {"name": "Nama", "text": "Isi pengaduan", "application": "Permohonan terkait"}[step]
+    if new_text is None:
+        del form.sources[step]
+        setattr(form, step, "")
+        turn.say(f"{label} yang Anda hapus sudah kami hapus juga.")
+        _go_on(turn, form)
+        return True
+    current = form.step
+    problem = _take(turn, form, step, new_text.strip())
+    if problem:
+        turn.say(f"Perubahan {label.lower()} tidak dapat kami terima: {problem}")
+    else:
+        turn.say(f"{label} sudah diubah sesuai pesan Anda yang disunting.")
+    form.step = current
+    turn.move(state, form.to_json())
+    _ask(turn, form)
+    return True
 
 
 def _mine(turn: Turn) -> list[Complaint]:
@@ -167,13 +248,30 @@ def _mine(turn: Turn) -> list[Complaint]:
 def status(turn: Turn, reference: str | None) -> None:
     complaints = [c for c in _mine(turn) if reference is None or c.case.reference == reference]
     if not complaints:
-        turn.say("Kami tidak menemukan pengaduan dari nomor ini. Periksa nomor pengaduan Anda.")
+        turn.ask_buttons(
+            "Kami tidak menemukan pengaduan dari nomor ini. Periksa nomor pengaduan Anda.",
+            [("MENU", "Pengaduan baru")],
+        )
+        return
+    if reference is None and len(complaints) > 1:
+        turn.ask_list(
+            "Anda mempunyai beberapa pengaduan. Pilih yang ingin Anda lihat.",
+            "Pilih pengaduan",
+            [
+                (
+                    c.case.reference,
+                    c.case.reference[:24],
+                    f"{c.created_at:%d-%m-%Y} · {c.get_status_display()}"[:72],
+                )
+                for c in complaints[:10]
+            ],
+        )
         return
     complaint = complaints[0]
     lines = [f"Pengaduan {complaint.case.reference}: {complaint.get_status_display()}."]
     if complaint.is_closed and complaint.answer:
         lines.append(f"Jawaban: {complaint.answer[:1500]}")
-    turn.say("\n".join(lines))
+    turn.ask_buttons("\n".join(lines), [("MENU", "Pengaduan baru")])
 
 
 def _rate(turn: Turn, text: str) -> bool:
