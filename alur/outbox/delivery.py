@@ -20,11 +20,11 @@ import random
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from alur.audit.services import record
-from alur.outbox.choices import ACTION_STATUSES, Kind, MessageStatus, Outcome
+from alur.outbox.choices import ACTION_STATUSES, Channel, Kind, MessageStatus, Outcome
 from alur.outbox.models import OutboundMessage
 from alur.outbox.senders import SendError, sender_for
 from alur.outbox.services import schedule_on_commit
@@ -63,6 +63,8 @@ def deliver(message_id: int, *, now: datetime | None = None) -> str:
     """
     now = now or timezone.now()
     with transaction.atomic(durable=True):
+        if _held_by_earlier(message_id):
+            return Outcome.SKIPPED  # sent once the recipient's earlier messages have gone
         claimed = OutboundMessage.objects.filter(
             pk=message_id, status__in=ACTION_STATUSES["deliver"], next_attempt_at__lte=now
         ).update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
@@ -79,19 +81,78 @@ def deliver(message_id: int, *, now: datetime | None = None) -> str:
     return _record_sent(message, provider_id, now)
 
 
+# What keeps one recipient's messages in the order they were written: a WhatsApp message is
+# not sent while an earlier one of the same sender and recipient is still queued (waiting for
+# its retry) or being sent; each one sent releases the next (`_release_next`). Rows are
+# ordered by id, the order they were written in.
+ORDERED_CHANNELS = frozenset({Channel.WHATSAPP})
+PENDING = (MessageStatus.QUEUED, MessageStatus.SENDING)
+
+
+def _same_recipient(channel: str, sender: str, recipient: str) -> Q:
+    return Q(channel=channel, sender=sender, recipient=recipient)
+
+
+def _held_by_earlier(message_id: int) -> bool:
+    row = OutboundMessage.objects.filter(pk=message_id).values("channel", "sender", "recipient")
+    first = row.first()
+    if first is None or first["channel"] not in ORDERED_CHANNELS:
+        return False
+    return OutboundMessage.objects.filter(
+        _same_recipient(**first), pk__lt=message_id, status__in=PENDING
+    ).exists()
+
+
+def _release_next(message: OutboundMessage) -> None:
+    """Once `message` is no longer pending, its recipient's next queued message is due now
+    (it may have waited with a later retry time of its own) and its sending is scheduled."""
+    if message.channel not in ORDERED_CHANNELS:
+        return
+    following = (
+        OutboundMessage.objects.filter(
+            _same_recipient(message.channel, message.sender, message.recipient),
+            pk__gt=message.pk,
+            status=MessageStatus.QUEUED,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if following is None:
+        return
+    OutboundMessage.objects.filter(pk=following, next_attempt_at__gt=timezone.now()).update(
+        next_attempt_at=timezone.now()
+    )
+    schedule_on_commit(following)
+
+
 def _record_sent(message: OutboundMessage, provider_id: str, now: datetime) -> str:
     with transaction.atomic(durable=True):
-        # `queued` too: if our lease was reclaimed meanwhile, recording now prevents a resend.
-        updated = OutboundMessage.objects.filter(
-            pk=message.pk, status__in=[MessageStatus.SENDING, MessageStatus.QUEUED]
-        ).update(
-            status=MessageStatus.SENT,
-            provider_message_id=provider_id,
-            sent_at=now,
-            claimed_at=None,
-            last_error="",
-            error_code="",
+        # Our own claim, or the row the sweep put back in the queue when our lease expired
+        # (recording now prevents a resend) — not a row a `failed` receipt of this very send
+        # put back in the queue before its HTTP answer reached us (`receipts`).
+        updated = (
+            OutboundMessage.objects.filter(pk=message.pk)
+            .filter(
+                Q(status=MessageStatus.SENDING, claimed_at=message.claimed_at)
+                | Q(
+                    status=MessageStatus.QUEUED,
+                    claimed_at=None,
+                    attempts=message.attempts,
+                    last_error=INTERRUPTED,
+                )
+            )
+            .update(
+                status=MessageStatus.SENT,
+                provider_message_id=provider_id,
+                sent_at=now,
+                claimed_at=None,
+                last_error="",
+                error_code="",
+            )
         )
+        if updated:
+            _release_next(message)
     if (
         not updated
         and not OutboundMessage.objects.filter(
@@ -161,6 +222,7 @@ def _fail(message: OutboundMessage, reason: str, code: int | None, now: datetime
     message.last_error = reason
     message.error_code = "" if code is None else str(code)
     message.save(update_fields=["status", "failed_at", "claimed_at", "last_error", "error_code"])
+    _release_next(message)
     record(
         actor=None,
         office=message.office,

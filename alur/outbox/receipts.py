@@ -18,15 +18,21 @@ from alur.outbox.senders import parse_callback_data, receipt_error
 
 
 def _adopt_send(
-    provider_message_id: str, status: str, at: datetime, callback_data: str | None
+    provider_message_id: str,
+    status: str,
+    at: datetime,
+    callback_data: str | None,
+    error: Mapping[str, Any] | None = None,
 ) -> OutboundMessage | None:
     """The row a receipt's `biz_opaque_callback_data` names, given the provider id of its send
     when that send's outcome was never recorded (its worker died after the provider accepted,
     or the receipt outran the record). Only the attempt the data names, only while no other
-    send of the row has begun; a `failed` receipt is left to the sweep's retry. Runs inside the
+    send of the row has begun. A `failed` receipt is recorded at once: the row goes to its
+    template fallback, its retry or failed (`apply_failure`), and the send's HTTP answer,
+    when it comes, no longer marks it sent (`delivery._record_sent`). Runs inside the
     caller's transaction; the row is locked."""
     named = parse_callback_data(callback_data)
-    if named is None or status not in STATUS_RANK or status == MessageStatus.FAILED:
+    if named is None or (status not in STATUS_RANK and status != MessageStatus.FAILED):
         return None
     row_id, attempt = named
     message = (
@@ -42,6 +48,9 @@ def _adopt_send(
     )
     if message is None:
         return None
+    if status == MessageStatus.FAILED:
+        apply_failure(message, receipt_error(error or {}), at)
+        return message
     reclaimed = message.status == MessageStatus.QUEUED
     message.status = MessageStatus.SENT
     message.provider_message_id = provider_message_id
@@ -97,7 +106,9 @@ def message_status_update(
             .first()
         )
         if message is None:
-            message = _adopt_send(provider_message_id, status, at, callback_data)
+            message = _adopt_send(provider_message_id, status, at, callback_data, error)
+            if message is not None and status == MessageStatus.FAILED:
+                return message  # recorded by the adoption
         if message is None:
             return None
         if status == MessageStatus.FAILED:

@@ -34,22 +34,11 @@ from alur.whatsapp_cloud.models import BusinessNumber
 if TYPE_CHECKING:
     from alur.outbox.content import WhatsAppContent
 
-if TYPE_CHECKING:
-    from alur.outbox.content import WhatsAppContent
-
 MEDIA_KINDS = ("image", "document")
 # What `Turn` keeps in `Conversation.data` beside the dialog's state: the last question's options
 # and a paged list.
 ASK_KEYS = ("_options", "_list")
 PURPOSE_TEXT: dict[str, str] = {
-    BusinessNumber.Purpose.APPLICATIONS: "permohonan dokumen kependudukan",
-    BusinessNumber.Purpose.COMPLAINTS: "pengaduan layanan kependudukan",
-    BusinessNumber.Purpose.REPORTS: "penerimaan laporan dari kabupaten/kota",
-}
-# What `Turn` keeps in `Conversation.data` beside the dialog's state: the last question's options
-# and a paged list.
-ASK_KEYS = ("_options", "_list")
-PURPOSE_TEXT = {
     BusinessNumber.Purpose.APPLICATIONS: "permohonan dokumen kependudukan",
     BusinessNumber.Purpose.COMPLAINTS: "pengaduan layanan kependudukan",
     BusinessNumber.Purpose.REPORTS: "penerimaan laporan dari kabupaten/kota",
@@ -61,6 +50,7 @@ PURPOSE_TEXT = {
 INTERCEPTORS: tuple[str, ...] = (
     "alur.whatsapp.consent.intercept",
     "alur.whatsapp.handoff.intercept",
+    "alur.whatsapp.dialogs.survey.intercept",
 )
 
 

@@ -53,13 +53,26 @@ class InboundMessage(models.Model):
     media_mime_type = models.CharField(max_length=100, blank=True)
     filename = models.CharField(max_length=255, blank=True)
     raw = models.JSONField()
+    # The Cloud API `timestamp`: a conversation's messages are answered in this order (then in
+    # the order they were stored), whatever order their deliveries and tasks come in.
     sent_at = models.DateTimeField()
     received_at = models.DateTimeField()
     handled_at = models.DateTimeField(null=True, blank=True)
+    # An edit, a deletion (revoke) or a reaction names the citizen's message it is about.
+    original_message_id = models.CharField("pesan asal", max_length=128, blank=True)
+    # How often its media could not be fetched (the Graph API down): retried with the task,
+    # the citizen asked to send the file again after `conversation.MEDIA_ATTEMPTS`.
+    media_attempts = models.PositiveSmallIntegerField(default=0)
+    # Stored after a later message of the conversation had been answered: not taken as the
+    # answer to the question asked now.
+    late = models.BooleanField("terlambat", default=False)
 
     class Meta:
         ordering = ["received_at"]
-        indexes = [models.Index(fields=["sender", "received_at"], name="inbound_sender")]
+        indexes = [
+            models.Index(fields=["sender", "received_at"], name="inbound_sender"),
+            models.Index(fields=["number", "sender", "sent_at"], name="inbound_conversation"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sender} {self.kind} {self.message_id}"

@@ -294,14 +294,21 @@ def _store_message(
     sender = _text(message.get("from"), "pengirim (from)", 20)
     sent_at = _unix_time(message.get("timestamp", 0), "timestamp")
     kind = _text(message.get("type", "unknown"), "jenis (type)", 20) or "unknown"
-    content = message.get(kind) if kind in MEDIA_KINDS or kind in ("text", "interactive") else {}
+    content = message.get(kind) if kind in MEDIA_KINDS or kind in _READ_KINDS else {}
     content = _as(dict, content or {}, f"isi {kind}")
+    original = ""
     if kind == "text":
         text = _text(content.get("body"), "teks pesan")
     elif kind == "interactive":
         chosen = content.get("button_reply") or content.get("list_reply") or {}
         chosen = _as(dict, chosen, "pilihan")
         text = _text(chosen.get("id"), "pilihan") or _text(chosen.get("title"), "pilihan")
+    elif kind == "reaction":  # {"message_id", "emoji"}; no emoji: the reaction was removed
+        original = _text(content.get("message_id"), "id pesan asal", 128)
+        text = _text(content.get("emoji"), "emoji")[:20]
+    elif kind in ("edit", "revoke"):  # {"original_message_id", "message"?: the new message}
+        original = _text(content.get("original_message_id"), "id pesan asal", 128)
+        text = _edited_text(content.get("message")) if kind == "edit" else ""
     else:
         text = _text(content.get("caption"), "keterangan")
     media = content if kind in MEDIA_KINDS else {}
@@ -321,9 +328,27 @@ def _store_message(
                 raw=message,
                 sent_at=sent_at,
                 received_at=delivery.received_at,
+                original_message_id=original,
             )
     except IntegrityError:
         return None  # Meta retried a message we already have
+
+
+# Besides media, the types whose content is read: a reaction, an edit and a deletion (revoke)
+# name the message they are about (Cloud API `messages` webhook); `unsupported` is kept as
+# it came (its `unsupported.type` says what the citizen did: an edit, a poll, …).
+_READ_KINDS = ("text", "interactive", "reaction", "edit", "revoke")
+
+
+def _edited_text(edited: Any) -> str:
+    """The new text of an edit: the edited message's text body, or its media's caption."""
+    if not isinstance(edited, dict):
+        return ""
+    kind = edited.get("type") or ("text" if "text" in edited else "")
+    content = edited.get(kind) if isinstance(kind, str) else None
+    if not isinstance(content, dict):
+        return ""
+    return _text(content.get("body") if kind == "text" else content.get("caption"), "teks baru")
 
 
 def _apply_status(status: Any) -> None:
@@ -340,3 +365,38 @@ def _apply_status(status: Any) -> None:
         error=error if isinstance(error, dict) else None,
         callback_data=_text(status.get("biz_opaque_callback_data"), "callback") or None,
     )
+
+
+# Longer than a message's handling task takes with its media retries (6 tries 60 s apart).
+UNANSWERED_AFTER = timedelta(minutes=10)
+
+
+def inbound_answer_stranded(*, older_than: timedelta = UNANSWERED_AFTER, limit: int = 200) -> int:
+    """Answer the citizens' messages still unanswered long after they were stored; how many
+    were tried. Their task was lost (the queue restarted) or gave up: answering is idempotent
+    and in the conversation's order (`conversation.handle`), so a late task racing this sweep
+    does nothing twice."""
+    from alur.whatsapp.conversation import MediaPending, handle
+
+    cutoff = timezone.now() - older_than
+    stranded = (
+        InboundMessage.objects.filter(
+            handled_at__isnull=True, number__isnull=False, received_at__lt=cutoff
+        )
+        .order_by("sent_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    tried = 0
+    for inbound_id in stranded:
+        tried += 1
+        try:
+            handle(inbound_id)
+        except MediaPending:
+            continue  # its media counted one more attempt; the next sweep tries again
+        except Exception:  # one message that cannot be answered must not stop the others,
+            # nor hold its conversation's later messages for ever: it is set aside as handled.
+            log.exception("inbound message %s could not be answered; set aside", inbound_id)
+            InboundMessage.objects.filter(pk=inbound_id, handled_at__isnull=True).update(
+                handled_at=timezone.now()
+            )
+    return tried

@@ -4,7 +4,7 @@ submission or the conversation's idle expiry remove them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -68,5 +68,54 @@ def drop_idle_uploads() -> int:
             form.files = {}
             conversation.data = form.to_json()
             conversation.save(update_fields=["data"])
+            dropped += 1
+    return dropped
+
+
+STAGED_ROOT = "intake/whatsapp"
+
+
+def _referenced(value: Any, found: set[str]) -> None:
+    """Every staged path in a conversation's state, wherever the dialog keeps it."""
+    if isinstance(value, str):
+        if value.startswith(f"{STAGED_ROOT}/"):
+            found.add(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _referenced(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _referenced(item, found)
+
+
+def drop_orphaned_uploads(*, now: datetime | None = None) -> int:
+    """Remove the files under `intake/whatsapp/<conversation>/` that no conversation's state
+    and no application's attachment refers to, older than the idle window; how many.
+
+    They are left by a turn whose transaction rolled back after its file was stored, or by a
+    reset whose removal did not run (a worker that stopped between commit and delete). The
+    idle window spares a file a turn is staging right now (stored, not yet committed)."""
+    from alur.intake.models import Attachment
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.WHATSAPP_CONVERSATION_IDLE_MINUTES)
+    try:
+        folders, _ = default_storage.listdir(STAGED_ROOT)
+    except FileNotFoundError:
+        return 0
+    referenced: set[str] = set()
+    for data in Conversation.objects.values_list("data", flat=True).iterator():
+        _referenced(data, referenced)
+    referenced.update(
+        Attachment.objects.filter(file__startswith=f"{STAGED_ROOT}/").values_list("file", flat=True)
+    )
+    dropped = 0
+    for folder in folders:
+        _, names = default_storage.listdir(f"{STAGED_ROOT}/{folder}")
+        for name in names:
+            path = f"{STAGED_ROOT}/{folder}/{name}"
+            if path in referenced or default_storage.get_modified_time(path) >= cutoff:
+                continue
+            default_storage.delete(path)
             dropped += 1
     return dropped

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from alur.audit.models import AuditEvent
 from alur.outbox.choices import MessageStatus
-from alur.outbox.delivery import LEASE, deliver_due, reclaim_stuck
+from alur.outbox.delivery import LEASE, _record_sent, deliver_due, reclaim_stuck
 from alur.outbox.models import OutboundMessage
 from alur.outbox.senders import callback_data, parse_callback_data, send_whatsapp
 from alur.outbox.tests.conftest import CITIZEN, GRAPH_SECRET, control
@@ -132,11 +132,79 @@ def test_a_receipt_of_an_earlier_attempt_does_not_take_over_a_later_send(
     assert message.status == MessageStatus.SENT and message.provider_message_id == second
 
 
-def test_a_failed_receipt_of_an_unrecorded_send_is_left_to_the_retry(
+def failed_receipt(graph, client, wamid: str, code: int) -> dict:
+    """The provider reports `failed` with the Graph error `code` for `wamid`."""
+    control(graph, "status", {"id": wamid, "status": "failed", "error_code": code})
+    while (posted := graph.receiver.next()).method != "POST":
+        pass
+    response = client.post(
+        "/whatsapp/webhook/",
+        posted.body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=posted.headers[payloads.SIGNATURE_HEADER.lower()],
+    )
+    assert response.status_code == 200
+    for delivery in WebhookDelivery.objects.filter(state=WebhookDelivery.State.RECEIVED):
+        webhook_process(delivery.pk)
+    return json.loads(posted.body)["entry"][0]["changes"][0]["value"]["statuses"][0]
+
+
+def test_a_failed_receipt_before_the_send_is_recorded_is_kept_and_the_answer_does_not_hide_it(
+    queue, provider, client
+) -> None:
+    """The issue's case: Meta's `failed` receipt outruns the send's HTTP answer. The receipt is
+    recorded on the row the callback data names; the HTTP answer, arriving after, does not
+    mark it sent, and its retry follows."""
+    message = queue()
+    wamid = send_and_die(message)  # the HTTP answer is on its way, not recorded yet
+    status = failed_receipt(provider, client, wamid, 131016)  # service unavailable: retryable
+    assert status["biz_opaque_callback_data"] == callback_data(message)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED and message.provider_message_id == ""
+    assert message.error_code == "131016" and message.next_attempt_at > timezone.now()
+    claimed = message.claimed_at
+    assert claimed is None
+
+    # The HTTP answer of that same send now arrives and is recorded as `deliver` would.
+    sending = OutboundMessage.objects.get(pk=message.pk)
+    sending.claimed_at = timezone.now() - timedelta(seconds=1)  # the claim it was sent under
+    _record_sent(sending, wamid, timezone.now())
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED and message.sent_at is None  # not "sent"
+
+    retried = deliver_due(now=message.next_attempt_at + timedelta(seconds=1))
+    assert retried == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and message.attempts == 2
+    assert message.provider_message_id not in ("", wamid)
+
+
+def test_a_failed_receipt_outside_the_window_before_the_answer_sends_the_template(
+    queue, provider, client
+) -> None:
+    fallback = {"name": "alur_status_permohonan", "language": "id", "components": []}
+    message = queue(template_fallback=fallback)
+    wamid = send_and_die(message)
+    failed_receipt(provider, client, wamid, 131047)  # the 24-hour window is closed
+    message.refresh_from_db()
+    assert message.kind == "template" and message.payload == fallback
+    assert message.status in (MessageStatus.QUEUED, MessageStatus.SENT)
+    assert AuditEvent.objects.filter(
+        action="outbox.template_fallback", object_id=str(message.pk)
+    ).exists()
+    _record_sent(message, wamid, timezone.now())  # the first send's answer, late
+    message.refresh_from_db()
+    assert message.provider_message_id != wamid
+
+
+def test_a_final_failed_receipt_before_the_answer_fails_the_row_for_staff(
     queue, provider, client
 ) -> None:
     message = queue()
     wamid = send_and_die(message)
-    receipt(provider, client, wamid, "failed")
+    failed_receipt(provider, client, wamid, 131026)  # undeliverable: not retried
     message.refresh_from_db()
-    assert message.status == MessageStatus.SENDING and message.provider_message_id == ""
+    assert message.status == MessageStatus.FAILED and message.error_code == "131026"
+    _record_sent(message, wamid, timezone.now())
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED
