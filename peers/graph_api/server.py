@@ -2,7 +2,8 @@
 
 Graph endpoints, under a version prefix such as `/v21.0` (bearer token required):
 
-    POST   /{phone-number-id}/messages      text, template, document, image; mark as read
+    POST   /{phone-number-id}/messages      text, template, document, image, interactive (reply
+                                            buttons, list; limits checked); mark as read
     POST   /{phone-number-id}/media         multipart upload → {"id": media id}
     GET    /{media-id}                      {"url", "mime_type", "sha256", "file_size", "id", …}
     DELETE /{media-id}                      {"success": true}; the id is no longer served

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from peers.graph_api.state import GraphError, GraphState
 
-SUPPORTED_TYPES = ("text", "template", "document", "image")
-OTHER_TYPES = ("audio", "video", "sticker", "location", "contacts", "interactive", "reaction")
+SUPPORTED_TYPES = ("text", "template", "document", "image", "interactive")
+OTHER_TYPES = ("audio", "video", "sticker", "location", "contacts", "reaction")
 IMAGE_TYPES = ("image/jpeg", "image/png")
 MB = 1024 * 1024
 # Cloud API upload limits by MIME type.
@@ -103,6 +103,121 @@ def _template(content: Any) -> None:
         raise invalid("Param template.components must be a list of objects with a type.")
 
 
+# Interactive messages (reply buttons, list messages), with the Cloud API's limits. A value over
+# a limit is refused as Meta refuses it: 131009 (Parameter value is not valid) naming the limit;
+# a missing required part 131008 (Required parameter is missing).
+INTERACTIVE_BODY = 1024
+INTERACTIVE_HEADER = 60
+INTERACTIVE_FOOTER = 60
+BUTTONS_MAX = 3
+BUTTON_TITLE = 20
+BUTTON_ID = 256
+LIST_BUTTON = 20
+LIST_SECTIONS_MAX = 10
+LIST_ROWS_MAX = 10
+SECTION_TITLE = 24
+ROW_TITLE = 24
+ROW_DESCRIPTION = 72
+ROW_ID = 200
+
+
+def _missing(name: str) -> GraphError:
+    return GraphError(131008, f"Required parameter is missing: {name}.")
+
+
+def _not_valid(details: str) -> GraphError:
+    return GraphError(131009, f"Parameter value is not valid: {details}")
+
+
+def _limited(value: Any, name: str, limit: int, *, required: bool = True) -> str:
+    """A string part of an interactive message, at most `limit` characters."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise _missing(name)
+        return ""
+    if not isinstance(value, str):
+        raise invalid(f"Param {name} must be a string.")
+    if len(value) > limit:
+        raise _not_valid(f"{name} length is too long. Max length is {limit}.")
+    return value
+
+
+def _interactive(content: Any) -> None:
+    if not isinstance(content, dict):
+        raise _missing("interactive")
+    kind = content.get("type")
+    if kind not in ("button", "list"):
+        raise invalid("Param interactive.type must be one of button, list.")
+    body = content.get("body")
+    _limited(body.get("text") if isinstance(body, dict) else None, "body.text", INTERACTIVE_BODY)
+    header = content.get("header")
+    if header is not None:
+        if not isinstance(header, dict) or header.get("type") != "text":
+            raise invalid("Param interactive.header must be a text header.")
+        _limited(header.get("text"), "header.text", INTERACTIVE_HEADER)
+    footer = content.get("footer")
+    if footer is not None:
+        text = footer.get("text") if isinstance(footer, dict) else None
+        _limited(text, "footer.text", INTERACTIVE_FOOTER)
+    action = content.get("action")
+    if not isinstance(action, dict):
+        raise _missing("action")
+    if kind == "button":
+        _reply_buttons(action)
+    else:
+        _list_action(action)
+
+
+def _reply_buttons(action: dict[str, Any]) -> None:
+    buttons = action.get("buttons")
+    if not isinstance(buttons, list) or not buttons:
+        raise _missing("action.buttons")
+    if len(buttons) > BUTTONS_MAX:
+        raise _not_valid(f"Buttons count exceed max allowed count: {BUTTONS_MAX}.")
+    ids, titles = set(), set()
+    for button in buttons:
+        if not isinstance(button, dict) or button.get("type") != "reply":
+            raise invalid("Param action.buttons[].type must be reply.")
+        reply = button.get("reply")
+        if not isinstance(reply, dict):
+            raise _missing("action.buttons[].reply")
+        ids.add(_limited(reply.get("id"), "button id", BUTTON_ID))
+        titles.add(_limited(reply.get("title"), "button title", BUTTON_TITLE))
+    if len(ids) != len(buttons):
+        raise _not_valid("Button IDs must be unique.")
+    if len(titles) != len(buttons):
+        raise _not_valid("Button titles must be unique.")
+
+
+def _list_action(action: dict[str, Any]) -> None:
+    _limited(action.get("button"), "action.button", LIST_BUTTON)
+    sections = action.get("sections")
+    if not isinstance(sections, list) or not sections:
+        raise _missing("action.sections")
+    if len(sections) > LIST_SECTIONS_MAX:
+        raise _not_valid(f"Sections count exceed max allowed count: {LIST_SECTIONS_MAX}.")
+    ids: set[str] = set()
+    count = 0
+    for section in sections:
+        if not isinstance(section, dict):
+            raise invalid("Param action.sections[] must be an object.")
+        _limited(section.get("title"), "section title", SECTION_TITLE, required=len(sections) > 1)
+        rows = section.get("rows")
+        if not isinstance(rows, list) or not rows:
+            raise _missing("action.sections[].rows")
+        for row in rows:
+            if not isinstance(row, dict):
+                raise invalid("Param action.sections[].rows[] must be an object.")
+            ids.add(_limited(row.get("id"), "row id", ROW_ID))
+            _limited(row.get("title"), "row title", ROW_TITLE)
+            _limited(row.get("description"), "row description", ROW_DESCRIPTION, required=False)
+        count += len(rows)
+    if count > LIST_ROWS_MAX:
+        raise _not_valid(f"Total row count exceed max allowed count: {LIST_ROWS_MAX}.")
+    if len(ids) != count:
+        raise _not_valid("Row IDs must be unique.")
+
+
 def check_message(body: Any, state: GraphState) -> tuple[str, str]:
     """The message type and the recipient's wa_id, or a GraphError for a malformed body."""
     if not isinstance(body, dict):
@@ -129,6 +244,8 @@ def check_message(body: Any, state: GraphState) -> tuple[str, str]:
             raise invalid("Param text.preview_url must be a boolean.")
     elif kind == "template":
         _template(content)
+    elif kind == "interactive":
+        _interactive(content)
     else:
         _media_object(content, kind, state)
     return kind, wa_id
