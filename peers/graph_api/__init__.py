@@ -2,12 +2,9 @@
 
 It speaks the real protocol for what Alur uses (messages, media, webhooks), can play the
 citizen, and injects faults on request; see `server` for the endpoints. Standard library and
-httpx only: it does not load Django.
-
-One product module is still imported: `alur.whatsapp_cloud.payloads` (with
-`alur.whatsapp_cloud.signature`), the webhook notification shapes and their signature, standard
-library only. The webhook's tests build what it receives from the same module, so there is one
-copy of Meta's shapes; this package needs the `alur` package importable (not Django).
+httpx only: it does not load Django and imports nothing of Alur. Meta's notification shapes
+are its own (`payloads`); `tests/test_payloads.py` keeps them alike with the product's copy
+(`alur.whatsapp_cloud.payloads`), from which the webhook's tests build what it receives.
 """
 
 from peers.graph_api.server import API_VERSION, RunningServer, start_server
