@@ -176,6 +176,20 @@ def walk(browser: Any, live_server: Any, demo_transactional: None, request: Any)
     context.close()
 
 
+def _interactive(interactive: dict[str, Any]) -> tuple[str, list[tuple[str, str, str]]]:
+    """An interactive message's body and its options (id, title, description)."""
+    action = interactive.get("action", {})
+    if interactive.get("type") == "button":
+        options = [(b["reply"]["id"], b["reply"]["title"], "") for b in action.get("buttons", [])]
+    else:
+        options = [
+            (r["id"], r["title"], r.get("description", ""))
+            for section in action.get("sections", [])
+            for r in section.get("rows", [])
+        ]
+    return interactive.get("body", {}).get("text", ""), options
+
+
 @dataclass
 class Citizen:
     """A citizen writing to one of the office's WhatsApp numbers through the local Graph API
@@ -207,7 +221,28 @@ class Citizen:
                 texts.append(str(message["message"]["template"]))
             elif "document" in message["message"]:
                 texts.append("[dokumen] " + str(message["message"]["document"].get("filename")))
+            elif "interactive" in message["message"]:
+                body, options = _interactive(message["message"]["interactive"])
+                shown = [
+                    f"- {title} ({reply_id}) {about}".rstrip() for reply_id, title, about in options
+                ]
+                texts.append("\n".join([body, *shown]))
         return texts
+
+    def tap(self, choice: str) -> list[str]:
+        """Tap the option of the last reply buttons or list message whose title or id is
+        `choice`, as the citizen's phone does (a `button_reply` or `list_reply`)."""
+        offered = [m for m in self._sent() if m["message"].get("type") == "interactive"]
+        assert offered, "no buttons or list were sent to this citizen"
+        last = offered[-1]
+        interactive = last["message"]["interactive"]
+        _body, options = _interactive(interactive)
+        found = [o for o in options if choice in (o[0], o[1])]
+        assert found, f"{choice!r} is not among {[o[1] for o in options]}"
+        reply_id, title, about = found[0]
+        kind = "button_reply" if interactive["type"] == "button" else "list_reply"
+        reply = {"id": reply_id, "title": title, **({"description": about} if about else {})}
+        return self._send({kind: reply, "context_id": last["id"]})
 
     def to(self, display_number: str) -> Citizen:
         from alur.whatsapp_cloud.models import BusinessNumber

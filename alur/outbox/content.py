@@ -73,10 +73,10 @@ def whatsapp_document(
 # once there are two sections). Longer lists are split into pages (`page`): each page shows the
 # rows that fit and a "Berikutnya"/"Sebelumnya" row whose id is `LIST_PAGE_PREFIX` + the page.
 #
-# Each interactive message keeps its text fallback as `body`: the body and the options numbered,
-# each with the word the citizen may type (a reply's id equals that word). The outbox sends the
-# fallback instead when the provider refuses the interactive form, and the template fallback
-# carries the same text outside the 24-hour window.
+# Each interactive message keeps its text fallback as `body`: the body and the options, each
+# with what the citizen may type instead (a reply's id equals that word or menu number). The
+# outbox sends the fallback when the provider refuses the interactive form, and the template
+# fallback carries the same text outside the 24-hour window.
 
 INTERACTIVE_BODY_LIMIT = 1024
 INTERACTIVE_HEADER_LIMIT = 60
@@ -107,11 +107,14 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _option_line(number: int, option_id: str, title: str, description: str = "") -> str:
-    line = f"{number}. {title}"
-    if option_id != str(number) and option_id.upper() != title.upper():
-        line += f" (ketik {option_id})"
-    elif option_id != str(number):
-        line = f"{number}. {option_id}"
+    """One option of the text fallback: numbered when its id is its number (a menu), else with
+    the word to type."""
+    if option_id == str(number):
+        line = f"{number}. {title}"
+    elif option_id.upper() == title.upper():
+        line = f"• {option_id}"
+    else:
+        line = f"• {title}: ketik {option_id}"
     if description:
         line += f" — {description}"
     return line
@@ -119,10 +122,10 @@ def _option_line(number: int, option_id: str, title: str, description: str = "")
 
 def fallback_text(body: str, options: list[tuple[str, str, str]], *, header: str = "") -> str:
     """The text a citizen reads when the interactive form cannot be shown: the body and each
-    option numbered with the word to type (typing the number works too)."""
+    option with what to type (its number in a numbered menu, else its word)."""
     lines = [_option_line(i, oid, title, desc) for i, (oid, title, desc) in enumerate(options, 1)]
     head = f"*{header}*\n" if header else ""
-    return f"{head}{body}\n\n" + "\n".join(lines) + "\n\nBalas dengan angka atau kata pilihan Anda."
+    return f"{head}{body}\n\n" + "\n".join(lines)
 
 
 def _frame(kind: str, body: str, header: str, footer: str) -> dict[str, Any]:

@@ -25,7 +25,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from alur.core.validators import typed_number
 from alur.whatsapp.dialogs import dialog_for
 from alur.whatsapp.models import Conversation, InboundMessage
 from alur.whatsapp.uploads import drop_staged
@@ -35,9 +34,8 @@ if TYPE_CHECKING:
     from alur.outbox.content import WhatsAppContent
 
 MEDIA_KINDS = ("image", "document")
-# What `Turn` keeps in `Conversation.data` beside the dialog's state: the last question's options
-# and a paged list.
-ASK_KEYS = ("_options", "_list")
+# What `Turn` keeps in `Conversation.data` beside the dialog's state: a paged list to page through.
+ASK_KEYS = ("_list",)
 PURPOSE_TEXT: dict[str, str] = {
     BusinessNumber.Purpose.APPLICATIONS: "permohonan dokumen kependudukan",
     BusinessNumber.Purpose.COMPLAINTS: "pengaduan layanan kependudukan",
@@ -212,9 +210,7 @@ class Turn:
         self.number: BusinessNumber = inbound.number
         self.dialog = dialog_for(self.number)
         self.now = timezone.now()
-        # The options of the question this turn asks (typed numbers map to them next turn), and
-        # a paged list to page through (`ask_list`); kept in `data` under ASK_KEYS.
-        self._options: list[str] = []
+        # A paged list to page through (`ask_list`); kept in `data` under ASK_KEYS.
         self._list: dict[str, Any] | None = None
         # The citizen's first message on this number (answered with what the number is for).
         self.first = conversation.replies == 0
@@ -244,7 +240,6 @@ class Turn:
         from alur.outbox.services import whatsapp_enqueue
 
         self.conversation.replies += 1
-        self._options = list(content.payload.get("options") or [])
         whatsapp_enqueue(
             office=self.number.office,
             sender=self.number.phone_number_id,
@@ -258,7 +253,7 @@ class Turn:
         self, body: str, buttons: list[tuple[str, str]], *, header: str = "", footer: str = ""
     ) -> None:
         """A question with up to three reply buttons `(id, title)`; a tap answers with the id,
-        which is also the word the citizen may type (or the option's number)."""
+        which is also the word the citizen may type."""
         from alur.outbox.content import whatsapp_buttons
 
         self._ask(whatsapp_buttons(body, buttons, header=header, footer=footer))
@@ -331,10 +326,8 @@ class Turn:
 
     def save(self) -> None:
         if self.conversation.replies != self._replies_before:
-            # Something was said this turn: its question's options replace the last ones.
+            # Something was said this turn: its list replaces the last one.
             data = {k: v for k, v in (self.conversation.data or {}).items() if k not in ASK_KEYS}
-            if self._options:
-                data["_options"] = self._options
             if self._list:
                 data["_list"] = self._list
             self.conversation.data = data
@@ -347,14 +340,6 @@ class Turn:
         self.move(Conversation.State.MENU, {}, service_code="")
 
     # -- the turn --------------------------------------------------------------------------
-
-    def _chosen(self, text: str) -> str:
-        """A typed option number as the option's id (the text fallback numbers the options)."""
-        options = (self.conversation.data or {}).get("_options") or []
-        number = typed_number(text, max_digits=2)
-        if number is not None and 1 <= number <= len(options):
-            return str(options[number - 1])
-        return text
 
     def _page(self, text: str) -> bool:
         """A tap on a paged list's "Berikutnya"/"Sebelumnya": the same list at that page."""
@@ -376,7 +361,7 @@ class Turn:
         return True
 
     def respond(self, fetched: Fetched | None) -> None:
-        text = self._chosen((self.inbound.text or "").strip())
+        text = (self.inbound.text or "").strip()
         if self._page(text):
             self.save()
             return
