@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum
 from typing import Any
 
@@ -28,6 +28,7 @@ from alur.org.access import (
 from alur.org.models import Office, User
 from alur.workflow.choices import SlaState, TaskStatus
 from alur.workflow.engine import holds
+from alur.workflow.inbox_filters import NO_FILTER, Assignee, InboxFilter, Sort
 from alur.workflow.models import ApplicantNotice, Case, Notification, OutsideRecord, Task
 from alur.workflow.spec import FILES_FORM
 from alur.worktime.calendar import WorkCalendar, working_minutes_between
@@ -46,17 +47,60 @@ def _post_tasks(office_id: int, kind: str, unit_id: int | None) -> QuerySet[Task
 
 
 def _waiting_for(
-    user: User | AnonymousUser, office_id: int, kind: str, unit_id: int | None = None
+    user: User | AnonymousUser,
+    office_id: int,
+    kind: str,
+    unit_id: int | None = None,
+    filters: InboxFilter = NO_FILTER,
 ) -> QuerySet[Task]:
-    """The open tasks of one post in one unit, and those of it the person holds, by due time.
-    The status filter repeats the inbox index's condition so that each post reads that index
-    in order."""
-    return (
+    """The open tasks of one post in one unit, and those of it the person holds, by due time
+    (or in the order `filters` asks), narrowed by `filters`. The status filter repeats the
+    inbox index's condition so that each post reads that index in order."""
+    tasks = (
         _post_tasks(office_id, kind, unit_id)
         .filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
         .filter(Q(status=TaskStatus.OPEN) | Q(status=TaskStatus.CLAIMED, assignee_id=user.pk))
-        .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
     )
+    return _narrowed(tasks, user, filters).order_by(*_ORDER[filters.sort])
+
+
+# The inbox's orders (inbox_filters.Sort): the database's, and the same as a key of a head.
+_ORDER: dict[str, tuple[Any, ...]] = {
+    Sort.DUE: (F("due_at").asc(nulls_last=True), "created_at", "pk"),
+    Sort.NEWEST: ("-created_at", "-pk"),
+    Sort.OLDEST: ("created_at", "pk"),
+}
+SLA_SCAN = 300  # the tasks read in due order to tell "about to miss" from "on time"
+
+
+def _narrowed(
+    tasks: QuerySet[Task], user: User | AnonymousUser, filters: InboxFilter
+) -> QuerySet[Task]:
+    """`tasks` narrowed by the inbox's filters (`inbox_filters`). The SLA state is decided in
+    the database where it can be (overdue: due before now); "about to miss" and "on time"
+    both start from the tasks not yet overdue and are told apart in `inbox_page`."""
+    if not filters.narrows:
+        return tasks
+    if filters.sop:
+        tasks = tasks.filter(case__sop__code=filters.sop)
+    if filters.step is not None:
+        tasks = tasks.filter(step=filters.step)
+    if filters.assignee == Assignee.ME:
+        tasks = tasks.filter(status=TaskStatus.CLAIMED, assignee_id=user.pk)
+    elif filters.assignee == Assignee.NOBODY:
+        tasks = tasks.filter(status=TaskStatus.OPEN)
+    now = timezone.now()
+    if filters.sla == SlaState.OVERDUE:
+        tasks = tasks.filter(due_at__lt=now)
+    elif filters.sla in (SlaState.ON_TIME, SlaState.AT_RISK):
+        tasks = tasks.filter(due_at__gte=now)
+    zone = timezone.get_current_timezone()
+    if filters.date_from:
+        tasks = tasks.filter(created_at__gte=datetime.combine(filters.date_from, time(), zone))
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time(), zone)
+        tasks = tasks.filter(created_at__lt=end)
+    return tasks
 
 
 def inbox_keys(user: User | AnonymousUser) -> set[tuple[int, str, int | None]]:
@@ -75,13 +119,16 @@ Head = tuple[datetime | None, datetime, int]
 
 
 def _pile_heads(
-    user: User | AnonymousUser, keys: list[tuple[int, str, int | None]], limit: int
+    user: User | AnonymousUser,
+    keys: list[tuple[int, str, int | None]],
+    limit: int,
+    filters: InboxFilter = NO_FILTER,
 ) -> list[list[Head]]:
     """The first `limit` (due, created, pk) of each pile. Where the database takes a LIMIT in
     each part of a UNION ALL (PostgreSQL), the piles are read in one round trip, each part
     through its index; elsewhere one query per pile."""
     parts = [
-        _waiting_for(user, office_id, kind, unit_id)
+        _waiting_for(user, office_id, kind, unit_id, filters)
         .annotate(pile=Value(index))
         .values_list("due_at", "created_at", "pk", "pile")[:limit]
         for index, (office_id, kind, unit_id) in enumerate(keys)
@@ -96,35 +143,67 @@ def _pile_heads(
     return piles
 
 
-def inbox_page(user: User | AnonymousUser, limit: int) -> tuple[list[Task], int]:
-    """The `limit` tasks due first across the person's posts in their offices and units, and
-    how many wait in all (counted up to INBOX_COUNT_CAP per pile). Each pile (a post's
-    office-wide tasks, or its unit's) is read on its own through an inbox index (a handful of
-    rows each, however large the archive), then the rows of the page are loaded with their case
-    and office."""
+def _head_key(sort: str) -> Callable[[tuple[datetime, datetime, int]], Any]:
+    if sort == Sort.NEWEST:
+        return lambda head: (-head[1].timestamp(), -head[2])
+    if sort == Sort.OLDEST:
+        return lambda head: (head[1], head[2])
+    return lambda head: head
+
+
+def inbox_page(
+    user: User | AnonymousUser, limit: int, filters: InboxFilter = NO_FILTER
+) -> tuple[list[Task], int]:
+    """The `limit` tasks due first (or in the order `filters` asks) across the person's posts
+    in their offices and units, narrowed by `filters`, and how many wait in all (counted up to
+    INBOX_COUNT_CAP per pile). Each pile (a post's office-wide tasks, or its unit's) is read on
+    its own through an inbox index (a handful of rows each, however large the archive), then
+    the rows of the page are loaded with their case and office.
+
+    "About to miss" and "on time" depend on the office's working hours: the first SLA_SCAN
+    tasks not yet overdue, in due order, are read and told apart by `sla_of` (the ones about to
+    miss are those due first, so they are among them)."""
     keys = sorted(inbox_keys(user), key=lambda k: (k[0], k[1], k[2] or 0))
     if not keys:
         return [], 0
+    by_sla = filters.sla in (SlaState.ON_TIME, SlaState.AT_RISK)
+    read = max(limit, SLA_SCAN) if by_sla else limit
     far = datetime.max.replace(tzinfo=UTC)
     heads: list[tuple[datetime, datetime, int]] = []
     total = 0
-    for (office_id, kind, unit_id), rows in zip(keys, _pile_heads(user, keys, limit), strict=True):
+    piles = _pile_heads(user, keys, read, filters)
+    for (office_id, kind, unit_id), rows in zip(keys, piles, strict=True):
         heads.extend((due or far, created, pk) for due, created, pk in rows)
-        if len(rows) < limit:
+        if len(rows) < read:
             total += len(rows)
+        elif filters.narrows:
+            pile = _waiting_for(user, office_id, kind, unit_id, filters).order_by()
+            total += pile[:INBOX_COUNT_CAP].count()
         else:  # two plain counts: the planner reads the inbox index for each
             post = _post_tasks(office_id, kind, unit_id).order_by()
             total += post.filter(status=TaskStatus.OPEN)[:INBOX_COUNT_CAP].count()
             total += post.filter(status=TaskStatus.CLAIMED, assignee_id=user.pk).count()
-    chosen = [pk for _due, _created, pk in sorted(heads)[:limit]]
-    tasks = (
+    ordered = sorted(heads, key=_head_key(filters.sort))
+    chosen = [pk for _due, _created, pk in (ordered if by_sla else ordered[:limit])]
+    tasks = list(
         Task.objects.filter(pk__in=chosen)
         .select_related("case", "case__sop", "office", "assignee", "unit")
         # The SOP's definition is large and only read once per revision and process (spec_for).
         .defer("case__sop__definition")
-        .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
+        .order_by(*_ORDER[filters.sort])
     )
-    return list(tasks), total
+    if by_sla:
+        from alur.workflow.services import procedure
+
+        calendars = Calendars()
+        tasks = [
+            t
+            for t in tasks
+            if sla_of(t, procedure(t.case).step(t.step).minutes, calendars).state == filters.sla
+        ]
+        total = len(tasks)
+        tasks = tasks[:limit]
+    return tasks, total
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from alur.core.uploads import read_bounded  # an upload read as the upload check
 from alur.core.web import error_text, run_service
 from alur.org.access import AuthedRequest
 from alur.sop.registry import Completion
-from alur.workflow import cancel, outside, panels, selectors, services
+from alur.workflow import cancel, inbox_filters, outside, panels, selectors, services
 from alur.workflow.choices import Outcome
 from alur.workflow.forms import OutsideRecordForm
 from alur.workflow.models import Case, Task
@@ -27,7 +27,8 @@ INBOX_PAGE = 50  # the tasks due first; the rest follow as these are done
 
 @login_required
 def inbox(request: AuthedRequest) -> HttpResponse:
-    tasks, total = selectors.inbox_page(request.user, INBOX_PAGE)
+    form, filters = inbox_filters.read(request.GET or None, request.user)
+    tasks, total = selectors.inbox_page(request.user, INBOX_PAGE, filters)
     calendars = selectors.Calendars()
     rows = []
     for task in tasks:
@@ -47,6 +48,8 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             "total": total,
             "more": total >= selectors.INBOX_COUNT_CAP,
             "waiting": waiting,
+            "filter_form": form,
+            "filters": filters,
         },
     )
 
@@ -293,4 +296,3 @@ def start_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "workflow/start_list.html", {"entries": selectors.starts_for(request.user)}
     )
-
