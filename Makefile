@@ -70,9 +70,11 @@ run: $(VENV)/.base system-deps
 			--bsre-url http://127.0.0.1:$(BSRE_PORT) --bsre-user $${BSRE_USERNAME:-esign} \
 			--bsre-password $${BSRE_PASSWORD:-dev-esign-password} & \
 		$(BIN)/python -m peers.bsre --port $(BSRE_PORT) --quiet --users var/bsre_users.json & \
-		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
+		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v26.0 \
+			$(BIN)/python manage.py whatsapp_templates_sync --wait 30 & \
+		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v26.0 \
 			$(BIN)/python manage.py run_huey --workers 2 --flush-locks --delay 0.2 --max-delay 1 & \
-		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v21.0 \
+		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v26.0 \
 			$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # mypy over alur/ (settings in pyproject.toml); its cache in .mypy_cache makes a rerun fast.

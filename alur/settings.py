@@ -212,7 +212,7 @@ HUEY = (
 # (`python -m peers.graph_api`), which speaks the same protocol.
 WHATSAPP_API_BASE = env_str(
     "WHATSAPP_API_BASE",
-    "https://graph.facebook.com/v21.0" if PRODUCTION else "http://127.0.0.1:8765/v21.0",
+    "https://graph.facebook.com/v26.0" if PRODUCTION else "http://127.0.0.1:8765/v26.0",
 )
 WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "" if PRODUCTION else "dev-token")
 WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "" if PRODUCTION else "dev-app-secret")

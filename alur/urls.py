@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("alur.workflow.urls")),
     path("kantor/", include("alur.org.urls")),
     path("kantor/", include("alur.worktime.urls")),
+    path("kantor/", include("alur.whatsapp_cloud.urls")),
     path("sop/", include("alur.sop.urls")),
     path("kotak-keluar/", include("alur.outbox.urls")),
     path("whatsapp/", include("alur.whatsapp.urls")),

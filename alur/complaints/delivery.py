@@ -1,9 +1,10 @@
 """What the reporter hears back, over the channel the complaint came from.
 
-WhatsApp: a text on the complaints number (the office's approved template carries it when the
-24-hour window has closed). Web form: an e-mail when the reporter gave an address; the answer is
-on the public tracking page either way. Counter: the answer sheet is printed for the reporter.
-Every message is an outbox row written in the transaction of the change that causes it.
+WhatsApp: a text on the complaints number (the approved template `COMPLAINT_UPDATE` of
+`alur.whatsapp_cloud.notices` carries it when the 24-hour window has closed). Web form: an
+e-mail when the reporter gave an address; the answer is on the public tracking page either way.
+Counter: the answer sheet is printed for the reporter. Every message is an outbox row written in
+the transaction of the change that causes it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from alur.complaints.models import Complaint
 from alur.outbox.content import whatsapp_text
 from alur.outbox.services import message_enqueue, whatsapp_enqueue
 from alur.whatsapp_cloud.models import BusinessNumber
+from alur.whatsapp_cloud.notices import COMPLAINT_UPDATE
 from alur.whatsapp_cloud.selectors import office_number
 
 
@@ -38,7 +40,7 @@ def tell_reporter(
             sender=number.phone_number_id,
             recipient=complaint.reporter_phone,
             content=whatsapp_text(
-                body, template=number.status_template, language=number.template_language
+                body, template=COMPLAINT_UPDATE.name, language=COMPLAINT_UPDATE.language
             ),
             dedupe_key=dedupe,
             cause=complaint,

@@ -8,6 +8,7 @@ from alur.outbox.content import whatsapp_text
 from alur.outbox.models import OutboundMessage
 from alur.outbox.services import whatsapp_enqueue
 from alur.whatsapp_cloud.models import BusinessNumber
+from alur.whatsapp_cloud.notices import application_notice
 from alur.whatsapp_cloud.selectors import service_number
 from alur.workflow.models import Case
 from alur.workflow.notices import register_notifier
@@ -29,13 +30,14 @@ def notify(case: Case, body: str, key: str) -> OutboundMessage | None:
     number = number_for(case)
     if application is None or number is None or not application.applicant_phone:
         return None
+    # Outside the 24-hour window the notice goes as its kind's approved template (returned,
+    # rejected, done: alur.whatsapp_cloud.notices), the text as its one-line parameter.
+    template = application_notice(key)
     return whatsapp_enqueue(
         office=case.office,
         sender=number.phone_number_id,
         recipient=application.applicant_phone,
-        content=whatsapp_text(
-            body, template=number.status_template, language=number.template_language
-        ),
+        content=whatsapp_text(body, template=template.name, language=template.language),
         dedupe_key=f"case-notice:{case.reference}:{key}",
         cause=case,
         # a decision on the application (returned, rejected, done): owed even after BERHENTI

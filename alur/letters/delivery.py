@@ -18,10 +18,11 @@ from alur.org.models import User
 from alur.outbox.choices import Channel, Kind
 from alur.outbox.content import whatsapp_document
 from alur.outbox.services import message_enqueue, whatsapp_enqueue
+from alur.whatsapp_cloud.notices import LETTER_ISSUED
 
 # The approved WhatsApp template (utility, document header, one body parameter) a letter goes
 # as when its recipient has not written to the number in the last 24 hours.
-DOCUMENT_TEMPLATE = "naskah_dinas_terbit"
+DOCUMENT_TEMPLATE = LETTER_ISSUED.name  # alur.whatsapp_cloud.notices
 
 
 def _whatsapp_sender(letter: Letter) -> str:

@@ -6,6 +6,12 @@ message; outside that window only an approved template goes through. Each messag
 queued with both forms (`template_fallback`), and the outbox switches to the template when the
 provider answers that the window has closed. The template repeats the text as its one body
 parameter (and a document as its header), so the recipient reads the same thing either way.
+
+A template's text parameter is built to the Cloud API's rules (`template_parameter`): no new
+line or tab and no run of more than four spaces (Meta refuses those with error 132018), and no
+longer than `TEMPLATE_PARAMETER_LIMIT`. A notice written on several lines becomes one line, its
+lines joined with " · ", so it never fails for its layout. Which templates an office may use is
+data (`alur.whatsapp_cloud`: synced from WhatsApp Manager, checked before a template is sent).
 """
 
 from __future__ import annotations
@@ -15,10 +21,21 @@ from typing import Any
 
 from alur.outbox.choices import Kind
 
-# WhatsApp refuses a template body parameter longer than this.
+# A template's body text may hold 1024 characters once filled in (error 132005 beyond); the
+# parameter keeps room for the template's own words around it.
 TEMPLATE_PARAMETER_LIMIT = 1000
+# How the lines of a multi-line notice are joined into one template parameter.
+LINE_JOINER = " · "
 
-__all__ = ["TEMPLATE_PARAMETER_LIMIT", "WhatsAppContent", "whatsapp_document", "whatsapp_text"]
+__all__ = [
+    "LINE_JOINER",
+    "TEMPLATE_PARAMETER_LIMIT",
+    "WhatsAppContent",
+    "template_parameter",
+    "whatsapp_document",
+    "whatsapp_template",
+    "whatsapp_text",
+]
 
 
 @dataclass(frozen=True)
@@ -30,16 +47,51 @@ class WhatsAppContent:
     template_fallback: dict[str, Any] | None = None
 
 
+def template_parameter(text: str, limit: int = TEMPLATE_PARAMETER_LIMIT) -> str:
+    """`text` as one template text parameter the Cloud API accepts: its lines (without blank
+    ones) joined by `LINE_JOINER` (after a line that ends in a stop, a colon or a semicolon by
+    a space), every run of spaces, tabs and other white space as one space, cut to `limit`
+    characters with "…". Never empty: WhatsApp refuses an empty parameter too."""
+    lines = [" ".join(line.split()) for line in (text or "").splitlines()]
+    joined = ""
+    for line in filter(None, lines):
+        if joined:
+            joined += " " if joined.endswith((".", ":", ";", "!", "?")) else LINE_JOINER
+        joined += line
+    joined = joined or "-"
+    return joined if len(joined) <= limit else joined[: limit - 1].rstrip() + "…"
+
+
 def _template(
     name: str, language: str, text: str, header: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return _template_payload(name, language, [text], header)
+
+
+def _template_payload(
+    name: str, language: str, texts: list[str], header: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     components: list[dict[str, Any]] = []
     if header is not None:
         components.append({"type": "header", "parameters": [header]})
-    components.append(
-        {"type": "body", "parameters": [{"type": "text", "text": text[:TEMPLATE_PARAMETER_LIMIT]}]}
-    )
+    if texts:
+        parameters = [{"type": "text", "text": template_parameter(text)} for text in texts]
+        components.append({"type": "body", "parameters": parameters})
     return {"name": name, "language": language, "components": components}
+
+
+def whatsapp_template(
+    name: str,
+    parameters: list[str],
+    *,
+    language: str = "id",
+    document: dict[str, str] | None = None,
+) -> WhatsAppContent:
+    """An approved template sent as it is (a notice that has no free-form form, e.g. a digest
+    to staff who never write to the number): its body parameters in order, each made one line
+    (`template_parameter`), and with `document` ({"path", "filename"}) a document header."""
+    header = {"type": "document", "document": dict(document)} if document is not None else None
+    return WhatsAppContent(Kind.TEMPLATE, _template_payload(name, language, parameters, header))
 
 
 def whatsapp_text(

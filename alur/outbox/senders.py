@@ -21,6 +21,7 @@ from alur.core.validators import is_ascii_digits
 from alur.outbox.choices import Channel, Kind
 from alur.outbox.models import OutboundMessage
 from alur.whatsapp_cloud import transport
+from alur.whatsapp_cloud.selectors import template_problem
 from alur.whatsapp_cloud.transport import WhatsAppError
 
 Sender = Callable[[OutboundMessage], str]
@@ -133,6 +134,11 @@ def send_whatsapp(message: OutboundMessage) -> str:
                 message.sender, message.recipient, payload["interactive"], callback_data=opaque
             )
         elif message.kind == Kind.TEMPLATE:
+            # Checked against the account's synced templates first: one that is not approved or
+            # whose parameters do not match is a recorded failure with its reason, not a call.
+            problem = template_problem(message.sender, payload)
+            if problem is not None:
+                raise SendError(retryable=False, reason=problem.reason, code=problem.code)
             result = transport.send_template(
                 message.sender,
                 message.recipient,

@@ -1,14 +1,15 @@
 """Way Kanan's WhatsApp service numbers (seed 002), and the Babel province office's number for
 letters and reports, as demo business numbers.
 
-The phone_number_id values are the local Graph API server's; a real deployment takes them from
-Meta's WhatsApp Manager. The complaints number is not printed in the seed: a demo one is used.
+The phone_number_id values and their WhatsApp Business Account are the local Graph API
+server's; a real deployment takes them from Meta's WhatsApp Manager. The complaints number is
+not printed in the seed: a demo one is used.
 """
 
 from __future__ import annotations
 
 from alur.org.models import Office
-from alur.whatsapp_cloud.models import BusinessNumber
+from alur.whatsapp_cloud.models import DEMO_WABA_ID, BusinessNumber
 from alur.whatsapp_cloud.services import business_number_create
 
 APPLICATIONS = BusinessNumber.Purpose.APPLICATIONS
@@ -48,6 +49,7 @@ def load_numbers() -> int:
             label=label,
             service_codes=services,
             purpose=purpose,
+            waba_id=DEMO_WABA_ID,
         )
         created += 1
     return created

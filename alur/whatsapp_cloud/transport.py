@@ -31,12 +31,15 @@ from django.conf import settings
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "TEMPLATE_FIELDS",
     "MediaInfo",
     "SendResult",
+    "TemplatePage",
     "WhatsAppError",
     "classify",
     "download_media",
     "media_info",
+    "message_templates",
     "reset_client",
     "send_document",
     "send_image",
@@ -51,6 +54,16 @@ __all__ = [
 class SendResult:
     message_id: str  # "wamid.…": matches the `id` of later status notifications
     wa_id: str | None  # the recipient's WhatsApp id as the API normalised the number
+
+
+@dataclass(frozen=True)
+class TemplatePage:
+    templates: list[dict[str, Any]]  # one object per template (name + language)
+    after: str | None  # the cursor of the next page; None on the last one
+
+
+# What a template sync asks of each template (`GET /{WABA-ID}/message_templates?fields=`).
+TEMPLATE_FIELDS = ("id", "name", "language", "category", "status", "components", "rejected_reason")
 
 
 @dataclass(frozen=True)
@@ -407,6 +420,24 @@ def send_template(
     if components:
         content["components"] = components
     return _send(phone_number_id, to, "template", content, callback_data)
+
+
+def message_templates(waba_id: str, *, limit: int = 100, after: str | None = None) -> TemplatePage:
+    """One page of the message templates of a WhatsApp Business Account
+    (`GET /{WABA-ID}/message_templates`, the fields in `TEMPLATE_FIELDS`). Graph pages by cursor:
+    a page that has a `paging.next` link has more after it, asked with `after=` its
+    `paging.cursors.after`."""
+    params: dict[str, Any] = {"fields": ",".join(TEMPLATE_FIELDS), "limit": limit}
+    if after:
+        params["after"] = after
+    data = _call("GET", f"/{_segment(waba_id)}/message_templates", params=params)
+    items = data.get("data")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise WhatsAppError("Daftar templat dari WhatsApp tidak dikenali", retryable=False)
+    paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
+    cursors = paging.get("cursors") if isinstance(paging.get("cursors"), dict) else {}
+    cursor = cursors.get("after") if paging.get("next") else None
+    return TemplatePage(templates=items, after=str(cursor) if cursor else None)
 
 
 def _media_object(link: str | None, media_id: str | None) -> dict[str, Any]:

@@ -5,6 +5,7 @@ All of it lives in one `GraphState` guarded by one lock; request handlers run in
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import secrets
@@ -45,7 +46,11 @@ ERROR_TITLES: dict[int, tuple[str, int]] = {
     131056: ("(Business Account, Consumer Account) pair rate limit hit", 400),
     132000: ("Number of parameters does not match the expected number of params", 400),
     132001: ("Template name does not exist in the translation", 404),
+    132005: ("Translated text too long", 400),
+    132012: ("Parameter format does not match format in the created template", 400),
     132015: ("Template is Paused", 400),
+    132016: ("Template is Disabled", 400),
+    132018: ("There was an issue with the parameters in your template", 400),
     133004: ("Server temporarily unavailable", 503),
 }
 FAULT_MODES = (
@@ -57,7 +62,7 @@ FAULT_MODES = (
     "corrupt_media",  # media downloads answer with one byte changed
     "oversize_media",  # media downloads stream without Content-Length and never end
 )
-ENDPOINTS = ("messages", "media", "media_info", "download")
+ENDPOINTS = ("messages", "media", "media_info", "download", "templates")
 
 
 class GraphError(Exception):
@@ -215,6 +220,9 @@ class GraphState:
             self.faults: list[Fault] = []
             self.inbound: dict[tuple[str, str], float] = {}
             self.templates: set[str] | None = None  # None: every template name is approved
+            # The account's message templates (peers/graph_api/catalogue.py), Alur's seeded.
+            self.catalogue: list[dict[str, Any]] = [copy.deepcopy(t) for t in _seed()]
+            self.catalogue_only = False
             self.requests: list[dict[str, Any]] = []
             self.webhooks: list[dict[str, Any]] = []
 
@@ -276,6 +284,31 @@ class GraphState:
         with self.lock:
             return self.templates is None or name in self.templates
 
+    def set_catalogue(self, templates: list[dict[str, Any]], *, only: bool = False) -> None:
+        """Replace the account's templates; `only`: a name outside them does not exist (by
+        default such a name follows `templates`, the older approved-names rule)."""
+        with self.lock:
+            self.catalogue = [copy.deepcopy(t) for t in templates]
+            self.catalogue_only = only
+
+    def templates_listed(self) -> bool:
+        """Whether only the catalogue's templates exist."""
+        with self.lock:
+            return self.catalogue_only
+
+    def catalogue_copy(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return copy.deepcopy(self.catalogue)
+
+    def template_definition(self, name: str, language: str) -> dict[str, Any] | None:
+        """The catalogue's template of that name and language, if it has one."""
+        with self.lock:
+            found = next(
+                (t for t in self.catalogue if t["name"] == name and t["language"] == language),
+                None,
+            )
+            return copy.deepcopy(found) if found is not None else None
+
     # messages
     def record_message(self, message: dict[str, Any]) -> None:
         with self.lock:
@@ -333,3 +366,9 @@ class GraphState:
     def display_number(self, phone_number_id: str) -> str:
         with self.lock:
             return self.config.display_numbers.get(phone_number_id, "6281100000000")
+
+
+def _seed() -> tuple[dict[str, Any], ...]:
+    from peers.graph_api.catalogue import SEED  # the catalogue raises this module's GraphError
+
+    return SEED

@@ -15,6 +15,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
 
+from peers.graph_api.catalogue import check_parameters, template_error
 from peers.graph_api.state import GraphError, GraphState
 
 SUPPORTED_TYPES = ("text", "template", "document", "image", "interactive")
@@ -101,6 +102,7 @@ def _template(content: Any) -> None:
         isinstance(c, dict) and isinstance(c.get("type"), str) for c in components
     ):
         raise invalid("Param template.components must be a list of objects with a type.")
+    check_parameters(content)  # one-line text parameters (132018): peers/graph_api/catalogue.py
 
 
 # Interactive messages (reply buttons, list messages), with the Cloud API's limits. A value over
@@ -257,9 +259,14 @@ def delivery_error(
     """The error WhatsApp's rules give this message, if any."""
     if kind == "template":
         name = str(body["template"]["name"])
-        if not state.template_exists(name):
-            language = body["template"]["language"]["code"]
+        language = body["template"]["language"]["code"]
+        definition = state.template_definition(name, language)
+        if not state.template_exists(name) or (definition is None and state.templates_listed()):
             return GraphError(132001, f"template name ({name}) does not exist in {language}")
+        if definition is not None:  # the account's catalogue: status, parameters, header
+            error = template_error(definition, body["template"])
+            if error is not None:
+                return error
     if wa_id.endswith("0000") or wa_id.startswith("0"):
         return GraphError(131026, "Message Undeliverable.")
     if kind != "template" and not state.in_window(phone_number_id, wa_id, time.time()):

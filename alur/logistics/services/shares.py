@@ -22,8 +22,9 @@ from alur.outbox.choices import Channel, Kind
 from alur.outbox.content import whatsapp_text
 from alur.outbox.services import message_enqueue, whatsapp_enqueue
 from alur.outbox.validation import normalize_whatsapp_number
+from alur.whatsapp_cloud.notices import BLANK_SHARE
 
-SHARE_TEMPLATE = "porsi_blanko_ktp_el"  # approved WhatsApp template (utility, one body parameter)
+SHARE_TEMPLATE = BLANK_SHARE.name  # approved WhatsApp template: alur.whatsapp_cloud.notices
 
 
 def share_recipients(office: Office) -> list[tuple[str, str, str]]:

@@ -40,13 +40,14 @@ from alur.reports.selectors import (
 )
 from alur.reports.services.periods import check_action, locked_period, notify
 from alur.reports.timeliness import timeliness_of
+from alur.whatsapp_cloud.notices import REPORT_FORM
 from alur.workflow import services as engine_services
 from alur.workflow.choices import ACTIVE_TASK, Outcome
 from alur.workflow.models import Case, Task
 
 log = logging.getLogger(__name__)
 
-FORM_TEMPLATE = "formulir_laporan_berkala"  # approved WhatsApp template (document header)
+FORM_TEMPLATE = REPORT_FORM.name  # approved WhatsApp template: alur.whatsapp_cloud.notices
 
 
 @transaction.atomic

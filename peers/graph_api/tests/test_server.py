@@ -328,8 +328,8 @@ def test_the_command_line_starts_a_server_that_answers() -> None:
         line = process.stdout.readline() if process.stdout else ""
         assert line.startswith("Local Graph API at http://127.0.0.1:")
         base_url = line.split(" at ")[1].strip()
-        assert base_url.endswith("/v21.0")
-        root = base_url.removesuffix("/v21.0")
+        assert base_url.endswith("/v26.0")
+        root = base_url.removesuffix("/v26.0")
         assert http.get(f"{root}/_control/health").json() == {"ok": True}
     finally:
         process.terminate()
