@@ -29,14 +29,14 @@ def answered_complaint(
     """A complaint registered and answered at step 3 by the receiving officer."""
 
     def make(channel: str = Channel.WEB, **extra: Any) -> Complaint:
-        complaint = complaints.complaint_submit(
-            office=office(WAY_KANAN),
-            channel=channel,
-            reporter_name="Siti Aminah",
-            reporter_phone=CITIZEN,
-            text="KTP-el saya belum jadi sejak Agustus.",
-            **extra,
-        )
+        values: dict[str, Any] = {
+            "office": office(WAY_KANAN),
+            "channel": channel,
+            "reporter_name": "Siti Aminah",
+            "reporter_phone": CITIZEN,
+            "text": "KTP-el saya belum jadi sejak Agustus.",
+        }
+        complaint = complaints.complaint_submit(**(values | extra))
         officer = persona(OFFICER)
         complaints.complaint_register(complaint=complaint, actor=officer, category=Category.DELAY)
         return complaints.complaint_answer(
