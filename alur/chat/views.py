@@ -71,16 +71,18 @@ def _act(request: AuthedRequest, thread: Thread, action: str) -> str:
 def thread_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_inbox(request)
     thread = selectors.thread_for(request.user, pk)
-    typed = ""
+    typed, failed = "", False
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
             messages.error(request, "Tindakan tidak dikenal.")
+            failed = True
         else:
             try:
                 done = _act(request, thread, action)
             except (DomainError, ValidationError, PermissionDenied) as error:
                 messages.error(request, error_text(error))
+                failed = True
                 typed = request.POST.get("text", "")[: services.REPLY_LIMIT * 2]
                 thread = selectors.thread_for(request.user, pk)
             else:
@@ -100,7 +102,7 @@ def thread_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "typed": typed,
             "reply_limit": services.REPLY_LIMIT,
         },
-        status=400 if typed else 200,
+        status=400 if failed else 200,
     )
 
 
