@@ -104,7 +104,8 @@ def test_a_complaint_answered_directly_by_the_receiving_officer(
     # The SLA clock ran from step 2 and stopped at the end, well inside one working day.
     assert complaint.case.clock_started_at and complaint.case.clock_stopped_at
     assert complaint.case.clock_stopped_at <= complaint.case.due_at
-    message = OutboundMessage.objects.get(recipient=E164)
+    # The answer, then the satisfaction survey (alur.survey) on the same number.
+    message = OutboundMessage.objects.get(recipient=E164, dedupe_key__endswith=":answer")
     assert "KTP-el Anda sudah dicetak" in message.payload["body"]
     assert "angka 1" in message.payload["body"]  # the satisfaction question
     assert actions(complaint) == [
