@@ -16,6 +16,7 @@ class Command(BaseCommand):
         logins = load_demo()
         load_numbers()
         call_command("load_demo_complaints", verbosity=0, stdout=self.stdout)
+        call_command("load_demo_chat", verbosity=0, stdout=self.stdout)
         call_command("load_demo_stock", verbosity=0, stdout=self.stdout)
         call_command("load_demo_outreach", verbosity=0, stdout=self.stdout)
         call_command("load_demo_reports", verbosity=0, stdout=self.stdout)
