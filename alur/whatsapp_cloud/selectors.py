@@ -68,7 +68,7 @@ def _body_parameters(components: Any) -> tuple[int, bool]:
 
 
 _PAUSED, _DISABLED = MessageTemplate.Status.PAUSED, MessageTemplate.Status.DISABLED
-_STATUS_CODES = {_PAUSED: 132015, _DISABLED: 132016}
+_STATUS_CODES: dict[str, int] = {_PAUSED: 132015, _DISABLED: 132016}
 
 
 def template_problem(phone_number_id: str, template: Mapping[str, Any]) -> TemplateProblem | None:

@@ -173,7 +173,7 @@ def templates_sync_all(*, office: Any = None, actor: Any = None) -> list[SyncRes
     numbers = BusinessNumber.objects.filter(is_active=True).exclude(waba_id="")
     if office is not None:
         numbers = numbers.filter(office=office)
-    first_office = {}
+    first_office: dict[str, Any] = {}
     for number in numbers.select_related("office").order_by("pk"):
         first_office.setdefault(number.waba_id, number.office)
     return [

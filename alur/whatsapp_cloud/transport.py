@@ -434,8 +434,8 @@ def message_templates(waba_id: str, *, limit: int = 100, after: str | None = Non
     items = data.get("data")
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise WhatsAppError("Daftar templat dari WhatsApp tidak dikenali", retryable=False)
-    paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
-    cursors = paging.get("cursors") if isinstance(paging.get("cursors"), dict) else {}
+    paging: dict[str, Any] = data["paging"] if isinstance(data.get("paging"), dict) else {}
+    cursors: dict[str, Any] = paging["cursors"] if isinstance(paging.get("cursors"), dict) else {}
     cursor = cursors.get("after") if paging.get("next") else None
     return TemplatePage(templates=items, after=str(cursor) if cursor else None)
 
