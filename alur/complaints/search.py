@@ -15,13 +15,13 @@ from alur.complaints.selectors import complaints_for
 from alur.org.models import User
 from alur.workflow.search import (
     PER_SOURCE,
+    Exact,
     Hit,
     Match,
     Query,
     Section,
     cut,
-    mark,
-    mark_whole,
+    exact_rows,
     name_condition,
     name_label,
     name_rows,
@@ -45,28 +45,38 @@ def _hit(complaint: Complaint, matches: tuple[Match, ...], score: float = 1.0) -
 
 def complaint_hits(user: User | AnonymousUser, query: Query) -> Section:
     rows = complaints_for(user).order_by("-created_at")
-    hits: list[Hit] = []
-    limit = PER_SOURCE + 1
-    if query.reference:
-        for row in rows.filter(case__reference=query.reference)[:limit]:
-            hits.append(
-                _hit(row, (Match("Nomor lacak cocok", "Nomor", mark_whole(row.case.reference)),))
-            )
-        for row in rows.filter(register_number__icontains=query.reference)[:limit]:
-            parts = mark(row.register_number, query.reference)
-            hits.append(_hit(row, (Match("Nomor register cocok", "Nomor register", parts),)))
-    if query.nik:
-        for row in rows.filter(application__applicant_nik=query.nik)[:limit]:
-            hits.append(
-                _hit(row, (Match("NIK cocok", "NIK pemohon terkait", mark_whole(query.nik)),))
-            )
-    if query.phone:
-        for row in rows.filter(reporter_phone=query.phone)[:limit]:
-            hits.append(
-                _hit(row, (Match("Nomor HP cocok", "HP pelapor", mark_whole(query.phone)),))
-            )
+    exacts = (
+        Exact("Nomor lacak cocok", "Nomor", "case__reference", query.reference, _reference),
+        Exact(
+            "Nomor register cocok",
+            "Nomor register",
+            "register_number",
+            query.reference,
+            _register,
+            contains=True,
+        ),
+        Exact("NIK cocok", "NIK pemohon terkait", "application__applicant_nik", query.nik, _nik),
+        Exact("Nomor HP cocok", "HP pelapor", "reporter_phone", query.phone, _phone),
+    )
+    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
     if query.words:
         found = rows.filter(name_condition("reporter_name", query.words))
         for score, row, parts in name_rows(found, "reporter_name", query.words, PER_SOURCE):
             hits.append(_hit(row, (Match(name_label(score), "Nama pelapor", parts),), score))
     return cut(Section("complaints", "Pengaduan"), hits)
+
+
+def _reference(row: Complaint) -> str:
+    return row.case.reference
+
+
+def _register(row: Complaint) -> str:
+    return row.register_number
+
+
+def _nik(row: Complaint) -> str:
+    return row.application.applicant_nik if row.application is not None else ""
+
+
+def _phone(row: Complaint) -> str:
+    return row.reporter_phone

@@ -15,13 +15,13 @@ from alur.documents.selectors import documents_of
 from alur.org.models import User
 from alur.workflow.search import (
     PER_SOURCE,
+    Exact,
     Hit,
     Match,
     Query,
     Section,
     cut,
-    mark,
-    mark_whole,
+    exact_rows,
     name_condition,
     name_label,
     name_rows,
@@ -45,29 +45,37 @@ def _hit(document: CitizenDocument, matches: tuple[Match, ...], score: float = 1
 
 def document_hits(user: User | AnonymousUser, query: Query) -> Section:
     rows = documents_of(user).order_by("-created_at", "-pk")
-    hits: list[Hit] = []
-    limit = PER_SOURCE + 1
-    if query.reference:
-        for row in rows.filter(register_number__icontains=query.reference)[:limit]:
-            parts = mark(row.register_number, query.reference)
-            hits.append(_hit(row, (Match("Nomor register cocok", "Nomor register", parts),)))
-        for row in rows.filter(card_serial=query.reference)[:limit]:
-            hits.append(
-                _hit(
-                    row, (Match("Nomor blanko cocok", "Seri blanko", mark_whole(row.card_serial)),)
-                )
-            )
-        for row in rows.filter(verify_code=query.reference)[:limit]:
-            hits.append(
-                _hit(row, (Match("Kode verifikasi cocok", "Kode", mark_whole(row.verify_code)),))
-            )
-    if query.nik:
-        for row in rows.filter(resident__nik=query.nik)[:limit]:
-            hits.append(_hit(row, (Match("NIK cocok", "NIK", mark_whole(query.nik)),)))
-        for row in rows.filter(family__no_kk=query.nik)[:limit]:
-            hits.append(_hit(row, (Match("No. KK cocok", "No. KK", mark_whole(query.nik)),)))
+    ref = query.reference
+    exacts = (
+        Exact("Nomor register cocok", "Nomor register", "register_number", ref, _register, True),
+        Exact("Nomor blanko cocok", "Seri blanko", "card_serial", ref, _serial),
+        Exact("Kode verifikasi cocok", "Kode", "verify_code", ref, _code),
+        Exact("NIK cocok", "NIK", "resident__nik", query.nik, _nik),
+        Exact("No. KK cocok", "No. KK", "family__no_kk", query.nik, _kk),
+    )
+    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
     if query.words:
         found = rows.filter(name_condition("resident__name", query.words))
         for score, row, parts in name_rows(found, "resident__name", query.words, PER_SOURCE):
             hits.append(_hit(row, (Match(name_label(score), "Nama", parts),), score))
     return cut(Section("documents", "Dokumen kependudukan"), hits)
+
+
+def _register(row: CitizenDocument) -> str:
+    return row.register_number
+
+
+def _serial(row: CitizenDocument) -> str:
+    return row.card_serial
+
+
+def _code(row: CitizenDocument) -> str:
+    return row.verify_code
+
+
+def _nik(row: CitizenDocument) -> str:
+    return row.resident.nik if row.resident is not None else ""
+
+
+def _kk(row: CitizenDocument) -> str:
+    return row.family.no_kk if row.family is not None else ""

@@ -15,12 +15,13 @@ from alur.intake.models import Application
 from alur.org.models import User
 from alur.workflow.search import (
     PER_SOURCE,
+    Exact,
     Hit,
     Match,
     Query,
     Section,
     cut,
-    mark_whole,
+    exact_rows,
     name_condition,
     name_label,
     name_rows,
@@ -50,25 +51,31 @@ def application_hits(user: User | AnonymousUser, query: Query) -> Section:
         .select_related("case", "office")
         .order_by("-created_at")
     )
-    hits: list[Hit] = []
-    limit = PER_SOURCE + 1
-    if query.reference:
-        for row in rows.filter(case__reference=query.reference)[:limit]:
-            hits.append(
-                _hit(row, (Match("Nomor lacak cocok", "Nomor", mark_whole(row.case.reference)),))
-            )
-    if query.nik:
-        for row in rows.filter(applicant_nik=query.nik)[:limit]:
-            hits.append(_hit(row, (Match("NIK cocok", "NIK pemohon", mark_whole(query.nik)),)))
-        for row in rows.filter(fields__kk_number=query.nik)[:limit]:
-            hits.append(_hit(row, (Match("No. KK cocok", "Nomor KK", mark_whole(query.nik)),)))
-    if query.phone:
-        for row in rows.filter(applicant_phone=query.phone)[:limit]:
-            hits.append(
-                _hit(row, (Match("Nomor HP cocok", "HP pemohon", mark_whole(query.phone)),))
-            )
+    exacts = (
+        Exact("Nomor lacak cocok", "Nomor", "case__reference", query.reference, _reference),
+        Exact("NIK cocok", "NIK pemohon", "applicant_nik", query.nik, _nik),
+        Exact("No. KK cocok", "Nomor KK", "fields__kk_number", query.nik, _kk),
+        Exact("Nomor HP cocok", "HP pemohon", "applicant_phone", query.phone, _phone),
+    )
+    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
     if query.words:
         found = rows.filter(name_condition("applicant_name", query.words))
         for score, row, parts in name_rows(found, "applicant_name", query.words, PER_SOURCE):
             hits.append(_hit(row, (Match(name_label(score), "Nama pemohon", parts),), score))
     return cut(Section("applications", "Permohonan"), hits)
+
+
+def _reference(row: Application) -> str:
+    return row.case.reference
+
+
+def _nik(row: Application) -> str:
+    return row.applicant_nik
+
+
+def _kk(row: Application) -> str:
+    return str((row.fields or {}).get("kk_number") or "") if isinstance(row.fields, dict) else ""
+
+
+def _phone(row: Application) -> str:
+    return row.applicant_phone

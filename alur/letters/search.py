@@ -14,12 +14,13 @@ from alur.letters.selectors import letters_for
 from alur.org.models import User
 from alur.workflow.search import (
     PER_SOURCE,
+    Exact,
     Hit,
     Match,
     Query,
     Section,
     cut,
-    mark,
+    exact_rows,
     name_condition,
     name_rows,
 )
@@ -42,13 +43,18 @@ def _hit(letter: Letter, matches: tuple[Match, ...], score: float = 1.0) -> Hit:
 
 def letter_hits(user: User | AnonymousUser, query: Query) -> Section:
     rows = letters_for(user).order_by("-updated_at", "-pk")
-    hits: list[Hit] = []
-    if query.reference:
-        for row in rows.filter(number__number__icontains=query.reference)[: PER_SOURCE + 1]:
-            parts = mark(row.number.number if row.number else "", query.reference)
-            hits.append(_hit(row, (Match("Nomor surat cocok", "Nomor", parts),)))
+    exacts = (
+        Exact(
+            "Nomor surat cocok", "Nomor", "number__number", query.reference, _number, contains=True
+        ),
+    )
+    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
     if query.words:
         found = rows.filter(name_condition("subject", query.words))
         for score, row, parts in name_rows(found, "subject", query.words, PER_SOURCE):
             hits.append(_hit(row, (Match("Perihal mirip", "Perihal", parts),), score))
     return cut(Section("letters", "Naskah dinas"), hits)
+
+
+def _number(row: Letter) -> str:
+    return row.number.number if row.number is not None else ""

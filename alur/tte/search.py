@@ -16,13 +16,13 @@ from alur.tte.models import IssuedDocument
 from alur.tte.selectors import readable_documents
 from alur.workflow.search import (
     PER_SOURCE,
+    Exact,
     Hit,
     Match,
     Query,
     Section,
     cut,
-    mark,
-    mark_whole,
+    exact_rows,
     name_condition,
     name_label,
     name_rows,
@@ -46,21 +46,22 @@ def _hit(document: IssuedDocument, matches: tuple[Match, ...], score: float = 1.
 
 def archive_hits(user: Any, query: Query) -> Section:
     rows = readable_documents(user).select_related("office").order_by("-issued_at", "-pk")
-    hits: list[Hit] = []
-    limit = PER_SOURCE + 1
-    if query.reference:
-        for row in rows.filter(number__icontains=query.reference)[:limit]:
-            hits.append(
-                _hit(row, (Match("Nomor cocok", "Nomor", mark(row.number, query.reference)),))
-            )
-        for row in rows.filter(verify_code=query.reference)[:limit]:
-            hits.append(
-                _hit(row, (Match("Kode verifikasi cocok", "Kode", mark_whole(row.verify_code)),))
-            )
+    exacts = (
+        Exact("Nomor cocok", "Nomor", "number", query.reference, _number, contains=True),
+        Exact("Kode verifikasi cocok", "Kode", "verify_code", query.reference, _code),
+    )
+    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
     if query.words:
         found = rows.filter(name_condition("subject_person", query.words))
         for score, row, parts in name_rows(found, "subject_person", query.words, PER_SOURCE):
-            hits.append(
-                _hit(row, (Match(name_label(score), "Nama yang bersangkutan", parts),), score)
-            )
+            match = Match(name_label(score), "Nama yang bersangkutan", parts)
+            hits.append(_hit(row, (match,), score))
     return cut(Section("archive", "Arsip dokumen terbit"), hits)
+
+
+def _number(row: IssuedDocument) -> str:
+    return row.number
+
+
+def _code(row: IssuedDocument) -> str:
+    return row.verify_code

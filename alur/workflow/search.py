@@ -23,10 +23,11 @@ nothing more than those.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -275,6 +276,47 @@ def getattr_path(obj: object, path: str) -> object:
     return obj
 
 
+@dataclass(frozen=True)
+class Exact:
+    """One identifier a source matches: the lookup it filters by, and how a read row shows
+    it. `contains`: the value holds what was typed (a register number's part), else it is it."""
+
+    label: str  # "NIK cocok"
+    field: str  # "NIK pemohon"
+    lookup: str  # "applicant_nik"
+    value: str
+    shown: Callable[[Any], str]  # the row's value
+    contains: bool = False
+
+
+def exact_rows(rows: QuerySet, exacts: Iterable[Exact], limit: int = PER_SOURCE) -> list:
+    """(row, matches) of the rows matching any of `exacts`, with what matched in each row
+    marked. The conditions on one table are OR-ed in one query (each served by its own index);
+    those on a joined table go in a query of their own, since an OR across a join would read
+    the whole table."""
+    wanted = [e for e in exacts if e.value]
+    groups: dict[str, Q] = {}
+    for e in wanted:
+        table = e.lookup.rpartition("__")[0]
+        lookup = f"{e.lookup}__icontains" if e.contains else e.lookup
+        groups[table] = groups.get(table, Q(pk__in=[])) | Q(**{lookup: e.value})
+    found: dict[Any, tuple[Any, tuple[Match, ...]]] = {}
+    for condition in groups.values():
+        for row in rows.filter(condition)[: limit + 1]:
+            if row.pk in found:
+                continue
+            matches = []
+            for e in wanted:
+                value = e.shown(row) or ""
+                if e.contains and e.value.casefold() in value.casefold():
+                    matches.append(Match(e.label, e.field, mark(value, e.value)))
+                elif not e.contains and value.casefold() == e.value.casefold():
+                    matches.append(Match(e.label, e.field, mark_whole(value)))
+            if matches:
+                found[row.pk] = (row, tuple(matches))
+    return list(found.values())
+
+
 def cut(section: Section, hits: list[Hit]) -> Section:
     """Keep the best PER_SOURCE hits of one source (exact ones first), saying when there were
     more."""
@@ -343,28 +385,33 @@ def _case_hit(case: Case, matches: tuple[Match, ...], score: float = 1.0) -> Hit
     )
 
 
+def _reference(case: Case) -> str:
+    return case.reference
+
+
+def _nik(case: Case) -> str:
+    application = getattr(case, "application", None)
+    return application.applicant_nik if application is not None else ""
+
+
+def _phone(case: Case) -> str:
+    application = getattr(case, "application", None)
+    return application.applicant_phone if application is not None else ""
+
+
 def case_hits(user: User | AnonymousUser, query: Query) -> Section:
     """Cases by reference, by the NIK or phone of the application that started them, and by
     the name in their subject."""
-    section = Section("cases", "Perkara")
     rows = readable_cases(user).select_related("office")
-    hits: list[Hit] = []
-    if query.reference:
-        for case in rows.filter(reference=query.reference)[: PER_SOURCE + 1]:
-            hits.append(
-                _case_hit(
-                    case, (Match("Nomor perkara cocok", "Nomor", mark_whole(case.reference)),)
-                )
-            )
-    for value, lookup, label, name in (
-        (query.nik, "application__applicant_nik", "NIK cocok", "NIK pemohon"),
-        (query.phone, "application__applicant_phone", "Nomor HP cocok", "HP pemohon"),
-    ):
-        if value:
-            for case in rows.filter(**{lookup: value}).order_by("-started_at")[: PER_SOURCE + 1]:
-                hits.append(_case_hit(case, (Match(label, name, mark_whole(value)),)))
+    exacts = (
+        Exact("Nomor perkara cocok", "Nomor", "reference", query.reference, _reference),
+        Exact("NIK cocok", "NIK pemohon", "application__applicant_nik", query.nik, _nik),
+        Exact("Nomor HP cocok", "HP pemohon", "application__applicant_phone", query.phone, _phone),
+    )
+    found = rows.select_related("application").order_by("-started_at")
+    hits = [_case_hit(case, matches) for case, matches in exact_rows(found, exacts)]
     if query.words:
-        found = rows.filter(name_condition("subject", query.words)).order_by("-started_at")
-        for score, case, parts in name_rows(found, "subject", query.words, PER_SOURCE):
+        named = rows.filter(name_condition("subject", query.words)).order_by("-started_at")
+        for score, case, parts in name_rows(named, "subject", query.words, PER_SOURCE):
             hits.append(_case_hit(case, (Match(name_label(score), "Perihal", parts),), score))
-    return cut(section, hits)
+    return cut(Section("cases", "Perkara"), hits)

@@ -6,17 +6,24 @@ from django.db import migrations, models
 INDEX = "application_name_trgm"
 
 
+KK_INDEX = "application_kk"  # a No. KK typed on a KK application (fields -> 'kk_number')
+
+
 def create(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {INDEX} ON intake_application "
             "USING gin (applicant_name gin_trgm_ops)"
         )
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {KK_INDEX} ON intake_application ((fields -> 'kk_number'))"
+        )
 
 
 def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {KK_INDEX}")
 
 
 class Migration(migrations.Migration):
