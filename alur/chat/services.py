@@ -24,8 +24,7 @@ from alur.chat.selectors import colleagues, inbox_office_ids
 from alur.core.errors import ConflictError, DomainError
 from alur.org.access import DENIED_MESSAGE
 from alur.org.models import User
-from alur.outbox.choices import Kind
-from alur.outbox.content import TEMPLATE_PARAMETER_LIMIT, WhatsAppContent, whatsapp_text
+from alur.outbox.content import WhatsAppContent, whatsapp_template, whatsapp_text
 from alur.outbox.services import whatsapp_enqueue
 from alur.whatsapp_cloud.models import BusinessNumber
 
@@ -125,15 +124,7 @@ def _content(thread: Thread, text: str, now: datetime) -> WhatsAppContent:
         return whatsapp_text(
             text, template=number.status_template, language=number.template_language
         )
-    line = " ".join(text.split())[:TEMPLATE_PARAMETER_LIMIT]
-    return WhatsAppContent(
-        Kind.TEMPLATE,
-        {
-            "name": number.status_template,
-            "language": number.template_language,
-            "components": [{"type": "body", "parameters": [{"type": "text", "text": line}]}],
-        },
-    )
+    return whatsapp_template(number.status_template, [text], language=number.template_language)
 
 
 def thread_reply(*, thread: Thread, actor: User, text: str) -> ChatMessage:

@@ -166,10 +166,12 @@ def test_a_reply_outside_the_window_goes_by_template_on_one_line(
     thread.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         message = thread_reply(
-            thread=thread, actor=persona("waykanan.petugas.capil"), text="Berkas\nsudah lengkap."
+            thread=thread,
+            actor=persona("waykanan.petugas.capil"),
+            text="Berkas sudah lengkap.\nSilakan   datang besok.",
         )
     assert message.outbound is not None and message.outbound.kind == Kind.TEMPLATE
     body = message.outbound.payload["components"][-1]["parameters"][0]["text"]
-    assert body == "Berkas sudah lengkap."
+    assert body == "Berkas sudah lengkap. Silakan datang besok."
     assert message.outbound.payload["name"] == thread.number.status_template
     assert AKTA_LAHIR[0] == message.outbound.sender
