@@ -36,14 +36,15 @@ def _number(value: Decimal | None) -> float | str:
     return float(value) if value is not None else "—"
 
 
-def _sheet(ws: Worksheet, title: str, subtitle: str, index: ikm.Index) -> None:
+def _sheet(ws: Worksheet, title: str, subtitle: str, service: str, index: ikm.Index) -> None:
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([subtitle])
-    ws.append([f"Jumlah responden: {index.respondents}"])
+    ws.append(["Jenis layanan", service])
+    ws.append(["Jumlah responden", index.respondents])
     ws.append([])
     ws.append(HEADS)
-    for cell in ws[5]:
+    for cell in ws[6]:
         cell.font, cell.fill = BOLD, HEAD_FILL
     for element in index.elements:
         mutu = element.mutu
@@ -81,7 +82,8 @@ def ikm_xlsx(result: OfficeIkm) -> bytes:
     _sheet(
         sheet,
         f"Indeks Kepuasan Masyarakat — {name}",
-        f"{result.quarter.label} · semua jenis layanan · PermenPAN-RB No. 14 Tahun 2017",
+        f"{result.quarter.label} · PermenPAN-RB No. 14 Tahun 2017",
+        "Semua jenis layanan",
         result.index,
     )
     used: set[str] = {"IKM kantor"}
@@ -92,8 +94,9 @@ def ikm_xlsx(result: OfficeIkm) -> bytes:
         used.add(title)
         _sheet(
             workbook.create_sheet(title),
-            f"Indeks Kepuasan Masyarakat — {service.label}",
-            f"{name} · {result.quarter.label}",
+            f"Indeks Kepuasan Masyarakat — {name}",
+            f"{result.quarter.label} · PermenPAN-RB No. 14 Tahun 2017",
+            service.label,
             service.index,
         )
     out = io.BytesIO()

@@ -72,7 +72,6 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
             "educations": Education.choices,
             "occupations": Occupation.choices,
         },
-        status=400 if error else 200,
     )
 
 
