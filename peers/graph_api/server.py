@@ -1,12 +1,14 @@
 """A local WhatsApp Cloud API (Graph API) server for development and tests.
 
-Graph endpoints, under a version prefix such as `/v21.0` (bearer token required):
+Graph endpoints, under a version prefix such as `/v26.0` (any `/vNN.N`; bearer token required):
 
     POST   /{phone-number-id}/messages      text, template, document, image, interactive (reply
                                             buttons, list; limits checked); mark as read
     POST   /{phone-number-id}/media         multipart upload → {"id": media id}
     GET    /{media-id}                      {"url", "mime_type", "sha256", "file_size", "id", …}
     DELETE /{media-id}                      {"success": true}; the id is no longer served
+    GET    /{waba-id}/message_templates     the account's templates: fields, limit, after/before,
+                                            name, status, category, language; `paging` cursors
     GET    /whatsapp_business/attachments/?mid=…&ext=…&hash=…   the bytes (URL valid 5 min)
 
 Control endpoints (no token; the server binds to loopback only):
@@ -24,10 +26,17 @@ Control endpoints (no token; the server binds to loopback only):
     GET  /_control/requests                 Graph requests seen: method, path, status
     GET  /_control/webhooks                 webhook deliveries made and their answers
     POST /_control/inbound                  {"from", "phone_number_id"?, "hours_ago"?}
-    POST /_control/templates                {"names": [...] | null} approved template names
+    POST /_control/templates                {"names": [...] | null} approved template names;
+                                            {"templates": [...], "only"?} the account's templates
+    GET  /_control/templates                the account's templates (catalogue.py seeds them)
     POST /_control/simulate                 the citizen writes: {"from", "phone_number_id",
                                             "name"?, "text" | "image" | "document" |
                                             "button_reply" | "list_reply", "context_id"?}
+                                            or reacts {"reaction": {"message_id", "emoji"?}},
+                                            edits {"edit": {"original_message_id", "text"}},
+                                            deletes {"revoke": {"original_message_id"}}, or
+                                            sends what Meta does not deliver
+                                            {"unsupported": "poll_creation"}
     POST /_control/status                   {"id": wamid, "status", "error_code"?}
     POST /_control/verify_webhook           {"verify_token"}: Meta's subscription check
 
@@ -53,9 +62,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-# Meta's notification shapes, shared with the webhook's tests (see the package docstring).
-from alur.whatsapp_cloud import payloads
 from peers import serving
+
+# Meta's notification shapes are the peer's own copy (it imports nothing of Alur).
+from peers.graph_api import catalogue, payloads
 from peers.graph_api.state import (
     MEDIA_URL_TTL,
     Config,
@@ -76,7 +86,7 @@ from peers.serving import ControlError
 
 log = logging.getLogger("peers.graph_api")
 
-API_VERSION = "v21.0"
+API_VERSION = "v26.0"  # the current Graph API version (July 2026); older prefixes still work
 DEV_ACCESS_TOKEN = "dev-token"  # noqa: S105 - the development default in settings
 DEV_APP_SECRET = "dev-app-secret"  # noqa: S105 - the development default in settings
 DOWNLOAD_PATH = "/whatsapp_business/attachments/"
@@ -237,6 +247,8 @@ class GraphHandler(serving.PeerHandler):
             return "messages", lambda: self._post_message(segments[0])
         if len(segments) == 2 and method == "POST" and segments[1] == "media":
             return "media", lambda: self._upload(segments[0])
+        if len(segments) == 2 and method == "GET" and segments[1] == "message_templates":
+            return "templates", lambda: self._message_templates(path, segments[0])
         if len(segments) == 1 and method == "GET":
             return "media_info", lambda: self._media_info(segments[0])
         if len(segments) == 1 and method == "DELETE":
@@ -366,11 +378,24 @@ class GraphHandler(serving.PeerHandler):
         media = self.state.store_media(phone_number_id, data, mime_type, filename)
         self._json(200, {"id": media.media_id})
 
+    def _message_templates(self, path: str, waba_id: str) -> None:
+        """`GET /{WABA-ID}/message_templates`: the account's templates, one page of them."""
+        self._authorize()
+        with self.state.lock:
+            known = self.state.config.waba_id
+        if waba_id != known:
+            raise _not_found(waba_id, "GET")
+        version = _VERSION.match(urlsplit(self.path).path)
+        url = f"{self._origin()}{version.group(0) if version else ''}{path}"
+        page = catalogue.list_page(self.state.catalogue_copy(), self._query, url)
+        self._json(200, page)
+
     def _origin(self) -> str:
         host = self.headers.get("Host")
         if not host:
             address, port = self.server.server_address[:2]
-            host = f"{address}:{port}"
+            name = address.decode() if isinstance(address, bytes) else address
+            host = f"{name}:{port}"
         return f"http://{host}"
 
     def _media_info(self, media_id: str) -> None:
@@ -454,6 +479,7 @@ class GraphHandler(serving.PeerHandler):
             ("GET", "webhooks"): lambda: {"data": self.state.log_copy("webhooks")},
             ("POST", "inbound"): self._inbound,
             ("POST", "templates"): self._templates,
+            ("GET", "templates"): lambda: {"data": self.state.catalogue_copy()},
             ("POST", "simulate"): self._simulate,
             ("POST", "status"): self._status_report,
             ("POST", "verify_webhook"): self._verify_webhook,
@@ -542,7 +568,18 @@ class GraphHandler(serving.PeerHandler):
         return {"ok": True, "wa_id": wa_id}
 
     def _templates(self) -> dict[str, Any]:
-        names = self._control_body().get("names")
+        body = self._control_body()
+        if "templates" in body:
+            items = body["templates"]
+            if not isinstance(items, list):
+                raise ControlError(400, "templates must be a list of template objects")
+            try:
+                definitions = [catalogue.check_definition(item) for item in items]
+            except ValueError as exc:
+                raise ControlError(400, str(exc)) from exc
+            self.state.set_catalogue(definitions, only=bool(body.get("only", False)))
+            return {"ok": True, "templates": len(definitions)}
+        names = body.get("names")
         if names is not None and not (
             isinstance(names, list) and all(isinstance(n, str) for n in names)
         ):
@@ -611,8 +648,33 @@ class GraphHandler(serving.PeerHandler):
                 description=reply.get("description"),
                 context_id=context_id,
             )
+        elif isinstance(data.get("reaction"), dict):
+            reaction = data["reaction"]  # {"message_id", "emoji"?}: no emoji removes it
+            message = payloads.reaction_message(
+                wa_id,
+                message_id=str(reaction.get("message_id", "")),
+                emoji=reaction.get("emoji") or None,
+            )
+        elif isinstance(data.get("edit"), dict):
+            edit = data["edit"]  # {"original_message_id", "text"}
+            message = payloads.edit_message(
+                wa_id,
+                original_message_id=str(edit.get("original_message_id", "")),
+                body=str(edit.get("text", "")),
+            )
+        elif isinstance(data.get("revoke"), dict):
+            revoke = data["revoke"]  # {"original_message_id"}: deleted for everyone
+            message = payloads.revoke_message(
+                wa_id, original_message_id=str(revoke.get("original_message_id", ""))
+            )
+        elif isinstance(data.get("unsupported"), str):  # what the Cloud API did not deliver
+            message = payloads.unsupported_message(wa_id, what=data["unsupported"])
         else:
-            raise ControlError(400, "give text, image, document, button_reply or list_reply")
+            raise ControlError(
+                400,
+                "give text, image, document, button_reply, list_reply, reaction, edit, "
+                "revoke or unsupported",
+            )
         payload = payloads.message_notification(
             phone_number_id=phone_number_id,
             display_phone_number=self.state.display_number(phone_number_id),

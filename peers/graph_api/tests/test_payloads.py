@@ -1,6 +1,7 @@
 """The peer speaks the protocol on its own: it imports nothing of Alur, and its copy of Meta's
 notification shapes matches the product's (`alur.whatsapp_cloud.payloads`)."""
 
+import json
 import subprocess
 import sys
 
@@ -88,3 +89,38 @@ def test_reactions_edits_and_deletions_have_the_cloud_api_shape() -> None:
     unsupported = peer.unsupported_message(CITIZEN, what="edit")
     assert unsupported["type"] == "unsupported" and unsupported["unsupported"] == {"type": "edit"}
     assert unsupported["errors"][0]["code"] == 131051
+
+
+def test_the_simulator_sends_a_reaction_an_edit_and_a_deletion_in_the_real_shape(
+    graph, receiver
+) -> None:
+    from alur.whatsapp_cloud.tests.conftest import control
+
+    control(graph, "config", {"webhook_url": receiver.url})
+    office = "108117961700"
+    sent = control(graph, "simulate", {"from": CITIZEN, "phone_number_id": office, "text": "x"})
+    original = sent["message_id"]
+    receiver.next()
+    shapes = {
+        "reaction": ({"message_id": "wamid.OUT", "emoji": "👍"}, {"message_id": "wamid.OUT"}),
+        "edit": (
+            {"original_message_id": original, "text": "Siti"},
+            {"original_message_id": original},
+        ),
+        "revoke": ({"original_message_id": original}, {"original_message_id": original}),
+    }
+    for kind, (given, expected) in shapes.items():
+        result = control(
+            graph, "simulate", {"from": CITIZEN, "phone_number_id": office, kind: given}
+        )
+        assert result["webhook"]["status"] == 200
+        posted = json.loads(receiver.next().body)
+        (message,) = posted["entry"][0]["changes"][0]["value"]["messages"]
+        assert message["type"] == kind and message["from"] == CITIZEN
+        assert expected.items() <= message[kind].items()
+    assert message["revoke"] == {"original_message_id": original}
+    unsupported = control(
+        graph, "simulate", {"from": CITIZEN, "phone_number_id": office, "unsupported": "edit"}
+    )
+    (message,) = unsupported["payload"]["entry"][0]["changes"][0]["value"]["messages"]
+    assert message["unsupported"] == {"type": "edit"} and message["errors"][0]["code"] == 131051
