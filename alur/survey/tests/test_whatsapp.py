@@ -138,3 +138,36 @@ def test_a_tap_from_another_number_is_not_taken(
         tap(client, row)  # CITIZEN taps a row of someone else's survey
     assert not survey.answers.exists()
     assert "tidak ditemukan" in phone(graph)[-1]["text"]["body"]
+
+
+def test_typed_answers_after_the_complaint_score(
+    graph: RunningServer,
+    client: Client,
+    answered_complaint: Callable[..., Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Where the list cannot be shown the citizen types: a lone number first gives the
+    complaint its 1–5 score (its own question came first), then answers the survey's latest
+    question; LEWATI ends it."""
+    from alur.whatsapp.tests.conftest import webhook_text
+
+    number = BusinessNumber.objects.get(phone_number_id=COMPLAINTS[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = answered_complaint(ComplaintChannel.WHATSAPP, whatsapp_number=number)
+    survey = Survey.objects.get(case=complaint.case)
+
+    def typed(text: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            webhook_text(client, COMPLAINTS, CITIZEN, text)
+
+    typed("4")
+    complaint.refresh_from_db()
+    assert complaint.satisfaction == 4 and not survey.answers.exists()
+    typed("3")
+    assert Answer.objects.get(survey=survey, element=1).score == 3
+    assert "Pertanyaan 2 dari 9" in last_list(graph)["body"]["text"]
+    typed("lewati")
+    survey.refresh_from_db()
+    assert survey.skipped_at is not None and survey.answers.count() == 1
+    typed("2")  # the survey is over: a lone number is the dialog's again
+    assert survey.answers.count() == 1

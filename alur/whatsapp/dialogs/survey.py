@@ -10,6 +10,7 @@ dialog reads a lone number as that score first).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from alur.core.errors import DomainError
@@ -46,28 +47,38 @@ def _surveys(turn: Turn) -> Any:
     )
 
 
-def _awaits_complaint_score(survey: Survey) -> bool:
-    """The survey's complaint still waits for the reporter's 1–5 score (its dialog reads it)."""
+def _complaint_scored(survey: Survey) -> tuple[bool, datetime | None]:
+    """(the survey's complaint still waits for its 1–5 score, when that score was given)."""
     if survey.case_id is None:
-        return False
+        return False, None
     from alur.complaints.choices import Status
     from alur.complaints.models import Complaint
 
-    return Complaint.objects.filter(
-        case_id=survey.case_id, status=Status.ANSWERED, satisfaction__isnull=True
-    ).exists()
+    complaint = (
+        Complaint.objects.filter(case_id=survey.case_id, status=Status.ANSWERED)
+        .only("satisfaction", "satisfaction_at")
+        .first()
+    )
+    if complaint is None:
+        return False, None
+    return complaint.satisfaction is None, complaint.satisfaction_at
 
 
 def _latest(turn: Turn) -> Survey | None:
-    """The citizen's open survey whose question is the last thing asked on this number."""
+    """The citizen's open survey whose question is the last thing asked on this number: asked
+    after the conversation's last turn, or with only the complaint's 1–5 score given since."""
     survey = _surveys(turn).filter(completed_at=None, skipped_at=None).order_by("-asked_at").first()
     if survey is None or survey.asked_element is None or survey.asked_at is None:
         return None
-    if survey.asked_at < turn.conversation.updated_at:
-        return None  # the dialog asked something since
-    if _awaits_complaint_score(survey):
-        return None
-    return survey
+    awaits_score, scored_at = _complaint_scored(survey)
+    if awaits_score:
+        return None  # the complaints dialog reads a lone number as that score first
+    last_turn = turn.conversation.updated_at
+    if survey.asked_at >= last_turn:
+        return survey
+    if scored_at is not None and survey.asked_at <= scored_at and last_turn <= scored_at:
+        return survey  # the turn since was the complaint's score, which asked nothing
+    return None
 
 
 def _after_answer(turn: Turn, survey: Survey) -> None:
