@@ -277,3 +277,21 @@ def test_an_edit_the_cloud_api_reports_as_unsupported_is_answered_plainly(phone:
     handle(phone.store(meta.unsupported_message(CITIZEN, what="edit", at=START + 5)).pk)
     (told,) = replies(after=before)
     assert "Perubahan atau penghapusan pesan" in told
+
+
+def test_a_message_whose_task_was_lost_is_answered_by_the_sweep(phone: Phone) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alur.whatsapp.services import inbound_answer_stranded
+
+    message = phone.text("Halo", at=0)
+    assert inbound_answer_stranded() == 0  # recent: its own task is still to run
+    InboundMessage.objects.filter(pk=message.pk).update(
+        received_at=timezone.now() - timedelta(minutes=11)
+    )
+    assert inbound_answer_stranded() == 1
+    message.refresh_from_db()
+    assert message.handled_at is not None and replies()
+    assert inbound_answer_stranded() == 0
