@@ -23,6 +23,7 @@ def accepted(graph) -> list[dict]:
     return control(graph, "messages", method="GET")["data"]
 
 
+@pytest.mark.django_db  # a template is checked against the synced ones
 def test_each_kind_goes_out_as_the_cloud_api_expects(graph) -> None:
     control(graph, "inbound", {"from": CITIZEN, "phone_number_id": AKTA_LAHIR})
     text_id = send_whatsapp(whatsapp(Kind.TEXT, {"body": "Akta Anda sudah jadi."}))
@@ -47,6 +48,7 @@ def test_a_closed_window_is_permanent_with_its_code(graph) -> None:
     assert "24 jam" in refused.value.reason
 
 
+@pytest.mark.django_db  # a template is checked against the synced ones
 def test_throttling_and_outages_are_retryable(graph) -> None:
     control(graph, "faults", {"mode": "http_status", "status": 429, "retry_after": 30, "count": 1})
     with pytest.raises(SendError) as throttled:
