@@ -361,6 +361,8 @@ class Turn:
         return True
 
     def respond(self, fetched: Fetched | None) -> None:
+        from alur.whatsapp import handoff
+
         text = (self.inbound.text or "").strip()
         if self._page(text):
             self.save()
@@ -368,7 +370,11 @@ class Turn:
         first = self.first
         idle = timedelta(minutes=settings.WHATSAPP_CONVERSATION_IDLE_MINUTES)
         state = self.conversation.state
-        if state != Conversation.State.MENU and self.now - self.conversation.updated_at > idle:
+        if (
+            state != Conversation.State.MENU
+            and self.now - self.conversation.updated_at > idle
+            and not handoff.with_staff(self)  # a thread with staff keeps the dialog's state
+        ):
             self.reset()
             self.say(
                 "Sesi permohonan Anda berakhir karena tidak ada balasan selama "

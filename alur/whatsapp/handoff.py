@@ -142,3 +142,9 @@ def not_understood(turn: Turn, text: str) -> None:
     citizen_message(thread=thread, inbound=turn.inbound, text=text or f"({turn.inbound.kind})")
     turn.say("Maaf, kami masih belum memahami pesan Anda.")
     _opened(turn)
+
+
+def with_staff(turn: Turn) -> bool:
+    """Is the citizen talking with staff on this number? (Their dialog is then not reset when
+    idle: the staff's answer may take longer than the dialog's idle window.)"""
+    return open_thread(turn.number, turn.citizen) is not None

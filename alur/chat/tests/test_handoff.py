@@ -175,3 +175,19 @@ def test_a_reply_outside_the_window_goes_by_template_on_one_line(
     assert body == "Berkas sudah lengkap. Silakan datang besok."
     assert message.outbound.payload["name"] == thread.number.status_template
     assert AKTA_LAHIR[0] == message.outbound.sender
+
+
+def test_a_slow_answer_does_not_reset_the_citizens_application(phone: Phone) -> None:
+    phone.send("Halo")  # the akta number starts its application: the first question
+    conversation = Conversation.objects.get(citizen=CITIZEN)
+    assert conversation.state != Conversation.State.MENU
+    phone.send("PETUGAS")
+    Conversation.objects.filter(pk=conversation.pk).update(
+        updated_at=timezone.now() - timedelta(hours=3)
+    )
+    phone.send("Masih menunggu jawaban petugas")
+    thread = Thread.objects.get(citizen=CITIZEN, status=Thread.Status.OPEN)
+    assert thread.messages.filter(text="Masih menunggu jawaban petugas").exists()
+    conversation.refresh_from_db()
+    assert conversation.state != Conversation.State.MENU  # what was typed is kept
+    assert not any("Sesi permohonan Anda berakhir" in text for text in phone.texts())
