@@ -91,7 +91,10 @@ def inbox(user: User | AnonymousUser) -> list[InboxRow]:
     closed = list(base.filter(status=Thread.Status.CLOSED).order_by("-closed_at")[:CLOSED_SHOWN])
     threads = open_rows + closed
     last: dict[int, ChatMessage] = {}
-    for chat in ChatMessage.objects.filter(thread__in=threads).order_by("created_at", "id"):
+    said = ChatMessage.objects.filter(thread__in=threads).exclude(
+        direction=ChatMessage.Direction.SYSTEM
+    )
+    for chat in said.order_by("created_at", "id"):
         last[chat.thread_id] = chat
     rows = []
     for thread in threads:
