@@ -134,3 +134,15 @@ def test_the_excel_export(
     typed = book["IKM ZZ"]["B3"]  # the service's label, as it was typed
     assert typed.value == '=HYPERLINK("http://x")'
     assert typed.data_type == "s" and typed.quotePrefix  # text, never a formula
+
+
+def test_the_dashboard_shows_the_index_to_management_only(
+    client: Client, persona: Callable[[str], Any]
+) -> None:
+    client.force_login(persona("waykanan.kadis"))
+    page = client.get("/laporan/dasbor/").content.decode()
+    assert "Indeks Kepuasan Masyarakat — Triwulan" in page  # the demo's questionnaires
+    assert 'href="/survei/ikm/?kantor=18.08"' in page and "mutu " in page
+    client.force_login(persona("waykanan.operator"))
+    page = client.get("/laporan/dasbor/").content.decode()
+    assert "Indeks Kepuasan Masyarakat" not in page
