@@ -30,9 +30,10 @@ from django.utils import timezone
 from alur.audit.services import record
 from alur.org.models import Office, User
 from alur.outbox.choices import Channel, Kind
-from alur.outbox.content import WhatsAppContent
+from alur.outbox.content import whatsapp_template
 from alur.outbox.models import OutboundMessage
 from alur.outbox.services import message_enqueue, whatsapp_enqueue
+from alur.whatsapp_cloud.notices import STAFF_DIGEST
 from alur.workflow import staff_notices as sn
 from alur.workflow.choices import TaskStatus
 from alur.workflow.models import Notification
@@ -42,8 +43,8 @@ from alur.worktime.selectors import calendar_for
 # The approved WhatsApp template (utility, Bahasa Indonesia) that carries the digest: one body
 # parameter, the one-line summary with its link. Staff rarely write to the office's number, so
 # the digest goes as this template from the start (free text would need the 24-hour window).
-DIGEST_TEMPLATE = "alur_tugas_menunggu"
-DIGEST_LANGUAGE = "id"
+DIGEST_TEMPLATE = STAFF_DIGEST.name
+DIGEST_LANGUAGE = STAFF_DIGEST.language
 BATCH_MINUTES = 30
 PARAMETER_LIMIT = 900  # under the Cloud API's limit for one body parameter
 ITEMS_PER_GROUP = 5
@@ -183,14 +184,7 @@ def _digest_one(user_id: int, now: datetime) -> int:
 def _enqueue(route: Route, office: Office, user: User, text: str, now: datetime) -> OutboundMessage:
     key = f"staff-digest:{user.pk}:{now:%Y%m%d%H%M}"
     if route.channel == Channel.WHATSAPP:
-        content = WhatsAppContent(
-            Kind.TEMPLATE,
-            {
-                "name": DIGEST_TEMPLATE,
-                "language": DIGEST_LANGUAGE,
-                "components": [{"type": "body", "parameters": [{"type": "text", "text": text}]}],
-            },
-        )
+        content = whatsapp_template(DIGEST_TEMPLATE, [text], language=DIGEST_LANGUAGE)
         return whatsapp_enqueue(
             office=office,
             sender=route.sender,
