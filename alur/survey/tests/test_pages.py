@@ -146,3 +146,14 @@ def test_the_dashboard_shows_the_index_to_management_only(
     client.force_login(persona("waykanan.operator"))
     page = client.get("/laporan/dasbor/").content.decode()
     assert "Indeks Kepuasan Masyarakat" not in page
+
+
+def test_the_case_page_shows_the_qr_code_to_the_officer(
+    client: Client, persona: Callable[[str], Any], answered_complaint: Callable[..., Any]
+) -> None:
+    complaint = answered_complaint()
+    survey = Survey.objects.get(case=complaint.case)
+    client.force_login(persona("waykanan.pengaduan"))
+    page = client.get(f"/perkara/{complaint.case.reference}/").content.decode()
+    assert "Survei kepuasan masyarakat" in page and "<svg" in page
+    assert f"/survei/{survey.token}/" in page

@@ -163,3 +163,33 @@ def test_the_index_of_a_quarter(
         survey_record_paper(
             office=office("18.72"), service_code="S2a", scores=ALL_THREE, actor=persona(COUNTER)
         )
+
+
+def test_a_hand_over_of_a_whatsapp_application_asks_on_its_number(
+    printed_card_case: Callable[[], Any], persona: Callable[[str], Any]
+) -> None:
+    from alur.intake.models import Application
+    from alur.whatsapp_cloud.models import BusinessNumber
+
+    case = printed_card_case()
+    number = BusinessNumber.objects.filter(
+        office=case.office, purpose=BusinessNumber.Purpose.APPLICATIONS
+    ).first()
+    assert number is not None
+    Application.objects.create(
+        case=case,
+        office=case.office,
+        service_code="S2d",
+        channel="whatsapp",
+        applicant_name="Siti Aminah",
+        applicant_nik="1808015503950001",
+        applicant_phone="6281298765432",
+        whatsapp_number=number,
+        created_at=case.started_at,
+    )
+    documents_handover(case=case, actor=persona(COUNTER), method="pos", pos_tracking="P0001")
+    survey = Survey.objects.get(case=case)
+    assert survey.channel == Channel.WHATSAPP and survey.whatsapp_number == number
+    asked = OutboundMessage.objects.get(dedupe_key=f"survey:{survey.pk}:invite")
+    assert asked.sender == number.phone_number_id and asked.recipient == "6281298765432"
+    assert "layanan Kartu Identitas Anak" in asked.payload["body"]
