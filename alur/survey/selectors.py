@@ -52,7 +52,9 @@ def ikm_office_ids(user: User | AnonymousUser) -> frozenset[int]:
 
 
 def sees_ikm(user: User) -> bool:
-    return bool(ikm_office_ids(user))
+    """The menu's question, without a query of its own: does the person hold a management post
+    (the posts are read once per request for the menu anyway)?"""
+    return any(p.kind in MANAGEMENT for p in posts_held(user))
 
 
 def ikm_offices(user: User | AnonymousUser) -> QuerySet[Office]:
