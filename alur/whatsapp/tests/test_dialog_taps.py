@@ -259,3 +259,17 @@ def test_typed_words_still_work_and_nonsense_at_the_summary_keeps_the_form(phone
     assert phone.say("ya")[-1][2] == ["STATUS", "MENU"]  # typed, not tapped
     assert Application.objects.filter(applicant_phone=CITIZEN).count() == 1
     assert "Langkah sekarang" in _text(phone.tap("STATUS"))
+
+
+def test_a_menu_longer_than_ten_rows_is_paged_and_a_page_tap_shows_the_next(phone: Phone) -> None:
+    from alur.whatsapp_cloud.models import BusinessNumber
+
+    codes = ["S2a", "S2b", "S2c", "S2d", "S2e", "S2f", "S2a", "S2b", "S2c", "S2d"]
+    BusinessNumber.objects.filter(phone_number_id=KTP_KIA[0]).update(service_codes=codes)
+    phone.on(KTP_KIA)
+    first = phone.say("Halo")[-1]
+    assert first[2] == [*map(str, range(1, 9)), "HALAMAN 2"]
+    second = phone.tap("HALAMAN 2")
+    assert len(second) == 1 and second[0][2] == ["9", "10", "STATUS", "HALAMAN 1"]
+    assert Conversation.objects.get(citizen=CITIZEN).state == "menu"  # the dialog untouched
+    assert "Kartu Identitas Anak" in _text(phone.tap("10"))
