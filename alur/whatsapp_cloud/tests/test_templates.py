@@ -218,3 +218,20 @@ def test_the_command_syncs_every_account(graph: RunningServer, capsys: Any) -> N
     assert MessageTemplate.objects.filter(waba_id=DEMO_WABA_ID, status="APPROVED").count() == len(
         SEED
     )
+
+
+def test_without_the_graph_api_the_command_says_so_and_the_hourly_task_waits(
+    settings: Any,
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    from alur.whatsapp_cloud.tasks import sync_message_templates
+
+    settings.WHATSAPP_API_BASE = "http://127.0.0.1:9/v26.0"  # nothing listens there
+    settings.WHATSAPP_TIMEOUT_SECONDS = 2
+    transport.reset_client()
+    with pytest.raises(CommandError, match="Sinkronisasi templat gagal"):
+        call_command("whatsapp_templates_sync", "--wait", "0")
+    assert sync_message_templates.call_local() == 0  # logged; the next hour tries again
+    assert not MessageTemplate.objects.exists()
+    transport.reset_client()
