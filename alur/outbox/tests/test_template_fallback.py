@@ -151,3 +151,20 @@ def test_a_template_not_approved_or_with_the_wrong_parameters_is_refused_before_
     provider_id = send_whatsapp(template_row(waykanan, "permohonan_ditolak", ["Ditolak: NIK."]))
     [sent] = control(graph, "messages", method="GET")["data"]
     assert sent["id"] == provider_id and sent["type"] == "template"
+
+
+def test_a_notice_whose_template_is_paused_ends_failed_with_the_reason_for_staff(
+    demo_transactional: None, graph: RunningServer
+) -> None:
+    seeded = control(graph, "templates", method="GET")["data"]
+    paused = [t | {"status": "PAUSED"} if t["name"] == "permohonan_ditolak" else t for t in seeded]
+    control(graph, "templates", {"templates": paused})
+    templates_sync(waba_id=DEMO_WABA_ID)
+    calls_before = len(control(graph, "requests", method="GET")["data"])
+
+    message = template_row(Office.objects.get(code="18.08"), "permohonan_ditolak", ["NIK."])
+
+    message.refresh_from_db()  # delivered after its commit, as a worker would
+    assert message.status == MessageStatus.FAILED and message.error_code == "132015"
+    assert "berstatus «Dijeda» di WhatsApp Manager" in message.last_error
+    assert len(control(graph, "requests", method="GET")["data"]) == calls_before
