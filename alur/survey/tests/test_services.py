@@ -193,3 +193,18 @@ def test_a_hand_over_of_a_whatsapp_application_asks_on_its_number(
     asked = OutboundMessage.objects.get(dedupe_key=f"survey:{survey.pk}:invite")
     assert asked.sender == number.phone_number_id and asked.recipient == "6281298765432"
     assert "layanan Kartu Identitas Anak" in asked.payload["body"]
+
+
+def test_the_demo_fills_the_current_quarter_the_same_every_time(
+    office: Callable[[str], Any],
+) -> None:
+    from decimal import Decimal
+
+    from alur.survey.demo import load_surveys
+
+    assert load_surveys() == 0  # loaded with the demo already: none added twice
+    for code, respondents, value in (("18.08", 42, "80.69"), ("19.01", 12, "78.70")):
+        place = office(code)
+        result = selectors.office_ikm(place, selectors.current_quarter(place))
+        assert result.index.respondents == respondents
+        assert result.index.value == Decimal(value)
