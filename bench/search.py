@@ -62,8 +62,10 @@ def _name_sql(n: str) -> str:
 
 
 TRIGRAM_INDEXES = {
-    "case_subject_trgm": "workflow_case USING gin (subject gin_trgm_ops)",
-    "application_name_trgm": "intake_application USING gin (applicant_name gin_trgm_ops)",
+    "case_subject_trgm": "workflow_case USING gin (office_id, subject gin_trgm_ops)",
+    "application_name_trgm": (
+        "intake_application USING gin (office_id, applicant_name gin_trgm_ops)"
+    ),
 }
 PLAIN_INDEXES = ("application_nik", "application_phone")
 

@@ -22,6 +22,7 @@ from alur.workflow.search import (
     Section,
     cut,
     exact_rows,
+    handled_offices,
     name_condition,
     name_label,
     name_rows,
@@ -44,7 +45,7 @@ def _hit(complaint: Complaint, matches: tuple[Match, ...], score: float = 1.0) -
 
 
 def complaint_hits(user: User | AnonymousUser, query: Query) -> Section:
-    rows = complaints_for(user).order_by("-created_at")
+    rows = complaints_for(user).filter(office_id__in=handled_offices(user)).order_by("-created_at")
     exacts = (
         Exact("Nomor lacak cocok", "Nomor", "case__reference", query.reference, _reference),
         Exact(

@@ -22,6 +22,7 @@ from alur.workflow.search import (
     Section,
     cut,
     exact_rows,
+    handled_offices,
     name_condition,
     name_label,
     name_rows,
@@ -44,7 +45,11 @@ def _hit(document: CitizenDocument, matches: tuple[Match, ...], score: float = 1
 
 
 def document_hits(user: User | AnonymousUser, query: Query) -> Section:
-    rows = documents_of(user).order_by("-created_at", "-pk")
+    rows = (
+        documents_of(user)
+        .filter(office_id__in=handled_offices(user))
+        .order_by("-created_at", "-pk")
+    )
     ref = query.reference
     exacts = (
         Exact("Nomor register cocok", "Nomor register", "register_number", ref, _register, True),

@@ -22,6 +22,7 @@ from alur.workflow.search import (
     Section,
     cut,
     exact_rows,
+    handled_offices,
     name_condition,
     name_label,
     name_rows,
@@ -47,7 +48,9 @@ def _hit(application: Application, matches: tuple[Match, ...], score: float = 1.
 
 def application_hits(user: User | AnonymousUser, query: Query) -> Section:
     rows = (
-        Application.objects.filter(personal_cases(user, "case"))
+        Application.objects.filter(
+            personal_cases(user, "case"), office_id__in=handled_offices(user)
+        )
         .select_related("case", "office")
         .order_by("-created_at")
     )

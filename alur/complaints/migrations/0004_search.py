@@ -10,7 +10,7 @@ def create(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {INDEX} ON complaints_complaint "
-            "USING gin (reporter_name gin_trgm_ops)"
+            "USING gin (office_id, reporter_name gin_trgm_ops)"
         )
 
 

@@ -13,7 +13,7 @@ def create(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {INDEX} ON intake_application "
-            "USING gin (applicant_name gin_trgm_ops)"
+            "USING gin (office_id, applicant_name gin_trgm_ops)"
         )
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {KK_INDEX} ON intake_application ((fields -> 'kk_number'))"
