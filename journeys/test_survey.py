@@ -1,8 +1,8 @@
-"""The satisfaction survey on a phone: a reporter answered at the counter opens the survey by
-its link (the QR code the officer shows), forgets one question and is told which, with every
-other answer kept; then Way Kanan's Kadis opens "Indeks Kepuasan Masyarakat" from the menu and
-reads the index of the quarter, with the demo's questionnaires, and Babel's Kabid reads the
-index of the province's kab/kota."""
+"""The satisfaction survey on a phone: the officer shows the QR code on the case page; the
+reporter answered at the counter opens the survey by its link, forgets one question and is told
+which, with every other answer kept; then Way Kanan's Kadis opens "Indeks Kepuasan Masyarakat"
+from the menu and reads the index of the quarter, with the demo's questionnaires, and Babel's
+Kabid reads the index of the province's kab/kota."""
 
 from __future__ import annotations
 
@@ -32,6 +32,15 @@ def _answered_at_the_counter() -> Survey:
 def test_survey_page_and_index(walk: Walk) -> None:
     survey = _answered_at_the_counter()
     page = walk.page
+    # The officer who answered shows the QR code on the case page.
+    assert survey.case is not None
+    walk.login("waykanan.pengaduan")
+    walk.goto(f"/perkara/{survey.case.reference}/")
+    walk.sees("Survei kepuasan masyarakat")
+    assert page.locator(".survey-qr svg").is_visible()
+    link = page.locator(".survey-link a").inner_text()
+    assert link.endswith(f"/survei/{survey.token}/")
+    page.context.clear_cookies()  # the citizen's phone: no sign-in
     walk.goto(f"/survei/{survey.token}/")
     walk.sees("Survei Kepuasan Masyarakat")
     for number, answer in (
