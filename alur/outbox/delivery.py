@@ -20,7 +20,7 @@ import random
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from alur.audit.services import record
@@ -91,6 +91,18 @@ PENDING = (MessageStatus.QUEUED, MessageStatus.SENDING)
 
 def _same_recipient(channel: str, sender: str, recipient: str) -> Q:
     return Q(channel=channel, sender=sender, recipient=recipient)
+
+
+# A row with an earlier pending row of the same recipient (for the sweep's query).
+_HELD = Q(channel__in=ORDERED_CHANNELS) & Exists(
+    OutboundMessage.objects.filter(
+        channel=OuterRef("channel"),
+        sender=OuterRef("sender"),
+        recipient=OuterRef("recipient"),
+        pk__lt=OuterRef("pk"),
+        status__in=PENDING,
+    )
+)
 
 
 def _held_by_earlier(message_id: int) -> bool:
@@ -330,6 +342,7 @@ def deliver_due(*, limit: int = 1000, now: datetime | None = None) -> int:
     while tried < limit:
         due = list(
             OutboundMessage.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
+            .exclude(_HELD)  # behind an earlier message of their recipient: sent after it
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[: min(SWEEP_BATCH, limit - tried)]
         )

@@ -61,6 +61,8 @@ class OutboundMessage(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_worker"),
             models.Index(fields=["office", "status", "-created_at"], name="outbox_office"),
+            # One recipient's pending messages, oldest first (`delivery`: sent in order).
+            models.Index(fields=["recipient", "sender", "status"], name="outbox_recipient"),
         ]
         constraints = [
             models.UniqueConstraint(
