@@ -65,7 +65,7 @@ def send(
 
 @pytest.mark.django_db
 def test_whatsapp_menu_superscript_digit_gets_reply(send: Callable[[str], list[str]]) -> None:
-    assert "Balas dengan angka layanan" in send("Halo")[-1]
-    replies = send("²")
-    assert replies and "Balas dengan angka layanan" in replies[-1]
+    assert "Pilih layanan" in send("Halo")[-1]
+    replies = send("²")  # not a menu number: not understood, said so (and the way back)
+    assert any("belum memahami" in r for r in replies)
     assert all(m.handled_at is not None for m in InboundMessage.objects.all())

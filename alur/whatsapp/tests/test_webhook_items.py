@@ -142,7 +142,7 @@ def test_bad_item_does_not_lose_good_message(way: str, request: pytest.FixtureRe
     assert "abc" in stored.bad_items[0]["error"] and "dilewati" in stored.note
     message = InboundMessage.objects.get()
     assert message.message_id == "wamid.GOOD" and message.handled_at is not None
-    assert answers() and "Akta kelahiran" in answers()[0]  # the citizen is answered
+    assert any("Akta kelahiran" in answer for answer in answers())  # the citizen is answered
 
 
 @pytest.mark.django_db
