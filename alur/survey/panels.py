@@ -23,7 +23,7 @@ def public_link(request: HttpRequest, survey: Survey) -> str:
     return request.build_absolute_uri(path)
 
 
-def _qr(link: str) -> SafeString:
+def qr_code_svg(link: str) -> SafeString:
     """The QR code of the survey's page, named for what it opens (the helper names a document's
     verification)."""
     svg = qr_svg(link, scale=3).replace("Kode QR verifikasi dokumen", "Kode QR survei kepuasan")
@@ -42,7 +42,7 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
             {
                 "survey": survey,
                 "link": link,
-                "qr": _qr(link) if link and survey.is_open else "",
+                "qr": qr_code_svg(link) if link and survey.is_open else "",
                 "answered": answered,
                 "elements": ELEMENT_COUNT,
             },

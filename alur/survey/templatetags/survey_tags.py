@@ -33,3 +33,23 @@ def ikm_card(context: dict[str, Any], office: Any) -> SafeString:
             "survey/ikm_card.html", {"result": result, "chart": chart}, request=request
         )
     )
+
+
+@register.simple_tag(takes_context=True)
+def survey_qr(context: dict[str, Any], case: Any) -> SafeString:
+    """The QR code and link of the case's survey, for a printed sheet the citizen takes home;
+    nothing when the case has no open survey by link."""
+    from alur.survey.choices import Channel
+    from alur.survey.models import Survey
+    from alur.survey.panels import public_link, qr_code_svg
+
+    request = context.get("request")
+    survey = Survey.objects.filter(case=case, channel=Channel.LINK).first() if case else None
+    if request is None or survey is None or not survey.is_open:
+        return SafeString("")
+    link = public_link(request, survey)
+    return SafeString(
+        render_to_string(
+            "survey/sheet_qr.html", {"link": link, "qr": qr_code_svg(link)}, request=request
+        )
+    )

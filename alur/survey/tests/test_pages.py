@@ -157,3 +157,14 @@ def test_the_case_page_shows_the_qr_code_to_the_officer(
     page = client.get(f"/perkara/{complaint.case.reference}/").content.decode()
     assert "Survei kepuasan masyarakat" in page and "<svg" in page
     assert f"/survei/{survey.token}/" in page
+
+
+def test_the_printed_answer_sheet_carries_the_survey_qr_code(
+    client: Client, persona: Callable[[str], Any], answered_complaint: Callable[..., Any]
+) -> None:
+    complaint = answered_complaint()
+    survey = Survey.objects.get(case=complaint.case)
+    client.force_login(persona("waykanan.pengaduan"))
+    sheet = client.get(f"/pengaduan/{complaint.pk}/cetak/").content.decode()
+    assert "Survei Kepuasan Masyarakat." in sheet and "Kode QR survei kepuasan" in sheet
+    assert f"/survei/{survey.token}/" in sheet
