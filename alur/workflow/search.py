@@ -103,8 +103,8 @@ def parse(raw: str) -> Query:
                 phone = normalize_whatsapp_number(compact)
             except ValidationError:
                 phone = ""
-        if not nik and len(number) >= 3:
-            reference = number
+        if not nik and not phone and len(number) >= 3:
+            reference = number  # a serial, a register or blanko number typed as digits
     elif any(c.isdigit() for c in text) and len(compact) >= 3:
         reference = "".join(text.split()).upper()
     words = tuple(
