@@ -147,12 +147,17 @@ def _answer(message: InboundMessage) -> None:
         locked.number = message.number
         # A message stored after a later one of the conversation was answered (its delivery
         # came late) is not taken as the answer to the question asked now.
-        locked.late = InboundMessage.objects.filter(
-            number_id=locked.number_id,
-            sender=locked.sender,
-            handled_at__isnull=False,
-            sent_at__gt=locked.sent_at,
-        ).exists()
+        # (A reaction moves no question on: it does not make an earlier message late.)
+        locked.late = (
+            InboundMessage.objects.filter(
+                number_id=locked.number_id,
+                sender=locked.sender,
+                handled_at__isnull=False,
+                sent_at__gt=locked.sent_at,
+            )
+            .exclude(kind="reaction")
+            .exists()
+        )
         _turn(Turn(conversation, locked), locked, fetched)
         locked.handled_at = timezone.now()
         locked.save(update_fields=["handled_at", "late"])
