@@ -14,18 +14,13 @@ from alur.complaints.models import Complaint
 from alur.complaints.selectors import complaints_for
 from alur.org.models import User
 from alur.workflow.search import (
-    PER_SOURCE,
     Exact,
     Hit,
     Match,
     Query,
     Section,
-    cut,
-    exact_rows,
     handled_offices,
-    name_condition,
-    name_label,
-    name_rows,
+    source_hits,
 )
 
 
@@ -59,12 +54,15 @@ def complaint_hits(user: User | AnonymousUser, query: Query) -> Section:
         Exact("NIK cocok", "NIK pemohon terkait", "application__applicant_nik", query.nik, _nik),
         Exact("Nomor HP cocok", "HP pelapor", "reporter_phone", query.phone, _phone),
     )
-    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
-    if query.words:
-        found = rows.filter(name_condition("reporter_name", query.words))
-        for score, row, parts in name_rows(found, "reporter_name", query.words, PER_SOURCE):
-            hits.append(_hit(row, (Match(name_label(score), "Nama pelapor", parts),), score))
-    return cut(Section("complaints", "Pengaduan"), hits)
+    return source_hits(
+        Section("complaints", "Pengaduan"),
+        rows,
+        exacts,
+        query,
+        _hit,
+        name_field="reporter_name",
+        name_what="Nama pelapor",
+    )
 
 
 def _reference(row: Complaint) -> str:

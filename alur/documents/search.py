@@ -14,18 +14,13 @@ from alur.documents.models import CitizenDocument
 from alur.documents.selectors import documents_of
 from alur.org.models import User
 from alur.workflow.search import (
-    PER_SOURCE,
     Exact,
     Hit,
     Match,
     Query,
     Section,
-    cut,
-    exact_rows,
     handled_offices,
-    name_condition,
-    name_label,
-    name_rows,
+    source_hits,
 )
 
 
@@ -58,12 +53,15 @@ def document_hits(user: User | AnonymousUser, query: Query) -> Section:
         Exact("NIK cocok", "NIK", "resident__nik", query.nik, _nik),
         Exact("No. KK cocok", "No. KK", "family__no_kk", query.nik, _kk),
     )
-    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
-    if query.words:
-        found = rows.filter(name_condition("resident__name", query.words))
-        for score, row, parts in name_rows(found, "resident__name", query.words, PER_SOURCE):
-            hits.append(_hit(row, (Match(name_label(score), "Nama", parts),), score))
-    return cut(Section("documents", "Dokumen kependudukan"), hits)
+    return source_hits(
+        Section("documents", "Dokumen kependudukan"),
+        rows,
+        exacts,
+        query,
+        _hit,
+        name_field="resident__name",
+        name_what="Nama",
+    )
 
 
 def _register(row: CitizenDocument) -> str:

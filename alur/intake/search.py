@@ -14,18 +14,13 @@ from alur.intake.catalogue import SERVICES
 from alur.intake.models import Application
 from alur.org.models import User
 from alur.workflow.search import (
-    PER_SOURCE,
     Exact,
     Hit,
     Match,
     Query,
     Section,
-    cut,
-    exact_rows,
     handled_offices,
-    name_condition,
-    name_label,
-    name_rows,
+    source_hits,
 )
 from alur.workflow.selectors import personal_cases
 
@@ -60,12 +55,15 @@ def application_hits(user: User | AnonymousUser, query: Query) -> Section:
         Exact("No. KK cocok", "Nomor KK", "fields__kk_number", query.nik, _kk),
         Exact("Nomor HP cocok", "HP pemohon", "applicant_phone", query.phone, _phone),
     )
-    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
-    if query.words:
-        found = rows.filter(name_condition("applicant_name", query.words))
-        for score, row, parts in name_rows(found, "applicant_name", query.words, PER_SOURCE):
-            hits.append(_hit(row, (Match(name_label(score), "Nama pemohon", parts),), score))
-    return cut(Section("applications", "Permohonan"), hits)
+    return source_hits(
+        Section("applications", "Permohonan"),
+        rows,
+        exacts,
+        query,
+        _hit,
+        name_field="applicant_name",
+        name_what="Nama pemohon",
+    )
 
 
 def _reference(row: Application) -> str:

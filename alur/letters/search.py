@@ -13,16 +13,12 @@ from alur.letters.models import Letter
 from alur.letters.selectors import letters_for
 from alur.org.models import User
 from alur.workflow.search import (
-    PER_SOURCE,
     Exact,
     Hit,
     Match,
     Query,
     Section,
-    cut,
-    exact_rows,
-    name_condition,
-    name_rows,
+    source_hits,
 )
 
 
@@ -48,12 +44,16 @@ def letter_hits(user: User | AnonymousUser, query: Query) -> Section:
             "Nomor surat cocok", "Nomor", "number__number", query.reference, _number, contains=True
         ),
     )
-    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
-    if query.words:
-        found = rows.filter(name_condition("subject", query.words))
-        for score, row, parts in name_rows(found, "subject", query.words, PER_SOURCE):
-            hits.append(_hit(row, (Match("Perihal mirip", "Perihal", parts),), score))
-    return cut(Section("letters", "Naskah dinas"), hits)
+    return source_hits(
+        Section("letters", "Naskah dinas"),
+        rows,
+        exacts,
+        query,
+        _hit,
+        name_field="subject",
+        name_what="Perihal",
+        name_label_of=lambda _score: "Perihal mirip",
+    )
 
 
 def _number(row: Letter) -> str:

@@ -15,17 +15,12 @@ from django.utils import timezone
 from alur.tte.models import IssuedDocument
 from alur.tte.selectors import readable_documents
 from alur.workflow.search import (
-    PER_SOURCE,
     Exact,
     Hit,
     Match,
     Query,
     Section,
-    cut,
-    exact_rows,
-    name_condition,
-    name_label,
-    name_rows,
+    source_hits,
 )
 
 
@@ -50,13 +45,15 @@ def archive_hits(user: Any, query: Query) -> Section:
         Exact("Nomor cocok", "Nomor", "number", query.reference, _number, contains=True),
         Exact("Kode verifikasi cocok", "Kode", "verify_code", query.reference, _code),
     )
-    hits = [_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
-    if query.words:
-        found = rows.filter(name_condition("subject_person", query.words))
-        for score, row, parts in name_rows(found, "subject_person", query.words, PER_SOURCE):
-            match = Match(name_label(score), "Nama yang bersangkutan", parts)
-            hits.append(_hit(row, (match,), score))
-    return cut(Section("archive", "Arsip dokumen terbit"), hits)
+    return source_hits(
+        Section("archive", "Arsip dokumen terbit"),
+        rows,
+        exacts,
+        query,
+        _hit,
+        name_field="subject_person",
+        name_what="Nama yang bersangkutan",
+    )
 
 
 def _number(row: IssuedDocument) -> str:

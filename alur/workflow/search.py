@@ -329,6 +329,31 @@ def cut(section: Section, hits: list[Hit]) -> Section:
     return section
 
 
+def source_hits(
+    section: Section,
+    rows: QuerySet,
+    exacts: Iterable[Exact],
+    query: Query,
+    make_hit: Callable[..., Hit],
+    *,
+    name_field: str,
+    name_what: str,
+    name_label_of: Callable[[float], str] = name_label,
+    name_rows_from: QuerySet | None = None,
+) -> Section:
+    """One source's section: the rows an identifier names exactly, then (for name words) the
+    rows whose `name_field` is like them, each made a hit by `make_hit(row, matches[, score])`.
+    `name_rows_from` reads the names from other rows than `rows` (another ordering)."""
+    hits = [make_hit(row, matches) for row, matches in exact_rows(rows, exacts)]
+    if query.words:
+        found = (rows if name_rows_from is None else name_rows_from).filter(
+            name_condition(name_field, query.words)
+        )
+        for score, row, parts in name_rows(found, name_field, query.words, PER_SOURCE):
+            hits.append(make_hit(row, (Match(name_label_of(score), name_what, parts),), score))
+    return cut(section, hits)
+
+
 # --- cases ---------------------------------------------------------------------------------
 
 _PERSONAL_SOP: dict[tuple[int, str], bool] = {}
@@ -418,10 +443,13 @@ def case_hits(user: User | AnonymousUser, query: Query) -> Section:
         Exact("NIK cocok", "NIK pemohon", "application__applicant_nik", query.nik, _nik),
         Exact("Nomor HP cocok", "HP pemohon", "application__applicant_phone", query.phone, _phone),
     )
-    found = rows.select_related("application").order_by("-started_at")
-    hits = [_case_hit(case, matches) for case, matches in exact_rows(found, exacts)]
-    if query.words:
-        named = rows.filter(name_condition("subject", query.words)).order_by("-started_at")
-        for score, case, parts in name_rows(named, "subject", query.words, PER_SOURCE):
-            hits.append(_case_hit(case, (Match(name_label(score), "Perihal", parts),), score))
-    return cut(Section("cases", "Perkara"), hits)
+    return source_hits(
+        Section("cases", "Perkara"),
+        rows.select_related("application").order_by("-started_at"),
+        exacts,
+        query,
+        _case_hit,
+        name_field="subject",
+        name_what="Perihal",
+        name_rows_from=rows.order_by("-started_at"),
+    )
