@@ -16,8 +16,11 @@ class SurveyConfig(AppConfig):
 
     def ready(self) -> None:
         from alur.survey import panels
+        from alur.survey.services import survey_on_case_done
+        from alur.workflow.notices import register_on_done
 
         panels.register()
+        register_on_done(survey_on_case_done)
 
     def menu(self) -> list[MenuItem]:
         from alur.org.access import Capability

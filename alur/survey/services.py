@@ -1,8 +1,10 @@
 """Every change to satisfaction surveys: one transaction each, with its audit event and its
 messages.
 
-`survey_invite` is called by the documents' hand-over and the complaints' answer, in their
-transaction: once per case, a second call returns the first survey. A case that came by WhatsApp
+`survey_invite` is called by the documents' hand-over, the complaints' answer and the end of
+any case that began with a citizen's application (`survey_on_case_done`: the services whose SOP
+ends with the notice that the document is ready), in their transaction: once per case, a second
+call returns the first survey. A case that came by WhatsApp
 is asked there, one element per list message (`alur.survey.messages`); every other case gets a
 link with an unguessable token, shown to the officer as a QR code on the case page. Answering is
 optional: LEWATI over WhatsApp, or simply not opening the link.
@@ -10,6 +12,7 @@ optional: LEWATI over WhatsApp, or simply not opening the link.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
@@ -35,6 +38,8 @@ from alur.survey.choices import (
 )
 from alur.survey.models import Answer, Survey
 from alur.workflow.models import Case
+
+log = logging.getLogger(__name__)
 
 MSG_DONE = "Survei ini sudah diisi. Terima kasih atas penilaian Anda."
 MSG_SKIPPED = "Survei ini sudah dilewati."
@@ -321,3 +326,23 @@ def survey_record_paper(
         after={"service": service_code, "answers": len(values)},
     )
     return survey
+
+
+def survey_on_case_done(case: Case, actor: User | None) -> None:
+    """The engine finished `case` (done): the citizen whose application began it is asked, once.
+
+    Runs in the engine's transaction, in a savepoint of its own: a survey that cannot be made
+    (a number the outbox refuses) is logged and never stops the case from ending."""
+    from django.core.exceptions import ValidationError
+
+    from alur.intake.models import Application
+
+    if Survey.objects.filter(case=case).exists():
+        return
+    if not Application.objects.filter(case=case).exists():
+        return  # letters, reports, logistics: no citizen to ask
+    try:
+        with transaction.atomic():
+            survey_invite(case=case, source=Source.DOCUMENTS, actor=actor)
+    except (DomainError, ValidationError):
+        log.exception("survey for case %s could not be made", case.reference)

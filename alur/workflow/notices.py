@@ -28,9 +28,25 @@ COUNTER = "loket"  # no channel reached the applicant: told at the counter, seen
 
 _NOTIFIERS: dict[str, Notifier] = {}
 
+# What other apps do when a case reaches its end (done, not cancelled or refused): called in the
+# transaction that finishes it, with the case and the person whose step ended it (None: a
+# worker). The satisfaction survey asks the applicant here.
+OnDone = Callable[["Case", Any], None]
+_ON_DONE: list[OnDone] = []
+
 
 def register_notifier(channel: str, notifier: Notifier) -> None:
     _NOTIFIERS[channel] = notifier
+
+
+def register_on_done(callback: OnDone) -> None:
+    if callback not in _ON_DONE:
+        _ON_DONE.append(callback)
+
+
+def case_done(case: Case, actor: Any) -> None:
+    for callback in _ON_DONE:
+        callback(case, actor)
 
 
 def tell(case: Case, text: str, key: str) -> tuple[list[str], str]:

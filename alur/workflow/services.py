@@ -25,6 +25,7 @@ from alur.sop.registry import KeyKind, registry
 from alur.workflow import engine, notices, routing, sla, staff_notices
 from alur.workflow.choices import ACTIVE_TASK, CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import ApplicantNotice, Case, Notification, Task
+from alur.workflow.notices import case_done
 from alur.workflow.sop_spec import spec_for
 from alur.workflow.spec import APPLICANT, ActorKind, OfficeRelation, ProcedureSpec, StepSpec
 
@@ -345,6 +346,7 @@ def _advance(
             obj=case,
             after={"status": CaseStatus.DONE},
         )
+        case_done(case, actor)
     else:
         _open(case, spec, following, now)
 

@@ -25,6 +25,8 @@ from alur.intake.models import Application
 from alur.intake.tests import samples
 from alur.registry.choices import ResidentStatus
 from alur.registry.models import Family, Resident
+from alur.survey.choices import Channel as SurveyChannel
+from alur.survey.models import Survey
 from alur.whatsapp_cloud import payloads, transport
 from alur.whatsapp_cloud.models import BusinessNumber
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
@@ -131,7 +133,7 @@ def apply_by_whatsapp(send: Callable, code: str) -> Case:
     svc = service(code)
     assert svc is not None
     replies = send(code, "Halo")
-    if "Balas dengan angka layanan" in replies[-1]:
+    if "Pilih layanan" in replies[-1]:  # the list of services: its row is tapped or typed
         replies = send(code, str(number_of(code).service_codes.index(code) + 1))
     answers = {"name": "Siti Aminah", "nik": NIK, "phone": "SAMA"} | FIELDS
     for field in (*service_fields(), *svc.fields):
@@ -143,7 +145,7 @@ def apply_by_whatsapp(send: Callable, code: str) -> Case:
     for key, data, mime, _name in files_of(code):
         assert svc.requirement(key).label in replies[-1], replies
         replies = send(code, file=(data, mime))
-    assert "Balas YA" in replies[-1], replies
+    assert "Kirim permohonan ini?" in replies[-1], replies
     replies = send(code, "YA")
     application = Application.objects.get(service_code=code, applicant_phone=CITIZEN)
     assert application.case.reference in replies[-1]
@@ -241,15 +243,19 @@ def test_each_service_over_whatsapp_with_its_return_paths(code: str, whatsapp: C
     decide, taken = returns_once(code)
 
     def resubmit(waiting: Case) -> None:  # the citizen sends the file again over WhatsApp
-        assert "Balas angka persyaratan" in whatsapp(code, "KIRIM")[-1]
+        assert "Pilih persyaratan" in whatsapp(code, "KIRIM")[-1]
         assert "Silakan kirim" in whatsapp(code, "1")[-1]
-        assert "Berkas diterima" in whatsapp(code, file=(samples.pdf(), "application/pdf"))[-1]
+        sent = whatsapp(code, file=(samples.pdf(), "application/pdf"))
+        assert any("diterima" in reply for reply in sent), sent
         assert "sudah kami teruskan" in whatsapp(code, "SELESAI")[-1]
 
     case = run(case, decide, resubmit)
     assert taken == {(s.number, str(t)) for s in SPECS[code].steps for t in s.returns}
     assert case.application.channel == "whatsapp"
     check_outcome(case)
+    # the citizen is asked the satisfaction survey on the number they applied on, once
+    survey = Survey.objects.get(case=case)
+    assert survey.channel == SurveyChannel.WHATSAPP and survey.phone == CITIZEN
     assert case.tasks.filter(status=TaskStatus.DONE, outcome=Outcome.RETURN).count() == len(taken)
 
 
@@ -263,3 +269,4 @@ def test_each_service_at_the_counter_with_its_return_paths(
     assert taken == {(s.number, str(t)) for s in SPECS[code].steps for t in s.returns}
     assert case.application.channel == "counter"
     check_outcome(case)
+    assert Survey.objects.get(case=case).channel == SurveyChannel.LINK  # its QR on the case page
