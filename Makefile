@@ -13,6 +13,9 @@ NATIONAL = IDENTITY_BACKEND=webservice REGISTRY_BACKEND=siak SIAK_URL=http://127
 	DUKCAPIL_WS_URL=http://127.0.0.1:$(SIAK_PORT)/dukcapil/get_json/ALUR_DEMO/CALL_VERIFY_BY_ELEMEN \
 	TTE_BACKEND=$(TTE_BACKEND) BSRE_BASE_URL=http://127.0.0.1:$(BSRE_PORT)
 TTE_BACKEND ?= bsre
+# The local Graph API server, and the address links in messages (staff digests, survey links) name.
+SERVED = WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v26.0 \
+	PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)}
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
 # The journeys: each SOP walked from its start to its end on a 390-px phone (journeys/).
@@ -70,11 +73,11 @@ run: $(VENV)/.base system-deps
 			--bsre-url http://127.0.0.1:$(BSRE_PORT) --bsre-user $${BSRE_USERNAME:-esign} \
 			--bsre-password $${BSRE_PASSWORD:-dev-esign-password} & \
 		$(BIN)/python -m peers.bsre --port $(BSRE_PORT) --quiet --users var/bsre_users.json & \
-		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v26.0 \
+		$(NATIONAL) $(SERVED) \
 			$(BIN)/python manage.py whatsapp_templates_sync --wait 30 & \
-		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v26.0 \
+		$(NATIONAL) $(SERVED) \
 			$(BIN)/python manage.py run_huey --workers 2 --flush-locks --delay 0.2 --max-delay 1 & \
-		$(NATIONAL) WHATSAPP_API_BASE=http://127.0.0.1:$(GRAPH_PORT)/v26.0 \
+		$(NATIONAL) $(SERVED) \
 			$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # mypy over alur/ (settings in pyproject.toml); its cache in .mypy_cache makes a rerun fast.
