@@ -176,7 +176,7 @@ def _turn(turn: Turn, message: InboundMessage, fetched: Fetched | None) -> None:
         return  # a thumbs-up is not a question: not answered, the conversation untouched
     if kind in ("edit", "revoke"):
         new_text = message.text if kind == "edit" else None
-        if hasattr(turn, "revise") and message.original_message_id:
+        if message.original_message_id:
             turn.revise(message.original_message_id, new_text)
         else:
             turn.say(REVISION_NOT_APPLIED)
