@@ -460,16 +460,6 @@ def timeline(case: Case) -> list[TimelineRow]:
     return rows
 
 
-def notifications_for(user: User | AnonymousUser, limit: int = 100) -> QuerySet[Notification]:
-    if not user.is_authenticated:
-        return Notification.objects.none()
-    return (
-        Notification.objects.filter(user_id=user.pk)
-        .select_related("task__case", "office")
-        .order_by("-created_at")[:limit]
-    )
-
-
 def unread_count(user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
