@@ -25,13 +25,25 @@ AT_RISK_LIMIT = 200
 
 
 def notifications_list(user: User | AnonymousUser, limit: int = 100) -> list[Notification]:
-    """The person's notices, unread first, newest first within each."""
+    """The person's notices of work that still waits, unread first, newest first within
+    each."""
     if not user.is_authenticated:
         return []
     return list(
-        Notification.objects.filter(user_id=user.pk)
+        Notification.objects.filter(user_id=user.pk, done_at__isnull=True)
         .select_related("task__case", "office")
         .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")[:limit]
+    )
+
+
+def notifications_done(user: User | AnonymousUser, limit: int = 30) -> list[Notification]:
+    """The person's notices whose work was done (by anyone) or ended, the latest first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Notification.objects.filter(user_id=user.pk, done_at__isnull=False)
+        .select_related("task__case", "office")
+        .order_by("-done_at", "-pk")[:limit]
     )
 
 

@@ -32,6 +32,7 @@ def notifications(request: AuthedRequest) -> HttpResponse:
         "workflow/notifications.html",
         {
             "items": items,
+            "done": selectors.notifications_done(request.user),
             "unread": sum(1 for n in items if n.read_at is None),
             "channels": User.NoticeChannel.choices,
             "current_channel": request.user.notice_channel,

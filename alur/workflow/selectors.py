@@ -463,7 +463,9 @@ def timeline(case: Case) -> list[TimelineRow]:
 def unread_count(user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    return Notification.objects.filter(
+        user_id=user.pk, read_at__isnull=True, done_at__isnull=True
+    ).count()
 
 
 @dataclass(frozen=True)

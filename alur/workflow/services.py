@@ -325,6 +325,7 @@ def _finish(case: Case, status: str, now: Any) -> None:
     if case.clock_started_at and not case.clock_stopped_at:
         case.clock_stopped_at = now
     case.tasks.filter(status__in=ACTIVE_TASK).update(status=TaskStatus.CANCELLED, completed_at=now)
+    staff_notices.tasks_ended(case.pk, now)
 
 
 def _advance(
@@ -487,6 +488,7 @@ def task_complete(
     elif isinstance(target, int):
         _reopen(case, spec, target, now)
     case.save(update_fields=CASE_STATE)
+    staff_notices.tasks_ended(case.pk, now)
     after: dict[str, Any] = {
         "step": task.step,
         "outcome": outcome,
@@ -545,6 +547,7 @@ def fan_out_close(*, case: Case, step: int, actor: User | None, reason: str) -> 
         )
     _advance(case, spec, waiting[0], now, actor)
     case.save(update_fields=CASE_STATE)
+    staff_notices.tasks_ended(case.pk, now)
     return len(waiting)
 
 

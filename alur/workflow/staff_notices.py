@@ -26,6 +26,7 @@ from alur.core.errors import DomainError
 from alur.org.access import Capability, require, unit_chains
 from alur.org.models import Appointment, Office, User
 from alur.sop.models import SopRevision
+from alur.workflow.choices import ACTIVE_TASK
 from alur.workflow.models import Notification, StepQueueTime, Task
 from alur.workflow.sop_spec import spec_for
 from alur.workflow.spec import StepSpec
@@ -151,6 +152,17 @@ def resolve(*, key_prefix: str, keep: str = "", now: datetime | None = None) -> 
         Notification.objects.filter(key__startswith=key_prefix, done_at__isnull=True)
         .exclude(key=keep)
         .update(done_at=now or timezone.now())
+    )
+
+
+def tasks_ended(case_id: int, now: datetime) -> int:
+    """The case's tasks that were completed or cancelled (or all of them, when the case
+    finished) wait for no one any more: their notices are marked done. Called by the engine
+    in the transaction of the change; how many notices were closed."""
+    return (
+        Notification.objects.filter(task__case_id=case_id, done_at__isnull=True)
+        .exclude(task__status__in=ACTIVE_TASK)
+        .update(done_at=now)
     )
 
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.org.models import Office, User
+from alur.workflow import notice_selectors as selectors
 from alur.workflow import services, staff_notices
 from alur.workflow.models import Case, Notification, StepQueueTime
 from alur.workflow.sla import sla_sweep
-from alur.workflow.tests.drive import holder, run_until_step, start
+from alur.workflow.tests.drive import holder, run_to_end, run_until_step, start
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,36 @@ def test_a_case_returned_lands_on_who_did_the_step() -> None:
     back = Notification.objects.get(kind=staff_notices.TASK_RETURNED)
     assert back.user == kasi and back.task is not None and back.task.step == 3
     assert "kembali kepada Anda" in back.message
+
+
+def test_a_decided_review_leaves_the_waiting_list_for_every_holder(
+    client: Any, persona: Callable[[str], User]
+) -> None:
+    case = start("S2e")
+    task = run_until_step(case, 3)
+    kasi = persona("waykanan.kasi.capil")
+    notice = Notification.objects.get(user=kasi, task=task)
+    client.force_login(kasi)
+    assert case.reference in client.get("/pemberitahuan/").content.decode()
+    services.task_complete(task=task, actor=holder(task), outcome="done")
+    # Done for everyone told of it, whoever decided, in the same transaction.
+    assert not Notification.objects.filter(task=task, done_at__isnull=True).exists()
+    notice.refresh_from_db()
+    assert notice.done_at is not None
+    page = client.get("/pemberitahuan/").content.decode()
+    waiting, _sep, done = page.partition("Sudah selesai")
+    assert case.reference not in waiting and case.reference in done
+    assert notice not in selectors.notifications_list(kasi)
+    assert notice in selectors.notifications_done(kasi)
+
+
+def test_a_finished_case_closes_the_notices_of_its_tasks() -> None:
+    case = start("S2e")
+    run_to_end(case)
+    case.refresh_from_db()
+    assert case.status == "done"
+    assert Notification.objects.filter(task__case=case).exists()
+    assert not Notification.objects.filter(task__case=case, done_at__isnull=True).exists()
 
 
 def test_a_step_past_its_work_standard_alerts_no_one() -> None:
