@@ -48,6 +48,7 @@ DIGEST_LANGUAGE = STAFF_DIGEST.language
 BATCH_MINUTES = 30
 PARAMETER_LIMIT = 900  # under the Cloud API's limit for one body parameter
 ITEMS_PER_GROUP = 5
+TITLE_LIMIT = 60  # each title in the summary, cut after a whole word
 
 # How each kind is counted in the summary, in this order.
 PHRASES: dict[str, str] = {
@@ -93,7 +94,11 @@ def summary(notices: list[Notification]) -> str:
         if not rows:
             continue
         phrase = PHRASES.get(kind, OTHER)
-        titles = [row.title or row.message[:60] for row in rows if row.title or row.message]
+        titles = [
+            sn.clip_words(row.title or row.message, TITLE_LIMIT)
+            for row in rows
+            if row.title or row.message
+        ]
         shown = "; ".join(f"«{title}»" for title in titles[:ITEMS_PER_GROUP])
         more = len(titles) - ITEMS_PER_GROUP
         if more > 0:
@@ -103,7 +108,7 @@ def summary(notices: list[Notification]) -> str:
     text = ". ".join(parts)
     room = PARAMETER_LIMIT - len(link) - 10
     if len(text) > room:
-        text = text[: room - 1].rstrip() + "…"
+        text = sn.clip_words(text, room)
     return " ".join(f"{text}. Buka: {link}".split())  # one line, single spaces
 
 

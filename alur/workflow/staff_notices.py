@@ -65,6 +65,17 @@ _LETTER_FORMS = {
 }
 
 
+def clip_words(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut after a whole word with "…" when longer."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
 def needs_decision(step: StepSpec) -> bool:
     """Does the step wait for a person's decision (told to them), rather than routine work
     (seen in their inbox)?"""
@@ -133,7 +144,7 @@ def notify(
                 task=task,
                 kind=kind,
                 message=message[:1000],
-                title=title[:160],
+                title=clip_words(title, 160),
                 url=url,
                 key=key,
                 created_at=now,
@@ -170,7 +181,7 @@ def task_landed(task: Task, step: StepSpec, *, returned: bool = False) -> int:
     """A task that needs a decision (or a case sent back to a step) opened: its holders are
     told, with a link to the case page where they act."""
     case = task.case
-    activity = step.activity if len(step.activity) <= 80 else step.activity[:79].rstrip() + "…"
+    activity = clip_words(step.activity, 80)
     kind = TASK_RETURNED if returned else _LETTER_FORMS.get(step.form or "", TASK_REVIEW)
     if returned:
         message = (

@@ -13,8 +13,8 @@ from django.utils import timezone
 from alur.audit.models import AuditEvent
 from alur.core.errors import DomainError
 from alur.org.models import Office, User
+from alur.workflow import digest, services, staff_notices
 from alur.workflow import notice_selectors as selectors
-from alur.workflow import services, staff_notices
 from alur.workflow.models import Case, Notification, StepQueueTime
 from alur.workflow.sla import sla_sweep
 from alur.workflow.tests.drive import holder, run_to_end, run_until_step, start
@@ -239,3 +239,14 @@ def test_what_is_about_to_miss_shows_to_the_units_supervisors_only(
     assert case.reference in client.get("/tugas/hampir-lewat/").content.decode()
     client.force_login(persona("waykanan.operator"))
     assert client.get("/tugas/hampir-lewat/").status_code == 403
+
+
+def test_the_digest_cuts_long_titles_after_a_whole_word() -> None:
+    subject = "Permintaan blangko KTP-el untuk pelayanan jemput bola kecamatan sebanyak 160 keping"
+    notices = [Notification(kind=staff_notices.LETTER_SIGN, title=subject, message="x")]
+    text = digest.summary(notices)
+    shown = text.split("«", 1)[1].split("»", 1)[0]
+    assert shown.endswith("…") and len(shown) <= digest.TITLE_LIMIT
+    assert subject.startswith(shown[:-1]) and subject[len(shown) - 1] == " "
+    assert staff_notices.clip_words("160 keping Blangko", 12) == "160 keping…"
+    assert staff_notices.clip_words("pendek", 12) == "pendek"
