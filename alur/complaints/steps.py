@@ -133,9 +133,11 @@ def on_respond(context: StepContext) -> None:
     complaint.answered_by, complaint.closed_at = context.actor, timezone.now()
     complaint.save(update_fields=["status", "answer", "answered_by", "closed_at"])
     reference = complaint.case.reference
+    # Where the survey (SKM) goes on WhatsApp it replaces the old 1–5 question: one survey.
+    question = "" if _survey_by_whatsapp(complaint) else f"\n\n{SATISFACTION_QUESTION}"
     sent = delivery.tell_reporter(
         complaint,
-        f"Jawaban atas pengaduan Anda {reference}:\n\n{answer}\n\n{SATISFACTION_QUESTION}",
+        f"Jawaban atas pengaduan Anda {reference}:\n\n{answer}{question}",
         "answer",
         f"Jawaban pengaduan {reference}",
         required=True,
@@ -151,13 +153,17 @@ def on_respond(context: StepContext) -> None:
     _survey(complaint, context)
 
 
+def _survey_by_whatsapp(complaint: Complaint) -> bool:
+    return complaint.channel == Channel.WHATSAPP and bool(complaint.reporter_phone)
+
+
 def _survey(complaint: Complaint, context: StepContext) -> None:
     """The answered reporter is asked the satisfaction survey (once per complaint): on WhatsApp
     when the complaint came by it, else by the link the officer shows or hands over."""
     from alur.survey.choices import Source
     from alur.survey.services import survey_invite
 
-    by_whatsapp = complaint.channel == Channel.WHATSAPP and bool(complaint.reporter_phone)
+    by_whatsapp = _survey_by_whatsapp(complaint)
     survey_invite(
         case=complaint.case,
         source=Source.COMPLAINTS,

@@ -107,7 +107,7 @@ def test_a_complaint_answered_directly_by_the_receiving_officer(
     # The answer, then the satisfaction survey (alur.survey) on the same number.
     message = OutboundMessage.objects.get(recipient=E164, dedupe_key__endswith=":answer")
     assert "KTP-el Anda sudah dicetak" in message.payload["body"]
-    assert "angka 1" in message.payload["body"]  # the satisfaction question
+    assert "angka 1" not in message.payload["body"]  # the survey (SKM) replaces the 1–5 question
     assert actions(complaint) == [
         "complaints.submit",
         "complaints.register",

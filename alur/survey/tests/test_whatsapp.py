@@ -140,15 +140,14 @@ def test_a_tap_from_another_number_is_not_taken(
     assert "tidak ditemukan" in phone(graph)[-1]["text"]["body"]
 
 
-def test_typed_answers_after_the_complaint_score(
+def test_typed_answers_on_a_complaint_go_to_the_survey(
     graph: RunningServer,
     client: Client,
     answered_complaint: Callable[..., Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    """Where the list cannot be shown the citizen types: a lone number first gives the
-    complaint its 1–5 score (its own question came first), then answers the survey's latest
-    question; LEWATI ends it."""
+    """Where the list cannot be shown the citizen types: the survey replaced the complaint's old
+    1–5 score, so a lone number answers the survey's latest question; LEWATI ends it."""
     from alur.whatsapp.tests.conftest import webhook_text
 
     number = BusinessNumber.objects.get(phone_number_id=COMPLAINTS[0])
@@ -160,11 +159,10 @@ def test_typed_answers_after_the_complaint_score(
         with django_capture_on_commit_callbacks(execute=True):
             webhook_text(client, COMPLAINTS, CITIZEN, text)
 
-    typed("4")
-    complaint.refresh_from_db()
-    assert complaint.satisfaction == 4 and not survey.answers.exists()
     typed("3")
     assert Answer.objects.get(survey=survey, element=1).score == 3
+    complaint.refresh_from_db()
+    assert complaint.satisfaction is None  # no old 1–5 score beside the survey
     assert "Pertanyaan 2 dari 9" in last_list(graph)["body"]["text"]
     typed("lewati")
     survey.refresh_from_db()

@@ -3,7 +3,8 @@
 name → the complaint in one message → the related application's tracking number (or LEWATI) →
 a summary → "YA" files the complaint (an S2g case) and answers with its tracking number.
 "STATUS" (or a complaint's tracking number) answers with its state and, once closed, the answer.
-After the answer, a reply of one number is the reporter's satisfaction score (1–5).
+After the answer, a reply of one number is the reporter's satisfaction score (1–5), unless the
+survey (SKM, `alur.survey`) was sent on WhatsApp for that complaint: it replaced the old score.
 The complaint is filed, found and rated by `alur.complaints.services`.
 """
 
@@ -275,14 +276,25 @@ def status(turn: Turn, reference: str | None) -> None:
 
 
 def _rate(turn: Turn, text: str) -> bool:
-    """A lone number after an answer is the satisfaction score; False when nothing awaits one."""
+    """A lone number after an answer is the satisfaction score; False when nothing awaits one.
+    A complaint whose survey (SKM) was sent on WhatsApp has no 1–5 score there: the survey
+    replaced it, so its typed answers are the survey's."""
     from alur.complaints.services import complaint_rate
+    from alur.survey.models import Survey
 
     since = timezone.now() - timedelta(days=RATING_DAYS)
+    surveyed = set(
+        Survey.objects.filter(phone=turn.citizen)
+        .exclude(whatsapp_number=None)
+        .values_list("case_id", flat=True)
+    )
     answered = [
         c
         for c in _mine(turn)
-        if c.status == Status.ANSWERED and c.closed_at and c.closed_at >= since
+        if c.status == Status.ANSWERED
+        and c.closed_at
+        and c.closed_at >= since
+        and c.case_id not in surveyed
     ]
     if not answered:
         return False

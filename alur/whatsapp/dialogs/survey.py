@@ -4,13 +4,12 @@ survey is the citizen's latest question, answers it before the number's own dial
 A tap carries its survey and answer (`alur.survey.messages.row_id`), so it is applied whatever
 the conversation is doing, as long as it comes from the survey's own number and citizen. A typed
 answer is read only while the survey's question is the last thing asked: asked after the
-conversation's last turn, and, for a complaint, after its 1–5 score was given (the complaints
-dialog reads a lone number as that score first).
+conversation's last turn. For a complaint answered on WhatsApp the survey replaces the old 1–5
+score (the complaints dialog does not read a lone number as a score there).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from alur.core.errors import DomainError
@@ -47,37 +46,15 @@ def _surveys(turn: Turn) -> Any:
     )
 
 
-def _complaint_scored(survey: Survey) -> tuple[bool, datetime | None]:
-    """(the survey's complaint still waits for its 1–5 score, when that score was given)."""
-    if survey.case_id is None:
-        return False, None
-    from alur.complaints.choices import Status
-    from alur.complaints.models import Complaint
-
-    complaint = (
-        Complaint.objects.filter(case_id=survey.case_id, status=Status.ANSWERED)
-        .only("satisfaction", "satisfaction_at")
-        .first()
-    )
-    if complaint is None:
-        return False, None
-    return complaint.satisfaction is None, complaint.satisfaction_at
-
-
 def _latest(turn: Turn) -> Survey | None:
     """The citizen's open survey whose question is the last thing asked on this number: asked
-    after the conversation's last turn, or with only the complaint's 1–5 score given since."""
+    after the conversation's last turn."""
     survey = _surveys(turn).filter(completed_at=None, skipped_at=None).order_by("-asked_at").first()
     if survey is None or survey.asked_element is None or survey.asked_at is None:
         return None
-    awaits_score, scored_at = _complaint_scored(survey)
-    if awaits_score:
-        return None  # the complaints dialog reads a lone number as that score first
-    last_turn = turn.conversation.updated_at
-    if survey.asked_at >= last_turn:
-        return survey
-    if scored_at is not None and survey.asked_at <= scored_at and last_turn <= scored_at:
-        return survey  # the turn since was the complaint's score, which asked nothing
+    conversation = turn.conversation
+    if conversation.replies == 0 or survey.asked_at >= conversation.updated_at:
+        return survey  # nothing was asked on this conversation since (or ever)
     return None
 
 
