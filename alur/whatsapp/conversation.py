@@ -3,7 +3,8 @@
 menu → the chosen service's requirement list → its fields, one question at a time (NIK checked
 as it is typed) → its documents, one at a time (media fetched, checked, kept) → a summary →
 "YA" makes the application (a workflow case) and answers with its tracking number. "STATUS" or
-a tracking number answers with the current step; "MENU" or "BATAL" starts again. A conversation
+a tracking number answers with the current step; "MENU" shows the menu; "BATAL" cancels the
+form being filled in (the citizen is told so) and shows the menu. A conversation
 idle longer than WHATSAPP_CONVERSATION_IDLE_MINUTES starts again, and the citizen is told so.
 
 Media is fetched before the transaction that records it (never a call to WhatsApp inside an open
@@ -197,6 +198,10 @@ def _turn(turn: Turn, message: InboundMessage, fetched: Fetched | None) -> None:
     else:
         turn.respond(fetched)
 
+
+# The states of a form being filled in: BATAL there cancels it, and the citizen is told so.
+FILLING = (Conversation.State.FIELDS, Conversation.State.FILES, Conversation.State.CONFIRM)
+CANCELLED: dict[str, str] = {BusinessNumber.Purpose.COMPLAINTS: "Pengaduan"}
 
 REVISION_NOT_APPLIED = (
     "Perubahan atau penghapusan pesan tidak dapat kami terapkan di sini. Bila ada jawaban yang "
@@ -397,7 +402,11 @@ class Turn:
         elif text.upper() in ("MENU", "BATAL", "ULANG"):
             if first:
                 self.introduce()
+            cancelled = text.upper() != "MENU" and state in FILLING
             self.reset()
+            if cancelled:
+                what = CANCELLED.get(self.number.purpose, "Permohonan")
+                self.say(f"{what} dibatalkan; data dan berkas yang belum dikirim dihapus.")
             self.menu()
         else:
             if first:

@@ -55,6 +55,40 @@ DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 # The services' rows of the menu carry their number; these rows their word.
 STATUS_ROW = ("STATUS", "Cek status permohonan", "Lihat perkembangan permohonan Anda")
 RESEND_ROW = (RESEND, "Kirim berkas susulan", "Lengkapi berkas permohonan yang dikembalikan")
+# The office's staff (`alur.whatsapp.handoff` reads the id as the citizen asking for a person).
+STAFF = "PETUGAS"
+STAFF_ROW = (STAFF, "Bicara dengan petugas", "Tanyakan langsung kepada petugas kantor")
+# A number with one service: its menu is three buttons; "1" (or the words) starts the form.
+START = "1"
+START_WORDS = ("MULAI PERMOHONAN", "PERMOHONAN BARU", "AJUKAN PERMOHONAN")
+IDLE_BUTTONS = [(START, "Mulai permohonan"), ("STATUS", "Cek status"), (STAFF, "Petugas")]
+# A greeting at the menu is answered with the menu (never taken as an answer).
+GREETINGS = frozenset(
+    {
+        "HALO",
+        "HALLO",
+        "HALOO",
+        "HAI",
+        "HI",
+        "HELLO",
+        "HEI",
+        "P",
+        "PING",
+        "TES",
+        "TEST",
+        "PERMISI",
+        "PAGI",
+        "SIANG",
+        "SORE",
+        "MALAM",
+        "SELAMAT",
+        "ASSALAMUALAIKUM",
+        "ASSALAMU'ALAIKUM",
+        "SALAM",
+        "MISI",
+    }
+)
+STEP_LIMIT = 160
 CONFIRM_BUTTONS = [("YA", "Kirim permohonan"), ("BATAL", "Batal")]
 AFTER_BUTTONS = [("STATUS", "Cek status"), ("MENU", "Menu layanan")]
 APPLICANT_ERRORS = {"applicant_name": "name", "applicant_nik": "nik", "applicant_phone": "phone"}
@@ -83,13 +117,20 @@ def menu(turn: Turn) -> None:
             [("STATUS", "Cek status")],
         )
         return
-    if len(offered) == 1 and _waiting_application(turn) is None:
-        start(turn, offered[0])
+    waiting = _waiting_application(turn) is not None
+    if len(offered) == 1 and not waiting:
+        turn.ask_buttons(
+            f"Selamat datang di layanan WhatsApp {office}: permohonan {offered[0].name}. "
+            "Pilih «Mulai permohonan» untuk mengajukan, «Cek status» untuk melihat permohonan "
+            "Anda, atau «Petugas» untuk bicara dengan petugas.",
+            IDLE_BUTTONS,
+        )
         return
     rows = [(str(i), _row_title(s.name), s.name[:72]) for i, s in enumerate(offered, start=1)]
     rows.append(STATUS_ROW)
-    if _waiting_application(turn) is not None:
+    if waiting:
         rows.append(RESEND_ROW)
+    rows.append(STAFF_ROW)
     turn.ask_list(
         f"Selamat datang di layanan WhatsApp {office}. Pilih layanan yang Anda perlukan.",
         "Pilih layanan",
@@ -152,8 +193,21 @@ def ask_file(turn: Turn, svc: Service, form: ApplicationForm) -> None:
         turn.ask_buttons(f"{question}\nBila tidak ada, pilih Lewati.", [(SKIP, "Lewati")])
 
 
+def shown(field: Field, value: str) -> str:
+    """An answer as the citizen typed it: a date (stored as YYYY-MM-DD) as DD-MM-YYYY."""
+    if field.kind == FieldKind.DATE:
+        try:
+            return date.fromisoformat(value).strftime("%d-%m-%Y")
+        except ValueError:
+            return value
+    return value
+
+
 def ask_confirm(turn: Turn, svc: Service, form: ApplicationForm) -> None:
-    summary = "\n".join(f"- {f.label}: {form.fields.get(f.key, '-')}" for f in fields_of(svc))
+    summary = "\n".join(
+        f"- {f.label}: {shown(f, form.fields[f.key]) if f.key in form.fields else '-'}"
+        for f in fields_of(svc)
+    )
     received = sum(1 for file in form.files.values() if file)
     turn.ask_buttons(
         f"Ringkasan permohonan {svc.name}:\n{summary}\n- Berkas diterima: {received}\n\n"
@@ -209,13 +263,26 @@ def advance(turn: Turn, text: str, fetched: Fetched | None) -> None:
             confirm(turn, svc, form, text)
 
 
+def _greeting(text: str) -> bool:
+    words = re.sub(r"[^\w' ]", " ", text.upper()).split()
+    return bool(words) and words[0] in GREETINGS
+
+
 def choose(turn: Turn, text: str, fetched: Fetched | None = None) -> None:
     offered = services_of(turn)
     choice = typed_number(text)
+    words = " ".join(text.upper().split())
     if fetched is None and choice is not None and 1 <= choice <= len(offered):
         start(turn, offered[choice - 1])
-    elif turn.first or (fetched is None and not text):
-        menu(turn)  # a greeting on a new conversation: the menu is the answer
+    elif fetched is None and len(offered) == 1 and words in START_WORDS:
+        start(turn, offered[0])
+    elif turn.first and len(offered) == 1 and _waiting_application(turn) is None:
+        # The first message on a number with one service: its form starts at once (the
+        # message itself, a greeting, is not taken as an answer). Later, at the menu, the
+        # form starts only when the citizen asks for it.
+        start(turn, offered[0])
+    elif turn.first or (fetched is None and (not text or _greeting(text))):
+        menu(turn)  # a greeting: the menu is the answer
     else:
         turn.not_understood(text)
 
@@ -485,10 +552,11 @@ def revise(turn: Turn, message_id: str, new_text: str | None) -> bool:
         turn.say(f"Perubahan {field.label} tidak dapat kami terima: {problem}")
         again(turn)
         return True
-    before = form.fields.get(key, "-")
+    before = form.fields.get(key)
     form.fields[key] = value
     turn.move(conversation.state, form.to_json())
-    turn.say(f"{field.label} diubah dari «{before}» menjadi «{value}».")
+    was = shown(field, before) if before is not None else "-"
+    turn.say(f"{field.label} diubah dari «{was}» menjadi «{shown(field, value)}».")
     again(turn)
     return True
 
@@ -532,9 +600,19 @@ def status(turn: Turn, reference: str | None) -> None:
         buttons = [(RESEND, "Kirim berkas susulan"), ("MENU", "Menu layanan")]
     turn.ask_buttons(
         f"Permohonan {case.reference}: {case.get_status_display()}.\n"
-        f"Langkah sekarang: {step[:160]}",
+        f"Langkah sekarang: {_shortened(step, STEP_LIMIT)}",
         buttons,
     )
+
+
+def _shortened(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut at a word boundary with "…" when longer."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:-") + "…"
 
 
 def _waiting_application(turn: Turn) -> Application | None:

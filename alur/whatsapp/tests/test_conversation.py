@@ -150,7 +150,10 @@ def test_an_idle_conversation_starts_again_and_says_so(citizen) -> None:
     )
     replies = citizen("1808015503950001")
     assert "berakhir" in replies[0]
-    assert Conversation.objects.get(citizen=CITIZEN).data["index"] == 0
+    # Back at the menu: a new form starts only when the citizen asks for it.
+    assert "Mulai permohonan" in replies[-1]
+    conversation = Conversation.objects.get(citizen=CITIZEN)
+    assert conversation.state == "menu" and conversation.data == {}
 
 
 @pytest.mark.django_db
@@ -310,8 +313,8 @@ def test_the_staged_files_become_the_attachments_once_the_application_is_sent(ci
 @pytest.mark.django_db
 def test_the_staged_files_are_removed_when_the_citizen_cancels(citizen) -> None:
     paths = _to_confirm_stage(citizen)
-    citizen("BATAL")  # the number's one service starts afresh
-    assert Conversation.objects.get(citizen=CITIZEN).data["files"] == {}
+    assert "dibatalkan" in citizen("BATAL")[0]  # said, and back at the menu
+    assert "files" not in Conversation.objects.get(citizen=CITIZEN).data
     assert not any(default_storage.exists(path) for path in paths)
 
 

@@ -270,6 +270,74 @@ def test_a_menu_longer_than_ten_rows_is_paged_and_a_page_tap_shows_the_next(phon
     first = phone.say("Halo")[-1]
     assert first[2] == [*map(str, range(1, 9)), "HALAMAN 2"]
     second = phone.tap("HALAMAN 2")
-    assert len(second) == 1 and second[0][2] == ["9", "10", "STATUS", "HALAMAN 1"]
+    assert len(second) == 1 and second[0][2] == ["9", "10", "STATUS", "PETUGAS", "HALAMAN 1"]
     assert Conversation.objects.get(citizen=CITIZEN).state == "menu"  # the dialog untouched
     assert "Kartu Identitas Anak" in _text(phone.tap("10"))
+
+
+def test_batal_on_a_one_service_number_says_so_and_waits_at_the_menu(phone: Phone) -> None:
+    """The walk's case: BATAL started a new form at once, and "Halo" became the name."""
+    phone.say("Halo")  # the first message: the number's one service starts at once
+    phone.say("Siti Aminah")
+    cancelled = phone.say("BATAL")
+    assert "Permohonan dibatalkan; data dan berkas yang belum dikirim dihapus." in cancelled[0][1]
+    assert "Nama" not in _text(cancelled)
+    assert cancelled[-1][2] == ["1", "STATUS", "PETUGAS"]
+    conversation = Conversation.objects.get(citizen=CITIZEN)
+    assert conversation.state == "menu" and conversation.data == {}
+    greeted = phone.say("Halo")  # a greeting at the menu: the menu again, not an answer
+    assert greeted[-1][2] == ["1", "STATUS", "PETUGAS"] and "Maaf" not in _text(greeted)
+    assert Conversation.objects.get(citizen=CITIZEN).state == "menu"
+    started = _text(phone.tap("1"))
+    assert "Permohonan Akta kelahiran" in started and "Nama pemohon" in started
+    assert _form()["fields"] == {}
+    phone.say("Siti Aminah")
+    assert _form()["fields"]["name"] == "Siti Aminah"
+
+
+def test_menu_on_a_one_service_number_shows_the_menu_without_starting(phone: Phone) -> None:
+    phone.say("Halo")
+    shown = phone.say("MENU")
+    assert "dibatalkan" not in _text(shown)  # MENU is not a cancellation
+    assert shown[-1][2] == ["1", "STATUS", "PETUGAS"]
+    assert Conversation.objects.get(citizen=CITIZEN).state == "menu"
+    assert "Nama pemohon" in _text(phone.say("mulai permohonan"))  # typed, not tapped
+    assert Conversation.objects.get(citizen=CITIZEN).state == "fields"
+
+
+def test_the_petugas_choice_of_the_menus_reaches_the_staff(phone: Phone) -> None:
+    from alur.chat.models import Thread
+
+    phone.on(KTP_KIA)
+    menu = phone.say("Halo")[-1]
+    assert menu[2][-1] == "PETUGAS"
+    assert "petugas" in _text(phone.tap("PETUGAS"))
+    assert Thread.objects.filter(citizen=CITIZEN, status=Thread.Status.OPEN).count() == 1
+
+
+def test_the_summary_shows_a_date_as_typed_and_keeps_it_stored_as_a_date(phone: Phone) -> None:
+    born = timezone.localdate().replace(day=1)
+    _to_files(phone)  # the child's birth date typed as DD-MM-YYYY
+    for _ in range(4):
+        summary = phone.send_file(pdf(), "application/pdf", "berkas.pdf")
+    assert summary[-1][2] == ["YA", "BATAL"]
+    assert born.strftime("%d-%m-%Y") in summary[-1][1]
+    assert born.isoformat() not in summary[-1][1]
+    assert born.isoformat() in _form()["fields"].values()
+
+
+def test_the_status_step_is_cut_at_a_word(phone: Phone) -> None:
+    """The akta's first step is 170 characters long: shown cut after a whole word, with "…"."""
+    from alur.workflow.selectors import timeline
+
+    _to_files(phone)
+    for _ in range(4):
+        phone.send_file(pdf(), "application/pdf", "berkas.pdf")
+    phone.tap("YA")
+    case = Application.objects.get(applicant_phone=CITIZEN).case
+    rows = [r for r in timeline(case) if r.task.status in ("open", "claimed", "waiting")]
+    activity = rows[0].activity
+    assert len(activity) > 160
+    step = _text(phone.tap("STATUS")).split("Langkah sekarang: ", 1)[1]
+    assert step.endswith("…") and len(step) <= 160
+    assert activity.startswith(step[:-1]) and activity[len(step) - 1] == " "
