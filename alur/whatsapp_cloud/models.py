@@ -66,6 +66,16 @@ def placeholders(text: str) -> int:
     return len(set(_PLACEHOLDER.findall(text or "")))
 
 
+# WhatsApp's header formats (TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION) as the office page says them.
+HEADER_FORMAT_LABELS = {
+    "TEXT": "teks",
+    "IMAGE": "gambar",
+    "VIDEO": "video",
+    "DOCUMENT": "berkas",
+    "LOCATION": "lokasi",
+}
+
+
 class MessageTemplate(models.Model):
     """One message template (name + language) of a WhatsApp Business Account, as the Graph API's
     `GET /{WABA-ID}/message_templates` listed it at the last sync (`templates_sync`).
@@ -130,6 +140,10 @@ class MessageTemplate(models.Model):
 
     def get_status_label(self) -> str:
         return self.Status(self.status).label if self.status in self.Status.values else self.status
+
+    def get_header_format_label(self) -> str:
+        """The header's kind in Bahasa Indonesia (WhatsApp names it in English)."""
+        return HEADER_FORMAT_LABELS.get(self.header_format, self.header_format.lower())
 
     def get_category_label(self) -> str:
         known = self.Category.values

@@ -192,6 +192,9 @@ def test_the_office_page_lists_the_templates_and_who_may_sync_them(
     text = kadis.get("/kantor/18.08/").content.decode()  # the worker ran after the commit
     assert MessageTemplate.objects.filter(waba_id=DEMO_WABA_ID).count() == len(SEED) - 1
     assert 'data-template="permohonan_ditolak" data-ready="ya"' in text
+    # Header formats in Bahasa Indonesia, not WhatsApp's English names.
+    assert "kepala berkas" in text and "kepala document" not in text
+    assert "kepala text" not in text and "kepala image" not in text
     # The one Alur needs and WhatsApp Manager lacks is named, with where it is used.
     assert 'data-template="permohonan_dikembalikan" data-ready="tidak"' in text
     assert "Belum terdaftar di WhatsApp Manager" in text
