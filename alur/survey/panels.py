@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from alur.survey.choices import ELEMENT_COUNT, Channel
 from alur.survey.models import Survey
+from alur.survey.selectors import invitation_withheld
 from alur.tte.qr import qr_svg
 from alur.workflow.models import Case
 from alur.workflow.panels import register_case_panel
@@ -34,7 +35,8 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
     survey = Survey.objects.filter(case=case).first()
     if survey is None:
         return None
-    link = public_link(request, survey) if survey.channel == Channel.LINK else ""
+    withheld = survey.channel == Channel.WHATSAPP and invitation_withheld(survey)
+    link = public_link(request, survey) if survey.channel == Channel.LINK or withheld else ""
     answered = survey.answers.count()
     return SafeString(
         render_to_string(
@@ -44,6 +46,7 @@ def case_panel(request: HttpRequest, case: Case) -> SafeString | None:
                 "link": link,
                 "qr": qr_code_svg(link) if link and survey.is_open else "",
                 "answered": answered,
+                "withheld": withheld,
                 "elements": ELEMENT_COUNT,
             },
             request=request,

@@ -202,3 +202,14 @@ def children_ikm(user: User | AnonymousUser, office: Office, quarter: Quarter) -
     allowed = ikm_office_ids(user)
     children = Office.objects.filter(parent=office, id__in=allowed, is_active=True).order_by("code")
     return [ChildIkm(child, office_ikm(child, quarter).index) for child in children]
+
+
+def invitation_withheld(survey: Survey) -> bool:
+    """The survey's first WhatsApp message was kept back: the citizen said BERHENTI to the
+    number, so the survey goes by link or QR code instead."""
+    from alur.outbox.choices import MessageStatus
+    from alur.outbox.models import OutboundMessage
+
+    return OutboundMessage.objects.filter(
+        dedupe_key=f"survey:{survey.pk}:invite", status=MessageStatus.WITHHELD
+    ).exists()

@@ -168,3 +168,26 @@ def test_the_printed_answer_sheet_carries_the_survey_qr_code(
     sheet = client.get(f"/pengaduan/{complaint.pk}/cetak/").content.decode()
     assert "Survei Kepuasan Masyarakat." in sheet and "Kode QR survei kepuasan" in sheet
     assert f"/survei/{survey.token}/" in sheet
+
+
+def test_after_berhenti_the_case_page_says_the_survey_was_not_sent(
+    client: Client, persona: Callable[[str], Any], answered_complaint: Callable[..., Any]
+) -> None:
+    """The citizen said BERHENTI: the survey's first message is withheld, and the case page says
+    so and offers the QR code and link instead of "sent on WhatsApp"."""
+    from alur.complaints.choices import Channel as ComplaintChannel
+    from alur.org.models import Office
+    from alur.outbox.consent import opt_out
+    from alur.survey.tests.conftest import CITIZEN, WAY_KANAN
+    from alur.whatsapp_cloud.models import BusinessNumber
+
+    waykanan = Office.objects.get(code=WAY_KANAN)
+    for number in BusinessNumber.objects.filter(office=waykanan):
+        opt_out(office=waykanan, sender=number.phone_number_id, recipient=CITIZEN)
+    complaint = answered_complaint(ComplaintChannel.WHATSAPP)
+    survey = Survey.objects.get(case=complaint.case)
+    client.force_login(persona("waykanan.pengaduan"))
+    page = client.get(f"/perkara/{complaint.case.reference}/").content.decode()
+    assert "Survei dikirim lewat WhatsApp" not in page
+    assert "tidak dikirim lewat WhatsApp karena warga menolak pesan" in page
+    assert f"/survei/{survey.token}/" in page and "<svg" in page
