@@ -4,7 +4,8 @@ An akta kelahiran application (S2e) received complete, taken through the engine'
 the Kasi's verification (step 3), whose promise is then set as if the files had been complete
 most of a working day ago: "Hampir lewat janji layanan" of the Capil unit's supervisors (the
 Kasi Kelahiran dan Kematian, the Plt. Kabid Pencatatan Sipil, the Kadis) is not empty. On every
-load the same case (by its subject) gets its promise moved again, so it stays about to miss.
+load the same case (by its subject) gets its promise moved again, so it stays about to miss;
+its superiors are alerted once, as the SLA sweep would.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alur.org.models import Office
-from alur.workflow import routing, services
+from alur.workflow import routing, services, sla
 from alur.workflow.choices import CaseStatus, Outcome, TaskStatus
 from alur.workflow.models import Case, Task
 
@@ -63,4 +64,7 @@ def load_case_about_to_miss() -> Case | None:
     if case.clock_started_at is None or case.clock_started_at > now - timedelta(hours=6):
         case.clock_started_at = now - timedelta(hours=6)
     case.save(update_fields=["due_at", "promise_warn_at", "clock_started_at"])
+    if case.promise_alerted_at is None:
+        # The sweep's alert to the superiors, as the worker would send it (once per case).
+        sla._alert_promise(case, now)
     return case
