@@ -90,10 +90,11 @@ def _narrowed(
     elif filters.assignee == Assignee.NOBODY:
         tasks = tasks.filter(status=TaskStatus.OPEN)
     now = timezone.now()
+    # The case's promise (Case.due_at) where it has one, else the step's work standard.
     if filters.sla == SlaState.OVERDUE:
-        tasks = tasks.filter(due_at__lt=now)
+        tasks = tasks.filter(Q(case__due_at__lt=now) | Q(case__due_at=None, due_at__lt=now))
     elif filters.sla in (SlaState.ON_TIME, SlaState.AT_RISK):
-        tasks = tasks.filter(due_at__gte=now)
+        tasks = tasks.filter(Q(case__due_at__gte=now) | Q(case__due_at=None, due_at__gte=now))
     zone = timezone.get_current_timezone()
     if filters.date_from:
         tasks = tasks.filter(created_at__gte=datetime.combine(filters.date_from, time(), zone))
@@ -199,7 +200,7 @@ def inbox_page(
         tasks = [
             t
             for t in tasks
-            if sla_of(t, procedure(t.case).step(t.step).minutes, calendars).state == filters.sla
+            if inbox_sla(t, procedure(t.case).step(t.step).minutes, calendars).state == filters.sla
         ]
         total = len(tasks)
         tasks = tasks[:limit]
@@ -210,6 +211,7 @@ def inbox_page(
 class Sla:
     state: SlaState
     minutes_left: int | None  # working minutes; negative when overdue (wall-clock minutes)
+    promise: bool = False  # measured against the case's promise (Case.due_at), not the step
 
     @property
     def label(self) -> str:
@@ -241,6 +243,26 @@ def sla_of(
     if task.completed_at is None and allowed and left < AT_RISK_SHARE * allowed:
         return Sla(SlaState.AT_RISK, left)
     return Sla(SlaState.ON_TIME, left)
+
+
+def inbox_sla(
+    task: Task, allowed: int | None, calendars: Calendars, now: datetime | None = None
+) -> Sla:
+    """The inbox's SLA of a task: the case's promise (Case.due_at; about to be missed from its
+    promise_warn_at) where the case has one, else the step's work standard (`sla_of`)."""
+    case = task.case
+    if case.due_at is None:
+        return sla_of(task, allowed, calendars, now)
+    now = now or timezone.now()
+    end = task.completed_at or now
+    if end > case.due_at:
+        minutes = -int((end - case.due_at).total_seconds() // 60)
+        return Sla(SlaState.OVERDUE, minutes, promise=True)
+    left = working_minutes_between(calendars.of(task.office), end, case.due_at)
+    warn = case.promise_warn_at
+    if task.completed_at is None and warn is not None and end >= warn:
+        return Sla(SlaState.AT_RISK, left, promise=True)
+    return Sla(SlaState.ON_TIME, left, promise=True)
 
 
 # --- need-to-know on cases (org.access.DataClass) ----------------------------------------

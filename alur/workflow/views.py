@@ -35,7 +35,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         spec = services.procedure(task.case)
         step = spec.step(task.step)
         bar = services.review_bar(request.user, task, spec)
-        rows.append((task, step, selectors.sla_of(task, step.minutes, calendars), bar))
+        rows.append((task, step, selectors.inbox_sla(task, step.minutes, calendars), bar))
     waiting = []
     for task in selectors.waiting_outside(request.user):
         step = services.procedure(task.case).step(task.step)

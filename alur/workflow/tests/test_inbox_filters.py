@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alur.workflow.models import Task
+from alur.workflow.models import Case, Task
 from alur.workflow.services import task_claim
 from alur.workflow.tests.drive import run_until_step, start
 
@@ -36,6 +36,8 @@ def three(persona) -> list[Task]:  # type: ignore[no-untyped-def]
     Task.objects.filter(pk=tasks[2].pk).update(
         created_at=now - timedelta(days=10), due_at=now + timedelta(days=3)
     )
+    # Cases without a promise: the inbox measures the step's work standard (Task.due_at).
+    Case.objects.update(due_at=None, promise_warn_at=None)
     return [Task.objects.select_related("case").get(pk=t.pk) for t in tasks]
 
 
@@ -106,3 +108,22 @@ def test_filters_do_not_widen_the_inbox(client, persona, three) -> None:  # type
     for username in ("waykanan.kasi.dafduk", "metro.kasi"):
         body = listed(client, persona, "?sop=S2e&langkah=3&pelaksana=belum", username)
         assert not any(r in body for r in refs(three)), username
+
+
+def test_the_case_promise_rules_the_inbox_over_the_step_standard(client, persona) -> None:  # type: ignore[no-untyped-def]
+    """A step past its work standard in a case whose promise is a day away is on time: the
+    inbox shows the promise and the SLA filter agrees; the standard is secondary text."""
+    task = run_until_step(start("S2e"), 3)
+    now = timezone.now()
+    Task.objects.filter(pk=task.pk).update(due_at=now - timedelta(hours=2))
+    Case.objects.filter(pk=task.case_id).update(
+        due_at=now + timedelta(days=2), promise_warn_at=now + timedelta(days=1)
+    )
+    reference = Case.objects.get(pk=task.case_id).reference
+    assert reference not in listed(client, persona, "?sla=overdue")
+    assert reference not in listed(client, persona, "?sla=at_risk")
+    body = listed(client, persona, "?sla=on_time")
+    assert reference in body
+    assert "janji layanan" in body and "standar langkah" in body
+    Case.objects.filter(pk=task.case_id).update(due_at=now - timedelta(minutes=5))
+    assert reference in listed(client, persona, "?sla=overdue")
