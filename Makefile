@@ -61,6 +61,7 @@ run: $(VENV)/.base system-deps
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_residents -v0
+	$(BIN)/python manage.py load_demo_waiting
 	$(BIN)/python manage.py load_demo_reports --periode -v0
 	$(BIN)/python manage.py tte_dev_setup -v0
 	$(BIN)/python manage.py siak_export_residents -v0

@@ -3,10 +3,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from alur.letters.demo import load_letters_to_sign
 from alur.org.demo import DEMO_PASSWORD, load_demo
 from alur.whatsapp_cloud.demo import load_numbers
-from alur.workflow.demo import load_case_about_to_miss
 
 
 class Command(BaseCommand):
@@ -23,8 +21,6 @@ class Command(BaseCommand):
         call_command("load_demo_outreach", verbosity=0, stdout=self.stdout)
         call_command("load_demo_reports", verbosity=0, stdout=self.stdout)
         call_command("load_demo_survey", verbosity=0, stdout=self.stdout)
-        load_letters_to_sign()
-        load_case_about_to_miss()
         if options["verbosity"] >= 1:
             self.stdout.write(f"Demo siap. Semua akun demo memakai kata sandi: {DEMO_PASSWORD}")
             for username, name, positions in logins:
