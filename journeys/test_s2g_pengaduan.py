@@ -83,11 +83,12 @@ def test_a_complaint_on_whatsapp_is_escalated_answered_and_rated(walk: Any, what
     assert complaint.status == Status.ANSWERED
     assert complaint.case.status == CaseStatus.DONE
     answer = " ".join(citizen.everything())
-    assert "dicetak Kamis ini" in answer and "Seberapa puas" in answer
-    thanks = citizen.say("5")
-    assert any("Terima kasih atas penilaian Anda" in r for r in thanks)
-    complaint.refresh_from_db()
-    assert complaint.satisfaction == 5
+    # The answer, then the satisfaction survey (SKM), one element per list: a tap answers it.
+    assert "dicetak Kamis ini" in answer and "Survei Kepuasan Masyarakat" in answer
+    citizen.tap("4. Sangat sesuai")
+    from alur.survey.models import Answer
+
+    assert Answer.objects.get(survey__case=complaint.case, element=1).score == 4
 
 
 def test_a_complaint_at_the_counter_is_answered_at_once_and_rated(walk: Any) -> None:
